@@ -1,0 +1,27 @@
+/**
+ * The one protocol between renderer and server. `requests` maps each method to the schema of its
+ * data and of its response; `Notifications` types what the server pushes.
+ */
+import type { z } from 'zod';
+import { conferenceRequests, type ConferenceNotifications } from './conference';
+
+export * from './envelope';
+export * from './media-types';
+export * from './conference';
+
+export const requests = {
+  ...conferenceRequests,
+} as const;
+
+export type Requests = typeof requests;
+export type Method = keyof Requests;
+export type RequestData<M extends Method> = z.input<Requests[M]['request']>;
+export type ParsedRequest<M extends Method> = z.output<Requests[M]['request']>;
+export type ResponseData<M extends Method> = z.output<Requests[M]['response']>;
+
+export type Notifications = ConferenceNotifications;
+export type NotificationName = keyof Notifications;
+
+export function isMethod(name: string): name is Method {
+  return Object.prototype.hasOwnProperty.call(requests, name);
+}

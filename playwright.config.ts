@@ -1,0 +1,47 @@
+/**
+ * End-to-end tests: Debian's Chromium with fake camera and microphone, against the real server and
+ * mediasoup workers started by `webServer`. Browsers are never downloaded.
+ */
+import { defineConfig } from '@playwright/test';
+import { E2E_PORT, e2eServerEnv } from './tests/e2e/support/server-env';
+
+export default defineConfig({
+  testDir: 'tests/e2e',
+  timeout: 90_000,
+  expect: { timeout: 15_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
+  use: {
+    baseURL: `http://127.0.0.1:${E2E_PORT}`,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    locale: 'vi-VN',
+    permissions: ['camera', 'microphone'],
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-quic',
+        '--no-first-run',
+        '--use-fake-ui-for-media-stream',
+        '--use-fake-device-for-media-stream',
+        '--autoplay-policy=no-user-gesture-required',
+      ],
+    },
+  },
+  webServer: {
+    command: 'node --import tsx sfu-server/src/main.ts',
+    url: `http://127.0.0.1:${E2E_PORT}/api/health`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    env: e2eServerEnv(),
+    stdout: 'ignore',
+    stderr: 'pipe',
+  },
+});

@@ -1,0 +1,91 @@
+/** One bridge point in the grid: its video, its audio, its name and point, and its connection details. */
+import { ActionIcon, Badge, Box, Group, Popover, Text } from '@mantine/core';
+import { IconChartBar, IconMicrophoneOff, IconVideoOff } from '@tabler/icons-react';
+import { useTranslation } from 'react-i18next';
+import type { ConferenceEngine, RemotePeer } from './conference-engine';
+import { TrackAudio, TrackVideo } from './MediaElement';
+import { StatsPanel } from './StatsPanel';
+
+export function TileFrame({ label, children, footer, testId }: { label: string; children: React.ReactNode; footer: React.ReactNode; testId: string }) {
+  return (
+    <Box
+      component="section"
+      aria-label={label}
+      data-testid={testId}
+      pos="relative"
+      style={{ aspectRatio: '16 / 9', background: '#1b1f24', borderRadius: 8, overflow: 'hidden' }}
+    >
+      {children}
+      <Group pos="absolute" bottom={0} left={0} right={0} p={6} justify="space-between" wrap="nowrap" style={{ background: 'linear-gradient(transparent, rgba(0,0,0,.75))' }}>
+        {footer}
+      </Group>
+    </Box>
+  );
+}
+
+export const initials = (name: string) =>
+  name
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(-2)
+    .map((w) => w[0]?.toUpperCase())
+    .join('');
+
+export function ParticipantTile({ peer, engine }: { peer: RemotePeer; engine: ConferenceEngine }) {
+  const { t } = useTranslation();
+  const video = peer.tracks.find((x) => x.kind === 'video' && x.source === 'webcam');
+  const audio = peer.tracks.find((x) => x.kind === 'audio');
+  const mic = peer.info.producers.find((p) => p.source === 'mic');
+  const cam = peer.info.producers.find((p) => p.source === 'webcam');
+  const name = peer.info.displayName;
+  const showVideo = video && !video.producerPaused;
+  return (
+    <TileFrame
+      label={t('room.tileOf', { name: peer.info.pointName || name })}
+      testId="participant-tile"
+      footer={
+        <>
+          <Box style={{ minWidth: 0 }}>
+            <Text size="sm" fw={600} c="white" truncate data-testid="tile-name">
+              {name}
+            </Text>
+            {peer.info.pointName && (
+              <Text size="xs" c="gray.3" truncate data-testid="tile-point">
+                {peer.info.pointName}
+              </Text>
+            )}
+          </Box>
+          <Group gap={4} wrap="nowrap">
+            {(!mic || mic.paused) && (
+              <Badge color="red" variant="filled" size="sm" aria-label={t('room.muted')} leftSection={<IconMicrophoneOff size={12} />}>
+                {t('room.muted')}
+              </Badge>
+            )}
+            {cam?.paused && <IconVideoOff size={16} color="white" aria-label={t('room.videoOff')} />}
+            <Popover position="top-end" withArrow shadow="md">
+              <Popover.Target>
+                <ActionIcon variant="filled" color="dark" size="sm" aria-label={t('stats.show', { name })}>
+                  <IconChartBar size={14} />
+                </ActionIcon>
+              </Popover.Target>
+              <Popover.Dropdown>
+                <StatsPanel engine={engine} peerId={peer.info.id} />
+              </Popover.Dropdown>
+            </Popover>
+          </Group>
+        </>
+      }
+    >
+      {showVideo ? (
+        <TrackVideo track={video.track} label={name} />
+      ) : (
+        <Group h="100%" justify="center">
+          <Text c="gray.4" size="xl" fw={700}>
+            {cam?.paused ? t('room.videoOff') : cam && !video ? t('room.connecting') : initials(name)}
+          </Text>
+        </Group>
+      )}
+      {audio && <TrackAudio track={audio.track} />}
+    </TileFrame>
+  );
+}

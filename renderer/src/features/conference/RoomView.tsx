@@ -1,0 +1,107 @@
+/** The room: every other bridge point in a grid, yourself, and the controls. */
+import { ActionIcon, Alert, Badge, Box, Button, Group, SimpleGrid, Stack, Text, Title, Tooltip } from '@mantine/core';
+import { IconMicrophone, IconMicrophoneOff, IconPhoneOff, IconVideo, IconVideoOff } from '@tabler/icons-react';
+import { useTranslation } from 'react-i18next';
+import type { ConferenceEngine } from './conference-engine';
+import { TrackVideo } from './MediaElement';
+import { initials, ParticipantTile, TileFrame } from './ParticipantTile';
+import { useConference } from './use-conference';
+
+function columnsFor(count: number): number {
+  return Math.min(6, Math.max(1, Math.ceil(Math.sqrt(count))));
+}
+
+export function RoomView({ engine, displayName, pointName }: { engine: ConferenceEngine; displayName: string; pointName: string }) {
+  const { t } = useTranslation();
+  const state = useConference(engine);
+  const selfVideo = engine.localStream?.getVideoTracks()[0];
+  const total = state.peers.length + 1;
+  const cols = columnsFor(total);
+
+  return (
+    <Stack h="100%" gap={0} component="main">
+      <Group justify="space-between" px="md" py="xs">
+        <Title order={1} size="h4">
+          {t('room.title', { room: state.room })}
+        </Title>
+        <Badge variant="light" size="lg" data-testid="participant-count">
+          {t('room.participants', { count: total })}
+        </Badge>
+      </Group>
+      {state.status === 'reconnecting' && (
+        <Alert color="yellow" role="status" mx="md">
+          {t('room.reconnecting')}
+        </Alert>
+      )}
+      <Box flex={1} p="md" style={{ overflow: 'auto' }}>
+        {state.peers.length === 0 && (
+          <Text c="dimmed" mb="sm" role="status">
+            {t('room.alone')}
+          </Text>
+        )}
+        <SimpleGrid cols={{ base: Math.min(cols, 2), sm: cols }} spacing="sm" data-testid="video-grid">
+          {state.peers.map((peer) => (
+            <ParticipantTile key={peer.info.id} peer={peer} engine={engine} />
+          ))}
+          <TileFrame
+            label={t('room.you')}
+            testId="self-tile"
+            footer={
+              <Box style={{ minWidth: 0 }}>
+                <Text size="sm" fw={600} c="white" truncate>
+                  {displayName} ({t('room.you')})
+                </Text>
+                {pointName && (
+                  <Text size="xs" c="gray.3" truncate>
+                    {pointName}
+                  </Text>
+                )}
+              </Box>
+            }
+          >
+            {selfVideo && !state.cameraOff ? (
+              <TrackVideo track={selfVideo} label={t('room.you')} mirrored />
+            ) : (
+              <Group h="100%" justify="center">
+                <Text c="gray.4" size="xl" fw={700}>
+                  {state.cameraOff ? t('room.videoOff') : initials(displayName)}
+                </Text>
+              </Group>
+            )}
+          </TileFrame>
+        </SimpleGrid>
+      </Box>
+      <Group justify="center" p="sm" gap="md" role="toolbar" aria-label={t('app.title')} style={{ borderTop: '1px solid var(--mantine-color-gray-3)' }}>
+        <Tooltip label={state.micMuted ? t('room.unmute') : t('room.mute')}>
+          <ActionIcon
+            size="xl"
+            radius="xl"
+            variant={state.micMuted ? 'filled' : 'light'}
+            color={state.micMuted ? 'red' : 'blue'}
+            aria-label={state.micMuted ? t('room.unmute') : t('room.mute')}
+            aria-pressed={state.micMuted}
+            onClick={() => void engine.setMicMuted(!state.micMuted)}
+          >
+            {state.micMuted ? <IconMicrophoneOff /> : <IconMicrophone />}
+          </ActionIcon>
+        </Tooltip>
+        <Tooltip label={state.cameraOff ? t('room.cameraOn') : t('room.cameraOff')}>
+          <ActionIcon
+            size="xl"
+            radius="xl"
+            variant={state.cameraOff ? 'filled' : 'light'}
+            color={state.cameraOff ? 'red' : 'blue'}
+            aria-label={state.cameraOff ? t('room.cameraOn') : t('room.cameraOff')}
+            aria-pressed={state.cameraOff}
+            onClick={() => void engine.setCameraOff(!state.cameraOff)}
+          >
+            {state.cameraOff ? <IconVideoOff /> : <IconVideo />}
+          </ActionIcon>
+        </Tooltip>
+        <Button color="red" radius="xl" leftSection={<IconPhoneOff size={18} />} onClick={() => void engine.leave()}>
+          {t('room.leave')}
+        </Button>
+      </Group>
+    </Stack>
+  );
+}

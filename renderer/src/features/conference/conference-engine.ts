@@ -1,0 +1,348 @@
+/**
+ * The conference engine: owns the signaling connection, the mediasoup-client device, transports,
+ * producers and consumers, and exposes a plain state snapshot to React. A dropped connection is
+ * rejoined automatically with the same name, point and devices.
+ */
+import { Device } from 'mediasoup-client';
+import type { types } from 'mediasoup-client';
+import type { MediaSource, NewConsumer, NotificationName, Notifications, PeerInfo } from '../../../../common/protocol';
+import { SignalingClient } from '../../net/signaling-client';
+import { signalingUrl } from '../../platform/desktop';
+import { readTrackStats, type TrackStats } from './track-stats';
+
+export interface RemoteTrack {
+  consumerId: string;
+  kind: 'audio' | 'video';
+  source: MediaSource;
+  track: MediaStreamTrack;
+  /** The sender paused it (muted microphone, camera off). */
+  producerPaused: boolean;
+}
+
+export interface RemotePeer {
+  info: PeerInfo;
+  tracks: RemoteTrack[];
+}
+
+export type ConferenceStatus = 'idle' | 'joining' | 'joined' | 'reconnecting' | 'left' | 'failed';
+
+export interface ConferenceState {
+  status: ConferenceStatus;
+  room: string;
+  selfId: string | null;
+  peers: RemotePeer[];
+  micMuted: boolean;
+  cameraOff: boolean;
+  /** Error code (see common/protocol ErrorCode) or message of the last failure. */
+  error: unknown;
+}
+
+export interface JoinOptions {
+  server: string;
+  room: string;
+  displayName: string;
+  pointName: string;
+  stream: MediaStream;
+  micMuted?: boolean;
+  cameraOff?: boolean;
+}
+
+/** Three simulcast layers for camera video: the SFU forwards the one each receiver needs. */
+const CAMERA_ENCODINGS: RTCRtpEncodingParameters[] = [
+  { rid: 'r0', scaleResolutionDownBy: 4, maxBitrate: 150_000 },
+  { rid: 'r1', scaleResolutionDownBy: 2, maxBitrate: 400_000 },
+  { rid: 'r2', scaleResolutionDownBy: 1, maxBitrate: 1_000_000 },
+];
+
+const RECONNECT_DELAYS_MS = [250, 500, 1000, 2000, 3000];
+
+export class ConferenceEngine {
+  #state: ConferenceState = { status: 'idle', room: '', selfId: null, peers: [], micMuted: false, cameraOff: false, error: null };
+  readonly #listeners = new Set<() => void>();
+  #options: JoinOptions | null = null;
+  #client: SignalingClient | null = null;
+  #device: Device | null = null;
+  #sendTransport: types.Transport | null = null;
+  #recvTransport: types.Transport | null = null;
+  readonly #producers = new Map<MediaSource, types.Producer>();
+  readonly #consumers = new Map<string, { consumer: types.Consumer; peerId: string }>();
+  #notificationQueue: Promise<void> = Promise.resolve();
+  #session = 0;
+
+  // ---- state for React -------------------------------------------------------------------
+  getState = (): ConferenceState => this.#state;
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  };
+
+  #set(patch: Partial<ConferenceState>): void {
+    this.#state = { ...this.#state, ...patch };
+    for (const l of this.#listeners) l();
+  }
+
+  #setPeers(update: (peers: RemotePeer[]) => RemotePeer[]): void {
+    const peers = update(this.#state.peers).sort((a, b) => a.info.joinedAt - b.info.joinedAt);
+    this.#set({ peers });
+  }
+
+  // ---- joining and leaving ---------------------------------------------------------------
+  async join(options: JoinOptions): Promise<void> {
+    this.#options = options;
+    this.#set({
+      status: 'joining',
+      room: options.room,
+      micMuted: options.micMuted ?? false,
+      cameraOff: options.cameraOff ?? false,
+      error: null,
+    });
+    try {
+      await this.#connect(++this.#session);
+    } catch (err) {
+      this.#teardown();
+      this.#set({ status: 'failed', error: err });
+      throw err;
+    }
+  }
+
+  async leave(): Promise<void> {
+    this.#session++;
+    const client = this.#client;
+    if (client?.isOpen) await client.request('leave', {}).catch(() => undefined);
+    this.#teardown();
+    this.#options = null;
+    this.#set({ status: 'left', peers: [], selfId: null });
+  }
+
+  async #connect(session: number): Promise<void> {
+    const options = this.#options;
+    if (!options) return;
+    const client = new SignalingClient(signalingUrl(options.server));
+    this.#client = client;
+    client.onNotification((name, data) => {
+      if (this.#session !== session) return;
+      this.#notificationQueue = this.#notificationQueue.then(() => this.#onNotification(name, data)).catch((err) => {
+        console.warn('notification handling failed', name, err);
+      });
+    });
+    client.onClose(() => {
+      if (this.#session === session && this.#state.status === 'joined') void this.#reconnect(session);
+    });
+    await client.opened;
+    const joined = await client.request('join', { room: options.room, displayName: options.displayName, pointName: options.pointName });
+    if (this.#session !== session) return;
+
+    if (!this.#device) {
+      this.#device = new Device();
+      await this.#device.load({ routerRtpCapabilities: joined.routerRtpCapabilities as types.RtpCapabilities });
+    }
+    const device = this.#device;
+    this.#set({ selfId: joined.peerId, peers: joined.peers.map((info) => ({ info, tracks: [] })) });
+
+    this.#sendTransport = await this.#createTransport(client, device, 'send');
+    this.#recvTransport = await this.#createTransport(client, device, 'recv');
+
+    const audio = options.stream.getAudioTracks()[0];
+    const video = options.stream.getVideoTracks()[0];
+    if (audio) await this.#produce('mic', audio, this.#state.micMuted);
+    if (video) await this.#produce('webcam', video, this.#state.cameraOff);
+
+    await client.request('ready', { rtpCapabilities: device.rtpCapabilities });
+    if (this.#session === session) this.#set({ status: 'joined', error: null });
+  }
+
+  async #reconnect(session: number): Promise<void> {
+    this.#set({ status: 'reconnecting' });
+    this.#teardown({ keepOptions: true });
+    for (let attempt = 0; this.#session === session; attempt++) {
+      await new Promise((r) => setTimeout(r, RECONNECT_DELAYS_MS[Math.min(attempt, RECONNECT_DELAYS_MS.length - 1)]));
+      if (this.#session !== session) return;
+      try {
+        await this.#connect(session);
+        return;
+      } catch (err) {
+        this.#teardown({ keepOptions: true });
+        this.#set({ status: 'reconnecting', error: err });
+      }
+    }
+  }
+
+  #teardown(opts: { keepOptions?: boolean } = {}): void {
+    const client = this.#client;
+    this.#client = null;
+    if (client) {
+      client.onClose(() => {});
+      client.close();
+    }
+    for (const { consumer } of this.#consumers.values()) consumer.close();
+    this.#consumers.clear();
+    for (const p of this.#producers.values()) {
+      // Keep the local tracks alive across a reconnect: the producer must not stop them.
+      p.close();
+    }
+    this.#producers.clear();
+    this.#sendTransport?.close();
+    this.#recvTransport?.close();
+    this.#sendTransport = null;
+    this.#recvTransport = null;
+    if (!opts.keepOptions) {
+      for (const t of this.#options?.stream.getTracks() ?? []) t.stop();
+    }
+    this.#set({ peers: [] });
+  }
+
+  async #createTransport(client: SignalingClient, device: Device, direction: 'send' | 'recv'): Promise<types.Transport> {
+    const options = await client.request('createWebRtcTransport', { direction });
+    const params = {
+      id: options.id,
+      iceParameters: options.iceParameters as types.IceParameters,
+      iceCandidates: options.iceCandidates as types.IceCandidate[],
+      dtlsParameters: options.dtlsParameters as types.DtlsParameters,
+    };
+    const transport = direction === 'send' ? device.createSendTransport(params) : device.createRecvTransport(params);
+    transport.on('connect', ({ dtlsParameters }, callback, errback) => {
+      client.request('connectWebRtcTransport', { transportId: transport.id, dtlsParameters }).then(() => callback(), errback);
+    });
+    if (direction === 'send') {
+      transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
+        client
+          .request('produce', {
+            transportId: transport.id,
+            kind,
+            rtpParameters,
+            source: appData['source'] as MediaSource,
+            paused: appData['paused'] === true,
+          })
+          .then(({ id }) => callback({ id }), errback);
+      });
+    }
+    return transport;
+  }
+
+  async #produce(source: MediaSource, track: MediaStreamTrack, paused: boolean): Promise<void> {
+    const transport = this.#sendTransport;
+    if (!transport) return;
+    const producer = await transport.produce({
+      track,
+      stopTracks: false,
+      appData: { source, paused },
+      ...(source === 'webcam' ? { encodings: CAMERA_ENCODINGS, codecOptions: { videoGoogleStartBitrate: 600 } } : {}),
+      ...(source === 'mic' ? { codecOptions: { opusStereo: false, opusDtx: true, opusFec: true } } : {}),
+    });
+    if (paused) producer.pause();
+    this.#producers.set(source, producer);
+  }
+
+  // ---- notifications ---------------------------------------------------------------------
+  async #onNotification<N extends NotificationName>(name: N, data: Notifications[N]): Promise<void> {
+    switch (name) {
+      case 'peerJoined': {
+        const { peer } = data as Notifications['peerJoined'];
+        this.#setPeers((peers) => [...peers.filter((p) => p.info.id !== peer.id), { info: peer, tracks: [] }]);
+        break;
+      }
+      case 'peerUpdated': {
+        const { peer } = data as Notifications['peerUpdated'];
+        this.#setPeers((peers) => peers.map((p) => (p.info.id === peer.id ? { ...p, info: peer } : p)));
+        break;
+      }
+      case 'peerLeft': {
+        const { peerId } = data as Notifications['peerLeft'];
+        for (const [id, c] of this.#consumers) {
+          if (c.peerId === peerId) {
+            c.consumer.close();
+            this.#consumers.delete(id);
+          }
+        }
+        this.#setPeers((peers) => peers.filter((p) => p.info.id !== peerId));
+        break;
+      }
+      case 'newConsumer':
+        await this.#consume(data as NewConsumer);
+        break;
+      case 'consumerClosed': {
+        const { consumerId } = data as Notifications['consumerClosed'];
+        this.#consumers.get(consumerId)?.consumer.close();
+        this.#consumers.delete(consumerId);
+        this.#updateTrack(consumerId, null);
+        break;
+      }
+      case 'consumerPaused':
+      case 'consumerResumed': {
+        const { consumerId } = data as Notifications['consumerPaused'];
+        this.#updateTrack(consumerId, { producerPaused: name === 'consumerPaused' });
+        break;
+      }
+    }
+  }
+
+  async #consume(n: NewConsumer): Promise<void> {
+    const transport = this.#recvTransport;
+    const client = this.#client;
+    if (!transport || !client) return;
+    const consumer = await transport.consume({
+      id: n.id,
+      producerId: n.producerId,
+      kind: n.kind,
+      rtpParameters: n.rtpParameters as types.RtpParameters,
+      appData: { source: n.source },
+    });
+    this.#consumers.set(consumer.id, { consumer, peerId: n.peerId });
+    const track: RemoteTrack = { consumerId: consumer.id, kind: n.kind, source: n.source, track: consumer.track, producerPaused: n.producerPaused };
+    this.#setPeers((peers) =>
+      peers.map((p) => (p.info.id === n.peerId ? { ...p, tracks: [...p.tracks.filter((t) => t.source !== n.source), track] } : p)),
+    );
+    await client.request('resumeConsumer', { consumerId: consumer.id });
+  }
+
+  #updateTrack(consumerId: string, patch: Partial<RemoteTrack> | null): void {
+    this.#setPeers((peers) =>
+      peers.map((p) => {
+        if (!p.tracks.some((t) => t.consumerId === consumerId)) return p;
+        const tracks = patch === null ? p.tracks.filter((t) => t.consumerId !== consumerId) : p.tracks.map((t) => (t.consumerId === consumerId ? { ...t, ...patch } : t));
+        return { ...p, tracks };
+      }),
+    );
+  }
+
+  // ---- local controls --------------------------------------------------------------------
+  async setMicMuted(muted: boolean): Promise<void> {
+    this.#set({ micMuted: muted });
+    await this.#setProducerPaused('mic', muted);
+  }
+
+  async setCameraOff(off: boolean): Promise<void> {
+    this.#set({ cameraOff: off });
+    const track = this.#options?.stream.getVideoTracks()[0];
+    if (track) track.enabled = !off;
+    await this.#setProducerPaused('webcam', off);
+  }
+
+  async #setProducerPaused(source: MediaSource, paused: boolean): Promise<void> {
+    const producer = this.#producers.get(source);
+    const client = this.#client;
+    if (!producer || !client) return;
+    if (paused) producer.pause();
+    else producer.resume();
+    await client.request(paused ? 'pauseProducer' : 'resumeProducer', { producerId: producer.id });
+  }
+
+  get localStream(): MediaStream | null {
+    return this.#options?.stream ?? null;
+  }
+
+  // ---- statistics ------------------------------------------------------------------------
+  /** Receive statistics of one remote peer's audio and video. */
+  async peerStats(peerId: string): Promise<{ video: TrackStats | null; audio: TrackStats | null }> {
+    let video: TrackStats | null = null;
+    let audio: TrackStats | null = null;
+    for (const { consumer, peerId: owner } of this.#consumers.values()) {
+      if (owner !== peerId || consumer.closed) continue;
+      const stats = readTrackStats(consumer.id, await consumer.getStats());
+      if (consumer.kind === 'video' && (consumer.appData['source'] !== 'screen' || !video)) video = stats;
+      if (consumer.kind === 'audio') audio = stats;
+    }
+    return { video, audio };
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * Server configuration, read once from the environment and validated. Every setting has a default
+ * that gives a working single-machine system (`npm start`).
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no'])
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+const ConfigSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  /** Address put into ICE candidates: the server's LAN address as clients reach it. */
+  ANNOUNCED_IP: z.string().optional(),
+  /** Address the media sockets listen on. */
+  RTC_LISTEN_IP: z.string().default('0.0.0.0'),
+  RTC_MIN_PORT: z.coerce.number().int().min(1024).max(65535).default(40000),
+  RTC_MAX_PORT: z.coerce.number().int().min(1024).max(65535).default(49999),
+  MEDIASOUP_WORKERS: z.coerce.number().int().min(1).max(64).default(os.availableParallelism()),
+  MEDIASOUP_LOG_LEVEL: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
+  MEDIASOUP_WORKER_BIN: z.string().optional(),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  DATA_DIR: z.string().default(path.resolve('data')),
+  RENDERER_DIR: z.string().default(path.resolve('renderer/dist')),
+  /** Seconds without a pong before a signaling connection is judged dead. */
+  HEARTBEAT_SECONDS: z.coerce.number().min(1).max(120).default(4),
+  MAX_PEERS_PER_ROOM: z.coerce.number().int().min(2).max(5000).default(1000),
+  /** Initial outgoing bitrate (bps) of WebRTC transports. */
+  INITIAL_OUTGOING_BITRATE: z.coerce.number().int().min(100_000).default(1_000_000),
+  TRUST_PROXY: bool.default(false),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = ConfigSchema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  if (result.data.RTC_MIN_PORT > result.data.RTC_MAX_PORT) {
+    throw new Error('Invalid configuration: RTC_MIN_PORT is above RTC_MAX_PORT');
+  }
+  return result.data;
+}

@@ -1,0 +1,141 @@
+/**
+ * One signaling WebSocket: parses and validates every frame, answers each request exactly once
+ * (an error response for anything malformed, unknown or refused), and pushes notifications.
+ * Requests of one connection run one after another, in the order they came.
+ */
+import type { WebSocket } from 'ws';
+import {
+  isMethod,
+  MAX_SIGNALING_FRAME_BYTES,
+  RequestEnvelope,
+  requests,
+  type ErrorBody,
+  type Notifications,
+  type ResponseEnvelope,
+} from '../../../common/protocol';
+import { AppError } from '../errors';
+import type { Logger } from '../observability/logger';
+import type { Handlers } from './handlers';
+
+/** Requests allowed per second per connection (a burst of twice that is tolerated). */
+const RATE_PER_SECOND = 50;
+
+export interface ConnectionOptions<Ctx> {
+  socket: WebSocket;
+  handlers: Handlers<Ctx>;
+  context: Ctx;
+  logger: Logger;
+  heartbeatMs: number;
+  onClose: (ctx: Ctx) => void;
+}
+
+export class SignalingConnection<Ctx> {
+  readonly #o: ConnectionOptions<Ctx>;
+  #queue: Promise<void> = Promise.resolve();
+  #alive = true;
+  #closed = false;
+  #heartbeat: NodeJS.Timeout;
+  #tokens = RATE_PER_SECOND * 2;
+  #lastRefill = Date.now();
+
+  constructor(options: ConnectionOptions<Ctx>) {
+    this.#o = options;
+    const { socket } = options;
+    socket.on('message', (raw, isBinary) => this.#onFrame(raw as Buffer, isBinary));
+    socket.on('pong', () => {
+      this.#alive = true;
+    });
+    socket.on('close', () => this.#finish());
+    socket.on('error', (err) => options.logger.warn({ err }, 'signaling socket error'));
+    // A client that vanished (killed app, cut cable) stops answering pings: drop it.
+    this.#heartbeat = setInterval(() => {
+      if (!this.#alive) {
+        options.logger.info('signaling client stopped answering, closing');
+        socket.terminate();
+        this.#finish();
+        return;
+      }
+      this.#alive = false;
+      socket.ping();
+    }, options.heartbeatMs);
+  }
+
+  notify<N extends keyof Notifications>(name: N, data: Notifications[N]): void {
+    this.#send({ notification: name, data });
+  }
+
+  #send(frame: unknown): void {
+    const { socket } = this.#o;
+    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
+  }
+
+  #error(id: number | null, code: ErrorBody['code'], message: string, details?: unknown): void {
+    const body: ErrorBody = details === undefined ? { code, message } : { code, message, details };
+    const response: ResponseEnvelope = { id, ok: false, error: body };
+    this.#send(response);
+  }
+
+  #takeToken(): boolean {
+    const now = Date.now();
+    this.#tokens = Math.min(RATE_PER_SECOND * 2, this.#tokens + ((now - this.#lastRefill) / 1000) * RATE_PER_SECOND);
+    this.#lastRefill = now;
+    if (this.#tokens < 1) return false;
+    this.#tokens--;
+    return true;
+  }
+
+  #onFrame(raw: Buffer, isBinary: boolean): void {
+    if (this.#closed) return;
+    if (isBinary) return this.#error(null, 'bad_request', 'binary frames are not accepted');
+    if (raw.length > MAX_SIGNALING_FRAME_BYTES) return this.#error(null, 'too_large', 'frame too large');
+    let parsedJson: unknown;
+    try {
+      parsedJson = JSON.parse(raw.toString('utf8'));
+    } catch {
+      return this.#error(null, 'bad_json', 'frame is not valid JSON');
+    }
+    const envelope = RequestEnvelope.safeParse(parsedJson);
+    if (!envelope.success) {
+      const id = typeof (parsedJson as { id?: unknown })?.id === 'number' ? (parsedJson as { id: number }).id : null;
+      return this.#error(id, 'bad_request', 'not a request envelope', envelope.error.issues);
+    }
+    const { id, method, data } = envelope.data;
+    if (!this.#takeToken()) return this.#error(id, 'rate_limited', 'too many requests');
+    if (!isMethod(method)) return this.#error(id, 'unknown_method', `unknown method ${method}`);
+    const handler = this.#o.handlers[method];
+    if (!handler) return this.#error(id, 'unknown_method', `method ${method} is not served here`);
+    const input = requests[method].request.safeParse(data ?? {});
+    if (!input.success) {
+      return this.#error(id, 'bad_request', `invalid data for ${method}`, input.error.issues);
+    }
+    this.#queue = this.#queue.then(async () => {
+      if (this.#closed) return;
+      try {
+        const result = await (handler as (ctx: Ctx, data: unknown) => Promise<unknown>)(this.#o.context, input.data);
+        this.#send({ id, ok: true, data: result ?? {} });
+      } catch (err) {
+        if (err instanceof AppError) return this.#error(id, err.code, err.message, err.details);
+        const message = err instanceof Error ? err.message : String(err);
+        // mediasoup rejects semantically wrong parameters with TypeError/UnsupportedError.
+        if (err instanceof TypeError || (err instanceof Error && err.name === 'UnsupportedError')) {
+          return this.#error(id, 'bad_request', message);
+        }
+        this.#o.logger.error({ err, method }, 'request failed');
+        this.#error(id, 'internal', 'internal error');
+      }
+    });
+  }
+
+  #finish(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#heartbeat);
+    // Let requests already running settle before the peer's resources are released.
+    void this.#queue.finally(() => this.#o.onClose(this.#o.context));
+  }
+
+  close(code = 1000, reason = ''): void {
+    this.#o.socket.close(code, reason);
+    this.#finish();
+  }
+}

@@ -1,0 +1,7 @@
+/** Every migration, in order. A new capability adds its tables as the next numbered file. */
+import type { Migration } from 'kysely';
+import * as m0001 from './0001-people-and-meetings';
+
+export const migrations: Record<string, Migration> = {
+  '0001-people-and-meetings': m0001,
+};

@@ -1,0 +1,49 @@
+/** What a user does in the conference UI, as reusable steps, and what the tests read back. */
+import { expect, type Browser, type Page } from '@playwright/test';
+
+export interface Participant {
+  page: Page;
+  name: string;
+  point: string;
+}
+
+export async function openJoinedClient(browser: Browser, opts: { name: string; point: string; room: string }): Promise<Participant> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto('/');
+  await page.getByRole('textbox', { name: /^Họ và tên/ }).fill(opts.name);
+  await page.getByRole('textbox', { name: /^Điểm cầu/ }).fill(opts.point);
+  await page.getByRole('textbox', { name: /^Phòng/ }).fill(opts.room);
+  await page.getByRole('button', { name: 'Tham gia' }).click();
+  await expect(page.getByRole('button', { name: 'Rời phòng' })).toBeVisible();
+  return { page, name: opts.name, point: opts.point };
+}
+
+/** The remote tiles this page shows, by the name on each. */
+export function tile(page: Page, name: string) {
+  return page.getByTestId('participant-tile').filter({ has: page.getByTestId('tile-name').getByText(name, { exact: true }) });
+}
+
+/** Frames decoded so far by the video element of a remote tile. */
+export async function framesDecoded(page: Page, name: string): Promise<number> {
+  return tile(page, name)
+    .locator('video')
+    .evaluate((v: HTMLVideoElement) => v.getVideoPlaybackQuality().totalVideoFrames);
+}
+
+/** Audio bytes received so far from the peer of that name (the tile's receiver statistics). */
+export async function audioBytesReceived(page: Page, name: string): Promise<number> {
+  return page.evaluate(async (peerName) => {
+    const engine = window.__phonghop?.engine;
+    const peer = engine?.getState().peers.find((p) => p.info.displayName === peerName);
+    if (!engine || !peer) return -1;
+    const stats = await engine.peerStats(peer.info.id);
+    return stats.audio?.bytesReceived ?? 0;
+  }, name);
+}
+
+/** Waits until `read` returns a larger value than it did at the start. */
+export async function expectGrowing(read: () => Promise<number>, message: string): Promise<void> {
+  const first = await read();
+  await expect.poll(read, { message, timeout: 15_000, intervals: [250, 500, 1000] }).toBeGreaterThan(first);
+}

@@ -1,0 +1,21 @@
+/** The environment of the server the end-to-end tests run against. */
+import os from 'node:os';
+import path from 'node:path';
+
+export const E2E_PORT = Number(process.env.E2E_PORT ?? 18080);
+
+export function e2eServerEnv(): Record<string, string> {
+  return {
+    PORT: String(E2E_PORT),
+    HOST: '127.0.0.1',
+    RTC_LISTEN_IP: '127.0.0.1',
+    RTC_MIN_PORT: '42000',
+    RTC_MAX_PORT: '42999',
+    MEDIASOUP_WORKERS: '2',
+    HEARTBEAT_SECONDS: '2',
+    LOG_LEVEL: 'warn',
+    DATA_DIR: process.env.E2E_DATA_DIR ?? path.join(os.tmpdir(), `phonghop-e2e-${process.pid}`),
+    PATH: process.env.PATH ?? '',
+    ...(process.env.MEDIASOUP_WORKER_BIN ? { MEDIASOUP_WORKER_BIN: process.env.MEDIASOUP_WORKER_BIN } : {}),
+  };
+}
