@@ -1,0 +1,229 @@
+/**
+ * Electron main process of "Phòng họp". The only module that imports 'electron': everything it
+ * decides is delegated to the pure modules next to it (url, csp, permissions, settings, health,
+ * screen-share, service, ipc, window), which are unit-tested without Electron.
+ *
+ * First run: no server address stored → the bundled renderer's setup page
+ * (`renderer/dist/index.html#/setup`), which calls `window.phonghop.setServerUrl(url)`.
+ * Later runs: `${serverUrl}/` directly.
+ */
+import {
+  app,
+  BrowserWindow,
+  desktopCapturer,
+  ipcMain,
+  net,
+  safeStorage,
+  type Session,
+  session,
+  shell,
+  type WebContents,
+} from 'electron';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { buildContentSecurityPolicy, shouldApplyCsp, withContentSecurityPolicy } from './csp.js';
+import { checkServerHealth } from './health.js';
+import { registerDesktopIpc } from './ipc.js';
+import { decidePermission } from './permissions.js';
+import { createScreenShareController } from './screen-share.js';
+import { createDesktopService } from './service.js';
+import { createSettingsStore } from './settings.js';
+import {
+  httpOriginOf,
+  isNavigationAllowed,
+  isTrustedSenderFrame,
+  parseServerUrl,
+  shouldOpenExternally,
+  type TrustPolicy,
+} from './url.js';
+import { mainWindowOptions } from './window.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** electron/dist/electron/main/index.js → electron/dist/electron/preload/index.cjs */
+const PRELOAD_PATH = path.join(here, '..', 'preload', 'index.cjs');
+/** Folder holding package.json: the repository in development, app.asar when packaged. */
+const APP_ROOT = app.getAppPath();
+const SETUP_PAGE_FILE = path.join(APP_ROOT, 'renderer', 'dist', 'index.html');
+const ICON_FILE = path.join(APP_ROOT, 'resources', 'icons', 'icon.png');
+const SETUP_HASH = '/setup';
+/** Chromium's net::ERR_ABORTED: a navigation replaced by another one, not a failure. */
+const ERR_ABORTED = -3;
+
+let serverUrl: string | null = null;
+let serverOrigin: string | null = null;
+let mainWindow: BrowserWindow | null = null;
+let started = false;
+
+const policy: TrustPolicy = {
+  serverOrigin: () => serverOrigin,
+  setupPageUrl: pathToFileURL(SETUP_PAGE_FILE).href,
+  caseInsensitivePaths: process.platform === 'win32' || process.platform === 'darwin',
+};
+
+function applyServerUrl(url: string | null): void {
+  const parsed = url === null ? null : parseServerUrl(url);
+  serverUrl = parsed !== null && parsed.ok ? parsed.url : null;
+  serverOrigin = parsed !== null && parsed.ok ? parsed.origin : null;
+}
+
+/** Applied to every webContents the app ever creates (window, devtools, anything unexpected). */
+function hardenWebContents(contents: WebContents): void {
+  contents.on('will-navigate', (event) => {
+    if (!isNavigationAllowed(event.url, policy)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event) => {
+    if (!isNavigationAllowed(event.url, policy)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    if (shouldOpenExternally(url)) {
+      shell.openExternal(url).catch((error: unknown) => console.error('[phonghop] openExternal failed:', error));
+    }
+    return { action: 'deny' };
+  });
+}
+
+function installSessionPolicy(ses: Session): void {
+  ses.webRequest.onHeadersReceived((details, callback) => {
+    if (!shouldApplyCsp(details.url, policy)) {
+      callback({});
+      return;
+    }
+    const csp = buildContentSecurityPolicy({ serverOrigin });
+    callback({ responseHeaders: withContentSecurityPolicy(details.responseHeaders, csp) });
+  });
+
+  ses.setPermissionRequestHandler((contents, permission, callback, details) => {
+    const securityOrigin = 'securityOrigin' in details ? details.securityOrigin : undefined;
+    callback(
+      decidePermission(
+        { permission, requestingOrigin: details.requestingUrl, securityOrigin, topLevelOrigin: contents.getURL() },
+        serverOrigin,
+      ),
+    );
+  });
+
+  ses.setPermissionCheckHandler((contents, permission, requestingOrigin, details) =>
+    decidePermission(
+      {
+        permission,
+        requestingOrigin,
+        securityOrigin: details.securityOrigin,
+        topLevelOrigin: details.embeddingOrigin ?? contents?.getURL(),
+      },
+      serverOrigin,
+    ),
+  );
+
+  // WebHID / WebUSB / Web Serial: never.
+  ses.setDevicePermissionHandler(() => false);
+}
+
+function loadSetupPage(win: BrowserWindow): void {
+  // The renderer shows its set-up screen for exactly `#/setup` (renderer/src/app/App.tsx).
+  win.loadFile(SETUP_PAGE_FILE, { hash: SETUP_HASH }).catch((error: unknown) => {
+    console.error(`[phonghop] cannot load the setup page ${SETUP_PAGE_FILE} (was the renderer built?):`, error);
+  });
+}
+
+function loadCurrentPage(): void {
+  const win = mainWindow;
+  if (win === null || win.isDestroyed()) return;
+  if (serverUrl === null) {
+    loadSetupPage(win);
+    return;
+  }
+  // Failures are handled by 'did-fail-load' below.
+  win.loadURL(`${serverUrl}/`).catch(() => undefined);
+}
+
+function createMainWindow(): BrowserWindow {
+  const win = new BrowserWindow(
+    mainWindowOptions({
+      preloadPath: PRELOAD_PATH,
+      appVersion: app.getVersion(),
+      devTools: !app.isPackaged,
+      iconPath: process.platform === 'linux' ? ICON_FILE : undefined,
+    }),
+  );
+  win.once('ready-to-show', () => win.show());
+  win.on('closed', () => {
+    if (mainWindow === win) mainWindow = null;
+  });
+  // The server is down or unreachable: show the setup page (it can retry or change the address)
+  // instead of leaving the user on Chromium's error page with no way out.
+  win.webContents.on('did-fail-load', (_event, errorCode, _description, validatedURL, isMainFrame) => {
+    if (!isMainFrame || errorCode === ERR_ABORTED) return;
+    if (serverOrigin !== null && httpOriginOf(validatedURL) === serverOrigin) loadSetupPage(win);
+  });
+  mainWindow = win;
+  loadCurrentPage();
+  return win;
+}
+
+function focusMainWindow(): void {
+  const win = mainWindow;
+  if (win === null || win.isDestroyed()) return;
+  if (win.isMinimized()) win.restore();
+  win.show();
+  win.focus();
+}
+
+async function start(): Promise<void> {
+  const settings = createSettingsStore({
+    filePath: path.join(app.getPath('userData'), 'settings.json'),
+    safeStorage,
+  });
+  applyServerUrl(await settings.getServerUrl());
+
+  const ses = session.defaultSession;
+  installSessionPolicy(ses);
+
+  const screenShare = createScreenShareController({ getSources: (options) => desktopCapturer.getSources(options) });
+  ses.setDisplayMediaRequestHandler(
+    (request, callback) => callback(screenShare.handleDisplayMediaRequest(request, serverOrigin)),
+    { useSystemPicker: false },
+  );
+
+  const service = createDesktopService({
+    settings,
+    checkHealth: (url) => checkServerHealth(url, (input, init) => net.fetch(input, init)),
+    screenShare,
+    onServerUrlChanged: (url) => {
+      applyServerUrl(url);
+      // Let the IPC reply reach the page before it is replaced.
+      setImmediate(loadCurrentPage);
+    },
+  });
+  registerDesktopIpc(ipcMain, service, (frame) => isTrustedSenderFrame(frame, policy));
+
+  createMainWindow();
+  started = true;
+}
+
+/** Resolves true once the window exists; false for a second instance or when start-up failed. */
+export const mainProcessReady: Promise<boolean> = (() => {
+  app.enableSandbox();
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return Promise.resolve(false);
+  }
+  if (process.platform === 'win32') app.setAppUserModelId('vn.gov.phonghop');
+  app.on('second-instance', focusMainWindow);
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('activate', () => {
+    if (started && BrowserWindow.getAllWindows().length === 0) createMainWindow();
+  });
+  return app
+    .whenReady()
+    .then(start)
+    .then(() => true)
+    .catch((error: unknown) => {
+      console.error('[phonghop] start-up failed:', error);
+      app.exit(1);
+      return false;
+    });
+})();

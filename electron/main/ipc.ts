@@ -1,0 +1,101 @@
+/**
+ * IPC handlers for every DESKTOP_IPC channel. `ipcMain` is passed in (Electron's in the app, a fake
+ * in tests). Each call is answered only when it comes from a trusted frame, and only after its
+ * arguments were checked (count, types, lengths, shapes); anything else is rejected with an error.
+ */
+import { DESKTOP_IPC } from '../../common/desktop-api.js';
+import { SOURCE_ID_PATTERN } from './screen-share.js';
+import type { DesktopHandlers } from './service.js';
+import { MAX_SECRET_LENGTH, SECRET_KEY_PATTERN } from './settings.js';
+import { type FrameLike, MAX_SERVER_URL_LENGTH } from './url.js';
+
+/** The part of an `IpcMainInvokeEvent` used here. */
+export interface IpcInvokeEventLike {
+  readonly senderFrame: FrameLike | null;
+}
+
+/** The part of Electron's `ipcMain` used here. */
+export interface IpcMainLike {
+  handle(channel: string, listener: (event: IpcInvokeEventLike, ...args: unknown[]) => unknown): void;
+  removeHandler(channel: string): void;
+}
+
+export class IpcRequestError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'IpcRequestError';
+  }
+}
+
+function expectCount(args: readonly unknown[], count: number): void {
+  if (args.length !== count) throw new IpcRequestError(`expected ${count} argument(s), got ${args.length}`);
+}
+
+function expectString(value: unknown, name: string, max: number, pattern?: RegExp): string {
+  if (typeof value !== 'string') throw new IpcRequestError(`${name} must be a string`);
+  if (value.length === 0 || value.length > max) throw new IpcRequestError(`${name} must be 1..${max} characters`);
+  if (pattern !== undefined && !pattern.test(value)) throw new IpcRequestError(`${name} has an invalid format`);
+  return value;
+}
+
+type Route = (args: readonly unknown[]) => Promise<unknown>;
+
+function routes(handlers: DesktopHandlers): Record<(typeof DESKTOP_IPC)[keyof typeof DESKTOP_IPC], Route> {
+  return {
+    [DESKTOP_IPC.getServerUrl]: async (args) => {
+      expectCount(args, 0);
+      return handlers.getServerUrl();
+    },
+    [DESKTOP_IPC.setServerUrl]: async (args) => {
+      expectCount(args, 1);
+      return handlers.setServerUrl(expectString(args[0], 'url', MAX_SERVER_URL_LENGTH));
+    },
+    [DESKTOP_IPC.resetServerUrl]: async (args) => {
+      expectCount(args, 0);
+      return handlers.resetServerUrl();
+    },
+    [DESKTOP_IPC.listScreenSources]: async (args) => {
+      expectCount(args, 0);
+      return handlers.listScreenSources();
+    },
+    [DESKTOP_IPC.selectScreenSource]: async (args) => {
+      expectCount(args, 1);
+      return handlers.selectScreenSource(expectString(args[0], 'id', 256, SOURCE_ID_PATTERN));
+    },
+    [DESKTOP_IPC.getSecret]: async (args) => {
+      expectCount(args, 1);
+      return handlers.getSecret(expectString(args[0], 'key', 128, SECRET_KEY_PATTERN));
+    },
+    [DESKTOP_IPC.setSecret]: async (args) => {
+      expectCount(args, 2);
+      const key = expectString(args[0], 'key', 128, SECRET_KEY_PATTERN);
+      const value = args[1] === null ? null : expectString(args[1], 'value', MAX_SECRET_LENGTH);
+      return handlers.setSecret(key, value);
+    },
+  };
+}
+
+/**
+ * Registers one `ipcMain.handle` per DESKTOP_IPC channel. Returns a function that removes them.
+ * `isTrustedSender` decides from the sending frame (see `isTrustedSenderFrame` in url.ts).
+ */
+export function registerDesktopIpc(
+  ipcMain: IpcMainLike,
+  handlers: DesktopHandlers,
+  isTrustedSender: (frame: FrameLike | null) => boolean,
+): () => void {
+  const table = routes(handlers);
+  const channels = Object.keys(table);
+  for (const channel of channels) {
+    const route = table[channel as keyof typeof table];
+    ipcMain.handle(channel, async (event, ...args) => {
+      if (!isTrustedSender(event.senderFrame ?? null)) {
+        throw new IpcRequestError('request refused: the sender is neither the server page nor the setup page');
+      }
+      return route(args);
+    });
+  }
+  return () => {
+    for (const channel of channels) ipcMain.removeHandler(channel);
+  };
+}
