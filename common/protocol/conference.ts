@@ -6,21 +6,6 @@
 import { z } from 'zod';
 import { DtlsParameters, IceCandidate, IceParameters, RtpCapabilities, RtpParameters } from './media-types';
 
-/** Names people type: any letter or digit in any script (Vietnamese diacritics), spaces and common punctuation. */
-const humanText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .regex(/^[\p{L}\p{M}\p{N}\p{Zs}.,'()&/\-–_#:]*$/u, 'contains characters that are not allowed');
-
-export const RoomName = z
-  .string()
-  .trim()
-  .min(1)
-  .max(64)
-  .regex(/^[\p{L}\p{M}\p{N} _.-]+$/u, 'letters, digits, space, dot, dash and underscore only');
-
 export const Id = z.string().min(1).max(64);
 
 export const MediaSource = z.enum(['mic', 'webcam', 'screen']);
@@ -36,8 +21,14 @@ export type ProducerInfo = z.infer<typeof ProducerInfo>;
 
 export const PeerInfo = z.object({
   id: Id,
+  accountId: Id,
+  role: z.string(),
   displayName: z.string(),
+  /** The bridge point this peer is (operators), or ''. */
   pointName: z.string(),
+  unitName: z.string(),
+  level: z.string().nullable(),
+  headcount: z.number().int().nullable(),
   joinedAt: z.number(),
   producers: z.array(ProducerInfo),
 });
@@ -55,14 +46,13 @@ const Empty = z.strictObject({});
 
 /** Every conference request: the schema of its data and of its response. */
 export const conferenceRequests = {
+  /** Joins the conference of a live meeting the caller is invited to; name and point come from the account. */
   join: {
-    request: z.strictObject({
-      room: RoomName,
-      displayName: humanText(80).pipe(z.string().min(1)),
-      pointName: humanText(120),
-    }),
+    request: z.strictObject({ meetingId: z.string().uuid() }),
     response: z.object({
       peerId: Id,
+      self: PeerInfo,
+      meetingTitle: z.string(),
       routerRtpCapabilities: RtpCapabilities,
       peers: z.array(PeerInfo),
     }),

@@ -28,6 +28,9 @@ export const ErrorCode = z.enum([
   'conflict',
   'room_full',
   'rate_limited',
+  'invalid_transition',
+  'meeting_not_live',
+  'not_invited',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, RtpPacket } from 'werift';
 import type { RunningServer } from '../../sfu-server/src/server';
+import { liveMeeting, person, TestApi } from '../support/api-client';
 import { TestSignalingClient } from '../support/signaling-test-client';
 import { startTestServer } from '../support/test-server';
 
@@ -21,8 +22,11 @@ afterAll(async () => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 it('completes ICE and DTLS with a WebRTC peer and receives its SRTP media', async () => {
-  const client = await TestSignalingClient.connect(server.url);
-  await client.request('join', { room: 'dtls-room', displayName: 'Werift', pointName: 'Phòng thử nghiệm' });
+  const admin = await TestApi.admin(server.url);
+  const point = await person(admin, 'operator', 'Werift');
+  const meeting = await liveMeeting(admin, [point]);
+  const client = await TestSignalingClient.connect(server.url, point.token);
+  await client.request('join', { meetingId: meeting.id });
   const t = await client.request('createWebRtcTransport', { direction: 'send' });
 
   const pc = new RTCPeerConnection({
@@ -86,7 +90,7 @@ it('completes ICE and DTLS with a WebRTC peer and receives its SRTP media', asyn
   ].join('\r\n');
   await pc.setRemoteDescription({ type: 'answer', sdp: answer });
 
-  const room = await server.rooms.get('dtls-room');
+  const room = await server.rooms.get(meeting.id);
   const peer = [...room.peers.values()][0]!;
   const transport = peer.transport(t.id);
   for (let i = 0; i < 100 && transport.dtlsState !== 'connected'; i++) await sleep(100);

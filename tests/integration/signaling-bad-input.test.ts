@@ -4,13 +4,18 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../sfu-server/src/server';
+import { liveMeeting, person, TestApi, type Person } from '../support/api-client';
 import { TestSignalingClient } from '../support/signaling-test-client';
 import { startTestServer } from '../support/test-server';
 
 let server: RunningServer;
+let admin: TestApi;
+let outsider: Person;
 
 beforeAll(async () => {
   server = await startTestServer();
+  admin = await TestApi.admin(server.url);
+  outsider = await person(admin, 'delegate', 'Người ngoài');
 });
 afterAll(async () => {
   await server?.close();
@@ -22,15 +27,40 @@ function errorOf(frame: unknown): { code: string; message: string } {
   return f.error!;
 }
 
-async function joined(room: string, name: string) {
-  const c = await TestSignalingClient.connect(server.url);
-  await c.request('join', { room, displayName: name, pointName: 'Điểm cầu thử' });
-  return c;
+/** A live meeting with `n` invited delegates, each connected and joined. */
+async function joinedMeeting(n: number) {
+  const people: Person[] = [];
+  for (let i = 0; i < n; i++) people.push(await person(admin, 'delegate', `Đại biểu ${i + 1}`));
+  const meeting = await liveMeeting(admin, people);
+  const clients: TestSignalingClient[] = [];
+  for (const p of people) {
+    const c = await TestSignalingClient.connect(server.url, p.token);
+    await c.request('join', { meetingId: meeting.id });
+    clients.push(c);
+  }
+  return { meeting, people, clients };
 }
 
+const connect = () => TestSignalingClient.connect(server.url, outsider.token);
+
 describe('signaling bad input', () => {
+  it('refuses an upgrade without a valid session with HTTP 401', async () => {
+    await expect(TestSignalingClient.connect(server.url, 'not-a-token')).rejects.toThrow(/401/);
+  });
+
+  it('refuses to join a meeting one is not invited to, or that is not live', async () => {
+    const { meeting } = await joinedMeeting(1);
+    const c = await connect();
+    expect(errorOf(await c.requestFrame('join', { meetingId: meeting.id })).code).toBe('not_invited');
+    await meeting.secretary.api.ok('POST', `/api/meetings/${meeting.id}/transition`, { to: 'ended' });
+    const chair = await TestSignalingClient.connect(server.url, meeting.chair.token);
+    expect(errorOf(await chair.requestFrame('join', { meetingId: meeting.id })).code).toBe('meeting_not_live');
+    c.close();
+    chair.close();
+  });
+
   it('answers malformed JSON with bad_json', async () => {
-    const c = await TestSignalingClient.connect(server.url);
+    const c = await connect();
     expect(errorOf(await c.raw('{not json')).code).toBe('bad_json');
     expect(errorOf(await c.raw('[1,2,3]')).code).toBe('bad_request');
     expect(errorOf(await c.raw(JSON.stringify({ id: 'x', method: 'join' }))).code).toBe('bad_request');
@@ -39,7 +69,7 @@ describe('signaling bad input', () => {
   });
 
   it('answers unknown methods with unknown_method, keeping the request id', async () => {
-    const c = await TestSignalingClient.connect(server.url);
+    const c = await connect();
     const frame = await c.requestFrame('dropDatabase', {});
     expect(errorOf(frame).code).toBe('unknown_method');
     expect((frame as { id: number }).id).toBe(1);
@@ -49,31 +79,33 @@ describe('signaling bad input', () => {
   });
 
   it('validates request data with the schema', async () => {
-    const c = await TestSignalingClient.connect(server.url);
-    expect(errorOf(await c.requestFrame('join', { room: '', displayName: 'A', pointName: '' })).code).toBe('bad_request');
-    expect(errorOf(await c.requestFrame('join', { room: 'r', displayName: 'A'.repeat(81), pointName: '' })).code).toBe('bad_request');
-    expect(errorOf(await c.requestFrame('join', { room: 'r', displayName: '<script>', pointName: '' })).code).toBe('bad_request');
-    expect(errorOf(await c.requestFrame('join', { room: 'r', displayName: 42, pointName: '' })).code).toBe('bad_request');
+    const c = await connect();
+    expect(errorOf(await c.requestFrame('join', { meetingId: 'not-a-uuid' })).code).toBe('bad_request');
+    expect(errorOf(await c.requestFrame('join', { meetingId: 42 })).code).toBe('bad_request');
+    expect(errorOf(await c.requestFrame('join', {})).code).toBe('bad_request');
+    expect(errorOf(await c.requestFrame('join', { meetingId: crypto.randomUUID(), displayName: 'Giả danh' })).code).toBe('bad_request');
+    expect(errorOf(await c.requestFrame('join', { meetingId: crypto.randomUUID() })).code).toBe('not_found');
     expect(errorOf(await c.requestFrame('createWebRtcTransport', { direction: 'sideways' })).code).toBe('bad_request');
     c.close();
   });
 
   it('refuses out-of-order requests before join', async () => {
-    const c = await TestSignalingClient.connect(server.url);
+    const c = await connect();
     expect(errorOf(await c.requestFrame('createWebRtcTransport', { direction: 'send' })).code).toBe('not_joined');
     expect(errorOf(await c.requestFrame('leave', {})).code).toBe('not_joined');
     c.close();
   });
 
   it('refuses a second join and a ready without a receiving transport', async () => {
-    const c = await joined('order-room', 'Nguyễn Văn A');
-    expect(errorOf(await c.requestFrame('join', { room: 'other', displayName: 'B', pointName: '' })).code).toBe('already_joined');
+    const { meeting, clients } = await joinedMeeting(1);
+    const c = clients[0]!;
+    expect(errorOf(await c.requestFrame('join', { meetingId: meeting.id })).code).toBe('already_joined');
     expect(errorOf(await c.requestFrame('ready', { rtpCapabilities: { codecs: [] } })).code).toBe('bad_request');
     c.close();
   });
 
   it('answers oversized frames with too_large, and closes the socket for huge ones', async () => {
-    const c = await TestSignalingClient.connect(server.url);
+    const c = await connect();
     const big = JSON.stringify({ id: 1, method: 'join', data: { room: 'r', displayName: 'x'.repeat(100_000), pointName: '' } });
     expect(errorOf(await c.raw(big)).code).toBe('too_large');
     const closed = new Promise<number>((resolve) => c.ws.once('close', (code) => resolve(code)));
@@ -82,8 +114,8 @@ describe('signaling bad input', () => {
   });
 
   it('refuses transports, producers and consumers that belong to someone else', async () => {
-    const a = await joined('foreign-room', 'Chủ tọa');
-    const b = await joined('foreign-room', 'Đại biểu');
+    const { clients } = await joinedMeeting(2);
+    const [a, b] = clients as [TestSignalingClient, TestSignalingClient];
     const aTransport = await a.request('createWebRtcTransport', { direction: 'send' });
     const fakeDtls = { role: 'client', fingerprints: [{ algorithm: 'sha-256', value: 'AA:'.repeat(31) + 'AA' }] };
     expect(errorOf(await b.requestFrame('connectWebRtcTransport', { transportId: aTransport.id, dtlsParameters: fakeDtls })).code).toBe('not_found');
@@ -107,7 +139,7 @@ describe('signaling bad input', () => {
   });
 
   it('rejects semantically wrong media parameters as bad_request', async () => {
-    const a = await joined('semantic-room', 'Nguyễn Văn A');
+    const a = (await joinedMeeting(1)).clients[0]!;
     const t = await a.request('createWebRtcTransport', { direction: 'send' });
     const frame = await a.requestFrame('produce', {
       transportId: t.id,
@@ -120,14 +152,13 @@ describe('signaling bad input', () => {
   });
 
   it('closes everything of a client that disconnects', async () => {
-    const a = await joined('cleanup-room', 'Người rời đi');
+    const { meeting, clients } = await joinedMeeting(2);
+    const [a, observer] = clients as [TestSignalingClient, TestSignalingClient];
     await a.request('createWebRtcTransport', { direction: 'send' });
     await a.request('createWebRtcTransport', { direction: 'recv' });
-    const room = await server.rooms.get('cleanup-room');
+    const room = await server.rooms.get(meeting.id);
     const dumpBefore = await room.router.dump();
     expect(dumpBefore.transportIds.length).toBe(2);
-    const observer = await TestSignalingClient.connect(server.url);
-    await observer.request('join', { room: 'cleanup-room', displayName: 'Người ở lại', pointName: '' });
     a.close();
     await observer.notification('peerLeft');
     const dumpAfter = await room.router.dump();
@@ -136,8 +167,7 @@ describe('signaling bad input', () => {
   });
 
   it('drops a client that stops answering heartbeats', async () => {
-    const a = await joined('silent-room', 'Mất mạng');
-    const b = await joined('silent-room', 'Còn mạng');
+    const [a, b] = (await joinedMeeting(2)).clients as [TestSignalingClient, TestSignalingClient];
     // Stop reading A's socket: its pongs stop, as when a cable is cut or the app is killed.
     (a.ws as unknown as { _socket: { pause(): void } })._socket.pause();
     const left = await b.notification('peerLeft');
@@ -151,7 +181,7 @@ describe('signaling bad input', () => {
     const body = (await res.json()) as { status: string; workers: { alive: number } };
     expect(body.status).toBe('ok');
     expect(body.workers.alive).toBe(1);
-    const c = await joined('after-room', 'Người sau cùng');
-    c.close();
+    const { clients } = await joinedMeeting(1);
+    clients[0]!.close();
   });
 });

@@ -19,8 +19,8 @@ export class TestSignalingClient {
     });
   }
 
-  static async connect(serverUrl: string): Promise<TestSignalingClient> {
-    const ws = new WebSocket(serverUrl.replace(/^http/, 'ws') + '/ws');
+  static async connect(serverUrl: string, token: string): Promise<TestSignalingClient> {
+    const ws = new WebSocket(serverUrl.replace(/^http/, 'ws') + '/ws', { headers: { authorization: `Bearer ${token}` } });
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);

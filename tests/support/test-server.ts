@@ -8,6 +8,8 @@ import { startServer, type RunningServer } from '../../sfu-server/src/server';
 
 let nextPortBlock = 0;
 
+export const TEST_ADMIN_PASSWORD = 'Admin-Test-Password-1';
+
 export async function startTestServer(env: Record<string, string> = {}): Promise<RunningServer & { dataDir: string }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'phonghop-test-'));
   // Each test file runs in its own process: spread RTC port ranges by pid to avoid clashes.
@@ -19,6 +21,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     RTC_MIN_PORT: String(base),
     RTC_MAX_PORT: String(base + 499),
     MEDIASOUP_WORKERS: '1',
+    ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
     HEARTBEAT_SECONDS: '1',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DATA_DIR: dataDir,

@@ -31,6 +31,15 @@ const ConfigSchema = z.object({
   /** Initial outgoing bitrate (bps) of WebRTC transports. */
   INITIAL_OUTGOING_BITRATE: z.coerce.number().int().min(100_000).default(1_000_000),
   TRUST_PROXY: bool.default(false),
+  /** PostgreSQL connection URL; without it the embedded SQLite store in DATA_DIR is used. */
+  DATABASE_URL: z.string().url().optional(),
+  /** Secret for signing session tokens (≥ 32 bytes); made and kept in DATA_DIR when absent. */
+  AUTH_SECRET: z.string().min(32).optional(),
+  /** Password of the first admin account on an empty store; a one-time password is logged when absent. */
+  ADMIN_PASSWORD: z.string().min(10).optional(),
+  /** HTTPS certificate and key (PEM). Browsers give camera and microphone only to https pages (or localhost). */
+  TLS_CERT_FILE: z.string().optional(),
+  TLS_KEY_FILE: z.string().optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

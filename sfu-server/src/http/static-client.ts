@@ -4,12 +4,13 @@ import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../observability/logger';
+import { notFoundBody } from './errors';
 
 export async function registerStaticClient(app: FastifyInstance, rendererDir: string, logger: Logger): Promise<void> {
   const index = path.join(rendererDir, 'index.html');
   if (!fs.existsSync(index)) {
     logger.warn({ rendererDir }, 'web client not built (run `npm run build:renderer`); serving the API only');
-    app.setNotFoundHandler((_req, reply) => reply.code(404).send({ code: 'not_found', message: 'not found' }));
+    app.setNotFoundHandler((_req, reply) => reply.code(404).send(notFoundBody));
     return;
   }
   await app.register(fastifyStatic, { root: rendererDir, prefix: '/', index: ['index.html'], maxAge: '1h' });
@@ -17,6 +18,6 @@ export async function registerStaticClient(app: FastifyInstance, rendererDir: st
     if (req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/ws')) {
       return reply.header('Cache-Control', 'no-cache').sendFile('index.html');
     }
-    return reply.code(404).send({ code: 'not_found', message: 'not found' });
+    return reply.code(404).send(notFoundBody);
   });
 }

@@ -1,34 +1,59 @@
-/** Signaling handlers of the conference: join a room, transports, producers, consumers, leave. */
+/** Signaling handlers of the conference: join a meeting's room, transports, producers, consumers, leave. */
 import { randomUUID } from 'node:crypto';
 import type { types } from 'mediasoup';
+import type { Actor } from '../auth/policy';
 import { AppError } from '../errors';
+import type { MeetingsService } from '../meetings/meetings-service';
 import type { Handlers } from '../signaling/handlers';
-import { Peer, type Notify } from './peer';
+import type { Db } from '../store/database';
+import { Peer, type Notify, type PeerIdentity } from './peer';
 import type { Room } from './room';
 import type { Rooms } from './rooms';
 
 /** What one signaling connection knows about itself. */
 export interface ConferenceContext {
+  actor: Actor;
   notify: Notify;
+  disconnect: () => void;
   peer?: Peer | undefined;
   room?: Room | undefined;
 }
 
 function joined(ctx: ConferenceContext): { peer: Peer; room: Room } {
-  if (!ctx.peer || !ctx.room) throw new AppError('not_joined', 'join a room first');
+  if (!ctx.peer || !ctx.room) throw new AppError('not_joined', 'join a meeting first');
   return { peer: ctx.peer, room: ctx.room };
 }
 
-export function conferenceHandlers(rooms: Rooms): Handlers<ConferenceContext> {
+/** The name, bridge point, unit and headcount others see, from the account and its point. */
+export async function identityOf(db: Db, actor: Actor): Promise<PeerIdentity> {
+  const account = await db.selectFrom('accounts').select(['display_name', 'title', 'unit_id']).where('id', '=', actor.accountId).executeTakeFirstOrThrow();
+  const point = actor.bridgePointId
+    ? await db.selectFrom('bridge_points').innerJoin('units', 'units.id', 'bridge_points.unit_id').select(['bridge_points.name', 'bridge_points.headcount', 'units.name as unitName', 'units.level']).where('bridge_points.id', '=', actor.bridgePointId).executeTakeFirst()
+    : undefined;
+  const unit = !point && account.unit_id ? await db.selectFrom('units').select(['name', 'level']).where('id', '=', account.unit_id).executeTakeFirst() : undefined;
+  return {
+    accountId: actor.accountId,
+    role: actor.role,
+    displayName: account.display_name,
+    pointName: point?.name ?? '',
+    unitName: point?.unitName ?? unit?.name ?? '',
+    level: point?.level ?? unit?.level ?? null,
+    headcount: point?.headcount ?? null,
+  };
+}
+
+export function conferenceHandlers(rooms: Rooms, meetings: MeetingsService): Handlers<ConferenceContext> {
   return {
     async join(ctx, data) {
-      if (ctx.peer) throw new AppError('already_joined', 'already in a room');
-      const room = await rooms.get(data.room);
-      const peer = new Peer({ id: randomUUID(), displayName: data.displayName, pointName: data.pointName, notify: ctx.notify });
+      if (ctx.peer) throw new AppError('already_joined', 'already in a meeting');
+      const facts = await meetings.authorize(ctx.actor, data.meetingId, 'meeting.join');
+      const identity = await identityOf(meetings.db, ctx.actor);
+      const room = await rooms.get(data.meetingId);
+      const peer = new Peer({ id: randomUUID(), ...identity, notify: ctx.notify, disconnect: ctx.disconnect });
       const peers = room.join(peer);
       ctx.peer = peer;
       ctx.room = room;
-      return { peerId: peer.id, routerRtpCapabilities: room.router.rtpCapabilities, peers };
+      return { peerId: peer.id, self: peer.info(), meetingTitle: facts.title, routerRtpCapabilities: room.router.rtpCapabilities, peers };
     },
     async createWebRtcTransport(ctx, data) {
       const { peer, room } = joined(ctx);

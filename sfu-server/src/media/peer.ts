@@ -5,19 +5,30 @@ import { notFound } from '../errors';
 
 export type Notify = <N extends keyof Notifications>(name: N, data: Notifications[N]) => void;
 
-export interface PeerInit {
-  id: string;
+/** Who a peer is, as the others see it: taken from the account, never from the client. */
+export interface PeerIdentity {
+  accountId: string;
+  role: string;
   displayName: string;
   pointName: string;
+  unitName: string;
+  level: string | null;
+  headcount: number | null;
+}
+
+export interface PeerInit extends PeerIdentity {
+  id: string;
   notify: Notify;
+  /** Ends this peer's signaling connection (used when the same account joins again elsewhere). */
+  disconnect?: () => void;
 }
 
 export class Peer {
   readonly id: string;
-  readonly displayName: string;
-  readonly pointName: string;
+  readonly identity: PeerIdentity;
   readonly joinedAt = Date.now();
   readonly notify: Notify;
+  readonly disconnect: () => void;
   readonly transports = new Map<string, types.WebRtcTransport>();
   readonly producers = new Map<string, types.Producer<{ source: MediaSource; peerId: string }>>();
   readonly consumers = new Map<string, types.Consumer>();
@@ -25,10 +36,11 @@ export class Peer {
   rtpCapabilities: types.RtpCapabilities | undefined;
 
   constructor(init: PeerInit) {
-    this.id = init.id;
-    this.displayName = init.displayName;
-    this.pointName = init.pointName;
-    this.notify = init.notify;
+    const { id, notify, disconnect, ...identity } = init;
+    this.id = id;
+    this.identity = identity;
+    this.notify = notify;
+    this.disconnect = disconnect ?? (() => {});
   }
 
   transport(id: string): types.WebRtcTransport {
@@ -58,8 +70,7 @@ export class Peer {
   info(): PeerInfo {
     return {
       id: this.id,
-      displayName: this.displayName,
-      pointName: this.pointName,
+      ...this.identity,
       joinedAt: this.joinedAt,
       producers: [...this.producers.values()].map((p) => ({
         id: p.id,

@@ -48,6 +48,15 @@ export class Room {
 
   join(peer: Peer): PeerInfo[] {
     if (this.#closed) throw new AppError('not_found', 'room is closed');
+    // The same account joining again (a reconnect, another device) replaces its old presence.
+    for (const old of this.#peers.values()) {
+      if (old.identity.accountId === peer.identity.accountId) {
+        this.#peers.delete(old.id);
+        old.close();
+        this.#broadcast(old, 'peerLeft', { peerId: old.id });
+        old.disconnect();
+      }
+    }
     if (this.#peers.size >= this.#options.maxPeers) throw new AppError('room_full', 'the room is full');
     const others = [...this.#peers.values()].map((p) => p.info());
     this.#peers.set(peer.id, peer);

@@ -1,12 +1,16 @@
 /**
- * The signaling WebSocket endpoint at /ws: accepts the upgrade, builds a connection with its own
- * context, and routes its requests to the handler table.
+ * The signaling WebSocket endpoint at /ws: authenticates the upgrade (the session cookie, or an
+ * `Authorization: Bearer` header), builds a connection with its own context, and routes its
+ * requests to the handler table. Unauthenticated upgrades get HTTP 401.
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import type { Logger } from '../observability/logger';
+import type { AuthService } from '../auth/auth-service';
+import { tokenFrom } from '../auth/http-auth';
+import type { Actor } from '../auth/policy';
 import type { ConferenceContext } from '../media/conference-handlers';
+import type { Logger } from '../observability/logger';
 import { SignalingConnection } from './connection';
 import type { Handlers } from './handlers';
 
@@ -16,6 +20,8 @@ const HARD_FRAME_LIMIT = 1024 * 1024;
 export interface SignalingEndpointOptions {
   handlers: Handlers<ConferenceContext>;
   onDisconnect: (ctx: ConferenceContext) => void;
+  auth: AuthService;
+  parseCookies: (header: string) => Record<string, string | undefined>;
   heartbeatMs: number;
   logger: Logger;
 }
@@ -23,7 +29,7 @@ export interface SignalingEndpointOptions {
 export class SignalingEndpoint {
   readonly #wss = new WebSocketServer({ noServer: true, maxPayload: HARD_FRAME_LIMIT });
   readonly #options: SignalingEndpointOptions;
-  readonly #connections = new Set<SignalingConnection<ConferenceContext>>();
+  readonly #connections = new Map<SignalingConnection<ConferenceContext>, Actor>();
 
   constructor(options: SignalingEndpointOptions) {
     this.#options = options;
@@ -33,28 +39,59 @@ export class SignalingEndpoint {
     return this.#connections.size;
   }
 
+  async #authenticate(req: IncomingMessage): Promise<Actor | null> {
+    const cookies = req.headers.cookie ? this.#options.parseCookies(req.headers.cookie) : {};
+    const token = tokenFrom(req.headers, cookies);
+    return token ? this.#options.auth.authenticate(token) : null;
+  }
+
   /** Handles the upgrade if it is for /ws; returns false otherwise. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== '/ws') return false;
-    this.#wss.handleUpgrade(req, socket, head, (ws) => {
-      const logger = this.#options.logger.child({ conn: Math.random().toString(36).slice(2, 10) });
-      let connection: SignalingConnection<ConferenceContext> | undefined;
-      const context: ConferenceContext = { notify: (name, data) => connection?.notify(name, data) };
-      connection = new SignalingConnection<ConferenceContext>({
-        socket: ws,
-        handlers: this.#options.handlers,
-        context,
-        logger,
-        heartbeatMs: this.#options.heartbeatMs,
-        onClose: (ctx) => {
-          if (connection) this.#connections.delete(connection);
-          this.#options.onDisconnect(ctx);
-        },
-      });
-      this.#connections.add(connection);
-    });
+    this.#authenticate(req).then(
+      (actor) => {
+        if (!actor) {
+          socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{"code":"unauthorized","message":"sign in first"}');
+          return;
+        }
+        this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws, actor));
+      },
+      (err: unknown) => {
+        this.#options.logger.error({ err }, 'signaling authentication failed');
+        socket.destroy();
+      },
+    );
     return true;
+  }
+
+  #accept(ws: import('ws').WebSocket, actor: Actor): void {
+    const logger = this.#options.logger.child({ account: actor.accountId });
+    let connection: SignalingConnection<ConferenceContext> | undefined;
+    const context: ConferenceContext = {
+      actor,
+      notify: (name, data) => connection?.notify(name, data),
+      disconnect: () => connection?.close(4001, 'joined again elsewhere'),
+    };
+    connection = new SignalingConnection<ConferenceContext>({
+      socket: ws,
+      handlers: this.#options.handlers,
+      context,
+      logger,
+      heartbeatMs: this.#options.heartbeatMs,
+      onClose: (ctx) => {
+        if (connection) this.#connections.delete(connection);
+        this.#options.onDisconnect(ctx);
+      },
+    });
+    this.#connections.set(connection, actor);
+  }
+
+  /** Ends every connection of an account (logout everywhere, account disabled). */
+  disconnectAccount(accountId: string): void {
+    for (const [connection, actor] of this.#connections) {
+      if (actor.accountId === accountId) connection.close(4003, 'session ended');
+    }
   }
 
   attach(server: Server): void {
@@ -64,7 +101,7 @@ export class SignalingEndpoint {
   }
 
   close(): void {
-    for (const c of this.#connections) c.close(1001, 'server shutting down');
+    for (const c of this.#connections.keys()) c.close(1001, 'server shutting down');
     this.#wss.close();
   }
 }

@@ -37,8 +37,13 @@ function recordingPeer(id: string) {
   const received: { name: string; data: unknown }[] = [];
   const peer = new Peer({
     id,
+    accountId: `account-${id}`,
+    role: 'delegate',
     displayName: `Người ${id}`,
     pointName: `Điểm ${id}`,
+    unitName: 'UBND tỉnh',
+    level: 'province',
+    headcount: 20,
     notify: <N extends keyof Notifications>(name: N, data: Notifications[N]) => void received.push({ name, data }),
   });
   return { peer, received };
@@ -61,6 +66,21 @@ describe('Room', () => {
     expect(others.map((p) => p.id)).toEqual(['a']);
     expect(a.received).toEqual([{ name: 'peerJoined', data: { peer: b.peer.info() } }]);
     expect(b.received).toEqual([]);
+    room.close();
+  });
+
+  it('replaces the old presence when the same account joins again', async () => {
+    const room = await newRoom();
+    const a = recordingPeer('a');
+    const first = recordingPeer('b');
+    let disconnected = false;
+    const firstPeer = new Peer({ ...first.peer.identity, id: 'b1', notify: first.peer.notify, disconnect: () => (disconnected = true) });
+    room.join(a.peer);
+    room.join(firstPeer);
+    room.join(new Peer({ ...first.peer.identity, id: 'b2', notify: () => {} }));
+    expect([...room.peers.keys()]).toEqual(['a', 'b2']);
+    expect(disconnected).toBe(true);
+    expect(a.received.map((n) => n.name)).toEqual(['peerJoined', 'peerLeft', 'peerJoined']);
     room.close();
   });
 

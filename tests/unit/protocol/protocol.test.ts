@@ -29,26 +29,9 @@ describe('method names', () => {
 
 describe('join', () => {
   const join = requests.join.request;
-  it('accepts Vietnamese names with full diacritics', () => {
-    const r = join.safeParse({ room: 'Họp giao ban tháng 11', displayName: 'Nguyễn Thị Hồng Nhung', pointName: 'UBND huyện Ba Chẽ' });
-    expect(r.success).toBe(true);
-  });
-  it('trims whitespace', () => {
-    const r = join.parse({ room: '  phong-1 ', displayName: '  Trần An ', pointName: '' });
-    expect(r).toEqual({ room: 'phong-1', displayName: 'Trần An', pointName: '' });
-  });
-  it('rejects empty names, markup, control characters and over-long fields', () => {
-    for (const bad of [
-      { room: 'r', displayName: '   ', pointName: '' },
-      { room: 'r', displayName: '<b>x</b>', pointName: '' },
-      { room: 'r', displayName: 'a\u0000b', pointName: '' },
-      { room: 'r', displayName: 'x'.repeat(81), pointName: '' },
-      { room: 'r', displayName: 'A', pointName: 'p'.repeat(121) },
-      { room: 'a/b', displayName: 'A', pointName: '' },
-      { room: 'r'.repeat(65), displayName: 'A', pointName: '' },
-      { room: 'r', displayName: 'A' },
-      { room: 'r', displayName: 'A', pointName: '', admin: true },
-    ]) {
+  it('takes only a meeting id: name and bridge point come from the account', () => {
+    expect(join.safeParse({ meetingId: '3f2b8c1e-4a5d-4e6f-8a9b-0c1d2e3f4a5b' }).success).toBe(true);
+    for (const bad of [{}, { meetingId: 'phong-1' }, { meetingId: 7 }, { meetingId: '3f2b8c1e-4a5d-4e6f-8a9b-0c1d2e3f4a5b', displayName: 'Giả danh' }]) {
       expect(join.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
     }
   });

@@ -28,8 +28,12 @@ export type ConferenceStatus = 'idle' | 'joining' | 'joined' | 'reconnecting' | 
 
 export interface ConferenceState {
   status: ConferenceStatus;
+  meetingId: string;
+  /** The meeting's title, once joined. */
   room: string;
   selfId: string | null;
+  /** How the others see this participant (name, bridge point, unit), from the account. */
+  self: PeerInfo | null;
   peers: RemotePeer[];
   micMuted: boolean;
   cameraOff: boolean;
@@ -39,9 +43,7 @@ export interface ConferenceState {
 
 export interface JoinOptions {
   server: string;
-  room: string;
-  displayName: string;
-  pointName: string;
+  meetingId: string;
   stream: MediaStream;
   micMuted?: boolean;
   cameraOff?: boolean;
@@ -57,7 +59,7 @@ const CAMERA_ENCODINGS: RTCRtpEncodingParameters[] = [
 const RECONNECT_DELAYS_MS = [250, 500, 1000, 2000, 3000];
 
 export class ConferenceEngine {
-  #state: ConferenceState = { status: 'idle', room: '', selfId: null, peers: [], micMuted: false, cameraOff: false, error: null };
+  #state: ConferenceState = { status: 'idle', meetingId: '', room: '', selfId: null, self: null, peers: [], micMuted: false, cameraOff: false, error: null };
   readonly #listeners = new Set<() => void>();
   #options: JoinOptions | null = null;
   #client: SignalingClient | null = null;
@@ -92,7 +94,7 @@ export class ConferenceEngine {
     this.#options = options;
     this.#set({
       status: 'joining',
-      room: options.room,
+      meetingId: options.meetingId,
       micMuted: options.micMuted ?? false,
       cameraOff: options.cameraOff ?? false,
       error: null,
@@ -112,7 +114,7 @@ export class ConferenceEngine {
     if (client?.isOpen) await client.request('leave', {}).catch(() => undefined);
     this.#teardown();
     this.#options = null;
-    this.#set({ status: 'left', peers: [], selfId: null });
+    this.#set({ status: 'left', peers: [], selfId: null, self: null });
   }
 
   async #connect(session: number): Promise<void> {
@@ -130,7 +132,7 @@ export class ConferenceEngine {
       if (this.#session === session && this.#state.status === 'joined') void this.#reconnect(session);
     });
     await client.opened;
-    const joined = await client.request('join', { room: options.room, displayName: options.displayName, pointName: options.pointName });
+    const joined = await client.request('join', { meetingId: options.meetingId });
     if (this.#session !== session) return;
 
     if (!this.#device) {
@@ -138,17 +140,20 @@ export class ConferenceEngine {
       await this.#device.load({ routerRtpCapabilities: joined.routerRtpCapabilities as types.RtpCapabilities });
     }
     const device = this.#device;
-    this.#set({ selfId: joined.peerId, peers: joined.peers.map((info) => ({ info, tracks: [] })) });
+    this.#set({ selfId: joined.peerId, self: joined.self, room: joined.meetingTitle, peers: joined.peers.map((info) => ({ info, tracks: [] })) });
 
-    this.#sendTransport = await this.#createTransport(client, device, 'send');
-    this.#recvTransport = await this.#createTransport(client, device, 'recv');
-
+    // Sending and receiving are set up side by side: the others' media starts arriving while our
+    // own producers are still being negotiated (join time is dominated by round trips).
+    const [send, recv] = await Promise.all([this.#createTransport(client, device, 'send'), this.#createTransport(client, device, 'recv')]);
+    this.#sendTransport = send;
+    this.#recvTransport = recv;
     const audio = options.stream.getAudioTracks()[0];
     const video = options.stream.getVideoTracks()[0];
-    if (audio) await this.#produce('mic', audio, this.#state.micMuted);
-    if (video) await this.#produce('webcam', video, this.#state.cameraOff);
-
-    await client.request('ready', { rtpCapabilities: device.rtpCapabilities });
+    await Promise.all([
+      client.request('ready', { rtpCapabilities: device.rtpCapabilities }),
+      audio ? this.#produce('mic', audio, this.#state.micMuted) : null,
+      video ? this.#produce('webcam', video, this.#state.cameraOff) : null,
+    ]);
     if (this.#session === session) this.#set({ status: 'joined', error: null });
   }
 

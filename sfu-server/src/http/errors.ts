@@ -1,0 +1,44 @@
+/**
+ * The one error shape of the HTTP API: `{ code, messageKey, message, details? }` with a fitting
+ * status. Schema failures are 400 `bad_request` with the zod issues; unexpected errors are 500.
+ */
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import type { ErrorCode } from '../../../common/protocol';
+import { AppError } from '../errors';
+
+const STATUS: Partial<Record<ErrorCode, number>> = {
+  bad_request: 400,
+  bad_json: 400,
+  too_large: 413,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  invalid_transition: 409,
+  meeting_not_live: 409,
+  not_invited: 403,
+  rate_limited: 429,
+};
+
+export const notFoundBody = { code: 'not_found', messageKey: 'apiErrors.not_found', message: 'not found' } as const;
+
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
+    if (err instanceof AppError) {
+      const retry = (err.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
+      if (retry) reply.header('Retry-After', String(retry));
+      return reply.code(STATUS[err.code] ?? 400).send({ code: err.code, messageKey: `apiErrors.${err.code}`, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) });
+    }
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      return reply.code(400).send({ code: 'bad_request', messageKey: 'apiErrors.bad_request', message: 'invalid request', details: err.validation });
+    }
+    const status = (err as FastifyError).statusCode ?? 500;
+    if (status < 500) {
+      const code = status === 413 ? 'too_large' : status === 429 ? 'rate_limited' : status === 404 ? 'not_found' : 'bad_request';
+      return reply.code(status).send({ code, messageKey: `apiErrors.${code}`, message: err.message });
+    }
+    req.log.error({ err }, 'request failed');
+    return reply.code(500).send({ code: 'internal', messageKey: 'apiErrors.internal', message: 'internal error' });
+  });
+}
