@@ -23,7 +23,9 @@ export const Session = z.object({
 export type Session = z.infer<typeof Session>;
 
 export const UnitBody = z.strictObject({ name: Name(200), level: UnitLevel, parentId: Id.nullable().default(null) });
-export const UnitPatch = UnitBody.partial();
+// Patches are written out, not `.partial()`: zod 4 still applies a field's `.default()` inside
+// `.optional()`, so `UnitBody.partial()` turned `{ name }` into `{ name, parentId: null }`.
+export const UnitPatch = z.strictObject({ name: Name(200).optional(), level: UnitLevel.optional(), parentId: Id.nullable().optional() });
 
 export const BridgePointBody = z.strictObject({ unitId: Id, name: Name(200), headcount: z.number().int().min(1).max(10_000) });
 export const BridgePointPatch = BridgePointBody.partial();
@@ -62,7 +64,14 @@ export const MeetingBody = z.strictObject({
   chairId: Id,
   secretaryId: Id,
 });
-export const MeetingPatch = MeetingBody.partial();
+export const MeetingPatch = z.strictObject({
+  title: Name(300).optional(),
+  description: Text(5000).optional(),
+  startsAt: Instant.optional(),
+  endsAt: Instant.optional(),
+  chairId: Id.optional(),
+  secretaryId: Id.optional(),
+});
 
 export const AgendaBody = z.strictObject({
   items: z

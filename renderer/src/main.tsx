@@ -2,7 +2,9 @@ import '@fontsource/be-vietnam-pro/400.css';
 import '@fontsource/be-vietnam-pro/600.css';
 import '@fontsource/be-vietnam-pro/700.css';
 import '@mantine/core/styles.css';
-import { createTheme, MantineProvider } from '@mantine/core';
+import '@mantine/notifications/styles.css';
+import { createTheme, MantineProvider, Modal } from '@mantine/core';
+import { Notifications } from '@mantine/notifications';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import './app/i18n';
@@ -12,6 +14,9 @@ const theme = createTheme({
   fontFamily: '"Be Vietnam Pro", "Segoe UI", Roboto, sans-serif',
   headings: { fontFamily: '"Be Vietnam Pro", "Segoe UI", Roboto, sans-serif' },
   primaryColor: 'red',
+  components: {
+    Modal: Modal.extend({ styles: { title: { fontWeight: 700, fontSize: 'var(--mantine-font-size-lg)' } } }),
+  },
 });
 
 const root = document.getElementById('root');
@@ -19,6 +24,7 @@ if (!root) throw new Error('no #root element');
 createRoot(root).render(
   <StrictMode>
     <MantineProvider theme={theme}>
+      <Notifications position="top-right" />
       <App />
     </MantineProvider>
   </StrictMode>,

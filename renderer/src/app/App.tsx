@@ -1,15 +1,24 @@
-/** The application shell: header, and the screen for where the user is (set-up, join, room). */
-import { AppShell, Button, Group, Stack, Text, Title } from '@mantine/core';
-import { useMemo, useState } from 'react';
+/**
+ * The application shell: the header and the page for the current hash route. Every page but the
+ * desktop's first-run `#/setup` and `#/login` needs a session; without one the app goes to the
+ * login page and comes back afterwards.
+ */
+import { Alert, AppShell, Button, Center, Container, Loader, Stack, Text, Title } from '@mantine/core';
+import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
+import { AdminPage } from '../features/admin/AdminPage';
+import { LoginPage } from '../features/auth/LoginPage';
+import { checkSession, startSession, useSession } from '../features/auth/session';
 import { ConferenceEngine } from '../features/conference/conference-engine';
-import { RoomView } from '../features/conference/RoomView';
 import { useConference } from '../features/conference/use-conference';
-import { JoinScreen, type JoinRequest } from '../features/prejoin/JoinScreen';
+import { JoinMeetingPage } from '../features/meetings/JoinMeetingPage';
+import { MeetingPage } from '../features/meetings/MeetingPage';
+import { MyMeetingsPage } from '../features/meetings/MyMeetingsPage';
 import { ServerSetup } from '../features/setup/ServerSetup';
-import { desktopApi, serverUrl } from '../platform/desktop';
-import { errorMessage } from './i18n';
-import { LanguageSwitch } from './LanguageSwitch';
+import { desktopApi } from '../platform/desktop';
+import { AppHeader } from './AppHeader';
+import { apiErrorMessage } from './i18n';
+import { currentPath, href, navigate, parseRoute, usePath, type Route } from './router';
 
 declare global {
   interface Window {
@@ -18,58 +27,104 @@ declare global {
   }
 }
 
+const RETURN_KEY = 'phonghop.returnTo';
+
 export function App() {
   const { t } = useTranslation();
   const engine = useMemo(() => new ConferenceEngine(), []);
-  const state = useConference(engine);
-  const [joinError, setJoinError] = useState<string | null>(null);
-  const [identity, setIdentity] = useState({ displayName: '', pointName: '' });
   window.__phonghop = { engine };
+  const path = usePath();
+  const route = parseRoute(path);
+  const session = useSession();
+  const isSetup = route.name === 'setup' && desktopApi() !== undefined;
 
-  const isSetup = window.location.hash === '#/setup' && desktopApi() !== undefined;
+  useEffect(() => {
+    if (!isSetup) startSession();
+  }, [isSetup]);
 
-  const join = async (request: JoinRequest) => {
-    setJoinError(null);
-    setIdentity({ displayName: request.displayName, pointName: request.pointName });
-    try {
-      const server = await serverUrl();
-      if (!server) throw new Error(t('setup.title'));
-      await engine.join({ server, ...request });
-    } catch (err) {
-      setJoinError(errorMessage(err));
+  // The login gate: remember where the user was going, and go back there after logging in.
+  useEffect(() => {
+    if (isSetup) return;
+    if (session.status === 'anonymous' && route.name !== 'login') {
+      if (route.name !== 'setup') sessionStorage.setItem(RETURN_KEY, currentPath());
+      navigate({ name: 'login' }, { replace: true });
+    } else if (session.status === 'signedIn' && (route.name === 'login' || route.name === 'setup')) {
+      const back = sessionStorage.getItem(RETURN_KEY);
+      sessionStorage.removeItem(RETURN_KEY);
+      navigate(back && parseRoute(back).name !== 'login' ? back : { name: 'meetings' }, { replace: true });
+    } else if (session.status === 'signedIn' && route.name === 'admin' && session.account.role !== 'admin') {
+      navigate({ name: 'meetings' }, { replace: true });
     }
-  };
+  }, [isSetup, session, route.name]);
 
-  const inRoom = state.status === 'joined' || state.status === 'reconnecting';
+  const account = session.status === 'signedIn' ? session.account : null;
+  const conference = useConference(engine);
+  const inRoom = route.name === 'join' && (conference.status === 'joined' || conference.status === 'reconnecting');
+
   let content: React.ReactNode;
   if (isSetup) content = <ServerSetup />;
-  else if (inRoom) content = <RoomView engine={engine} displayName={identity.displayName} pointName={identity.pointName} />;
-  else if (state.status === 'left')
+  else if (session.status === 'loading') content = <Centered>{<Loader aria-label={t('common.loading')} />}</Centered>;
+  else if (session.status === 'unreachable')
     content = (
-      <Stack align="center" mt="xl" component="main">
-        <Text size="lg">{t('room.left')}</Text>
-        <Button onClick={() => window.location.reload()}>{t('room.rejoin')}</Button>
-      </Stack>
+      <Container size="xs" py="xl">
+        <Alert color="red" role="alert" title={t('app.unreachable')}>
+          <Stack gap="xs" align="flex-start">
+            <Text size="sm">{apiErrorMessage(session.error)}</Text>
+            <Button size="xs" variant="light" onClick={() => void checkSession()}>
+              {t('common.retry')}
+            </Button>
+          </Stack>
+        </Alert>
+      </Container>
     );
-  else content = <JoinScreen onJoin={(r) => void join(r)} busy={state.status === 'joining'} error={joinError} />;
+  else if (session.status === 'anonymous') content = route.name === 'login' ? <LoginPage expired={session.expired} /> : null;
+  else content = <SignedInPage route={route} engine={engine} isAdmin={session.account.role === 'admin'} />;
 
   return (
-    <AppShell header={{ height: 52 }} padding={0}>
+    <AppShell header={{ height: 56 }} padding={0}>
       <AppShell.Header>
-        <Group h="100%" px="md" justify="space-between">
-          <Group gap="xs">
-            <img src="./favicon.png" alt="" width={28} height={28} />
-            <Title order={2} size="h4">
-              {t('app.title')}
-            </Title>
-            <Text size="sm" c="dimmed" visibleFrom="sm">
-              {t('app.tagline')}
-            </Text>
-          </Group>
-          <LanguageSwitch />
-        </Group>
+        <AppHeader account={account} route={route} />
       </AppShell.Header>
-      <AppShell.Main h="100dvh">{content}</AppShell.Main>
+      <AppShell.Main h={inRoom ? '100dvh' : undefined} style={{ background: inRoom ? undefined : 'var(--mantine-color-gray-0)' }} mih="100dvh">
+        {content}
+      </AppShell.Main>
     </AppShell>
+  );
+}
+
+function SignedInPage({ route, engine, isAdmin }: { route: Route; engine: ConferenceEngine; isAdmin: boolean }) {
+  const { t } = useTranslation();
+  switch (route.name) {
+    case 'meetings':
+    case 'login':
+    case 'setup':
+      return <MyMeetingsPage />;
+    case 'meeting':
+      return <MeetingPage key={route.id} id={route.id} />;
+    case 'join':
+      return <JoinMeetingPage key={route.id} id={route.id} engine={engine} />;
+    case 'admin':
+      return isAdmin ? <AdminPage section={route.section} /> : null;
+    case 'notFound':
+      return (
+        <Centered>
+          <Stack align="center">
+            <Title order={1} size="h3">
+              {t('app.notFound')}
+            </Title>
+            <Button component="a" href={href({ name: 'meetings' })}>
+              {t('meetings.title')}
+            </Button>
+          </Stack>
+        </Centered>
+      );
+  }
+}
+
+function Centered({ children }: { children: React.ReactNode }) {
+  return (
+    <Center py={80} w="100%">
+      {children}
+    </Center>
   );
 }

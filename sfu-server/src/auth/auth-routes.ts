@@ -33,9 +33,10 @@ export function registerAuthRoutes(app: FastifyInstance, auth: AuthService): voi
     },
   );
 
+  // The body is nullish: a browser refreshes with the cookie alone, and Fastify gives a missing body as null.
   r.post(
     '/api/auth/refresh',
-    { schema: { tags, summary: 'Exchange a refresh token (cookie or body) for a new session', body: RefreshBody.optional(), response: { 200: Session } } },
+    { schema: { tags, summary: 'Exchange a refresh token (cookie or body) for a new session', body: RefreshBody.nullish(), response: { 200: Session } } },
     async (req, reply) => {
       const fromBody = req.body?.refreshToken;
       const token = fromBody ?? req.cookies[REFRESH_COOKIE];

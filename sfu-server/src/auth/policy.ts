@@ -19,6 +19,8 @@ export interface MeetingFacts {
   status: MeetingStatus;
   chairId: string;
   secretaryId: string;
+  /** Who created it: an organiser too (it is in their "my meetings", and they may prepare it). */
+  createdBy: string;
   /** The actor is invited as a delegate, or is the operator of an invited bridge point. */
   invited: boolean;
 }
@@ -42,7 +44,7 @@ export function can(actor: Actor, action: GlobalAction): boolean {
 }
 
 export function canOnMeeting(actor: Actor, action: MeetingAction, m: MeetingFacts): boolean {
-  const organiser = actor.accountId === m.chairId || actor.accountId === m.secretaryId;
+  const organiser = actor.accountId === m.chairId || actor.accountId === m.secretaryId || actor.accountId === m.createdBy;
   const isAdmin = actor.role === 'admin';
   switch (action) {
     case 'meeting.view':

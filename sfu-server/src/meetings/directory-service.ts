@@ -136,10 +136,17 @@ export class DirectoryService {
       created_at: now(),
       updated_at: now(),
     };
-    await this.db.transaction().execute(async (tx) => {
-      await tx.insertInto('accounts').values(row).execute();
-      await audit(tx, { actorId: actor?.accountId ?? null, action: 'account.create', targetType: 'account', targetId: row.id, details: { username: row.username, role: row.role } });
-    });
+    try {
+      await this.db.transaction().execute(async (tx) => {
+        await tx.insertInto('accounts').values(row).execute();
+        await audit(tx, { actorId: actor?.accountId ?? null, action: 'account.create', targetType: 'account', targetId: row.id, details: { username: row.username, role: row.role } });
+      });
+    } catch (err) {
+      // Taken by a concurrent request between the check above and this insert (hashing takes a while).
+      const taken = await this.db.selectFrom('accounts').select('id').where('username', '=', body.username).executeTakeFirst();
+      if (taken) throw new AppError('conflict', 'username already taken');
+      throw err;
+    }
     return accountFromRow(row);
   }
 

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createEvent } from 'ics';
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { z } from 'zod';
 import type { Meeting, MeetingStatus, MyMeetings } from '../../../common/api/model';
 import type { AgendaBody, InvitationsBody, MeetingBody, MeetingPatch } from '../../../common/api/requests';
@@ -12,9 +12,21 @@ import { can, canOnMeeting, TRANSITIONS, type Actor, type MeetingAction, type Me
 import { AppError, forbidden, notFound } from '../errors';
 import { audit } from '../store/audit';
 import type { Db } from '../store/database';
+import type { Database } from '../store/schema';
 import { agendaFromRow, meetingSummaryFromRow } from './rows';
 
 const PAST_LIMIT = 50;
+
+/**
+ * First statement of a transaction that replaces a meeting's agenda or invitations: takes the
+ * meeting row's lock, so that concurrent replacements run one after the other (on PostgreSQL,
+ * under READ COMMITTED, two delete-then-insert transactions would otherwise merge their rows),
+ * and checks that the meeting is still editable.
+ */
+async function lockForEdit(tx: Transaction<Database>, id: string): Promise<void> {
+  const locked = await tx.updateTable('meetings').set({ updated_at: new Date().toISOString() }).where('id', '=', id).where('status', 'in', ['draft', 'published']).executeTakeFirst();
+  if (Number(locked.numUpdatedRows) !== 1) throw new AppError('conflict', 'the meeting changed meanwhile');
+}
 
 export class MeetingsService {
   constructor(readonly db: Db) {}
@@ -55,13 +67,13 @@ export class MeetingsService {
 
   /** What the policy needs about this meeting and this actor. */
   async facts(actor: Actor, meetingId: string): Promise<MeetingFacts & { title: string }> {
-    const row = await this.db.selectFrom('meetings').select(['status', 'chair_id', 'secretary_id', 'title']).where('id', '=', meetingId).executeTakeFirst();
+    const row = await this.db.selectFrom('meetings').select(['status', 'chair_id', 'secretary_id', 'created_by', 'title']).where('id', '=', meetingId).executeTakeFirst();
     if (!row) throw notFound('meeting');
     const delegate = await this.db.selectFrom('meeting_delegates').select('meeting_id').where('meeting_id', '=', meetingId).where('account_id', '=', actor.accountId).executeTakeFirst();
     const point = actor.bridgePointId
       ? await this.db.selectFrom('meeting_points').select('meeting_id').where('meeting_id', '=', meetingId).where('bridge_point_id', '=', actor.bridgePointId).executeTakeFirst()
       : undefined;
-    return { status: row.status as MeetingStatus, chairId: row.chair_id, secretaryId: row.secretary_id, invited: Boolean(delegate || point), title: row.title };
+    return { status: row.status as MeetingStatus, chairId: row.chair_id, secretaryId: row.secretary_id, createdBy: row.created_by, invited: Boolean(delegate || point), title: row.title };
   }
 
   /** Throws `forbidden` (or `not_found` where even seeing it is not allowed) unless permitted. */
@@ -157,6 +169,7 @@ export class MeetingsService {
   async setAgenda(actor: Actor, id: string, body: z.output<typeof AgendaBody>): Promise<Meeting> {
     await this.authorize(actor, id, 'meeting.edit');
     await this.db.transaction().execute(async (tx) => {
+      await lockForEdit(tx, id);
       await tx.deleteFrom('agenda_items').where('meeting_id', '=', id).execute();
       if (body.items.length) {
         await tx
@@ -197,6 +210,7 @@ export class MeetingsService {
     await this.#checkIds('bridge_points', [...pointIds], 'bridge points');
     await this.#checkIds('accounts', body.delegateIds, 'accounts');
     await this.db.transaction().execute(async (tx) => {
+      await lockForEdit(tx, id);
       await tx.deleteFrom('meeting_points').where('meeting_id', '=', id).execute();
       await tx.deleteFrom('meeting_delegates').where('meeting_id', '=', id).execute();
       const points = [...pointIds];

@@ -11,7 +11,7 @@ function columnsFor(count: number): number {
   return Math.min(6, Math.max(1, Math.ceil(Math.sqrt(count))));
 }
 
-export function RoomView({ engine, displayName, pointName }: { engine: ConferenceEngine; displayName: string; pointName: string }) {
+export function RoomView({ engine, title, displayName, pointName }: { engine: ConferenceEngine; title: string; displayName: string; pointName: string }) {
   const { t } = useTranslation();
   const state = useConference(engine);
   const selfVideo = engine.localStream?.getVideoTracks()[0];
@@ -19,10 +19,10 @@ export function RoomView({ engine, displayName, pointName }: { engine: Conferenc
   const cols = columnsFor(total);
 
   return (
-    <Stack h="100%" gap={0} component="main">
+    <Stack h="100%" gap={0}>
       <Group justify="space-between" px="md" py="xs">
-        <Title order={1} size="h4">
-          {t('room.title', { room: state.room })}
+        <Title order={1} size="h4" style={{ overflowWrap: 'anywhere' }}>
+          {title}
         </Title>
         <Badge variant="light" size="lg" data-testid="participant-count">
           {t('room.participants', { count: total })}
@@ -39,7 +39,14 @@ export function RoomView({ engine, displayName, pointName }: { engine: Conferenc
             {t('room.alone')}
           </Text>
         )}
-        <SimpleGrid cols={{ base: Math.min(cols, 2), sm: cols }} spacing="sm" data-testid="video-grid">
+        {/* As wide as the rows of 16:9 tiles can be while they all fit the height (no scrolling on a PC). */}
+        <SimpleGrid
+          cols={{ base: Math.min(cols, 2), sm: cols }}
+          spacing="sm"
+          data-testid="video-grid"
+          mx="auto"
+          style={{ maxWidth: `max(320px, calc((100dvh - 230px) / ${Math.ceil(total / cols)} * 16 / 9 * ${cols}))` }}
+        >
           {state.peers.map((peer) => (
             <ParticipantTile key={peer.info.id} peer={peer} engine={engine} />
           ))}

@@ -1,39 +1,44 @@
-/** The pre-join screen: name, bridge point and room, a camera preview, a level meter, device choice. */
-import { Alert, Button, Card, Grid, Group, Progress, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+/** The pre-join screen: the meeting, who joins (read-only), a camera preview, a level meter, device choice. */
+import { Alert, Box, Button, Card, Grid, Group, Progress, Select, Stack, Text, Title } from '@mantine/core';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { takeStream, useLocalMedia } from './use-local-media';
 import { useAudioLevel } from './use-audio-level';
 
 export interface JoinRequest {
-  displayName: string;
-  pointName: string;
-  room: string;
   stream: MediaStream;
 }
 
-const REMEMBER_KEY = 'phonghop.join';
-
-function remembered(): { displayName: string; pointName: string; room: string } {
-  try {
-    const saved = JSON.parse(localStorage.getItem(REMEMBER_KEY) ?? '{}') as Record<string, unknown>;
-    const roomFromUrl = new URLSearchParams(window.location.search).get('room');
-    const str = (v: unknown) => (typeof v === 'string' ? v : '');
-    return { displayName: str(saved['displayName']), pointName: str(saved['pointName']), room: roomFromUrl ?? str(saved['room']) };
-  } catch {
-    return { displayName: '', pointName: '', room: '' };
-  }
+/** Who joins what: shown read-only (the server takes the name and bridge point from the account). */
+export interface JoinIdentity {
+  meetingTitle: string;
+  /** The meeting's time, already formatted. */
+  meetingTime?: string;
+  displayName: string;
+  /** The bridge point of an operator account; null for a person joining on their own. */
+  pointName: string | null;
 }
 
-export function JoinScreen({ onJoin, busy, error }: { onJoin: (r: JoinRequest) => void; busy: boolean; error: string | null }) {
+export function JoinScreen({
+  identity,
+  onJoin,
+  busy,
+  error,
+  footer,
+}: {
+  identity: JoinIdentity;
+  onJoin: (r: JoinRequest) => void;
+  busy: boolean;
+  error: string | null;
+  /** Extra controls under the join button (e.g. back to the meeting page). */
+  footer?: React.ReactNode;
+}) {
   const { t } = useTranslation();
-  const [form, setForm] = useState(remembered);
   const [cameraId, setCameraId] = useState<string | null>(null);
   const [microphoneId, setMicrophoneId] = useState<string | null>(null);
   const media = useLocalMedia(cameraId, microphoneId);
   const level = useAudioLevel(media.stream);
   const videoRef = useRef<HTMLVideoElement>(null);
-  const [missing, setMissing] = useState<string | null>(null);
 
   useEffect(() => {
     if (videoRef.current) videoRef.current.srcObject = media.stream;
@@ -41,18 +46,17 @@ export function JoinScreen({ onJoin, busy, error }: { onJoin: (r: JoinRequest) =
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const field = !form.displayName.trim() ? t('prejoin.displayName') : !form.room.trim() ? t('prejoin.room') : null;
-    setMissing(field);
-    if (field) return;
-    localStorage.setItem(REMEMBER_KEY, JSON.stringify(form));
-    onJoin({ ...form, stream: takeStream(media.stream ?? new MediaStream()) });
+    onJoin({ stream: takeStream(media.stream ?? new MediaStream()) });
   };
 
+  // Joining waits until the camera and microphone have been opened (or have failed), so the
+  // conference does not start with an empty stream.
+  const opening = media.stream === null && media.error === null;
   const hasVideo = (media.stream?.getVideoTracks().length ?? 0) > 0;
   const hasAudio = (media.stream?.getAudioTracks().length ?? 0) > 0;
 
   return (
-    <Card withBorder shadow="sm" radius="md" p="lg" maw={960} mx="auto" mt="xl" component="main">
+    <Card withBorder shadow="sm" radius="md" p="lg" maw={960} mx="auto" my="xl">
       <Title order={1} size="h2" mb="md">
         {t('prejoin.title')}
       </Title>
@@ -92,30 +96,26 @@ export function JoinScreen({ onJoin, busy, error }: { onJoin: (r: JoinRequest) =
         <Grid.Col span={{ base: 12, md: 6 }}>
           <form onSubmit={submit} noValidate>
             <Stack gap="sm">
-              <TextInput
-                label={t('prejoin.displayName')}
-                placeholder={t('prejoin.displayNamePlaceholder')}
-                value={form.displayName}
-                onChange={(e) => setForm({ ...form, displayName: e.currentTarget.value })}
-                maxLength={80}
-                required
-                autoComplete="name"
-              />
-              <TextInput
-                label={t('prejoin.pointName')}
-                placeholder={t('prejoin.pointNamePlaceholder')}
-                value={form.pointName}
-                onChange={(e) => setForm({ ...form, pointName: e.currentTarget.value })}
-                maxLength={120}
-              />
-              <TextInput
-                label={t('prejoin.room')}
-                placeholder={t('prejoin.roomPlaceholder')}
-                value={form.room}
-                onChange={(e) => setForm({ ...form, room: e.currentTarget.value })}
-                maxLength={64}
-                required
-              />
+              <Box component="dl" m={0} data-testid="join-identity">
+                <IdentityRow term={t('prejoin.meeting')} testId="join-meeting">
+                  <Text fw={700} size="lg" style={{ overflowWrap: 'anywhere' }}>
+                    {identity.meetingTitle}
+                  </Text>
+                  {identity.meetingTime && (
+                    <Text size="sm" c="dimmed">
+                      {identity.meetingTime}
+                    </Text>
+                  )}
+                </IdentityRow>
+                <IdentityRow term={t('prejoin.displayName')} testId="join-name">
+                  <Text fw={600}>{identity.displayName}</Text>
+                </IdentityRow>
+                {identity.pointName && (
+                  <IdentityRow term={t('prejoin.pointName')} testId="join-point">
+                    <Text fw={600}>{identity.pointName}</Text>
+                  </IdentityRow>
+                )}
+              </Box>
               <Select
                 label={t('prejoin.camera')}
                 data={media.cameras.map((d, i) => ({ value: d.deviceId || `cam-${i}`, label: d.label || `${t('prejoin.camera')} ${i + 1}` }))}
@@ -132,18 +132,14 @@ export function JoinScreen({ onJoin, busy, error }: { onJoin: (r: JoinRequest) =
                 allowDeselect={false}
                 disabled={media.microphones.length === 0}
               />
-              {missing && (
-                <Alert color="orange" role="alert">
-                  {t('prejoin.required', { field: missing })}
-                </Alert>
-              )}
               {error && (
                 <Alert color="red" role="alert">
                   {error}
                 </Alert>
               )}
-              <Group justify="flex-end">
-                <Button type="submit" loading={busy} size="md">
+              <Group justify="space-between" wrap="wrap-reverse">
+                {footer ?? <span />}
+                <Button type="submit" loading={busy || opening} size="md">
                   {busy ? t('prejoin.joining') : t('prejoin.join')}
                 </Button>
               </Group>
@@ -152,5 +148,18 @@ export function JoinScreen({ onJoin, busy, error }: { onJoin: (r: JoinRequest) =
         </Grid.Col>
       </Grid>
     </Card>
+  );
+}
+
+function IdentityRow({ term, testId, children }: { term: string; testId: string; children: React.ReactNode }) {
+  return (
+    <Box mb="sm">
+      <Text component="dt" size="sm" c="dimmed">
+        {term}
+      </Text>
+      <Box component="dd" m={0} data-testid={testId}>
+        {children}
+      </Box>
+    </Box>
   );
 }

@@ -1,7 +1,9 @@
 /** Every migration, in order. A new capability adds its tables as the next numbered file. */
 import type { Migration } from 'kysely';
 import * as m0001 from './0001-people-and-meetings';
+import * as m0002 from './0002-meetings-created-by';
 
 export const migrations: Record<string, Migration> = {
   '0001-people-and-meetings': m0001,
+  '0002-meetings-created-by': m0002,
 };

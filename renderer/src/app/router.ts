@@ -1,0 +1,83 @@
+/**
+ * Hash-based routing (`#/meetings/…`): the same build works when served by the server and when
+ * Electron loads the bundled file. A route is a plain value parsed from `location.hash`.
+ */
+import { useSyncExternalStore } from 'react';
+
+export type AdminSection = 'units' | 'accounts';
+
+export type Route =
+  | { name: 'login' }
+  | { name: 'setup' }
+  | { name: 'meetings' }
+  | { name: 'meeting'; id: string }
+  | { name: 'join'; id: string }
+  | { name: 'admin'; section: AdminSection }
+  | { name: 'notFound'; path: string };
+
+/** The path part of the hash, always starting with '/'. */
+export function currentPath(): string {
+  const raw = window.location.hash.replace(/^#/, '');
+  return raw.startsWith('/') ? raw : `/${raw}`;
+}
+
+export function parseRoute(path: string): Route {
+  const parts = path.split('?')[0]!.split('/').filter(Boolean).map(decodeURIComponent);
+  const [first, second, third] = parts;
+  if (parts.length === 0) return { name: 'meetings' };
+  if (first === 'login' && parts.length === 1) return { name: 'login' };
+  if (first === 'setup' && parts.length === 1) return { name: 'setup' };
+  if (first === 'meetings') {
+    if (parts.length === 1) return { name: 'meetings' };
+    if (second && parts.length === 2) return { name: 'meeting', id: second };
+    if (second && third === 'join' && parts.length === 3) return { name: 'join', id: second };
+  }
+  if (first === 'admin') {
+    if (parts.length === 1 || second === 'units') return { name: 'admin', section: 'units' };
+    if (second === 'accounts') return { name: 'admin', section: 'accounts' };
+  }
+  return { name: 'notFound', path };
+}
+
+export function pathOf(route: Route): string {
+  switch (route.name) {
+    case 'login':
+      return '/login';
+    case 'setup':
+      return '/setup';
+    case 'meetings':
+      return '/meetings';
+    case 'meeting':
+      return `/meetings/${encodeURIComponent(route.id)}`;
+    case 'join':
+      return `/meetings/${encodeURIComponent(route.id)}/join`;
+    case 'admin':
+      return `/admin/${route.section}`;
+    case 'notFound':
+      return route.path;
+  }
+}
+
+/** `#/…` for an anchor's href. */
+export const href = (route: Route): string => `#${pathOf(route)}`;
+
+export function navigate(target: Route | string, opts: { replace?: boolean } = {}): void {
+  const path = typeof target === 'string' ? target : pathOf(target);
+  if (currentPath() === path) return;
+  if (opts.replace) {
+    window.history.replaceState(window.history.state, '', `#${path}`);
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+  } else {
+    window.location.hash = path;
+  }
+}
+
+function subscribe(listener: () => void): () => void {
+  window.addEventListener('hashchange', listener);
+  return () => window.removeEventListener('hashchange', listener);
+}
+
+/** The current path; re-renders on every hash change. */
+export function usePath(): string {
+  return useSyncExternalStore(subscribe, currentPath);
+}

@@ -1,0 +1,162 @@
+/** The agenda editor: ordered items (title, presenter, minutes); add, remove, move up and down; save. */
+import { ActionIcon, Alert, Box, Button, Group, Modal, NumberInput, Paper, Stack, Text, TextInput, Tooltip } from '@mantine/core';
+import { IconArrowDown, IconArrowUp, IconPlus, IconTrash } from '@tabler/icons-react';
+import { useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Meeting } from '../../../../common/api/model';
+import { apiErrorMessage } from '../../app/i18n';
+import { api } from '../../net/api-client';
+
+interface Row {
+  key: number;
+  title: string;
+  presenter: string;
+  durationMinutes: number | string;
+}
+
+export function AgendaEditor({ meeting, opened, onClose, onSaved }: { meeting: Meeting; opened: boolean; onClose: () => void; onSaved: (m: Meeting) => void }) {
+  const { t } = useTranslation();
+  return (
+    <Modal closeButtonProps={{ 'aria-label': t('common.close') }} opened={opened} onClose={onClose} title={t('agenda.editTitle')} size="xl">
+      {opened && <AgendaForm meeting={meeting} onClose={onClose} onSaved={onSaved} />}
+    </Modal>
+  );
+}
+
+function AgendaForm({ meeting, onClose, onSaved }: { meeting: Meeting; onClose: () => void; onSaved: (m: Meeting) => void }) {
+  const { t } = useTranslation();
+  const nextKey = useRef(0);
+  const [rows, setRows] = useState<Row[]>(() =>
+    [...meeting.agenda].sort((a, b) => a.position - b.position).map((i) => ({ key: nextKey.current++, title: i.title, presenter: i.presenter, durationMinutes: i.durationMinutes })),
+  );
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const update = (key: number, patch: Partial<Row>) => setRows((rs) => rs.map((r) => (r.key === key ? { ...r, ...patch } : r)));
+  const move = (index: number, by: -1 | 1) =>
+    setRows((rs) => {
+      const next = [...rs];
+      const [row] = next.splice(index, 1);
+      if (row) next.splice(index + by, 0, row);
+      return next;
+    });
+  const add = () => setRows((rs) => [...rs, { key: nextKey.current++, title: '', presenter: '', durationMinutes: 15 }]);
+  const total = rows.reduce((sum, r) => sum + (Number(r.durationMinutes) || 0), 0);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const badTitle = rows.findIndex((r) => !r.title.trim());
+    if (badTitle >= 0) return setError(t('agenda.titleRequired', { n: badTitle + 1 }));
+    const badDuration = rows.findIndex((r) => !Number.isInteger(Number(r.durationMinutes)) || Number(r.durationMinutes) < 1 || Number(r.durationMinutes) > 600);
+    if (badDuration >= 0) return setError(t('agenda.durationInvalid', { n: badDuration + 1 }));
+    setError(null);
+    setBusy(true);
+    try {
+      const saved = await api.setAgenda(meeting.id, {
+        items: rows.map((r) => ({ title: r.title.trim(), presenter: r.presenter.trim(), durationMinutes: Number(r.durationMinutes) })),
+      });
+      onSaved(saved);
+    } catch (err) {
+      setError(apiErrorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form onSubmit={(e) => void submit(e)} noValidate>
+      <Stack gap="sm">
+        {rows.length === 0 && (
+          <Text c="dimmed" size="sm">
+            {t('agenda.empty')}
+          </Text>
+        )}
+        <Stack gap="xs" component="ol" style={{ listStyle: 'none', padding: 0, margin: 0 }} aria-label={t('agenda.title')}>
+          {rows.map((row, index) => {
+            const n = index + 1;
+            return (
+              <Paper key={row.key} withBorder p="sm" radius="md" component="li" data-testid="agenda-row">
+                <Group align="flex-end" gap="sm" wrap="nowrap">
+                  <Text fw={700} w={24} ta="right" pb={8} aria-hidden>
+                    {n}.
+                  </Text>
+                  <Box style={{ flex: 1, minWidth: 0 }}>
+                    <Group gap="sm" align="flex-end" wrap="wrap">
+                      <TextInput
+                        style={{ flex: '3 1 240px' }}
+                        label={t('agenda.itemTitle')}
+                        aria-label={t('agenda.itemTitleN', { n })}
+                        value={row.title}
+                        onChange={(e) => update(row.key, { title: e.currentTarget.value })}
+                        maxLength={300}
+                        required
+                      />
+                      <TextInput
+                        style={{ flex: '2 1 160px' }}
+                        label={t('agenda.presenter')}
+                        aria-label={t('agenda.presenterN', { n })}
+                        value={row.presenter}
+                        onChange={(e) => update(row.key, { presenter: e.currentTarget.value })}
+                        maxLength={200}
+                      />
+                      <NumberInput
+                        style={{ flex: '0 0 110px' }}
+                        label={t('agenda.minutes')}
+                        aria-label={t('agenda.minutesN', { n })}
+                        value={row.durationMinutes}
+                        onChange={(v) => update(row.key, { durationMinutes: v })}
+                        min={1}
+                        max={600}
+                        step={5}
+                        allowDecimal={false}
+                        allowNegative={false}
+                      />
+                    </Group>
+                  </Box>
+                  <Group gap={4} wrap="nowrap" pb={4}>
+                    <Tooltip label={t('agenda.moveUp')}>
+                      <ActionIcon variant="default" aria-label={t('agenda.moveUpN', { n })} disabled={index === 0} onClick={() => move(index, -1)}>
+                        <IconArrowUp size={16} />
+                      </ActionIcon>
+                    </Tooltip>
+                    <Tooltip label={t('agenda.moveDown')}>
+                      <ActionIcon variant="default" aria-label={t('agenda.moveDownN', { n })} disabled={index === rows.length - 1} onClick={() => move(index, 1)}>
+                        <IconArrowDown size={16} />
+                      </ActionIcon>
+                    </Tooltip>
+                    <Tooltip label={t('agenda.remove')}>
+                      <ActionIcon variant="light" color="red" aria-label={t('agenda.removeN', { n })} onClick={() => setRows((rs) => rs.filter((r) => r.key !== row.key))}>
+                        <IconTrash size={16} />
+                      </ActionIcon>
+                    </Tooltip>
+                  </Group>
+                </Group>
+              </Paper>
+            );
+          })}
+        </Stack>
+        <Group justify="space-between">
+          <Button variant="light" leftSection={<IconPlus size={16} />} onClick={add} disabled={rows.length >= 100}>
+            {t('agenda.add')}
+          </Button>
+          <Text size="sm" c="dimmed">
+            {t('agenda.total', { minutes: total })}
+          </Text>
+        </Group>
+        {error && (
+          <Alert color="red" role="alert">
+            {error}
+          </Alert>
+        )}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            {t('common.cancel')}
+          </Button>
+          <Button type="submit" loading={busy}>
+            {t('agenda.save')}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
