@@ -99,7 +99,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   app.addHook('onRequest', authHook(auth));
 
   registerHealthRoutes(app, pool);
-  registerAuthRoutes(app, auth);
+  registerAuthRoutes(app, auth, config.LOGIN_RATE_PER_MINUTE);
   registerDirectoryRoutes(app, directory);
   registerMeetingRoutes(app, meetings);
   registerAuditRoutes(app, store.db);

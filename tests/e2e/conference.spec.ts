@@ -3,13 +3,24 @@
  * and the others stop receiving its audio; one leaves and the others see it go.
  */
 import { expect, test } from '@playwright/test';
+import { liveMeeting, PASSWORD, person, TestApi } from '../support/api-client';
 import { audioBytesReceived, expectGrowing, framesDecoded, openJoinedClient, tile } from './support/conference';
 
-test('three bridge points see and hear each other; mute and leave are seen by the others', async ({ browser }) => {
-  const room = `giao-ban-${Date.now()}`;
-  const a = await openJoinedClient(browser, { name: 'Nguyễn Văn An', point: 'UBND tỉnh Quảng Ninh', room });
-  const b = await openJoinedClient(browser, { name: 'Trần Thị Bình', point: 'UBND huyện Ba Chẽ', room });
-  const c = await openJoinedClient(browser, { name: 'Lê Văn Cường', point: 'UBND xã Đồn Đạc', room });
+test('three bridge points see and hear each other; mute and leave are seen by the others', async ({ browser, baseURL }) => {
+  const admin = await TestApi.admin(baseURL!);
+  const points = [
+    { name: 'Nguyễn Văn An', point: 'Phòng họp Nguyễn Văn An' },
+    { name: 'Trần Thị Bình', point: 'Phòng họp Trần Thị Bình' },
+    { name: 'Lê Văn Cường', point: 'Phòng họp Lê Văn Cường' },
+  ];
+  const accounts: Awaited<ReturnType<typeof person>>[] = [];
+  for (const p of points) accounts.push(await person(admin, 'operator', p.name));
+  const title = `Giao ban trực tuyến ${Date.now()}`;
+  await liveMeeting(admin, accounts, title);
+  const join = (i: number) => openJoinedClient(browser, { username: accounts[i]!.username, password: PASSWORD, name: points[i]!.name, point: points[i]!.point, title });
+  const a = await join(0);
+  const b = await join(1);
+  const c = await join(2);
   const everyone = [a, b, c];
 
   // Each sees the two others, labelled with name and bridge point.

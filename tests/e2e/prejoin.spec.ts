@@ -1,44 +1,53 @@
 /**
- * The pre-join screen as a user meets it: camera preview, microphone level, device choice,
- * required fields, Vietnamese by default with a switch to English, and accessible names.
+ * The pre-join screen as a user meets it: camera preview, microphone level, device choice, who
+ * they will appear as; Vietnamese by default with a switch to English; accessible names.
  */
 import { expect, test } from '@playwright/test';
+import { liveMeeting, PASSWORD, person, TestApi } from '../support/api-client';
+import { logIn } from './support/conference';
 
-test('pre-join shows the camera, the microphone level and the devices; language switches to English', async ({ page }) => {
-  await page.goto('/');
-  await expect(page.getByRole('heading', { name: 'Tham gia phòng họp' })).toBeVisible();
+test('pre-join shows the camera, the microphone level, the devices and the identity; language switches to English', async ({ browser, baseURL }) => {
+  const admin = await TestApi.admin(baseURL!);
+  const delegate = await person(admin, 'delegate', 'Phạm Thị Dung');
+  const title = `Họp thử thiết bị ${Date.now()}`;
+  await liveMeeting(admin, [delegate], title);
+  const page = await logIn(browser, delegate.username, PASSWORD);
   await expect(page.locator('html')).toHaveAttribute('lang', 'vi');
+  await page.getByTestId('meetings-live').getByText(title).click();
+  await page.getByRole('link', { name: 'Vào phòng họp' }).first().click();
 
   // The preview plays the camera.
   const preview = page.getByLabel('Xem trước camera');
   await expect.poll(() => preview.evaluate((v: HTMLVideoElement) => v.videoWidth)).toBeGreaterThan(0);
-
   // The fake microphone beeps: the meter moves above zero at some point.
   const meter = page.getByRole('meter', { name: 'Mức âm thanh micrô' });
   await expect.poll(async () => Number(await meter.getAttribute('aria-valuenow')), { timeout: 10_000, intervals: [50] }).toBeGreaterThan(0);
-
   // Devices are listed and chosen.
   await expect(page.getByRole('combobox', { name: 'Camera' })).not.toHaveValue('');
   await expect(page.getByRole('combobox', { name: 'Micrô' })).not.toHaveValue('');
+  // Who they will appear as comes from the account.
+  await expect(page.getByTestId('join-name')).toContainText('Phạm Thị Dung');
+  await expect(page.getByTestId('join-meeting')).toContainText(title);
 
-  // Required fields are checked before anything is sent.
-  await page.getByRole('button', { name: 'Tham gia' }).click();
-  await expect(page.getByRole('alert')).toHaveText('Vui lòng nhập Họ và tên');
-
-  // English.
+  // English, remembered across a reload.
   await page.getByText('English', { exact: true }).click();
-  await expect(page.getByRole('heading', { name: 'Join a meeting room' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Join' })).toBeVisible();
   await expect(page.getByRole('meter', { name: 'Microphone level' })).toBeVisible();
   await page.reload();
-  await expect(page.getByRole('heading', { name: 'Join a meeting room' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Join' })).toBeVisible();
   await page.getByText('Tiếng Việt', { exact: true }).click();
-  await expect(page.getByRole('heading', { name: 'Tham gia phòng họp' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Tham gia' })).toBeVisible();
+  await page.context().close();
 });
 
-test('every control in the room has an accessible name, in both languages', async ({ page }) => {
-  await page.goto('/?room=phong-tiep-can');
-  await page.getByRole('textbox', { name: /^Họ và tên/ }).fill('Phạm Thị Dung');
+test('every control in the room has an accessible name, in both languages', async ({ browser, baseURL }) => {
+  const admin = await TestApi.admin(baseURL!);
+  const delegate = await person(admin, 'delegate', 'Đỗ Văn Giang');
+  const title = `Họp tiếp cận ${Date.now()}`;
+  await liveMeeting(admin, [delegate], title);
+  const page = await logIn(browser, delegate.username, PASSWORD);
+  await page.getByTestId('meetings-live').getByText(title).click();
+  await page.getByRole('link', { name: 'Vào phòng họp' }).first().click();
   await page.getByRole('button', { name: 'Tham gia' }).click();
   for (const name of ['Tắt micrô', 'Tắt camera', 'Rời phòng']) await expect(page.getByRole('button', { name })).toBeVisible();
   const unnamed = await page.evaluate(() =>
@@ -56,7 +65,7 @@ test('every control in the room has an accessible name, in both languages', asyn
   await expect(page.getByRole('button', { name: 'Bật camera' })).toHaveAttribute('aria-pressed', 'true');
   await page.getByText('English', { exact: true }).click();
   await expect(page.getByRole('button', { name: 'Turn camera on' })).toBeVisible();
-  await expect(page.getByRole('button', { name: 'Leave room' })).toBeVisible();
   await page.getByRole('button', { name: 'Leave room' }).click();
   await expect(page.getByText('You left the room.')).toBeVisible();
+  await page.context().close();
 });

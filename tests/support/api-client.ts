@@ -1,5 +1,5 @@
 /** A small HTTP client for tests: log in, call the JSON API, and build a live meeting with invitees. */
-import { TEST_ADMIN_PASSWORD } from './test-server';
+import { TEST_ADMIN_PASSWORD } from './constants';
 
 export interface ApiResult<T = any> {
   status: number;

@@ -8,7 +8,9 @@ import { startServer, type RunningServer } from '../../sfu-server/src/server';
 
 let nextPortBlock = 0;
 
-export const TEST_ADMIN_PASSWORD = 'Admin-Test-Password-1';
+import { TEST_ADMIN_PASSWORD } from './constants';
+
+export { TEST_ADMIN_PASSWORD };
 
 export async function startTestServer(env: Record<string, string> = {}): Promise<RunningServer & { dataDir: string }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'phonghop-test-'));

@@ -9,7 +9,7 @@ import { accountFromRow } from '../meetings/rows';
 import type { AuthService, IssuedSession } from './auth-service';
 import { clearSessionCookies, REFRESH_COOKIE, requireActor, setSessionCookies } from './http-auth';
 
-export function registerAuthRoutes(app: FastifyInstance, auth: AuthService): void {
+export function registerAuthRoutes(app: FastifyInstance, auth: AuthService, loginRatePerMinute = 30): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['auth'];
   const answer = (s: IssuedSession, desktop: boolean) => ({
@@ -24,7 +24,7 @@ export function registerAuthRoutes(app: FastifyInstance, auth: AuthService): voi
     {
       schema: { tags, summary: 'Log in with username and password', body: LoginBody, response: { 200: Session } },
       // Failed passwords are limited per username and address in AuthService; this caps raw request rate.
-      config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
+      config: { rateLimit: { max: loginRatePerMinute, timeWindow: '1 minute' } },
     },
     async (req, reply) => {
       const session = await auth.login(req.body.username, req.body.password, req.ip);

@@ -31,6 +31,8 @@ const ConfigSchema = z.object({
   /** Initial outgoing bitrate (bps) of WebRTC transports. */
   INITIAL_OUTGOING_BITRATE: z.coerce.number().int().min(100_000).default(1_000_000),
   TRUST_PROXY: bool.default(false),
+  /** Login requests accepted per minute and address (failed passwords are limited separately). */
+  LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
   /** PostgreSQL connection URL; without it the embedded SQLite store in DATA_DIR is used. */
   DATABASE_URL: z.string().url().optional(),
   /** Secret for signing session tokens (≥ 32 bytes); made and kept in DATA_DIR when absent. */

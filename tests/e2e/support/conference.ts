@@ -7,15 +7,30 @@ export interface Participant {
   point: string;
 }
 
-export async function openJoinedClient(browser: Browser, opts: { name: string; point: string; room: string }): Promise<Participant> {
+/** Logs in through the login page and lands on "my meetings". */
+export async function logIn(browser: Browser, username: string, password: string): Promise<Page> {
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto('/');
-  await page.getByRole('textbox', { name: /^Họ và tên/ }).fill(opts.name);
-  await page.getByRole('textbox', { name: /^Điểm cầu/ }).fill(opts.point);
-  await page.getByRole('textbox', { name: /^Phòng/ }).fill(opts.room);
+  await page.getByRole('textbox', { name: /^Tên đăng nhập/ }).fill(username);
+  await page.getByLabel(/^Mật khẩu/).first().fill(password);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await expect(page.getByRole('heading', { name: 'Cuộc họp của tôi' })).toBeVisible();
+  return page;
+}
+
+/** From "my meetings": opens the live meeting, goes to its pre-join screen and joins. */
+export async function joinLiveMeeting(page: Page, title: string): Promise<void> {
+  await page.getByTestId('meetings-live').getByText(title).first().click();
+  await page.getByRole('link', { name: 'Vào phòng họp' }).first().click();
+  await expect(page.getByLabel('Xem trước camera')).toBeVisible();
   await page.getByRole('button', { name: 'Tham gia' }).click();
   await expect(page.getByRole('button', { name: 'Rời phòng' })).toBeVisible();
+}
+
+export async function openJoinedClient(browser: Browser, opts: { username: string; password: string; name: string; point: string; title: string }): Promise<Participant> {
+  const page = await logIn(browser, opts.username, opts.password);
+  await joinLiveMeeting(page, opts.title);
   return { page, name: opts.name, point: opts.point };
 }
 

@@ -1,6 +1,7 @@
 /** The environment of the server the end-to-end tests run against. */
 import os from 'node:os';
 import path from 'node:path';
+import { TEST_ADMIN_PASSWORD } from '../../support/constants';
 
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 18080);
 
@@ -14,7 +15,10 @@ export function e2eServerEnv(): Record<string, string> {
     MEDIASOUP_WORKERS: '2',
     HEARTBEAT_SECONDS: '2',
     LOG_LEVEL: 'warn',
-    DATA_DIR: process.env.E2E_DATA_DIR ?? path.join(os.tmpdir(), `phonghop-e2e-${process.pid}`),
+    ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
+    // Every test logs people in; the per-minute cap on login requests is for the real world.
+    LOGIN_RATE_PER_MINUTE: '1000',
+    DATA_DIR: process.env.E2E_DATA_DIR ?? path.join(os.tmpdir(), `phonghop-e2e-${process.pid}-${Date.now()}`),
     PATH: process.env.PATH ?? '',
     ...(process.env.MEDIASOUP_WORKER_BIN ? { MEDIASOUP_WORKER_BIN: process.env.MEDIASOUP_WORKER_BIN } : {}),
   };
