@@ -56,13 +56,16 @@ export interface RunningServer extends Services {
 
 export async function startServer(config: Config, logger: Logger = createLogger(config.LOG_LEVEL)): Promise<RunningServer> {
   const store = await openStore({ dataDir: config.DATA_DIR, databaseUrl: config.DATABASE_URL, logger: logger.child({ component: 'store' }) });
-  const auth = new AuthService(store.db, TokenSigner.fromDataDir(config.DATA_DIR, config.AUTH_SECRET));
   let signaling: SignalingEndpoint | undefined;
+  let rooms: Rooms | undefined;
+  const auth = new AuthService(store.db, TokenSigner.fromDataDir(config.DATA_DIR, config.AUTH_SECRET), (sessionId) => signaling?.disconnectSession(sessionId));
   const directory = new DirectoryService(store.db, async (accountId) => {
     await auth.revokeAll(accountId);
     signaling?.disconnectAccount(accountId);
   });
-  const meetings = new MeetingsService(store.db);
+  const meetings = new MeetingsService(store.db, (meetingId, status) => {
+    if (status === 'ended' || status === 'cancelled') void rooms?.close(meetingId, 4004, 'meeting ended');
+  });
   await ensureAdmin(directory, logger, config.ADMIN_PASSWORD);
 
   const workerBin = config.MEDIASOUP_WORKER_BIN ?? resolveWorkerBin(repoRoot) ?? undefined;
@@ -72,7 +75,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     logger: logger.child({ component: 'media' }),
     ...(workerBin ? { workerBin } : {}),
   });
-  const rooms = new Rooms({
+  rooms = new Rooms({
     pool,
     maxPeersPerRoom: config.MAX_PEERS_PER_ROOM,
     logger: logger.child({ component: 'rooms' }),
@@ -123,12 +126,13 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   logger.info({ url, workers: pool.workers.length, store: store.dialect }, 'Phòng họp server listening');
 
   const endpoint = signaling;
+  const roomsOfServer = rooms;
   return {
     app,
     url,
     port,
     pool,
-    rooms,
+    rooms: roomsOfServer,
     signaling: endpoint,
     logger,
     store,
@@ -137,7 +141,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     meetings,
     async close() {
       endpoint.close();
-      await rooms.closeAll();
+      await roomsOfServer.closeAll();
       await app.close();
       pool.close();
       await store.close();

@@ -138,11 +138,7 @@ describe('logout', () => {
 });
 
 describe('logout and signaling', () => {
-  // KNOWN BUG, reported to the lead: logout revokes the session for HTTP and for new WebSocket
-  // upgrades, but a signaling connection already open with that session stays open (only
-  // disabling / password reset close connections, through SignalingEndpoint.disconnectAccount).
-  // The fix needs a line of wiring in sfu-server/src/server.ts. Once fixed, turn `it.fails` into `it`.
-  it.fails('closes the signaling connection of the session that logs out, and only that one', async () => {
+  it('closes the signaling connection of the session that logs out, and only that one', async () => {
     const person = await member(server, admin, 'delegate', 'Đại biểu Đăng Xuất');
     const other = await signIn(server, person.username);
     const mine = await TestSignalingClient.connect(server.url, person.token);

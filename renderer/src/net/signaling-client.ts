@@ -34,7 +34,7 @@ export class SignalingClient {
   readonly #pending = new Map<number, Pending>();
   #nextId = 1;
   #onNotification: NotificationHandler = () => {};
-  #onClose: (reason: string) => void = () => {};
+  #onClose: (code: number, reason: string) => void = () => {};
   readonly opened: Promise<void>;
 
   constructor(url: string, readonly timeoutMs = 10_000) {
@@ -50,7 +50,7 @@ export class SignalingClient {
         p.reject(new SignalingError('closed', 'connection closed'));
       }
       this.#pending.clear();
-      this.#onClose(ev.reason || `code ${ev.code}`);
+      this.#onClose(ev.code, ev.reason);
     });
   }
 
@@ -62,7 +62,7 @@ export class SignalingClient {
     this.#onNotification = handler;
   }
 
-  onClose(handler: (reason: string) => void): void {
+  onClose(handler: (code: number, reason: string) => void): void {
     this.#onClose = handler;
   }
 

@@ -27,6 +27,8 @@ export class AuthService {
   constructor(
     readonly db: Db,
     readonly signer: TokenSigner,
+    /** Told when a session ends at logout (its signaling connections are closed). */
+    readonly onSessionEnded: (sessionId: string) => void = () => {},
   ) {}
 
   async login(username: string, password: string, address: string): Promise<IssuedSession> {
@@ -78,6 +80,7 @@ export class AuthService {
   async logout(actor: Actor): Promise<void> {
     await this.db.updateTable('sessions').set({ revoked_at: new Date().toISOString() }).where('id', '=', actor.sessionId).execute();
     await audit(this.db, { actorId: actor.accountId, action: 'auth.logout', targetType: 'session', targetId: actor.sessionId });
+    this.onSessionEnded(actor.sessionId);
   }
 
   /** Ends every session of an account (used when an admin disables it or resets its password). */

@@ -14,7 +14,7 @@ import type { Rooms } from './rooms';
 export interface ConferenceContext {
   actor: Actor;
   notify: Notify;
-  disconnect: () => void;
+  disconnect: (code?: number, reason?: string) => void;
   peer?: Peer | undefined;
   room?: Room | undefined;
 }

@@ -20,7 +20,7 @@ export interface PeerInit extends PeerIdentity {
   id: string;
   notify: Notify;
   /** Ends this peer's signaling connection (used when the same account joins again elsewhere). */
-  disconnect?: () => void;
+  disconnect?: (code?: number, reason?: string) => void;
 }
 
 export class Peer {
@@ -28,7 +28,7 @@ export class Peer {
   readonly identity: PeerIdentity;
   readonly joinedAt = Date.now();
   readonly notify: Notify;
-  readonly disconnect: () => void;
+  readonly disconnect: (code?: number, reason?: string) => void;
   readonly transports = new Map<string, types.WebRtcTransport>();
   readonly producers = new Map<string, types.Producer<{ source: MediaSource; peerId: string }>>();
   readonly consumers = new Map<string, types.Consumer>();

@@ -69,6 +69,18 @@ export class Rooms {
     this.#options.logger.info({ room: room.name }, 'room closed');
   }
 
+  /** Closes a room now (its meeting ended): every peer is disconnected with the given reason. */
+  async close(name: string, code: number, reason: string): Promise<void> {
+    const entry = this.#rooms.get(name);
+    if (!entry) return;
+    const room = await entry.catch(() => null);
+    if (!room || room.closed) return;
+    const peers = [...room.peers.values()];
+    room.close();
+    for (const peer of peers) peer.disconnect(code, reason);
+    if (this.#rooms.get(name) === entry) this.#rooms.delete(name);
+  }
+
   async list(): Promise<Room[]> {
     const settled = await Promise.allSettled(this.#rooms.values());
     return settled.flatMap((s) => (s.status === 'fulfilled' && !s.value.closed ? [s.value] : []));

@@ -29,7 +29,11 @@ async function lockForEdit(tx: Transaction<Database>, id: string): Promise<void>
 }
 
 export class MeetingsService {
-  constructor(readonly db: Db) {}
+  constructor(
+    readonly db: Db,
+    /** Told after a status change is stored (the conference closes when a meeting ends). */
+    readonly onStatusChanged: (meetingId: string, status: MeetingStatus) => void = () => {},
+  ) {}
 
   /** The meetings the actor organises or is invited to, as live / upcoming / past. */
   async mine(actor: Actor, now = new Date()): Promise<MyMeetings> {
@@ -234,6 +238,7 @@ export class MeetingsService {
       if (Number(done.numUpdatedRows) !== 1) throw new AppError('conflict', 'the meeting changed meanwhile');
       await audit(tx, { actorId: actor.accountId, action: `meeting.${to}`, targetType: 'meeting', targetId: id, details: { from: facts.status } });
     });
+    this.onStatusChanged(id, to);
     return this.get(actor, id);
   }
 

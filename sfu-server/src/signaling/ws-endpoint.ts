@@ -71,7 +71,7 @@ export class SignalingEndpoint {
     const context: ConferenceContext = {
       actor,
       notify: (name, data) => connection?.notify(name, data),
-      disconnect: () => connection?.close(4001, 'joined again elsewhere'),
+      disconnect: (code = 4001, reason = 'joined again elsewhere') => connection?.close(code, reason),
     };
     connection = new SignalingConnection<ConferenceContext>({
       socket: ws,
@@ -85,6 +85,13 @@ export class SignalingEndpoint {
       },
     });
     this.#connections.set(connection, actor);
+  }
+
+  /** Ends the connections of one session (logout). */
+  disconnectSession(sessionId: string): void {
+    for (const [connection, actor] of this.#connections) {
+      if (actor.sessionId === sessionId) connection.close(4003, 'session ended');
+    }
   }
 
   /** Ends every connection of an account (logout everywhere, account disabled). */

@@ -58,6 +58,11 @@ const CAMERA_ENCODINGS: RTCRtpEncodingParameters[] = [
 
 const RECONNECT_DELAYS_MS = [250, 500, 1000, 2000, 3000];
 
+/** Close codes the server uses to end a presence for good (see sfu-server signaling). */
+const FINAL_CLOSE_CODES: Record<number, string> = { 4001: 'joined_elsewhere', 4003: 'session_ended', 4004: 'meeting_ended' };
+/** Join refusals that retrying cannot change. */
+const FINAL_JOIN_ERRORS = new Set(['meeting_not_live', 'not_invited', 'not_found', 'forbidden']);
+
 export class ConferenceEngine {
   #state: ConferenceState = { status: 'idle', meetingId: '', room: '', selfId: null, self: null, peers: [], micMuted: false, cameraOff: false, error: null };
   readonly #listeners = new Set<() => void>();
@@ -128,8 +133,15 @@ export class ConferenceEngine {
         console.warn('notification handling failed', name, err);
       });
     });
-    client.onClose(() => {
-      if (this.#session === session && this.#state.status === 'joined') void this.#reconnect(session);
+    client.onClose((code) => {
+      if (this.#session !== session) return;
+      const final = FINAL_CLOSE_CODES[code];
+      if (final) {
+        // The server ended this presence on purpose: do not come back.
+        this.#session++;
+        this.#teardown();
+        this.#set({ status: 'left', peers: [], selfId: null, self: null, error: { code: final } });
+      } else if (this.#state.status === 'joined') void this.#reconnect(session);
     });
     await client.opened;
     const joined = await client.request('join', { meetingId: options.meetingId });
@@ -168,6 +180,12 @@ export class ConferenceEngine {
         return;
       } catch (err) {
         this.#teardown({ keepOptions: true });
+        if (FINAL_JOIN_ERRORS.has((err as { code?: string }).code ?? '')) {
+          this.#session++;
+          this.#teardown();
+          this.#set({ status: 'left', error: err });
+          return;
+        }
         this.#set({ status: 'reconnecting', error: err });
       }
     }

@@ -89,6 +89,11 @@ export function JoinMeetingPage({ id, engine }: { id: string; engine: Conference
           <Text size="lg" fw={600} role="status">
             {t('room.left')}
           </Text>
+          {endedBy(state.error) && (
+            <Text ta="center" data-testid="left-reason">
+              {t(`room.endedBy.${endedBy(state.error)}`)}
+            </Text>
+          )}
           <Text c="dimmed" ta="center">
             {m.title}
           </Text>
@@ -155,4 +160,10 @@ export function JoinMeetingPage({ id, engine }: { id: string; engine: Conference
       footer={back}
     />
   );
+}
+
+/** Why the server ended this presence, when it did (meeting ended, joined elsewhere, session ended). */
+function endedBy(error: unknown): string | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'meeting_ended' || code === 'joined_elsewhere' || code === 'session_ended' ? code : null;
 }
