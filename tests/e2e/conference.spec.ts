@@ -28,6 +28,8 @@ test('three bridge points see and hear each other; mute and leave are seen by th
     await expect(me.page.getByTestId('participant-tile')).toHaveCount(2);
     for (const other of everyone.filter((x) => x !== me)) {
       await expect(tile(me.page, other.name).getByTestId('tile-point')).toHaveText(other.point);
+      // The bridge point's unit, level and headcount, from the directory.
+      await expect(tile(me.page, other.name).getByTestId('tile-unit')).toHaveText(`UBND xã ${other.name} · Xã · 25 người`);
     }
     await expect(me.page.getByTestId('participant-count')).toHaveText('3 điểm cầu');
   }

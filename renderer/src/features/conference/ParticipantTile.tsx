@@ -54,6 +54,17 @@ export function ParticipantTile({ peer, engine }: { peer: RemotePeer; engine: Co
                 {peer.info.pointName}
               </Text>
             )}
+            {(peer.info.unitName || peer.info.headcount) && (
+              <Text size="xs" c="gray.4" truncate data-testid="tile-unit">
+                {[
+                  peer.info.unitName,
+                  peer.info.level ? t(`unitLevels.${peer.info.level}`) : null,
+                  peer.info.headcount ? t('room.headcount', { count: peer.info.headcount }) : null,
+                ]
+                  .filter(Boolean)
+                  .join(' · ')}
+              </Text>
+            )}
           </Box>
           <Group gap={4} wrap="nowrap">
             {(!mic || mic.paused) && (
