@@ -53,11 +53,15 @@ fi
 # --- npm packages ----------------------------------------------------------------------------
 # mediasoup's own postinstall downloads a prebuilt worker from the internet; setting
 # MEDIASOUP_WORKER_BIN makes it skip that, and our postinstall builds the worker offline.
+# `npm install --no-save` rather than `npm ci`: on a closed network the registry mirror may lack
+# other platforms' optional packages (e.g. rollup's darwin or android builds), which the lock file
+# then cannot list and `npm ci` refuses; `npm install` installs exactly the locked versions of
+# what this platform needs and leaves package-lock.json untouched.
 stamp=node_modules/.phonghop-install-stamp
 lock_hash=$(sha256sum package-lock.json package.json | sha256sum | cut -c1-16)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_hash" ]; then
-  say "installing npm packages (npm ci)"
-  MEDIASOUP_WORKER_BIN=built-offline-by-postinstall npm ci --no-audit --no-fund
+  say "installing npm packages"
+  MEDIASOUP_WORKER_BIN=built-offline-by-postinstall npm install --no-save --no-audit --no-fund
   echo "$lock_hash" > "$stamp"
 fi
 node scripts/mediasoup-worker/build.mjs --if-needed
