@@ -1,0 +1,69 @@
+/**
+ * A typed fake of the desktop API (common/desktop-api.ts) for browser tests: what the Electron
+ * preload exposes as `window.phonghop`, implemented in the page. It records calls in
+ * `window.__desktopCalls` so tests can check what the renderer asked of the desktop.
+ */
+import type { Page } from '@playwright/test';
+import type { DesktopApi } from '../../../common/desktop-api';
+
+/** Installed before any page script runs. Kept self-contained: it is serialised into the page. */
+function installFakeDesktop(): void {
+  const calls: { method: string; args: unknown[] }[] = [];
+  const secrets = new Map<string, string>();
+  let serverUrl: string | null = localStorage.getItem('fake-desktop.serverUrl');
+  const record = (method: string, ...args: unknown[]) => calls.push({ method, args });
+  const api: DesktopApi = {
+    platform: 'electron',
+    version: '0.0.0-test',
+    async getServerUrl() {
+      record('getServerUrl');
+      return serverUrl;
+    },
+    async setServerUrl(url: string) {
+      record('setServerUrl', url);
+      // As the main process does: check /api/health, remember, then load the server's client.
+      let parsed: URL;
+      try {
+        parsed = new URL(url);
+      } catch {
+        return { ok: false as const, error: 'Địa chỉ không hợp lệ' };
+      }
+      const health = await fetch(new URL('/api/health', parsed)).then((r) => (r.ok ? r.json() : null), () => null);
+      if (!health || (health as { status?: string }).status !== 'ok') return { ok: false as const, error: 'Không kết nối được tới máy chủ' };
+      serverUrl = parsed.origin;
+      localStorage.setItem('fake-desktop.serverUrl', serverUrl);
+      window.location.assign(`${serverUrl}/`);
+      return { ok: true as const };
+    },
+    async resetServerUrl() {
+      record('resetServerUrl');
+      serverUrl = null;
+    },
+    async listScreenSources() {
+      record('listScreenSources');
+      return [];
+    },
+    async selectScreenSource(id: string) {
+      record('selectScreenSource', id);
+    },
+    async getSecret(key: string) {
+      record('getSecret', key);
+      return secrets.get(key) ?? null;
+    },
+    async setSecret(key: string, value: string | null) {
+      record('setSecret', key, value === null ? null : '<secret>');
+      if (value === null) secrets.delete(key);
+      else secrets.set(key, value);
+    },
+  };
+  Object.defineProperty(window, 'phonghop', { value: Object.freeze(api), configurable: false });
+  (window as unknown as { __desktopCalls: typeof calls }).__desktopCalls = calls;
+}
+
+export async function useFakeDesktop(page: Page): Promise<void> {
+  await page.addInitScript(installFakeDesktop);
+}
+
+export function desktopCalls(page: Page): Promise<{ method: string; args: unknown[] }[]> {
+  return page.evaluate(() => (window as unknown as { __desktopCalls: { method: string; args: unknown[] }[] }).__desktopCalls);
+}
