@@ -30,6 +30,7 @@ import { apiErrorMessage } from '../../app/i18n';
 import { useAsync } from '../../app/use-async';
 import { api } from '../../net/api-client';
 import { updateAccount, useAccount } from '../auth/session';
+import { FormFooter } from '../../app/FormFooter';
 import { ConfirmModal, type ConfirmRequest } from './ConfirmModal';
 
 type Dialog = { kind: 'create' } | { kind: 'edit'; account: Account } | { kind: 'password'; account: Account };
@@ -398,19 +399,7 @@ function AccountForm({
             />
           </SimpleGrid>
         )}
-        {error && (
-          <Alert color="red" role="alert">
-            {error}
-          </Alert>
-        )}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            {t('common.cancel')}
-          </Button>
-          <Button type="submit" loading={busy}>
-            {account ? t('common.save') : t('admin.accounts.create')}
-          </Button>
-        </Group>
+        <FormFooter error={error} busy={busy} onCancel={onClose} submitLabel={account ? t('common.save') : t('admin.accounts.create')} />
       </Stack>
     </form>
   );
@@ -461,19 +450,7 @@ function PasswordForm({ account, onClose, onSaved }: { account: Account; onClose
           required
           visibilityToggleButtonProps={{ 'aria-label': t('login.showPassword') }}
         />
-        {error && (
-          <Alert color="red" role="alert">
-            {error}
-          </Alert>
-        )}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            {t('common.cancel')}
-          </Button>
-          <Button type="submit" loading={busy}>
-            {t('admin.accounts.resetPassword')}
-          </Button>
-        </Group>
+        <FormFooter error={error} busy={busy} onCancel={onClose} submitLabel={t('admin.accounts.resetPassword')} />
       </Stack>
     </form>
   );

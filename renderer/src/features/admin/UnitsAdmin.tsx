@@ -33,6 +33,7 @@ import { buildUnitTree, byId, childLevels, indexTree, unitPath, type UnitNode } 
 import { apiErrorMessage } from '../../app/i18n';
 import { useAsync } from '../../app/use-async';
 import { api, ApiRequestError } from '../../net/api-client';
+import { FormFooter } from '../../app/FormFooter';
 import { ConfirmModal, type ConfirmRequest } from './ConfirmModal';
 
 type UnitDialog = { kind: 'create'; parent: Unit | null } | { kind: 'rename'; unit: Unit };
@@ -381,19 +382,7 @@ function UnitForm({ dialog, onClose, onSaved }: { dialog: UnitDialog; onClose: (
             required
           />
         )}
-        {error && (
-          <Alert color="red" role="alert">
-            {error}
-          </Alert>
-        )}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            {t('common.cancel')}
-          </Button>
-          <Button type="submit" loading={busy}>
-            {t('common.save')}
-          </Button>
-        </Group>
+        <FormFooter error={error} busy={busy} onCancel={onClose} submitLabel={t('common.save')} />
       </Stack>
     </form>
   );
@@ -449,19 +438,7 @@ function PointForm({ dialog, onClose, onSaved }: { dialog: PointDialog; onClose:
           allowNegative={false}
           required
         />
-        {error && (
-          <Alert color="red" role="alert">
-            {error}
-          </Alert>
-        )}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            {t('common.cancel')}
-          </Button>
-          <Button type="submit" loading={busy}>
-            {t('common.save')}
-          </Button>
-        </Group>
+        <FormFooter error={error} busy={busy} onCancel={onClose} submitLabel={t('common.save')} />
       </Stack>
     </form>
   );

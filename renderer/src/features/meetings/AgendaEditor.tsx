@@ -1,10 +1,11 @@
 /** The agenda editor: ordered items (title, presenter, minutes); add, remove, move up and down; save. */
-import { ActionIcon, Alert, Box, Button, Group, Modal, NumberInput, Paper, Stack, Text, TextInput, Tooltip } from '@mantine/core';
+import { ActionIcon, Box, Button, Group, Modal, NumberInput, Paper, Stack, Text, TextInput, Tooltip } from '@mantine/core';
 import { IconArrowDown, IconArrowUp, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Meeting } from '../../../../common/api/model';
 import { apiErrorMessage } from '../../app/i18n';
+import { FormFooter } from '../../app/FormFooter';
 import { api } from '../../net/api-client';
 
 interface Row {
@@ -143,19 +144,7 @@ function AgendaForm({ meeting, onClose, onSaved }: { meeting: Meeting; onClose: 
             {t('agenda.total', { minutes: total })}
           </Text>
         </Group>
-        {error && (
-          <Alert color="red" role="alert">
-            {error}
-          </Alert>
-        )}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            {t('common.cancel')}
-          </Button>
-          <Button type="submit" loading={busy}>
-            {t('agenda.save')}
-          </Button>
-        </Group>
+        <FormFooter error={error} busy={busy} onCancel={onClose} submitLabel={t('agenda.save')} />
       </Stack>
     </form>
   );
