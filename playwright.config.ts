@@ -7,7 +7,10 @@ import { E2E_PORT, e2eServerEnv } from './tests/e2e/support/server-env';
 
 export default defineConfig({
   testDir: 'tests/e2e',
-  timeout: 90_000,
+  // Not test-results/ itself: Playwright empties its output folder, and the other runners' results live there.
+  outputDir: 'test-results/e2e-artifacts',
+  // Several real browsers encode and decode video on 2 cores: give each scenario room.
+  timeout: 180_000,
   expect: { timeout: 15_000 },
   fullyParallel: false,
   workers: 1,
