@@ -3,7 +3,7 @@
  * mediasoup workers started by `webServer`. Browsers are never downloaded.
  */
 import { defineConfig } from '@playwright/test';
-import { E2E_PORT, e2eServerEnv } from './tests/e2e/support/server-env';
+import { CHROMIUM_ARGS, E2E_PORT, e2eServerEnv } from './tests/e2e/support/server-env';
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -24,18 +24,7 @@ export default defineConfig({
     permissions: ['camera', 'microphone'],
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-quic',
-        '--no-first-run',
-        '--use-fake-ui-for-media-stream',
-        '--use-fake-device-for-media-stream',
-        '--autoplay-policy=no-user-gesture-required',
-      ],
+      args: CHROMIUM_ARGS,
     },
   },
   webServer: {

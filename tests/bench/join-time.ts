@@ -32,6 +32,7 @@ import type { types } from 'mediasoup';
 import type { RunningServer } from '../../sfu-server/src/server';
 import { liveMeeting, PASSWORD, person, TestApi, type Person } from '../support/api-client';
 import { startTestServer } from '../support/test-server';
+import { CHROMIUM_ARGS } from '../e2e/support/server-env';
 
 const JOINS = Math.max(1, Number(process.env['JOINS'] ?? 12));
 const TRACE = process.env['TRACE'] === '1';
@@ -41,19 +42,6 @@ const OUTPUT = path.resolve(TRACE ? 'test-results/bench-join-time-trace.json' : 
 const HOST_NAME = 'Nguyễn Văn Chủ Trì';
 const MEETING_TITLE = 'Đo thời gian vào phòng họp';
 
-/** The same browser flags as playwright.config.ts. */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-  '--autoplay-policy=no-user-gesture-required',
-];
 
 /** Page-clock timestamps (ms) of one run: start, remote track attached to a <video>, first frame. */
 interface Marks {
@@ -311,7 +299,7 @@ async function clickJoin(page: Page): Promise<void> {
   if (!(await leave.isVisible())) throw new Error(`join failed: ${await page.getByRole('alert').first().innerText()}`);
 }
 
-/** One run's trace: event times from the click (ms), host events moved onto the guest's clock; the joining page's long tasks. */
+/** One run's trace: event times from the click (ms), the server's events moved onto the page's clock; the page's long tasks. */
 interface RunTrace {
   events: TraceEvent[];
   /** Engine state changes between the click and the first frame (the whole app re-renders on each). */
@@ -584,11 +572,12 @@ async function main(): Promise<void> {
   if (newestMtime(path.resolve('renderer/src')) > fs.statSync(path.join(RENDERER_DIR, 'index.html')).mtimeMs) {
     console.warn('WARNING: renderer/src is newer than renderer/dist: this measures an old client (run `npm run build:renderer`).');
   }
+  const loadAverageBefore = os.loadavg().map(round);
   const server = await startTestServer({ RENDERER_DIR, LOGIN_RATE_PER_MINUTE: '10000' });
   const serverEvents = TRACE ? traceServer(server) : [];
   const browser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   try {
-    console.log(`Join time, ${JOINS} runs each${TRACE ? ', traced' : ''} (server ${server.url}, Chromium ${browser.version()}, ${os.cpus().length} CPUs, load ${loadavg()})`);
+    console.log(`Join time, ${JOINS} runs each${TRACE ? ', traced' : ''} (server ${server.url}, Chromium ${browser.version()}, ${os.cpus().length} CPUs, load average before the runs ${loadavg()})`);
 
     // One operator account per participant, all invited to one live meeting.
     const admin = await TestApi.admin(server.url);
@@ -612,11 +601,11 @@ async function main(): Promise<void> {
     console.log();
     printTable(sfu, baseline);
     console.log();
-    console.log(`SFU p50 / baseline p50: ${ratio.toFixed(2)}×   (load average now ${loadavg()}: other work on the machine slows joins down)`);
+    console.log(`SFU p50 / baseline p50: ${ratio.toFixed(2)}×`);
     console.log(`Target "p50 under ${TARGET_P50_MS} ms on loopback": ${met ? 'met' : 'NOT met'} (p50 ${sfu.firstFrame.p50.toFixed(1)} ms)${TRACE ? ' — traced run, slower than untraced' : ''}`);
     const traced = TRACE && traces.length > 0 ? printTimeline(traces) : undefined;
 
-    const report = { date: new Date().toISOString(), chromium: browser.version(), cpus: os.cpus().length, loadAverage: os.loadavg().map(round), joins: JOINS, traced: TRACE, targetP50Ms: TARGET_P50_MS, targetMet: met, ratioP50: ratio, sfu, baseline, ...(traced ? { trace: { ...traced, runs: traces } } : {}) };
+    const report = { date: new Date().toISOString(), chromium: browser.version(), cpus: os.cpus().length, loadAverageBefore, joins: JOINS, traced: TRACE, targetP50Ms: TARGET_P50_MS, targetMet: met, ratioP50: ratio, sfu, baseline, ...(traced ? { trace: { ...traced, runs: traces } } : {}) };
     fs.mkdirSync(path.dirname(OUTPUT), { recursive: true });
     fs.writeFileSync(OUTPUT, `${JSON.stringify(report, null, 2)}\n`);
     console.log(`\nFigures written to ${path.relative(process.cwd(), OUTPUT)}`);
