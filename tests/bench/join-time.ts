@@ -42,7 +42,6 @@ const OUTPUT = path.resolve(TRACE ? 'test-results/bench-join-time-trace.json' : 
 const HOST_NAME = 'Nguyễn Văn Chủ Trì';
 const MEETING_TITLE = 'Đo thời gian vào phòng họp';
 
-
 /** Page-clock timestamps (ms) of one run: start, remote track attached to a <video>, first frame. */
 interface Marks {
   startAt: number;
