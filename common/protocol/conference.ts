@@ -112,4 +112,6 @@ export interface ConferenceNotifications {
   consumerClosed: { consumerId: string };
   consumerPaused: { consumerId: string };
   consumerResumed: { consumerId: string };
+  /** The server paused (floor taken back, host mute) or resumed (floor given) this client's microphone. */
+  micForced: { muted: boolean };
 }

@@ -22,7 +22,7 @@ import { registerHealthRoutes } from './http/health-routes';
 import { registerOpenApi } from './http/openapi';
 import { registerSecurityHeaders } from './http/security-headers';
 import { registerStaticClient } from './http/static-client';
-import { conferenceDisconnect, conferenceHandlers } from './media/conference-handlers';
+import { conferenceDisconnect, conferenceHandlers, type ConferenceContext } from './media/conference-handlers';
 import { defaultAnnouncedAddress } from './media/network';
 import { Rooms } from './media/rooms';
 import { WorkerPool } from './media/worker-pool';
@@ -31,6 +31,7 @@ import { DirectoryService } from './meetings/directory-service';
 import { registerMeetingRoutes } from './meetings/meetings-routes';
 import { MeetingsService } from './meetings/meetings-service';
 import { createLogger, type Logger } from './observability/logger';
+import type { Handlers } from './signaling/handlers';
 import { SignalingEndpoint } from './signaling/ws-endpoint';
 import { openStore, type Store } from './store/database';
 
@@ -108,8 +109,12 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   registerAuditRoutes(app, store.db);
   await registerStaticClient(app, config.RENDERER_DIR, logger);
 
+  // Every feature's signaling methods, one table (features add theirs with one spread each).
+  const handlers: Handlers<ConferenceContext> = {
+    ...conferenceHandlers(rooms, meetings),
+  };
   signaling = new SignalingEndpoint({
-    handlers: conferenceHandlers(rooms, meetings),
+    handlers,
     onDisconnect: conferenceDisconnect,
     auth,
     parseCookies: (header) => app.parseCookie(header),

@@ -15,6 +15,9 @@ export interface TransportSettings {
   initialAvailableOutgoingBitrate: number;
 }
 
+/** Whether this peer may send audio in this room now (floor control, host mute). */
+export type AudioGate = (room: Room, peer: Peer) => boolean;
+
 export interface RoomOptions {
   name: string;
   router: types.Router;
@@ -22,6 +25,9 @@ export interface RoomOptions {
   maxPeers: number;
   logger: Logger;
   onEmpty: (room: Room) => void;
+  audioGate?: AudioGate;
+  onPeerJoined?: (room: Room, peer: Peer) => void;
+  onPeerLeft?: (room: Room, peer: Peer) => void;
 }
 
 export class Room {
@@ -55,6 +61,7 @@ export class Room {
         old.close();
         this.#broadcast(old, 'peerLeft', { peerId: old.id });
         old.disconnect();
+        this.#options.onPeerLeft?.(this, old);
       }
     }
     if (this.#peers.size >= this.#options.maxPeers) throw new AppError('room_full', 'the room is full');
@@ -62,6 +69,7 @@ export class Room {
     this.#peers.set(peer.id, peer);
     this.#broadcast(peer, 'peerJoined', { peer: peer.info() });
     this.#options.logger.info({ room: this.name, peer: peer.id, peers: this.#peers.size }, 'peer joined');
+    this.#options.onPeerJoined?.(this, peer);
     return others;
   }
 
@@ -70,6 +78,7 @@ export class Room {
     peer.close();
     this.#broadcast(peer, 'peerLeft', { peerId: peer.id });
     this.#options.logger.info({ room: this.name, peer: peer.id, peers: this.#peers.size }, 'peer left');
+    this.#options.onPeerLeft?.(this, peer);
     if (this.#peers.size === 0) this.#options.onEmpty(this);
   }
 
@@ -133,10 +142,12 @@ export class Room {
     for (const p of peer.producers.values()) {
       if (p.appData.source === input.source) throw new AppError('conflict', `already producing ${input.source}`);
     }
+    // A microphone the floor or the host does not allow starts paused; the client is told.
+    const gated = input.source === 'mic' && !(input.paused ?? false) && !this.mayUseAudio(peer);
     const producer = await transport.produce({
       kind: input.kind,
       rtpParameters: input.rtpParameters as types.RtpParameters,
-      paused: input.paused ?? false,
+      paused: (input.paused ?? false) || gated,
       appData: { source: input.source, peerId: peer.id },
     });
     peer.producers.set(producer.id, producer);
@@ -148,7 +159,28 @@ export class Room {
       if (other !== peer) await this.#consume(other, peer, producer);
     }
     this.#broadcast(peer, 'peerUpdated', { peer: peer.info() });
+    if (gated) peer.notify('micForced', { muted: true });
     return producer.id;
+  }
+
+  /** Whether the audio gate (floor control, host mute) lets this peer send audio now. */
+  mayUseAudio(peer: Peer): boolean {
+    return this.#options.audioGate?.(this, peer) ?? true;
+  }
+
+  /**
+   * Pauses or resumes a peer's microphone from the server (host mute, floor taken back or given).
+   * The peer is told with `micForced`; everyone sees the change in `peerUpdated`.
+   */
+  async forceMic(peer: Peer, muted: boolean): Promise<void> {
+    if (this.#peers.get(peer.id) !== peer) return;
+    for (const producer of peer.producers.values()) {
+      if (producer.appData.source !== 'mic' || producer.closed) continue;
+      if (muted && !producer.paused) await producer.pause();
+      if (!muted && producer.paused) await producer.resume();
+    }
+    peer.notify('micForced', { muted });
+    this.#broadcast(peer, 'peerUpdated', { peer: peer.info() });
   }
 
   async ready(peer: Peer, rtpCapabilities: types.RtpCapabilities): Promise<void> {
@@ -165,6 +197,9 @@ export class Room {
   async setProducerPaused(peer: Peer, producerId: string, paused: boolean): Promise<void> {
     this.#assertMember(peer);
     const producer = peer.producer(producerId);
+    if (!paused && producer.appData.source === 'mic' && !this.mayUseAudio(peer)) {
+      throw new AppError('forbidden', 'the chair has not given you the floor', { reason: 'audio_not_allowed' });
+    }
     if (paused) await producer.pause();
     else await producer.resume();
     this.#broadcast(peer, 'peerUpdated', { peer: peer.info() });

@@ -1,8 +1,17 @@
 /** All rooms of this server: created on the least-loaded worker on first join, closed when empty. */
+import { EventEmitter } from 'node:events';
+import type { Notifications } from '../../../common/protocol';
 import type { Logger } from '../observability/logger';
 import { mediaCodecs } from './media-codecs';
-import { Room, type TransportSettings } from './room';
+import type { Peer } from './peer';
+import { Room, type AudioGate, type TransportSettings } from './room';
 import type { WorkerPool } from './worker-pool';
+
+/** What features (attendance, floor, voting...) can follow: presence in a meeting's room. */
+export interface RoomsEvents {
+  peerJoined: [room: Room, peer: Peer];
+  peerLeft: [room: Room, peer: Peer];
+}
 
 export interface RoomsOptions {
   pool: WorkerPool;
@@ -13,7 +22,11 @@ export interface RoomsOptions {
 
 export class Rooms {
   readonly #rooms = new Map<string, Promise<Room>>();
+  /** Rooms whose creation has finished, by name: for synchronous lookups and broadcasts. */
+  readonly #ready = new Map<string, Room>();
   readonly #options: RoomsOptions;
+  readonly events = new EventEmitter<RoomsEvents>();
+  #audioGate: AudioGate = () => true;
 
   constructor(options: RoomsOptions) {
     this.#options = options;
@@ -21,6 +34,27 @@ export class Rooms {
 
   get size(): number {
     return this.#rooms.size;
+  }
+
+  /** The room of that meeting if it is open now (no creation). */
+  find(name: string): Room | undefined {
+    const room = this.#ready.get(name);
+    return room && !room.closed ? room : undefined;
+  }
+
+  /** Sends a notification to everyone in a meeting's room (or those `filter` accepts); no-op if no room. */
+  broadcast<N extends keyof Notifications>(name: string, notification: N, data: Notifications[N], filter?: (peer: Peer) => boolean): void {
+    const room = this.find(name);
+    if (!room) return;
+    for (const peer of room.peers.values()) if (!filter || filter(peer)) peer.notify(notification, data);
+  }
+
+  /**
+   * Who may send audio (the floor and host mute decide): asked when a peer starts or resumes its
+   * microphone, so the rule holds on the server whatever the client does.
+   */
+  setAudioGate(gate: AudioGate): void {
+    this.#audioGate = gate;
   }
 
   /** The room of that name, created if needed (concurrent callers share one creation). */
@@ -53,6 +87,13 @@ export class Rooms {
       maxPeers: this.#options.maxPeersPerRoom,
       logger,
       onEmpty: (r) => this.#remove(r),
+      audioGate: (room, peer) => this.#audioGate(room, peer),
+      onPeerJoined: (room, peer) => this.events.emit('peerJoined', room, peer),
+      onPeerLeft: (room, peer) => this.events.emit('peerLeft', room, peer),
+    });
+    this.#ready.set(name, room);
+    router.observer.once('close', () => {
+      if (this.#ready.get(name) === room) this.#ready.delete(name);
     });
     logger.info({ worker: slot.index }, 'room created');
     return room;

@@ -1,10 +1,14 @@
 /** The room: every other bridge point in a grid, yourself, and the controls. */
-import { ActionIcon, Alert, Badge, Box, Button, Group, SimpleGrid, Stack, Text, Title, Tooltip } from '@mantine/core';
+import { ActionIcon, Alert, Badge, Box, Button, CloseButton, Group, Indicator, ScrollArea, SimpleGrid, Stack, Text, Title, Tooltip } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
 import { IconMicrophone, IconMicrophoneOff, IconPhoneOff, IconVideo, IconVideoOff } from '@tabler/icons-react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { errorMessage } from '../../app/i18n';
 import type { ConferenceEngine } from './conference-engine';
 import { TrackVideo } from './MediaElement';
 import { initials, ParticipantTile, TileFrame } from './ParticipantTile';
+import { ROOM_OVERLAYS, ROOM_PANELS, type RoomFeatureProps, type RoomPanel } from './room-panels';
 import { useConference } from './use-conference';
 
 function columnsFor(count: number): number {
@@ -17,9 +21,18 @@ export function RoomView({ engine, title, displayName, pointName }: { engine: Co
   const selfVideo = engine.localStream?.getVideoTracks()[0];
   const total = state.peers.length + 1;
   const cols = columnsFor(total);
+  const [panelId, setPanelId] = useState<string | null>(null);
+  const panel = ROOM_PANELS.find((p) => p.id === panelId) ?? null;
+  const featureProps: RoomFeatureProps = { engine, meetingId: state.meetingId };
+
+  const toggleMic = () => {
+    engine.setMicMuted(!state.micMuted).catch((err: unknown) => {
+      notifications.show({ color: 'red', message: errorMessage(err) });
+    });
+  };
 
   return (
-    <Stack h="100%" gap={0}>
+    <Stack h="100%" gap={0} pos="relative">
       <Group justify="space-between" px="md" py="xs">
         <Title order={1} size="h4" style={{ overflowWrap: 'anywhere' }}>
           {title}
@@ -33,6 +46,7 @@ export function RoomView({ engine, title, displayName, pointName }: { engine: Co
           {t('room.reconnecting')}
         </Alert>
       )}
+      <Group flex={1} gap={0} align="stretch" wrap="nowrap" style={{ minHeight: 0 }}>
       <Box flex={1} p="md" style={{ overflow: 'auto' }}>
         {state.peers.length === 0 && (
           <Text c="dimmed" mb="sm" role="status">
@@ -78,6 +92,11 @@ export function RoomView({ engine, title, displayName, pointName }: { engine: Co
           </TileFrame>
         </SimpleGrid>
       </Box>
+      {panel && <SidePanel panel={panel} props={featureProps} onClose={() => setPanelId(null)} />}
+      </Group>
+      {ROOM_OVERLAYS.map((Overlay, i) => (
+        <Overlay key={i} {...featureProps} />
+      ))}
       <Group justify="center" p="sm" gap="md" role="toolbar" aria-label={t('app.title')} style={{ borderTop: '1px solid var(--mantine-color-gray-3)' }}>
         <Tooltip label={state.micMuted ? t('room.unmute') : t('room.mute')}>
           <ActionIcon
@@ -87,7 +106,7 @@ export function RoomView({ engine, title, displayName, pointName }: { engine: Co
             color={state.micMuted ? 'red' : 'blue'}
             aria-label={state.micMuted ? t('room.unmute') : t('room.mute')}
             aria-pressed={state.micMuted}
-            onClick={() => void engine.setMicMuted(!state.micMuted)}
+            onClick={toggleMic}
           >
             {state.micMuted ? <IconMicrophoneOff /> : <IconMicrophone />}
           </ActionIcon>
@@ -105,10 +124,54 @@ export function RoomView({ engine, title, displayName, pointName }: { engine: Co
             {state.cameraOff ? <IconVideoOff /> : <IconVideo />}
           </ActionIcon>
         </Tooltip>
+        {ROOM_PANELS.map((p) => (
+          <PanelButton key={p.id} panel={p} props={featureProps} open={p.id === panelId} onToggle={() => setPanelId(p.id === panelId ? null : p.id)} />
+        ))}
         <Button color="red" radius="xl" leftSection={<IconPhoneOff size={18} />} onClick={() => void engine.leave()}>
           {t('room.leave')}
         </Button>
       </Group>
     </Stack>
+  );
+}
+
+function PanelButton({ panel, props, open, onToggle }: { panel: RoomPanel; props: RoomFeatureProps; open: boolean; onToggle: () => void }) {
+  const { t } = useTranslation();
+  const badge = panel.useBadge?.(props) ?? 0;
+  const Icon = panel.icon;
+  return (
+    <Tooltip label={t(panel.labelKey)}>
+      <Indicator label={badge} size={18} disabled={badge === 0} color="red">
+        <ActionIcon size="xl" radius="xl" variant={open ? 'filled' : 'light'} aria-label={t(panel.labelKey)} aria-pressed={open} onClick={onToggle} data-testid={`panel-button-${panel.id}`}>
+          <Icon />
+        </ActionIcon>
+      </Indicator>
+    </Tooltip>
+  );
+}
+
+/** The side column of one feature's panel: beside the grid on a PC, over it on a phone. */
+function SidePanel({ panel, props, onClose }: { panel: RoomPanel; props: RoomFeatureProps; onClose: () => void }) {
+  const { t } = useTranslation();
+  const Component = panel.Component;
+  return (
+    <Box
+      component="aside"
+      aria-label={t(panel.labelKey)}
+      data-testid={`panel-${panel.id}`}
+      w={{ base: '100%', sm: 380 }}
+      pos={{ base: 'absolute', sm: 'static' } as never}
+      style={{ borderLeft: '1px solid var(--mantine-color-gray-3)', background: 'var(--mantine-color-body)', display: 'flex', flexDirection: 'column', inset: 0, zIndex: 5 }}
+    >
+      <Group justify="space-between" px="md" py="xs" style={{ borderBottom: '1px solid var(--mantine-color-gray-3)' }}>
+        <Title order={2} size="h5">
+          {t(panel.labelKey)}
+        </Title>
+        <CloseButton aria-label={t('room.closePanel')} onClick={onClose} />
+      </Group>
+      <ScrollArea flex={1} p="md">
+        <Component {...props} />
+      </ScrollArea>
+    </Box>
   );
 }

@@ -5,8 +5,8 @@
  */
 import { Device } from 'mediasoup-client';
 import type { types } from 'mediasoup-client';
-import type { MediaSource, NewConsumer, NotificationName, Notifications, PeerInfo } from '../../../../common/protocol';
-import { SignalingClient } from '../../net/signaling-client';
+import type { MediaSource, Method, NewConsumer, NotificationName, Notifications, PeerInfo, RequestData, ResponseData } from '../../../../common/protocol';
+import { SignalingClient, SignalingError } from '../../net/signaling-client';
 import { signalingUrl } from '../../platform/desktop';
 import { readTrackStats, type TrackStats } from './track-stats';
 
@@ -75,6 +75,8 @@ export class ConferenceEngine {
   readonly #consumers = new Map<string, { consumer: types.Consumer; peerId: string }>();
   #notificationQueue: Promise<void> = Promise.resolve();
   #session = 0;
+  readonly #featureListeners = new Map<string, Set<(data: never) => void>>();
+  readonly #joinedListeners = new Set<() => void>();
 
   // ---- state for React -------------------------------------------------------------------
   getState = (): ConferenceState => this.#state;
@@ -92,6 +94,43 @@ export class ConferenceEngine {
   #setPeers(update: (peers: RemotePeer[]) => RemotePeer[]): void {
     const peers = update(this.#state.peers).sort((a, b) => a.info.joinedAt - b.info.joinedAt);
     this.#set({ peers });
+  }
+
+  // ---- for feature engines (voting, floor, documents, chat...) ----------------------------
+  /** A request over this meeting's signaling connection; fails with code 'closed' when not connected. */
+  request<M extends Method>(method: M, data: RequestData<M>): Promise<ResponseData<M>> {
+    const client = this.#client;
+    if (!client?.isOpen) return Promise.reject(new SignalingError('closed', 'not connected'));
+    return client.request(method, data);
+  }
+
+  /** Listens to one notification, across reconnects; returns the function that stops listening. */
+  on<N extends NotificationName>(name: N, handler: (data: Notifications[N]) => void): () => void {
+    let set = this.#featureListeners.get(name);
+    if (!set) this.#featureListeners.set(name, (set = new Set()));
+    const h = handler as (data: never) => void;
+    set.add(h);
+    return () => set.delete(h);
+  }
+
+  /**
+   * Called after every successful join, the first and each automatic rejoin: the moment a feature
+   * asks the server for its current state (the server pushes only changes).
+   */
+  onJoined(handler: () => void): () => void {
+    this.#joinedListeners.add(handler);
+    if (this.#state.status === 'joined') handler();
+    return () => this.#joinedListeners.delete(handler);
+  }
+
+  #emitFeature(name: string, data: unknown): void {
+    for (const h of this.#featureListeners.get(name) ?? []) {
+      try {
+        (h as (d: unknown) => void)(data);
+      } catch (err) {
+        console.warn('notification listener failed', name, err);
+      }
+    }
   }
 
   // ---- joining and leaving ---------------------------------------------------------------
@@ -129,6 +168,7 @@ export class ConferenceEngine {
     this.#client = client;
     client.onNotification((name, data) => {
       if (this.#session !== session) return;
+      this.#emitFeature(name, data);
       this.#notificationQueue = this.#notificationQueue.then(() => this.#onNotification(name, data)).catch((err) => {
         console.warn('notification handling failed', name, err);
       });
@@ -166,7 +206,15 @@ export class ConferenceEngine {
       audio ? this.#produce('mic', audio, this.#state.micMuted) : null,
       video ? this.#produce('webcam', video, this.#state.cameraOff) : null,
     ]);
-    if (this.#session === session) this.#set({ status: 'joined', error: null });
+    if (this.#session !== session) return;
+    this.#set({ status: 'joined', error: null });
+    for (const h of this.#joinedListeners) {
+      try {
+        h();
+      } catch (err) {
+        console.warn('joined listener failed', err);
+      }
+    }
   }
 
   async #reconnect(session: number): Promise<void> {
@@ -260,6 +308,10 @@ export class ConferenceEngine {
   // ---- notifications ---------------------------------------------------------------------
   async #onNotification<N extends NotificationName>(name: N, data: Notifications[N]): Promise<void> {
     switch (name) {
+      case 'micForced': {
+        this.#onMicForced((data as Notifications['micForced']).muted);
+        break;
+      }
       case 'peerJoined': {
         const { peer } = data as Notifications['peerJoined'];
         this.#setPeers((peers) => [...peers.filter((p) => p.info.id !== peer.id), { info: peer, tracks: [] }]);
@@ -330,9 +382,31 @@ export class ConferenceEngine {
   }
 
   // ---- local controls --------------------------------------------------------------------
+  /**
+   * Mutes or unmutes the microphone. Unmuting can be refused by the server (controlled floor, host
+   * mute: error code 'forbidden'); the microphone then stays muted and the error is thrown.
+   */
   async setMicMuted(muted: boolean): Promise<void> {
     this.#set({ micMuted: muted });
-    await this.#setProducerPaused('mic', muted);
+    try {
+      await this.#setProducerPaused('mic', muted);
+    } catch (err) {
+      if (!muted) {
+        this.#producers.get('mic')?.pause();
+        this.#set({ micMuted: true });
+      }
+      throw err;
+    }
+  }
+
+  /** The server paused or resumed our microphone (`micForced`): follow it locally, no request. */
+  #onMicForced(muted: boolean): void {
+    const producer = this.#producers.get('mic');
+    if (producer) {
+      if (muted) producer.pause();
+      else producer.resume();
+    }
+    this.#set({ micMuted: muted });
   }
 
   async setCameraOff(off: boolean): Promise<void> {

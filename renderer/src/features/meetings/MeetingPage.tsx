@@ -32,6 +32,7 @@ import { useAccount } from '../auth/session';
 import { AgendaEditor } from './AgendaEditor';
 import { InvitationsEditor } from './InvitationsEditor';
 import { MeetingFormModal } from './MeetingFormModal';
+import { MEETING_SECTIONS } from './meeting-sections';
 import { canListAccounts } from './MyMeetingsPage';
 import { StatusBadge } from './StatusBadge';
 
@@ -230,10 +231,18 @@ export function MeetingPage({ id }: { id: string }) {
                 </Stack>
               </Card>
               <AgendaCard meeting={m} />
+              {MEETING_SECTIONS.filter((s) => s.column === 'main').map(({ id: key, Component }) => (
+                <Component key={key} meeting={m} me={me} reload={() => void meeting.reload()} />
+              ))}
             </Stack>
           </Grid.Col>
           <Grid.Col span={{ base: 12, md: 5 }}>
-            <InvitedCard meeting={m} units={units.data} points={points.data} people={people} me={me} canSeePeople={accounts.data !== undefined} />
+            <Stack gap="md">
+              <InvitedCard meeting={m} units={units.data} points={points.data} people={people} me={me} canSeePeople={accounts.data !== undefined} />
+              {MEETING_SECTIONS.filter((s) => s.column === 'side').map(({ id: key, Component }) => (
+                <Component key={key} meeting={m} me={me} reload={() => void meeting.reload()} />
+              ))}
+            </Stack>
           </Grid.Col>
         </Grid>
       </Stack>

@@ -1,0 +1,23 @@
+/**
+ * Sections features add to a meeting's page (the documents of the pack, prepared votes, minutes,
+ * attendance...), without editing MeetingPage: one entry each, shown in this order under the
+ * meeting's details. A section decides itself whether it has anything to show for this person.
+ */
+import type { ComponentType } from 'react';
+import type { Account, Meeting } from '../../../../common/api/model';
+
+export interface MeetingSectionProps {
+  meeting: Meeting;
+  me: Account;
+  /** Loads the meeting again (after a change that affects it). */
+  reload: () => void;
+}
+
+export interface MeetingSection {
+  id: string;
+  /** 'main' beside the details and agenda, 'side' beside the invitations. */
+  column: 'main' | 'side';
+  Component: ComponentType<MeetingSectionProps>;
+}
+
+export const MEETING_SECTIONS: MeetingSection[] = [];
