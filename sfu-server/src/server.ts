@@ -17,6 +17,10 @@ import { ensureAdmin } from './auth/bootstrap-admin';
 import { authHook } from './auth/http-auth';
 import { TokenSigner } from './auth/tokens';
 import type { Config } from './config/config';
+import { registerDocumentRoutes } from './documents/documents-routes';
+import { DocumentsService } from './documents/documents-service';
+import { FileStore } from './documents/file-store';
+import { Presentations, presentationHandlers } from './documents/presentation-handlers';
 import { registerErrorHandler } from './http/errors';
 import { registerHealthRoutes } from './http/health-routes';
 import { registerOpenApi } from './http/openapi';
@@ -42,6 +46,8 @@ export interface Services {
   auth: AuthService;
   directory: DirectoryService;
   meetings: MeetingsService;
+  /** The meeting pack; also the `DocumentAccess` other capabilities ask. */
+  documents: DocumentsService;
 }
 
 export interface RunningServer extends Services {
@@ -68,6 +74,11 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     if (status === 'ended' || status === 'cancelled') void rooms?.close(meetingId, 4004, 'meeting ended');
   });
   await ensureAdmin(directory, logger, config.ADMIN_PASSWORD);
+  const documentFiles = new FileStore(config.DATA_DIR);
+  await documentFiles.init();
+  const documents = new DocumentsService(store.db, meetings, documentFiles, Math.round(config.MAX_DOCUMENT_MB * 1024 * 1024), (meetingId, name, data, filter) =>
+    rooms?.broadcast(meetingId, name, data, filter ? (peer) => filter(peer.identity) : undefined),
+  );
 
   const workerBin = config.MEDIASOUP_WORKER_BIN ?? resolveWorkerBin(repoRoot) ?? undefined;
   const pool = await WorkerPool.create({
@@ -107,11 +118,13 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   registerDirectoryRoutes(app, directory);
   registerMeetingRoutes(app, meetings);
   registerAuditRoutes(app, store.db);
+  await registerDocumentRoutes(app, documents);
   await registerStaticClient(app, config.RENDERER_DIR, logger);
 
   // Every feature's signaling methods, one table (features add theirs with one spread each).
   const handlers: Handlers<ConferenceContext> = {
     ...conferenceHandlers(rooms, meetings),
+    ...presentationHandlers(new Presentations(rooms), meetings, documents),
   };
   signaling = new SignalingEndpoint({
     handlers,
@@ -144,6 +157,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     auth,
     directory,
     meetings,
+    documents,
     async close() {
       endpoint.close();
       await roomsOfServer.closeAll();
