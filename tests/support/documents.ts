@@ -9,7 +9,7 @@ export interface UploadResult {
 /** POSTs one file as multipart/form-data (the browser's shape) to an upload route. */
 export async function uploadFile(api: TestApi, path: string, bytes: Uint8Array, fileName: string, type = 'application/pdf'): Promise<UploadResult> {
   const form = new FormData();
-  form.append('file', new Blob([bytes], { type }), fileName);
+  form.append('file', new Blob([bytes as Uint8Array<ArrayBuffer>], { type }), fileName);
   const headers: Record<string, string> = {};
   if (api.token) headers['authorization'] = `Bearer ${api.token}`;
   const res = await fetch(api.baseUrl + path, { method: 'POST', headers, body: form });
