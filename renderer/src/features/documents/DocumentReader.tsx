@@ -4,7 +4,7 @@
  * opening), and shows the viewer. Used on the meeting page and in the conference room.
  */
 import { Alert, Badge, Button, Group, Loader, Select, Stack, Text } from '@mantine/core';
-import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DocumentVersion, MeetingDocument } from '../../../../common/api/documents';
 import { apiErrorMessage } from '../../app/i18n';
@@ -49,19 +49,24 @@ export function DocumentReader(props: DocumentReaderProps) {
   const [attempt, setAttempt] = useState(0);
   const watermark = useWatermarkLines(doc.watermark);
 
+  // Loaded again only when the version (or its confidentiality) changes, not when the pack is
+  // reloaded with equal data: a reload must not reset the page being read.
+  const current = useRef({ doc, version });
+  current.current = { doc, version };
   useEffect(() => {
-    if (!version) return;
+    const { doc: d, version: v } = current.current;
+    if (!v) return;
     let alive = true;
     setLoaded(null);
     setError(null);
-    loadVersionBytes(doc, version).then(
+    loadVersionBytes(d, v).then(
       (l) => alive && setLoaded(l),
       (err: unknown) => alive && setError(err),
     );
     return () => {
       alive = false;
     };
-  }, [doc, version, attempt]);
+  }, [doc.id, doc.confidential, version?.id, version?.sha256, attempt]);
 
   if (!version) return <Alert color="orange">{t('documents.viewer.versionGone')}</Alert>;
   const pickVersion = (id: string | null) => {
