@@ -4,7 +4,8 @@
  * named .pdf is refused with its reason), publishes the pack, and the room's "Tài liệu" panel of
  * the others fills at once; all three open the document; the chair presents and turns pages and
  * the followers' viewers follow; the delegate browses away and comes back to the presenter's page;
- * a Vietnamese search with diacritics finds and highlights "Quảng Ninh".
+ * a Vietnamese search with diacritics finds and highlights "Quảng Ninh"; with no network, the
+ * document opened before is read from the device.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { PASSWORD, person, TestApi } from '../support/api-client';
@@ -135,4 +136,14 @@ test('upload → publish → everyone opens it; the presenter turns pages and th
   await chairPage.getByTestId('viewer-banner').getByRole('button', { name: 'Dừng trình bày' }).click();
   await expect(delegatePage.getByTestId('viewer-banner')).toHaveCount(0);
   await expect(pageShown(delegatePage)).toHaveText('Trang 4 / 6');
+
+  // Offline: the delegate loses the network; the document opened before is read from the device.
+  await delegatePage.context().setOffline(true);
+  await delegatePage.getByTestId('viewer-close').click();
+  await expect(delegatePage.getByTestId('room-document-viewer')).toHaveCount(0);
+  await delegatePanel.getByTestId('document-row').filter({ hasText: 'Báo cáo KT-XH' }).getByTestId('open-document').click();
+  const offlineViewer = delegatePage.getByTestId('room-document-viewer');
+  await expect(offlineViewer.getByTestId('pdf-page-1')).toHaveAttribute('data-rendered', 'true', { timeout: 30_000 });
+  await expect(offlineViewer.getByText('Bản lưu trên máy')).toBeVisible();
+  await delegatePage.context().setOffline(false);
 });

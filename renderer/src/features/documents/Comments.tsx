@@ -108,5 +108,4 @@ export function CommentThread({ meetingId, target, comments, onAdded, canWrite }
   );
 }
 
-/** Adds a comment to a list unless it is already there (it may arrive both as the answer and pushed). */
-export const withComment = (list: DocComment[], c: DocComment) => (list.some((x) => x.id === c.id) ? list : [...list, c]);
+export { withComment } from './comment-list';

@@ -8,7 +8,7 @@ import type { DocComment, DocumentPack, MeetingDocument } from '../../../../comm
 import type { PresentationState } from '../../../../common/protocol/documents';
 import { ApiRequestError } from '../../net/api-client';
 import type { ConferenceEngine } from '../conference/conference-engine';
-import { withComment } from './Comments';
+import { withComment } from './comment-list';
 import { comments as fetchComments, pack as fetchPack } from './documents-api';
 import { cachedPack, savePack } from './offline-cache';
 
