@@ -5,6 +5,7 @@
  */
 import { ActionIcon, Group, Progress, Stack, Text } from '@mantine/core';
 import { Dropzone, PDF_MIME_TYPE } from '@mantine/dropzone';
+import { notifications } from '@mantine/notifications';
 import { IconFileTypePdf, IconUpload, IconX } from '@tabler/icons-react';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -85,6 +86,7 @@ export function UploadZone({ label, onFiles, maxMb }: { label: string; onFiles: 
   return (
     <Dropzone
       onDrop={onFiles}
+      onReject={(rejected) => notifications.show({ color: 'red', message: t('documents.upload.onlyPdf', { names: rejected.map((r) => r.file.name).join(', ') }) })}
       // The server judges by content; the browser's type check only guides the picker.
       accept={[...PDF_MIME_TYPE, 'application/octet-stream']}
       multiple
