@@ -56,9 +56,9 @@ export async function registerDocumentRoutes(app: FastifyInstance, docs: Documen
     r.patch('/api/documents/:id', { schema: { tags, summary: 'Rename, move, mark confidential, choose readers, watermark', params: DocumentParams, body: DocumentPatch, response: { 200: MeetingDocument } } }, async (req) =>
       docs.update(requireActor(req), req.params.id, req.body),
     );
-    r.delete('/api/documents/:id', { schema: { tags, summary: 'Remove a document from the pack', params: DocumentParams } }, async (req, reply) => {
+    r.delete('/api/documents/:id', { schema: { tags, summary: 'Remove a document from the pack', params: DocumentParams, response: { 204: z.null() } } }, async (req, reply) => {
       await docs.remove(requireActor(req), req.params.id);
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     });
     r.post('/api/documents/:id/versions', { schema: { tags, summary: 'Replace the document with a new version (multipart, one file)', params: DocumentParams, response: { 201: MeetingDocument } } }, async (req, reply) => {
       const actor = requireActor(req);
@@ -66,7 +66,8 @@ export async function registerDocumentRoutes(app: FastifyInstance, docs: Documen
       const { file, tooLarge } = await filePart(req);
       return reply.code(201).send(await docs.addVersion(actor, req.params.id, file, tooLarge));
     });
-    r.get('/api/documents/:id/versions/:versionId/file', { schema: { tags, summary: 'The PDF of a version', params: VersionParams } }, async (req, reply) => {
+    // Untyped reply: the answer is a file stream (Fastify sends streams as they are), documented as a string.
+    scope.get<{ Params: z.infer<typeof VersionParams> }>('/api/documents/:id/versions/:versionId/file', { schema: { tags, summary: 'The PDF of a version (application/pdf)', params: VersionParams, response: { 200: z.string().describe('the PDF bytes (application/pdf)') } } }, async (req, reply) => {
       const v = await docs.openVersion(requireActor(req), req.params.id, req.params.versionId);
       const ascii = v.fileName.replace(/[^\x20-\x7e]/g, '_').replace(/[\\"]/g, '_');
       return reply
