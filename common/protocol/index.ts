@@ -3,14 +3,20 @@
  * data and of its response; `Notifications` types what the server pushes.
  */
 import type { z } from 'zod';
+import { chatRequests, type ChatNotifications } from './chat';
 import { conferenceRequests, type ConferenceNotifications } from './conference';
+import { votingRequests, type VotingNotifications } from './voting';
 
 export * from './envelope';
 export * from './media-types';
 export * from './conference';
+export * from './voting';
+export * from './chat';
 
 export const requests = {
   ...conferenceRequests,
+  ...votingRequests,
+  ...chatRequests,
 } as const;
 
 export type Requests = typeof requests;
@@ -19,7 +25,7 @@ export type RequestData<M extends Method> = z.input<Requests[M]['request']>;
 export type ParsedRequest<M extends Method> = z.output<Requests[M]['request']>;
 export type ResponseData<M extends Method> = z.output<Requests[M]['response']>;
 
-export type Notifications = ConferenceNotifications;
+export type Notifications = ConferenceNotifications & VotingNotifications & ChatNotifications;
 export type NotificationName = keyof Notifications;
 
 export function isMethod(name: string): name is Method {
