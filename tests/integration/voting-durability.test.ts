@@ -7,6 +7,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
+import { openStore } from '../../sfu-server/src/store/database';
+import { verifyMeetingChain } from '../../sfu-server/src/voting/verify';
+import { quietLogger } from '../support/stores';
 import { liveMeeting, person, TestApi, type Person } from '../support/api-client';
 import { startServerProcess, type ServerProcess } from '../support/server-process';
 import { TestSignalingClient } from '../support/signaling-test-client';
@@ -79,4 +82,10 @@ it('no acknowledged ballot is lost when the server is killed right after the ack
   expect(secretCast).toBeGreaterThanOrEqual(acked.filter((a) => a.voteId === secret.vote.id).length);
   expect(closedSecret.vote.result!.options.reduce((s, o) => s + o.count, 0)).toBe(secretCast);
   chair2!.close();
+  // The hash chain survived the kill intact and agrees with the stored ballots.
+  const store = await openStore({ dataDir, logger: quietLogger() });
+  const report = await verifyMeetingChain(store.db, meeting.id);
+  await store.close();
+  expect(report.problems).toEqual([]);
+  expect(report.head).toBe(closedSecret.vote.result!.chainHead);
 }, 180_000);

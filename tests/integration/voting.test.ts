@@ -83,7 +83,7 @@ it('closes by itself at the time limit, and a late joiner gets the open vote and
   expect(state.votes[0]).toMatchObject({ vote: { id: v.vote.id, status: 'open' }, me: { eligible: true, voted: false } });
   expect(state.present).toBe(3);
   await late.request('vote.cast', { voteId: v.vote.id, choices: ['khong-bieu-quyet'] });
-  const closed = await a!.notification('voteUpdated', (d) => d.vote.status === 'closed', 15_000);
+  const closed = await a!.waitFor(() => a!.notifications.find((n) => n.name === "voteUpdated" && (n.data as { vote: { status: string } }).vote.status === "closed")?.data as any, 15_000);
   expect(closed.vote.result).toMatchObject({ cast: 1, eligible: 4, quorumMet: false, passed: false });
   for (const c of [chair!, a!, late]) c.close();
 }, 20_000);
