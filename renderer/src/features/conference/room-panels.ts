@@ -7,6 +7,10 @@
  * `engine.request` / `engine.on` / `engine.onJoined`.
  */
 import type { ComponentType } from 'react';
+import { IconChecklist, IconMessageCircle } from '@tabler/icons-react';
+import { ChatPanel, useChatBadge } from '../chat/ChatPanel';
+import { BallotOverlay } from '../voting/BallotOverlay';
+import { VotesPanel } from '../voting/VotesPanel';
 import type { ConferenceEngine } from './conference-engine';
 
 export interface RoomFeatureProps {
@@ -25,7 +29,10 @@ export interface RoomPanel {
 }
 
 /** In toolbar order. */
-export const ROOM_PANELS: RoomPanel[] = [];
+export const ROOM_PANELS: RoomPanel[] = [
+  { id: 'votes', labelKey: 'voting.panel', icon: IconChecklist, Component: VotesPanel },
+  { id: 'chat', labelKey: 'chat.panel', icon: IconMessageCircle, Component: ChatPanel, useBadge: useChatBadge },
+];
 
 /** Mounted over the room all the time (they decide themselves when to show something). */
-export const ROOM_OVERLAYS: ComponentType<RoomFeatureProps>[] = [];
+export const ROOM_OVERLAYS: ComponentType<RoomFeatureProps>[] = [BallotOverlay];
