@@ -20,6 +20,7 @@ import type { Database, VotesTable } from '../store/schema';
 import { appendEvent, lockChain, type ChainEvent } from './chain';
 import { defaultEligible, presentCount, type Presence } from './eligibility';
 import { computeResult } from './tally';
+import { meetingVotesReport, type MeetingVotesReport } from './vote-report';
 import { entryOf, parseOptions, type VoteExtras } from './vote-rows';
 
 export type CloseReason = 'chair' | 'time' | 'meeting_ended';
@@ -168,6 +169,13 @@ export class VotingService {
     if (row.status === 'draft' && !organiser) throw notFound('vote');
     const extras = await this.#extras(row);
     return entryOf(row, extras, this.#me(row, extras, actor.accountId, organiser));
+  }
+
+  /** The closed votes and results of a meeting, plain (exports; the minutes use meetingVotesReport directly). */
+  async report(actor: Actor, meetingId: string): Promise<MeetingVotesReport> {
+    const facts = await this.#facts(actor, meetingId);
+    if (!canOnMeeting(actor, 'vote.export', facts)) throw forbidden('only the organisers export the results');
+    return meetingVotesReport(this.db, meetingId);
   }
 
   // ---- preparing -------------------------------------------------------------------------
