@@ -144,4 +144,13 @@ describe('HTTP: preparing votes', () => {
     expect((await people.chair.api.call('POST', `/api/votes/${draftEntry.vote.id}/cancel`)).body.vote.status).toBe('cancelled');
     expect((await people.chair.api.call('POST', `/api/votes/${draftEntry.vote.id}/cancel`)).status).toBe(409);
   });
+  it('result exports: organisers and admins only', async () => {
+    for (const w of WHO) {
+      for (const format of ['csv', 'pdf']) {
+        const res = await fetch(`${server.url}/api/meetings/${meetingId}/votes/results.${format}`, { headers: { authorization: `Bearer ${people[w].token}` } });
+        expect(res.status, `${w} ${format}`).toBe([...ORGANISERS, 'admin'].includes(w) ? 200 : 403);
+        if (res.status === 200) expect(res.headers.get('content-type')).toContain(format === 'csv' ? 'text/csv' : 'application/pdf');
+      }
+    }
+  });
 });
