@@ -7,13 +7,24 @@ import { expect, test, type Page } from '@playwright/test';
 import { liveMeeting, PASSWORD, person, TestApi } from '../support/api-client';
 import { logIn } from './support/conference';
 
-/** joinLiveMeeting with more time for the WebRTC set-up: four browsers share two busy cores here. */
+/**
+ * joinLiveMeeting with more time for the WebRTC set-up, and a second click on "Tham gia" if the
+ * first attempt failed (as a user would): four browsers share two busy cores here, and with the e2e
+ * server's 2-second heartbeat a starved connection can drop in the middle of joining.
+ */
 async function joinLiveMeeting(page: Page, title: string): Promise<void> {
   await page.getByTestId('meetings-live').getByText(title).first().click();
   await page.getByRole('link', { name: 'Vào phòng họp' }).first().click();
   await expect(page.getByLabel('Xem trước camera')).toBeVisible({ timeout: 60_000 });
-  await page.getByRole('button', { name: 'Tham gia' }).click();
-  await expect(page.getByRole('button', { name: 'Rời phòng' })).toBeVisible({ timeout: 150_000 });
+  const leave = page.getByRole('button', { name: 'Rời phòng' });
+  for (let attempt = 1; ; attempt++) {
+    await page.getByRole('button', { name: 'Tham gia' }).click();
+    const failed = page.getByRole('button', { name: 'Tham gia' }).and(page.locator(':enabled'));
+    await expect(leave.or(page.getByText('Không kết nối được tới máy chủ.'))).toBeVisible({ timeout: 150_000 });
+    if (await leave.isVisible()) return;
+    if (attempt === 3) throw new Error('could not join after 3 attempts');
+    await expect(failed).toBeVisible();
+  }
 }
 
 async function vote(page: Page, option: string) {
@@ -86,11 +97,13 @@ test('the chair opens a vote, three delegates vote, all see the result; chat rea
   await d1.getByRole('button', { name: 'Trò chuyện' }).click();
   await d1.getByTestId('panel-chat').getByRole('textbox', { name: 'Nhắn cho mọi người' }).fill('Xin chào các đồng chí, tôi đề nghị bổ sung chỉ tiêu về chuyển đổi số.');
   await d1.getByTestId('panel-chat').getByRole('button', { name: 'Gửi', exact: true }).click();
-  await expect(d2.getByTestId('panel-button-chat')).toContainText('1');
+  // The unread badge sits on the button's indicator (its parent).
+  const chatBadge = d2.getByTestId('panel-button-chat').locator('xpath=..');
+  await expect(chatBadge).toContainText('1');
   await d2.getByRole('button', { name: 'Trò chuyện' }).click();
   await expect(d2.getByTestId('panel-chat').getByTestId('chat-message')).toContainText(['Xin chào các đồng chí, tôi đề nghị bổ sung chỉ tiêu về chuyển đổi số.']);
   await expect(d2.getByTestId('panel-chat').getByTestId('chat-message')).toContainText(['Nguyễn Thị Hoa']);
-  await expect(d2.getByTestId('panel-button-chat')).not.toContainText('1');
+  await expect(chatBadge).not.toContainText('1');
 
   for (const page of [chair, d1, d2, d3]) await page.context().close();
 });

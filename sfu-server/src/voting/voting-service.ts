@@ -410,12 +410,14 @@ export class VotingService {
     const meeting = await this.db.selectFrom('meetings').select(['chair_id', 'secretary_id', 'created_by']).where('id', '=', row.meeting_id).executeTakeFirstOrThrow();
     const organisers = new Set([meeting.chair_id, meeting.secretary_id, meeting.created_by]);
     const extras = await this.#extras(row);
-    // Named ballots go out one by one in voteProgress; vote.state gives the whole list.
-    const noBallots = { ...extras, ballots: null };
+    // Named ballots go out one by one in voteProgress; vote.state gives the whole list. The view is
+    // made once; only `me` differs per recipient.
+    const eligible = new Set(row.eligible_ids ? (JSON.parse(row.eligible_ids) as string[]) : []);
+    const base = entryOf(row, { ...extras, ballots: null }, { eligible: false, voted: false, canManage: false });
     for (const peer of peers) {
       const organiser = organisers.has(peer.accountId);
       if (row.status === 'draft' && !organiser) continue;
-      peer.notify('voteUpdated', entryOf(row, noBallots, this.#me(row, extras, peer.accountId, organiser)));
+      peer.notify('voteUpdated', { ...base, me: { eligible: eligible.has(peer.accountId), voted: extras.voterIds.has(peer.accountId), canManage: organiser } });
     }
   }
 
