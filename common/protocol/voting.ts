@@ -157,6 +157,9 @@ export const votingRequests = {
 export interface VotingNotifications {
   /** A vote was created, changed, opened, closed (with its result) or cancelled. */
   voteUpdated: VoteEntry;
-  /** A ballot was cast: how many so far; the counts and the named ballot for open ballots only. */
-  voteProgress: { voteId: string; castCount: number; tally: Record<string, number> | null; ballot: NamedBallot | null };
+  /**
+   * Ballots were cast (announced at most every 100 ms per vote): how many so far; for open ballots
+   * also the counts and the named ballots cast since the last announcement (always [] for secret ones).
+   */
+  voteProgress: { voteId: string; castCount: number; tally: Record<string, number> | null; ballots: NamedBallot[] };
 }

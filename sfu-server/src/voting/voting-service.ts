@@ -25,6 +25,19 @@ import { entryOf, parseOptions, type VoteExtras } from './vote-rows';
 
 export type CloseReason = 'chair' | 'time' | 'meeting_ended';
 
+/**
+ * Ballots arriving close together are announced together: at most one `voteProgress` per vote per
+ * this interval (300 ballots in a second would otherwise be 300 × 300 pushes).
+ */
+export const PROGRESS_INTERVAL_MS = 100;
+
+interface PendingProgress {
+  row: VotesTable;
+  castCount: number;
+  ballots: NamedBallot[];
+  timer: NodeJS.Timeout;
+}
+
 export interface VotingServiceOptions {
   db: Db;
   postgres: boolean;
@@ -71,6 +84,7 @@ export class VotingService {
   readonly #presence: Presence;
   readonly #logger: Logger;
   readonly #timers = new Map<string, NodeJS.Timeout>();
+  readonly #progress = new Map<string, PendingProgress>();
 
   constructor(options: VotingServiceOptions) {
     this.db = options.db;
@@ -90,6 +104,8 @@ export class VotingService {
   stop(): void {
     for (const t of this.#timers.values()) clearTimeout(t);
     this.#timers.clear();
+    for (const p of this.#progress.values()) clearTimeout(p.timer);
+    this.#progress.clear();
   }
 
   #arm(voteId: string, closesAt: string | null): void {
@@ -292,6 +308,7 @@ export class VotingService {
     });
     clearTimeout(this.#timers.get(row.id));
     this.#timers.delete(row.id);
+    await this.#flushProgress(row.id);
     await this.#pushUpdate(row.id);
   }
 
@@ -309,6 +326,7 @@ export class VotingService {
     });
     clearTimeout(this.#timers.get(voteId));
     this.#timers.delete(voteId);
+    await this.#flushProgress(voteId);
     await this.#pushUpdate(voteId);
     return this.entry(actor, voteId);
   }
@@ -371,7 +389,7 @@ export class VotingService {
       if (!(err instanceof AppError) && /unique|primary key|duplicate/i.test(String((err as Error)?.message))) throw new AppError('already_voted', 'a ballot was already cast and cannot be changed');
       throw err;
     }
-    await this.#pushProgress(row, voter, proxy ? actor.accountId : null, secret ? null : sorted, castCount);
+    await this.#queueProgress(row, voter, proxy ? actor.accountId : null, secret ? null : sorted, castCount);
     return { voteId, castCount, chainHead: head };
   }
 
@@ -421,18 +439,39 @@ export class VotingService {
     }
   }
 
-  async #pushProgress(row: VotesTable, voter: string, recordedBy: string | null, choices: string[] | null, castCount: number): Promise<void> {
-    const peers = this.#presence.peers(row.meeting_id);
-    if (!peers.length) return;
-    let tally: Record<string, number> | null = null;
+  async #queueProgress(row: VotesTable, voter: string, recordedBy: string | null, choices: string[] | null, castCount: number): Promise<void> {
     let ballot: NamedBallot | null = null;
     if (choices) {
-      const tallies = await this.db.selectFrom('vote_tallies').select(['option_id', 'count']).where('vote_id', '=', row.id).execute();
-      tally = Object.fromEntries(tallies.map((t) => [t.option_id, Number(t.count)]));
       const who = await this.db.selectFrom('accounts').select('display_name').where('id', '=', voter).executeTakeFirst();
       ballot = { accountId: voter, displayName: who?.display_name ?? '', choices, recordedBy };
     }
-    const data = { voteId: row.id, castCount, tally, ballot };
+    let pending = this.#progress.get(row.id);
+    if (!pending) {
+      const timer = setTimeout(() => {
+        this.#flushProgress(row.id).catch((err: unknown) => this.#logger.error({ err, voteId: row.id }, 'announcing ballots failed'));
+      }, PROGRESS_INTERVAL_MS);
+      timer.unref?.();
+      pending = { row, castCount, ballots: [], timer };
+      this.#progress.set(row.id, pending);
+    }
+    pending.castCount = Math.max(pending.castCount, castCount);
+    if (ballot) pending.ballots.push(ballot);
+  }
+
+  async #flushProgress(voteId: string): Promise<void> {
+    const pending = this.#progress.get(voteId);
+    if (!pending) return;
+    this.#progress.delete(voteId);
+    clearTimeout(pending.timer);
+    const { row } = pending;
+    const peers = this.#presence.peers(row.meeting_id);
+    if (!peers.length) return;
+    let tally: Record<string, number> | null = null;
+    if (row.secret === 0) {
+      const tallies = await this.db.selectFrom('vote_tallies').select(['option_id', 'count']).where('vote_id', '=', row.id).execute();
+      tally = Object.fromEntries(tallies.map((t) => [t.option_id, Number(t.count)]));
+    }
+    const data = { voteId: row.id, castCount: pending.castCount, tally, ballots: pending.ballots };
     for (const peer of peers) peer.notify('voteProgress', data);
   }
 }

@@ -31,8 +31,10 @@ export class VotingStore {
       this.#set({
         votes: this.#state.votes.map((v) => {
           if (v.vote.id !== p.voteId) return v;
-          const ballots = p.ballot && v.ballots && !v.ballots.some((b) => b.accountId === p.ballot!.accountId) ? [...v.ballots, p.ballot] : v.ballots;
-          const me = p.ballot && p.ballot.accountId === this.#engine.getState().self?.accountId ? { ...v.me, voted: true } : v.me;
+          const fresh = v.ballots ? p.ballots.filter((b) => !v.ballots!.some((x) => x.accountId === b.accountId)) : [];
+          const ballots = v.ballots && fresh.length ? [...v.ballots, ...fresh] : v.ballots;
+          const self = this.#engine.getState().self?.accountId;
+          const me = p.ballots.some((b) => b.accountId === self) ? { ...v.me, voted: true } : v.me;
           return { ...v, me, ballots, vote: { ...v.vote, castCount: Math.max(v.vote.castCount, p.castCount), tally: p.tally ?? v.vote.tally } };
         }),
       });
