@@ -31,6 +31,10 @@ export const ErrorCode = z.enum([
   'invalid_transition',
   'meeting_not_live',
   'not_invited',
+  /** A second ballot on the same vote (ballots cannot be changed). */
+  'already_voted',
+  /** A ballot or close on a vote that is not open (not yet opened, closed, cancelled). */
+  'vote_not_open',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

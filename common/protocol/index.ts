@@ -3,16 +3,22 @@
  * data and of its response; `Notifications` types what the server pushes.
  */
 import type { z } from 'zod';
+import { chatRequests, type ChatNotifications } from './chat';
 import { conferenceRequests, type ConferenceNotifications } from './conference';
 import { documentsRequests, type DocumentsNotifications } from './documents';
+import { votingRequests, type VotingNotifications } from './voting';
 
 export * from './envelope';
 export * from './media-types';
 export * from './conference';
+export * from './voting';
+export * from './chat';
 
 export const requests = {
   ...conferenceRequests,
   ...documentsRequests,
+  ...votingRequests,
+  ...chatRequests,
 } as const;
 
 export type Requests = typeof requests;
@@ -21,7 +27,10 @@ export type RequestData<M extends Method> = z.input<Requests[M]['request']>;
 export type ParsedRequest<M extends Method> = z.output<Requests[M]['request']>;
 export type ResponseData<M extends Method> = z.output<Requests[M]['response']>;
 
-export type Notifications = ConferenceNotifications & DocumentsNotifications;
+export type Notifications = ConferenceNotifications &
+  DocumentsNotifications &
+  VotingNotifications &
+  ChatNotifications;
 export type NotificationName = keyof Notifications;
 
 export function isMethod(name: string): name is Method {

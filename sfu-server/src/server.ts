@@ -38,6 +38,11 @@ import { createLogger, type Logger } from './observability/logger';
 import type { Handlers } from './signaling/handlers';
 import { SignalingEndpoint } from './signaling/ws-endpoint';
 import { openStore, type Store } from './store/database';
+import { registerVotingRoutes } from './voting/voting-routes';
+import { votingHandlers } from './voting/voting-handlers';
+import { VotingService } from './voting/voting-service';
+import { ChatService } from './chat/chat-service';
+import { chatHandlers } from './chat/chat-handlers';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -48,6 +53,8 @@ export interface Services {
   meetings: MeetingsService;
   /** The meeting pack; also the `DocumentAccess` other capabilities ask. */
   documents: DocumentsService;
+  voting: VotingService;
+  chat: ChatService;
 }
 
 export interface RunningServer extends Services {
@@ -70,8 +77,14 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     await auth.revokeAll(accountId);
     signaling?.disconnectAccount(accountId);
   });
+  let voting: VotingService | undefined;
   const meetings = new MeetingsService(store.db, (meetingId, status) => {
-    if (status === 'ended' || status === 'cancelled') void rooms?.close(meetingId, 4004, 'meeting ended');
+    if (status === 'ended' || status === 'cancelled') {
+      // Open votes close with what was cast before the room goes.
+      void (voting?.meetingEnded(meetingId) ?? Promise.resolve())
+        .catch((err: unknown) => logger.error({ err, meetingId }, 'closing the votes of an ended meeting failed'))
+        .finally(() => rooms?.close(meetingId, 4004, 'meeting ended'));
+    }
   });
   await ensureAdmin(directory, logger, config.ADMIN_PASSWORD);
   const documentFiles = new FileStore(config.DATA_DIR);
@@ -87,6 +100,13 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     logger: logger.child({ component: 'media' }),
     ...(workerBin ? { workerBin } : {}),
   });
+  const roomsRef = () => rooms;
+  const presence = {
+    peers: (meetingId: string) => [...(roomsRef()?.find(meetingId)?.peers.values() ?? [])].map((p) => ({ accountId: p.identity.accountId, role: p.identity.role, displayName: p.identity.displayName, pointName: p.identity.pointName, notify: p.notify })),
+  };
+  voting = new VotingService({ db: store.db, postgres: store.dialect === 'postgres', meetings, presence, logger: logger.child({ component: 'voting' }) });
+  await voting.start();
+  const chat = new ChatService({ db: store.db, meetings, presence });
   rooms = new Rooms({
     pool,
     maxPeersPerRoom: config.MAX_PEERS_PER_ROOM,
@@ -119,12 +139,15 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   registerMeetingRoutes(app, meetings);
   registerAuditRoutes(app, store.db);
   await registerDocumentRoutes(app, documents);
+  registerVotingRoutes(app, voting);
   await registerStaticClient(app, config.RENDERER_DIR, logger);
 
   // Every feature's signaling methods, one table (features add theirs with one spread each).
   const handlers: Handlers<ConferenceContext> = {
     ...conferenceHandlers(rooms, meetings),
     ...presentationHandlers(new Presentations(rooms), meetings, documents),
+    ...votingHandlers(voting),
+    ...chatHandlers(chat),
   };
   signaling = new SignalingEndpoint({
     handlers,
@@ -144,6 +167,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   logger.info({ url, workers: pool.workers.length, store: store.dialect }, 'Phòng họp server listening');
 
   const endpoint = signaling;
+  const votingOfServer = voting;
   const roomsOfServer = rooms;
   return {
     app,
@@ -158,7 +182,10 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     directory,
     meetings,
     documents,
+    voting: votingOfServer,
+    chat,
     async close() {
+      votingOfServer.stop();
       endpoint.close();
       await roomsOfServer.closeAll();
       await app.close();

@@ -26,7 +26,24 @@ export interface MeetingFacts {
 }
 
 export type GlobalAction = 'units.manage' | 'points.manage' | 'accounts.manage' | 'accounts.list' | 'audit.read' | 'meetings.create' | 'directory.read';
-export type MeetingAction = 'meeting.view' | 'meeting.edit' | 'meeting.transition' | 'meeting.join';
+export type MeetingAction =
+  | 'meeting.view'
+  | 'meeting.edit'
+  | 'meeting.transition'
+  | 'meeting.join'
+  /** Create, edit, open, close and cancel votes: the meeting's organisers (chair, secretary, creator). */
+  | 'vote.manage'
+  /** Cast one's own ballot (whether this person is on the vote's list is the voting service's check). */
+  | 'vote.cast'
+  /** A bridge-point operator recording the ballot of a delegate of its unit who has no device. */
+  | 'vote.proxy'
+  /** Download results (CSV, PDF). */
+  | 'vote.export'
+  | 'chat.read'
+  | 'chat.post';
+
+/** Roles that may ever vote: guests, observers, operators (a room, not a person) and admins never do. */
+export const VOTER_ROLES: readonly Role[] = ['delegate', 'chair', 'secretary'];
 
 const GLOBAL: Record<GlobalAction, readonly Role[]> = {
   'units.manage': ['admin'],
@@ -56,6 +73,19 @@ export function canOnMeeting(actor: Actor, action: MeetingAction, m: MeetingFact
       return isAdmin || organiser;
     case 'meeting.join':
       return m.status === 'live' && (isAdmin || organiser || m.invited);
+    case 'vote.manage':
+      return organiser && m.status !== 'ended' && m.status !== 'cancelled';
+    case 'vote.cast':
+      return m.status === 'live' && VOTER_ROLES.includes(actor.role) && (organiser || m.invited);
+    case 'vote.proxy':
+      return m.status === 'live' && actor.role === 'operator' && actor.bridgePointId !== null && m.invited;
+    case 'vote.export':
+      return isAdmin || organiser;
+    case 'chat.read':
+      return m.status === 'live' && (isAdmin || organiser || m.invited);
+    case 'chat.post':
+      // Like Zoom and BigBlueButton, guests chat too; observers only watch and read.
+      return m.status === 'live' && (isAdmin || organiser || m.invited) && actor.role !== 'observer';
   }
 }
 

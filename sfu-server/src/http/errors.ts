@@ -19,6 +19,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   meeting_not_live: 409,
   not_invited: 403,
   rate_limited: 429,
+  already_voted: 409,
+  vote_not_open: 409,
 };
 
 export const notFoundBody = { code: 'not_found', messageKey: 'apiErrors.not_found', message: 'not found' } as const;

@@ -136,6 +136,64 @@ export interface DocumentCommentsTable {
   created_at: string;
 }
 
+export interface VotesTable {
+  id: string;
+  meeting_id: string;
+  agenda_item_id: string | null;
+  question: string;
+  options: string;
+  custom: number;
+  max_choices: number;
+  secret: number;
+  duration_seconds: number | null;
+  voter_ids: string | null;
+  quorum: string;
+  pass_rule: string;
+  status: string;
+  eligible_ids: string | null;
+  opened_at: string | null;
+  closes_at: string | null;
+  closed_at: string | null;
+  result: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Who has voted: no time, and no choice for secret votes (see migration 0006). */
+export interface VoteVotersTable {
+  vote_id: string;
+  account_id: string;
+  recorded_by: string | null;
+  choices: string | null;
+}
+
+export interface VoteTalliesTable {
+  vote_id: string;
+  option_id: string;
+  count: number;
+}
+
+export interface VoteChainTable {
+  meeting_id: string;
+  seq: number;
+  event: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface ChatMessagesTable {
+  seq: Generated<number>;
+  id: string;
+  meeting_id: string;
+  thread: string;
+  sender_id: string;
+  sender_name: string;
+  point_name: string;
+  body: string;
+  at: string;
+}
+
 export interface Database {
   units: UnitsTable;
   bridge_points: BridgePointsTable;
@@ -151,4 +209,9 @@ export interface Database {
   document_readers: DocumentReadersTable;
   document_versions: DocumentVersionsTable;
   document_comments: DocumentCommentsTable;
+  votes: VotesTable;
+  vote_voters: VoteVotersTable;
+  vote_tallies: VoteTalliesTable;
+  vote_chain: VoteChainTable;
+  chat_messages: ChatMessagesTable;
 }

@@ -8,6 +8,10 @@
  */
 import type { ComponentType } from 'react';
 import { documentsPanel, documentsViewerOverlay } from '../documents/register';
+import { IconChecklist, IconMessageCircle } from '@tabler/icons-react';
+import { ChatPanel, useChatBadge } from '../chat/ChatPanel';
+import { BallotOverlay } from '../voting/BallotOverlay';
+import { VotesPanel } from '../voting/VotesPanel';
 import type { ConferenceEngine } from './conference-engine';
 
 export interface RoomFeatureProps {
@@ -26,7 +30,14 @@ export interface RoomPanel {
 }
 
 /** In toolbar order. */
-export const ROOM_PANELS: RoomPanel[] = [documentsPanel];
+export const ROOM_PANELS: RoomPanel[] = [
+  documentsPanel,
+  { id: 'votes', labelKey: 'voting.panel', icon: IconChecklist, Component: VotesPanel },
+  { id: 'chat', labelKey: 'chat.panel', icon: IconMessageCircle, Component: ChatPanel, useBadge: useChatBadge },
+];
 
 /** Mounted over the room all the time (they decide themselves when to show something). */
-export const ROOM_OVERLAYS: ComponentType<RoomFeatureProps>[] = [documentsViewerOverlay];
+export const ROOM_OVERLAYS: ComponentType<RoomFeatureProps>[] = [
+  documentsViewerOverlay,
+  BallotOverlay,
+];

@@ -6,6 +6,7 @@
 import type { ComponentType } from 'react';
 import type { Account, Meeting } from '../../../../common/api/model';
 import { documentsSection } from '../documents/register';
+import { VotesSection } from '../voting/VotesSection';
 
 export interface MeetingSectionProps {
   meeting: Meeting;
@@ -21,4 +22,7 @@ export interface MeetingSection {
   Component: ComponentType<MeetingSectionProps>;
 }
 
-export const MEETING_SECTIONS: MeetingSection[] = [documentsSection];
+export const MEETING_SECTIONS: MeetingSection[] = [
+  documentsSection,
+  { id: 'votes', column: 'main', Component: VotesSection },
+];

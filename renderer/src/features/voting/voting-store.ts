@@ -1,0 +1,92 @@
+/**
+ * The votes of the meeting this client is in: fetched after every (re)join, kept current from the
+ * server's pushes. One store per conference engine, shared by the ballot overlay and the panel.
+ */
+import { useSyncExternalStore } from 'react';
+import type { ProxyCandidate, VoteDefinitionInput, VoteEntry } from '../../../../common/protocol';
+import type { ConferenceEngine } from '../conference/conference-engine';
+
+export interface VotingState {
+  loaded: boolean;
+  votes: VoteEntry[];
+  /** Eligible people present in the room (see the server's eligibility.ts). */
+  present: number;
+}
+
+export class VotingStore {
+  #state: VotingState = { loaded: false, votes: [], present: 0 };
+  readonly #listeners = new Set<() => void>();
+  readonly #engine: ConferenceEngine;
+
+  constructor(engine: ConferenceEngine) {
+    this.#engine = engine;
+    engine.onJoined(() => void this.refresh());
+    engine.on('voteUpdated', (entry) => {
+      const existing = this.#state.votes.find((v) => v.vote.id === entry.vote.id);
+      // Pushes carry no named ballots (they come one by one in voteProgress): keep the ones we have.
+      const merged: VoteEntry = { ...entry, ballots: entry.vote.secret ? null : (existing?.ballots ?? []) };
+      this.#set({ votes: existing ? this.#state.votes.map((v) => (v.vote.id === entry.vote.id ? merged : v)) : [...this.#state.votes, merged] });
+    });
+    engine.on('voteProgress', (p) => {
+      this.#set({
+        votes: this.#state.votes.map((v) => {
+          if (v.vote.id !== p.voteId) return v;
+          const fresh = v.ballots ? p.ballots.filter((b) => !v.ballots!.some((x) => x.accountId === b.accountId)) : [];
+          const ballots = v.ballots && fresh.length ? [...v.ballots, ...fresh] : v.ballots;
+          const self = this.#engine.getState().self?.accountId;
+          const me = p.ballots.some((b) => b.accountId === self) ? { ...v.me, voted: true } : v.me;
+          return { ...v, me, ballots, vote: { ...v.vote, castCount: Math.max(v.vote.castCount, p.castCount), tally: p.tally ?? v.vote.tally } };
+        }),
+      });
+    });
+  }
+
+  getState = (): VotingState => this.#state;
+  subscribe = (l: () => void): (() => void) => {
+    this.#listeners.add(l);
+    return () => this.#listeners.delete(l);
+  };
+  #set(patch: Partial<VotingState>): void {
+    this.#state = { ...this.#state, ...patch };
+    for (const l of this.#listeners) l();
+  }
+  #put(entry: VoteEntry): VoteEntry {
+    const exists = this.#state.votes.some((v) => v.vote.id === entry.vote.id);
+    this.#set({ votes: exists ? this.#state.votes.map((v) => (v.vote.id === entry.vote.id ? entry : v)) : [...this.#state.votes, entry] });
+    return entry;
+  }
+
+  async refresh(): Promise<void> {
+    const s = await this.#engine.request('vote.state', {});
+    this.#set({ loaded: true, votes: s.votes, present: s.present });
+  }
+
+  create = async (def: VoteDefinitionInput) => this.#put(await this.#engine.request('vote.create', def));
+  open = async (voteId: string) => this.#put(await this.#engine.request('vote.open', { voteId }));
+  close = async (voteId: string) => this.#put(await this.#engine.request('vote.close', { voteId }));
+  cancel = async (voteId: string) => this.#put(await this.#engine.request('vote.cancel', { voteId }));
+
+  async cast(voteId: string, choices: string[], onBehalfOf?: string): Promise<void> {
+    const ack = await this.#engine.request('vote.cast', { voteId, choices, ...(onBehalfOf ? { onBehalfOf } : {}) });
+    this.#set({
+      votes: this.#state.votes.map((v) => (v.vote.id === voteId ? { ...v, me: onBehalfOf ? v.me : { ...v.me, voted: true }, vote: { ...v.vote, castCount: Math.max(v.vote.castCount, ack.castCount) } } : v)),
+    });
+  }
+
+  async proxyCandidates(voteId: string): Promise<ProxyCandidate[]> {
+    return (await this.#engine.request('vote.proxyCandidates', { voteId })).candidates;
+  }
+}
+
+const stores = new WeakMap<ConferenceEngine, VotingStore>();
+
+export function votingStoreOf(engine: ConferenceEngine): VotingStore {
+  let store = stores.get(engine);
+  if (!store) stores.set(engine, (store = new VotingStore(engine)));
+  return store;
+}
+
+export function useVoting(engine: ConferenceEngine): [VotingState, VotingStore] {
+  const store = votingStoreOf(engine);
+  return [useSyncExternalStore(store.subscribe, store.getState), store];
+}

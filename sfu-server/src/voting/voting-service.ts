@@ -1,0 +1,477 @@
+/**
+ * Votes (biểu quyết): organisers prepare them on a meeting, open them in the live meeting, every
+ * eligible delegate casts one ballot that cannot be changed, and the vote closes at its time limit
+ * (a server-side timer, re-armed at start) or when an organiser closes it.
+ *
+ * Every change is one store transaction that also appends its event to the meeting's hash chain
+ * (chain.ts); a ballot is acknowledged only after that transaction has committed. Clients are told
+ * after the commit: `voteUpdated` (per recipient: their own eligibility) and `voteProgress`.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import { DEFAULT_OPTIONS, type NamedBallot, type ProxyCandidate, type VoteDefinitionData, type VoteEntry, type VoteMe, type VoteOption, type VoteResult } from '../../../common/protocol/voting';
+import { canOnMeeting, type Actor, type MeetingFacts } from '../auth/policy';
+import { AppError, forbidden, notFound } from '../errors';
+import type { MeetingsService } from '../meetings/meetings-service';
+import type { Logger } from '../observability/logger';
+import { audit } from '../store/audit';
+import type { Db } from '../store/database';
+import type { Database, VotesTable } from '../store/schema';
+import { appendEvent, lockChain, type ChainEvent } from './chain';
+import { defaultEligible, presentCount, type Presence } from './eligibility';
+import { computeResult } from './tally';
+import { meetingVotesReport, type MeetingVotesReport } from './vote-report';
+import { entryOf, parseOptions, type VoteExtras } from './vote-rows';
+
+export type CloseReason = 'chair' | 'time' | 'meeting_ended';
+
+/**
+ * Ballots arriving close together are announced together: at most one `voteProgress` per vote per
+ * this interval (300 ballots in a second would otherwise be 300 × 300 pushes).
+ */
+export const PROGRESS_INTERVAL_MS = 100;
+
+interface PendingProgress {
+  row: VotesTable;
+  castCount: number;
+  ballots: NamedBallot[];
+  timer: NodeJS.Timeout;
+}
+
+export interface VotingServiceOptions {
+  db: Db;
+  postgres: boolean;
+  meetings: MeetingsService;
+  presence: Presence;
+  logger: Logger;
+}
+
+function columnsOf(def: VoteDefinitionData) {
+  const options: VoteOption[] = def.options ? def.options.map((label, i) => ({ id: `p${i + 1}`, label })) : DEFAULT_OPTIONS.map((o) => ({ ...o }));
+  return {
+    agenda_item_id: def.agendaItemId,
+    question: def.question,
+    options: JSON.stringify(options),
+    custom: def.options ? 1 : 0,
+    max_choices: def.options ? def.maxChoices : 1,
+    secret: def.secret ? 1 : 0,
+    duration_seconds: def.durationSeconds,
+    voter_ids: def.voterIds ? JSON.stringify([...new Set(def.voterIds)].sort()) : null,
+    quorum: def.quorum,
+    pass_rule: def.passRule,
+  };
+}
+
+function definitionEvent(c: ReturnType<typeof columnsOf>) {
+  return {
+    question: c.question,
+    agendaItemId: c.agenda_item_id,
+    options: JSON.parse(c.options) as { id: string; label: string }[],
+    maxChoices: c.max_choices,
+    secret: c.secret === 1,
+    durationSeconds: c.duration_seconds,
+    voterIds: c.voter_ids ? (JSON.parse(c.voter_ids) as string[]) : null,
+    quorum: c.quorum,
+    passRule: c.pass_rule,
+  };
+}
+
+
+export class VotingService {
+  readonly db: Db;
+  readonly #postgres: boolean;
+  readonly #meetings: MeetingsService;
+  readonly #presence: Presence;
+  readonly #logger: Logger;
+  readonly #timers = new Map<string, NodeJS.Timeout>();
+  readonly #progress = new Map<string, PendingProgress>();
+
+  constructor(options: VotingServiceOptions) {
+    this.db = options.db;
+    this.#postgres = options.postgres;
+    this.#meetings = options.meetings;
+    this.#presence = options.presence;
+    this.#logger = options.logger;
+  }
+
+  // ---- timers ----------------------------------------------------------------------------
+  /** At server start: closes open votes whose time is up, and arms the timers of the others. */
+  async start(): Promise<void> {
+    const open = await this.db.selectFrom('votes').select(['id', 'closes_at']).where('status', '=', 'open').execute();
+    for (const v of open) this.#arm(v.id, v.closes_at);
+  }
+
+  stop(): void {
+    for (const t of this.#timers.values()) clearTimeout(t);
+    this.#timers.clear();
+    for (const p of this.#progress.values()) clearTimeout(p.timer);
+    this.#progress.clear();
+  }
+
+  #arm(voteId: string, closesAt: string | null): void {
+    if (!closesAt) return;
+    clearTimeout(this.#timers.get(voteId));
+    const ms = Math.max(0, Date.parse(closesAt) - Date.now());
+    const timer = setTimeout(() => {
+      this.#timers.delete(voteId);
+      this.closeBySystem(voteId, 'time').catch((err: unknown) => this.#logger.error({ err, voteId }, 'closing a vote at its time limit failed'));
+    }, ms);
+    timer.unref?.();
+    this.#timers.set(voteId, timer);
+  }
+
+  /** The meeting ended: its open votes close with what was cast. */
+  async meetingEnded(meetingId: string): Promise<void> {
+    const open = await this.db.selectFrom('votes').select('id').where('meeting_id', '=', meetingId).where('status', '=', 'open').execute();
+    for (const v of open) await this.closeBySystem(v.id, 'meeting_ended');
+  }
+
+  // ---- reading ---------------------------------------------------------------------------
+  async #facts(actor: Actor, meetingId: string): Promise<MeetingFacts> {
+    const facts = await this.#meetings.facts(actor, meetingId);
+    if (!canOnMeeting(actor, 'meeting.view', facts)) throw notFound('meeting');
+    return facts;
+  }
+
+  static isOrganiser(actor: Actor, f: MeetingFacts): boolean {
+    return actor.accountId === f.chairId || actor.accountId === f.secretaryId || actor.accountId === f.createdBy;
+  }
+
+  async #row(voteId: string): Promise<VotesTable> {
+    const row = await this.db.selectFrom('votes').selectAll().where('id', '=', voteId).executeTakeFirst();
+    if (!row) throw notFound('vote');
+    return row;
+  }
+
+  async #extras(row: VotesTable, db: Db | Transaction<Database> = this.db): Promise<VoteExtras> {
+    const voters = await db.selectFrom('vote_voters').innerJoin('accounts', 'accounts.id', 'vote_voters.account_id').select(['vote_voters.account_id', 'vote_voters.recorded_by', 'vote_voters.choices', 'accounts.display_name']).where('vote_id', '=', row.id).execute();
+    const tallies = await db.selectFrom('vote_tallies').select(['option_id', 'count']).where('vote_id', '=', row.id).execute();
+    const defaultCount = row.eligible_ids ? 0 : row.voter_ids ? (JSON.parse(row.voter_ids) as string[]).length : (await defaultEligible(this.db, row.meeting_id)).length;
+    const ballots: NamedBallot[] | null = row.secret
+      ? null
+      : voters.map((v) => ({ accountId: v.account_id, displayName: v.display_name, choices: v.choices ? (JSON.parse(v.choices) as string[]) : [], recordedBy: v.recorded_by })).sort((a, b) => a.displayName.localeCompare(b.displayName, 'vi'));
+    return { voterIds: new Set(voters.map((v) => v.account_id)), counts: Object.fromEntries(tallies.map((t) => [t.option_id, Number(t.count)])), ballots, defaultCount };
+  }
+
+  #me(row: VotesTable, extras: VoteExtras, accountId: string, organiser: boolean): VoteMe {
+    const eligible = row.eligible_ids ? (JSON.parse(row.eligible_ids) as string[]).includes(accountId) : false;
+    return { eligible, voted: extras.voterIds.has(accountId), canManage: organiser };
+  }
+
+  /** Every vote of a meeting the actor may see: drafts for organisers only. */
+  async list(actor: Actor, meetingId: string): Promise<VoteEntry[]> {
+    const facts = await this.#facts(actor, meetingId);
+    const organiser = VotingService.isOrganiser(actor, facts);
+    let q = this.db.selectFrom('votes').selectAll().where('meeting_id', '=', meetingId);
+    if (!organiser) q = q.where('status', '!=', 'draft');
+    const rows = await q.orderBy('created_at').orderBy('id').execute();
+    const out: VoteEntry[] = [];
+    for (const row of rows) {
+      const extras = await this.#extras(row);
+      out.push(entryOf(row, extras, this.#me(row, extras, actor.accountId, organiser)));
+    }
+    return out;
+  }
+
+  /** How many people eligible by default are present now (see eligibility.ts). */
+  async present(meetingId: string): Promise<number> {
+    return presentCount(this.#presence, meetingId, new Set(await defaultEligible(this.db, meetingId)));
+  }
+
+  async entry(actor: Actor, voteId: string): Promise<VoteEntry> {
+    const row = await this.#row(voteId);
+    const facts = await this.#facts(actor, row.meeting_id);
+    const organiser = VotingService.isOrganiser(actor, facts);
+    if (row.status === 'draft' && !organiser) throw notFound('vote');
+    const extras = await this.#extras(row);
+    return entryOf(row, extras, this.#me(row, extras, actor.accountId, organiser));
+  }
+
+  /** The closed votes and results of a meeting, plain (exports; the minutes use meetingVotesReport directly). */
+  async report(actor: Actor, meetingId: string): Promise<MeetingVotesReport> {
+    const facts = await this.#facts(actor, meetingId);
+    if (!canOnMeeting(actor, 'vote.export', facts)) throw forbidden('only the organisers export the results');
+    return meetingVotesReport(this.db, meetingId);
+  }
+
+  // ---- preparing -------------------------------------------------------------------------
+  async #manage(actor: Actor, meetingId: string): Promise<MeetingFacts> {
+    const facts = await this.#facts(actor, meetingId);
+    if (!canOnMeeting(actor, 'vote.manage', facts)) throw forbidden('only the chair and the secretary manage votes');
+    return facts;
+  }
+
+  async #checkDefinition(meetingId: string, def: VoteDefinitionData): Promise<void> {
+    if (def.agendaItemId) {
+      const item = await this.db.selectFrom('agenda_items').select('id').where('id', '=', def.agendaItemId).where('meeting_id', '=', meetingId).executeTakeFirst();
+      if (!item) throw new AppError('bad_request', 'that agenda item is not on this meeting', { field: 'agendaItemId' });
+    }
+    if (def.voterIds) {
+      const allowed = new Set(await defaultEligible(this.db, meetingId));
+      const outside = def.voterIds.filter((id) => !allowed.has(id));
+      if (outside.length) throw new AppError('bad_request', 'only invited delegates, the chair and the secretary can vote', { field: 'voterIds', accountIds: outside });
+    }
+  }
+
+  async create(actor: Actor, meetingId: string, def: VoteDefinitionData): Promise<VoteEntry> {
+    await this.#manage(actor, meetingId);
+    await this.#checkDefinition(meetingId, def);
+    const id = randomUUID();
+    const at = new Date().toISOString();
+    const c = columnsOf(def);
+    await this.db.transaction().execute(async (tx) => {
+      await lockChain(tx, meetingId, this.#postgres);
+      await tx.insertInto('votes').values({ id, meeting_id: meetingId, ...c, status: 'draft', eligible_ids: null, opened_at: null, closes_at: null, closed_at: null, result: null, created_by: actor.accountId, created_at: at, updated_at: at }).execute();
+      await appendEvent(tx, meetingId, { type: 'created', voteId: id, by: actor.accountId, at, ...definitionEvent(c) });
+      await audit(tx, { actorId: actor.accountId, action: 'vote.create', targetType: 'vote', targetId: id, details: { meetingId } });
+    });
+    await this.#pushUpdate(id);
+    return this.entry(actor, id);
+  }
+
+  async update(actor: Actor, voteId: string, def: VoteDefinitionData): Promise<VoteEntry> {
+    const row = await this.#row(voteId);
+    await this.#manage(actor, row.meeting_id);
+    if (row.status !== 'draft') throw new AppError('invalid_transition', 'only a vote not yet opened can be changed');
+    await this.#checkDefinition(row.meeting_id, def);
+    const c = columnsOf(def);
+    const at = new Date().toISOString();
+    await this.db.transaction().execute(async (tx) => {
+      await lockChain(tx, row.meeting_id, this.#postgres);
+      const done = await tx.updateTable('votes').set({ ...c, updated_at: at }).where('id', '=', voteId).where('status', '=', 'draft').executeTakeFirst();
+      if (Number(done.numUpdatedRows) !== 1) throw new AppError('invalid_transition', 'only a vote not yet opened can be changed');
+      await appendEvent(tx, row.meeting_id, { type: 'updated', voteId, by: actor.accountId, at, ...definitionEvent(c) });
+      await audit(tx, { actorId: actor.accountId, action: 'vote.update', targetType: 'vote', targetId: voteId, details: {} });
+    });
+    await this.#pushUpdate(voteId);
+    return this.entry(actor, voteId);
+  }
+
+  // ---- running ---------------------------------------------------------------------------
+  async open(actor: Actor, voteId: string): Promise<VoteEntry> {
+    const row = await this.#row(voteId);
+    const facts = await this.#manage(actor, row.meeting_id);
+    if (facts.status !== 'live') throw new AppError('meeting_not_live', 'a vote opens during the live meeting');
+    if (row.status !== 'draft') throw new AppError('invalid_transition', `a ${row.status} vote cannot be opened`);
+    const allowed = await defaultEligible(this.db, row.meeting_id);
+    const eligible = row.voter_ids ? (JSON.parse(row.voter_ids) as string[]).filter((id) => allowed.includes(id)) : allowed;
+    if (eligible.length === 0) throw new AppError('bad_request', 'nobody is eligible to vote');
+    const now = new Date();
+    const openedAt = now.toISOString();
+    const closesAt = row.duration_seconds ? new Date(now.getTime() + row.duration_seconds * 1000).toISOString() : null;
+    await this.db.transaction().execute(async (tx) => {
+      await lockChain(tx, row.meeting_id, this.#postgres);
+      const done = await tx.updateTable('votes').set({ status: 'open', eligible_ids: JSON.stringify(eligible), opened_at: openedAt, closes_at: closesAt, updated_at: openedAt }).where('id', '=', voteId).where('status', '=', 'draft').executeTakeFirst();
+      if (Number(done.numUpdatedRows) !== 1) throw new AppError('invalid_transition', 'the vote changed meanwhile');
+      await tx.insertInto('vote_tallies').values(parseOptions(row).map((o) => ({ vote_id: voteId, option_id: o.id, count: 0 }))).execute();
+      await appendEvent(tx, row.meeting_id, { type: 'opened', voteId, by: actor.accountId, at: openedAt, closesAt, eligible });
+      await audit(tx, { actorId: actor.accountId, action: 'vote.open', targetType: 'vote', targetId: voteId, details: { eligible: eligible.length } });
+    });
+    this.#arm(voteId, closesAt);
+    await this.#pushUpdate(voteId);
+    return this.entry(actor, voteId);
+  }
+
+  async close(actor: Actor, voteId: string): Promise<VoteEntry> {
+    const row = await this.#row(voteId);
+    await this.#manage(actor, row.meeting_id);
+    await this.#close(row, 'chair', actor.accountId);
+    return this.entry(actor, voteId);
+  }
+
+  /** Closing by the timer or because the meeting ended; a vote already closed is left alone. */
+  async closeBySystem(voteId: string, reason: CloseReason): Promise<void> {
+    const row = await this.db.selectFrom('votes').selectAll().where('id', '=', voteId).executeTakeFirst();
+    if (!row || row.status !== 'open') return;
+    await this.#close(row, reason, null).catch((err: unknown) => {
+      if (!(err instanceof AppError && err.code === 'vote_not_open')) throw err;
+    });
+  }
+
+  async #close(row: VotesTable, reason: CloseReason, by: string | null): Promise<void> {
+    const closedAt = new Date().toISOString();
+    let result: VoteResult | undefined;
+    await this.db.transaction().execute(async (tx) => {
+      await lockChain(tx, row.meeting_id, this.#postgres);
+      const current = await tx.selectFrom('votes').select('status').where('id', '=', row.id).executeTakeFirstOrThrow();
+      if (current.status !== 'open') throw new AppError('vote_not_open', `the vote is ${current.status}`);
+      const tallies = await tx.selectFrom('vote_tallies').select(['option_id', 'count']).where('vote_id', '=', row.id).execute();
+      const cast = await tx.selectFrom('vote_voters').select((eb) => eb.fn.countAll<number>().as('n')).where('vote_id', '=', row.id).executeTakeFirstOrThrow();
+      const counts = Object.fromEntries(tallies.map((t) => [t.option_id, Number(t.count)]));
+      const eligible = (JSON.parse(row.eligible_ids ?? '[]') as string[]).length;
+      const computed = computeResult({ options: parseOptions(row), custom: row.custom === 1, counts, cast: Number(cast.n), eligible, quorum: row.quorum as never, passRule: row.pass_rule as never });
+      await appendEvent(tx, row.meeting_id, { type: 'closed', voteId: row.id, by, reason, at: closedAt });
+      const head = await appendEvent(tx, row.meeting_id, { type: 'result', voteId: row.id, counts, cast: Number(cast.n), eligible, quorumMet: computed.quorumMet, passed: computed.passed });
+      result = { eligible, cast: Number(cast.n), options: computed.options, quorumMet: computed.quorumMet, passed: computed.passed, chainHead: head, closedAt };
+      await tx.updateTable('votes').set({ status: 'closed', closed_at: closedAt, result: JSON.stringify(result), updated_at: closedAt }).where('id', '=', row.id).execute();
+      await audit(tx, { actorId: by, action: 'vote.close', targetType: 'vote', targetId: row.id, details: { reason, passed: computed.passed } });
+    });
+    clearTimeout(this.#timers.get(row.id));
+    this.#timers.delete(row.id);
+    await this.#flushProgress(row.id);
+    await this.#pushUpdate(row.id);
+  }
+
+  async cancel(actor: Actor, voteId: string): Promise<VoteEntry> {
+    const row = await this.#row(voteId);
+    await this.#manage(actor, row.meeting_id);
+    if (row.status !== 'draft' && row.status !== 'open') throw new AppError('invalid_transition', `a ${row.status} vote cannot be cancelled`);
+    const at = new Date().toISOString();
+    await this.db.transaction().execute(async (tx) => {
+      await lockChain(tx, row.meeting_id, this.#postgres);
+      const done = await tx.updateTable('votes').set({ status: 'cancelled', closed_at: at, updated_at: at }).where('id', '=', voteId).where('status', 'in', ['draft', 'open']).executeTakeFirst();
+      if (Number(done.numUpdatedRows) !== 1) throw new AppError('invalid_transition', 'the vote changed meanwhile');
+      await appendEvent(tx, row.meeting_id, { type: 'cancelled', voteId, by: actor.accountId, at });
+      await audit(tx, { actorId: actor.accountId, action: 'vote.cancel', targetType: 'vote', targetId: voteId, details: {} });
+    });
+    clearTimeout(this.#timers.get(voteId));
+    this.#timers.delete(voteId);
+    await this.#flushProgress(voteId);
+    await this.#pushUpdate(voteId);
+    return this.entry(actor, voteId);
+  }
+
+  // ---- ballots ---------------------------------------------------------------------------
+  /**
+   * One ballot, committed before this returns. `onBehalfOf`: a bridge-point operator recording
+   * the ballot of a delegate of its point's unit who is not connected (see proxyCandidates).
+   */
+  async cast(actor: Actor, voteId: string, choices: string[], onBehalfOf?: string): Promise<{ voteId: string; castCount: number; chainHead: string }> {
+    const row = await this.#row(voteId);
+    const facts = await this.#facts(actor, row.meeting_id);
+    if (row.status === 'draft' && !VotingService.isOrganiser(actor, facts)) throw notFound('vote');
+    const proxy = onBehalfOf !== undefined && onBehalfOf !== actor.accountId;
+    const voter = proxy ? onBehalfOf : actor.accountId;
+    if (proxy) {
+      if (!canOnMeeting(actor, 'vote.proxy', facts)) throw forbidden('only the operator of an invited bridge point records ballots for others');
+      const candidates = await this.#proxyCandidates(actor, row);
+      if (!candidates.some((c) => c.accountId === voter)) throw forbidden('that delegate is not of this bridge point, or is connected and votes themselves');
+    } else if (!canOnMeeting(actor, 'vote.cast', facts)) {
+      throw forbidden(actor.role === 'guest' || actor.role === 'observer' ? 'guests and observers do not vote' : 'you cannot vote in this meeting');
+    }
+    if (row.status !== 'open') throw new AppError('vote_not_open', row.status === 'draft' ? 'the vote is not open yet' : `the vote is ${row.status}`);
+    if (row.closes_at && Date.parse(row.closes_at) <= Date.now()) throw new AppError('vote_not_open', 'the time to vote is over');
+    const eligible = JSON.parse(row.eligible_ids ?? '[]') as string[];
+    if (!eligible.includes(voter)) throw forbidden('not on the list of voters of this vote');
+    const options = parseOptions(row);
+    const unique = [...new Set(choices)];
+    if (unique.length !== choices.length) throw new AppError('bad_request', 'an option is chosen twice', { field: 'choices' });
+    const unknown = unique.filter((c) => !options.some((o) => o.id === c));
+    if (unknown.length) throw new AppError('bad_request', 'unknown option', { field: 'choices', options: unknown });
+    if (unique.length > row.max_choices) throw new AppError('bad_request', `at most ${row.max_choices} choice(s)`, { field: 'choices', max: row.max_choices });
+    const secret = row.secret === 1;
+    const sorted = options.map((o) => o.id).filter((id) => unique.includes(id));
+
+    let head = '';
+    let castCount = 0;
+    try {
+      await this.db.transaction().execute(async (tx) => {
+        await lockChain(tx, row.meeting_id, this.#postgres);
+        const current = await tx.selectFrom('votes').select('status').where('id', '=', voteId).executeTakeFirstOrThrow();
+        if (current.status !== 'open') throw new AppError('vote_not_open', `the vote is ${current.status}`);
+        const already = await tx.selectFrom('vote_voters').select('account_id').where('vote_id', '=', voteId).where('account_id', '=', voter).executeTakeFirst();
+        if (already) throw new AppError('already_voted', 'a ballot was already cast and cannot be changed');
+        await tx.insertInto('vote_voters').values({ vote_id: voteId, account_id: voter, recorded_by: proxy ? actor.accountId : null, choices: secret ? null : JSON.stringify(sorted) }).execute();
+        // Every counter of the vote is written (0 added to the others): no counter row shows which ballot touched it.
+        for (const o of options) {
+          const add = sorted.includes(o.id) ? 1 : 0;
+          await tx.updateTable('vote_tallies').set((eb) => ({ count: eb('count', '+', add) })).where('vote_id', '=', voteId).where('option_id', '=', o.id).execute();
+        }
+        const event: ChainEvent = secret
+          ? { type: 'ballot', voteId, voterId: voter, recordedBy: proxy ? actor.accountId : null }
+          : { type: 'ballot', voteId, voterId: voter, recordedBy: proxy ? actor.accountId : null, choices: sorted, at: new Date().toISOString() };
+        head = await appendEvent(tx, row.meeting_id, event);
+        const n = await tx.selectFrom('vote_voters').select((eb) => eb.fn.countAll<number>().as('n')).where('vote_id', '=', voteId).executeTakeFirstOrThrow();
+        castCount = Number(n.n);
+      });
+    } catch (err) {
+      // Two devices of one person racing on PostgreSQL: the primary key refuses the second.
+      if (!(err instanceof AppError) && /unique|primary key|duplicate/i.test(String((err as Error)?.message))) throw new AppError('already_voted', 'a ballot was already cast and cannot be changed');
+      throw err;
+    }
+    await this.#queueProgress(row, voter, proxy ? actor.accountId : null, secret ? null : sorted, castCount);
+    return { voteId, castCount, chainHead: head };
+  }
+
+  async proxyCandidates(actor: Actor, voteId: string): Promise<ProxyCandidate[]> {
+    const row = await this.#row(voteId);
+    const facts = await this.#facts(actor, row.meeting_id);
+    if (!canOnMeeting(actor, 'vote.proxy', facts)) throw forbidden('only the operator of an invited bridge point records ballots for others');
+    if (row.status === 'draft') throw notFound('vote');
+    return this.#proxyCandidates(actor, row);
+  }
+
+  /**
+   * Delegates an operator may vote for: eligible for this vote, whose unit is the unit of the
+   * operator's bridge point, and who are not joined in the room themselves (they vote on their own device).
+   */
+  async #proxyCandidates(actor: Actor, row: VotesTable): Promise<ProxyCandidate[]> {
+    if (!actor.bridgePointId || !row.eligible_ids) return [];
+    const point = await this.db.selectFrom('bridge_points').select('unit_id').where('id', '=', actor.bridgePointId).executeTakeFirst();
+    if (!point) return [];
+    const eligible = JSON.parse(row.eligible_ids) as string[];
+    if (!eligible.length) return [];
+    const connected = new Set(this.#presence.peers(row.meeting_id).map((p) => p.accountId));
+    const people = await this.db.selectFrom('accounts').select(['id', 'display_name']).where('unit_id', '=', point.unit_id).where('id', 'in', eligible).execute();
+    const voted = new Set((await this.db.selectFrom('vote_voters').select('account_id').where('vote_id', '=', row.id).execute()).map((v) => v.account_id));
+    return people
+      .filter((p) => !connected.has(p.id) && p.id !== actor.accountId)
+      .map((p) => ({ accountId: p.id, displayName: p.display_name, voted: voted.has(p.id) }))
+      .sort((a, b) => a.displayName.localeCompare(b.displayName, 'vi'));
+  }
+
+  // ---- pushing ---------------------------------------------------------------------------
+  async #pushUpdate(voteId: string): Promise<void> {
+    const row = await this.#row(voteId);
+    const peers = this.#presence.peers(row.meeting_id);
+    if (!peers.length) return;
+    const meeting = await this.db.selectFrom('meetings').select(['chair_id', 'secretary_id', 'created_by']).where('id', '=', row.meeting_id).executeTakeFirstOrThrow();
+    const organisers = new Set([meeting.chair_id, meeting.secretary_id, meeting.created_by]);
+    const extras = await this.#extras(row);
+    // Named ballots go out one by one in voteProgress; vote.state gives the whole list. The view is
+    // made once; only `me` differs per recipient.
+    const eligible = new Set(row.eligible_ids ? (JSON.parse(row.eligible_ids) as string[]) : []);
+    const base = entryOf(row, { ...extras, ballots: null }, { eligible: false, voted: false, canManage: false });
+    for (const peer of peers) {
+      const organiser = organisers.has(peer.accountId);
+      if (row.status === 'draft' && !organiser) continue;
+      peer.notify('voteUpdated', { ...base, me: { eligible: eligible.has(peer.accountId), voted: extras.voterIds.has(peer.accountId), canManage: organiser } });
+    }
+  }
+
+  async #queueProgress(row: VotesTable, voter: string, recordedBy: string | null, choices: string[] | null, castCount: number): Promise<void> {
+    let ballot: NamedBallot | null = null;
+    if (choices) {
+      const who = await this.db.selectFrom('accounts').select('display_name').where('id', '=', voter).executeTakeFirst();
+      ballot = { accountId: voter, displayName: who?.display_name ?? '', choices, recordedBy };
+    }
+    let pending = this.#progress.get(row.id);
+    if (!pending) {
+      const timer = setTimeout(() => {
+        this.#flushProgress(row.id).catch((err: unknown) => this.#logger.error({ err, voteId: row.id }, 'announcing ballots failed'));
+      }, PROGRESS_INTERVAL_MS);
+      timer.unref?.();
+      pending = { row, castCount, ballots: [], timer };
+      this.#progress.set(row.id, pending);
+    }
+    pending.castCount = Math.max(pending.castCount, castCount);
+    if (ballot) pending.ballots.push(ballot);
+  }
+
+  async #flushProgress(voteId: string): Promise<void> {
+    const pending = this.#progress.get(voteId);
+    if (!pending) return;
+    this.#progress.delete(voteId);
+    clearTimeout(pending.timer);
+    const { row } = pending;
+    const peers = this.#presence.peers(row.meeting_id);
+    if (!peers.length) return;
+    let tally: Record<string, number> | null = null;
+    if (row.secret === 0) {
+      const tallies = await this.db.selectFrom('vote_tallies').select(['option_id', 'count']).where('vote_id', '=', row.id).execute();
+      tally = Object.fromEntries(tallies.map((t) => [t.option_id, Number(t.count)]));
+    }
+    const data = { voteId: row.id, castCount: pending.castCount, tally, ballots: pending.ballots };
+    for (const peer of peers) peer.notify('voteProgress', data);
+  }
+}
