@@ -31,6 +31,8 @@ export const ErrorCode = z.enum([
   'invalid_transition',
   'meeting_not_live',
   'not_invited',
+  'meeting_locked',
+  'removed_from_meeting',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

@@ -3,14 +3,20 @@
  * data and of its response; `Notifications` types what the server pushes.
  */
 import type { z } from 'zod';
+import { attendanceRequests, type AttendanceNotifications } from './attendance';
 import { conferenceRequests, type ConferenceNotifications } from './conference';
+import { floorRequests, type FloorNotifications } from './floor';
 
 export * from './envelope';
 export * from './media-types';
 export * from './conference';
+export * from './floor';
+export * from './attendance';
 
 export const requests = {
   ...conferenceRequests,
+  ...floorRequests,
+  ...attendanceRequests,
 } as const;
 
 export type Requests = typeof requests;
@@ -19,7 +25,7 @@ export type RequestData<M extends Method> = z.input<Requests[M]['request']>;
 export type ParsedRequest<M extends Method> = z.output<Requests[M]['request']>;
 export type ResponseData<M extends Method> = z.output<Requests[M]['response']>;
 
-export type Notifications = ConferenceNotifications;
+export type Notifications = ConferenceNotifications & FloorNotifications & AttendanceNotifications;
 export type NotificationName = keyof Notifications;
 
 export function isMethod(name: string): name is Method {

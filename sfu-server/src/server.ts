@@ -10,6 +10,8 @@ import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { resolveWorkerBin } from '../../scripts/mediasoup-worker/worker-path.mjs';
+import { attendanceHandlers } from './attendance/attendance-handlers';
+import { AttendanceService } from './attendance/attendance-service';
 import { registerAuditRoutes } from './audit/audit-routes';
 import { registerAuthRoutes } from './auth/auth-routes';
 import { AuthService } from './auth/auth-service';
@@ -17,6 +19,8 @@ import { ensureAdmin } from './auth/bootstrap-admin';
 import { authHook } from './auth/http-auth';
 import { TokenSigner } from './auth/tokens';
 import type { Config } from './config/config';
+import { floorHandlers } from './floor/floor-handlers';
+import { FloorService } from './floor/floor-service';
 import { registerErrorHandler } from './http/errors';
 import { registerHealthRoutes } from './http/health-routes';
 import { registerOpenApi } from './http/openapi';
@@ -51,6 +55,8 @@ export interface RunningServer extends Services {
   pool: WorkerPool;
   rooms: Rooms;
   signaling: SignalingEndpoint;
+  floor: FloorService;
+  attendance: AttendanceService;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -88,6 +94,9 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     },
   });
 
+  const attendance = new AttendanceService(store.db, rooms, logger.child({ component: 'attendance' }));
+  const floor = new FloorService({ db: store.db, rooms, logger: logger.child({ component: 'floor' }), recentlyPresent: (m, a) => attendance.recentlyPresent(m, a) });
+
   const https = config.TLS_CERT_FILE && config.TLS_KEY_FILE ? { cert: fs.readFileSync(config.TLS_CERT_FILE), key: fs.readFileSync(config.TLS_KEY_FILE) } : null;
   const app = (https
     ? Fastify({ https, loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger, trustProxy: config.TRUST_PROXY, bodyLimit: 1024 * 1024 })
@@ -112,6 +121,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   // Every feature's signaling methods, one table (features add theirs with one spread each).
   const handlers: Handlers<ConferenceContext> = {
     ...conferenceHandlers(rooms, meetings),
+    ...floorHandlers(floor, meetings),
+    ...attendanceHandlers(attendance, meetings),
   };
   signaling = new SignalingEndpoint({
     handlers,
@@ -139,6 +150,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     pool,
     rooms: roomsOfServer,
     signaling: endpoint,
+    floor,
+    attendance,
     logger,
     store,
     auth,

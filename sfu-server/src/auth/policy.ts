@@ -26,7 +26,22 @@ export interface MeetingFacts {
 }
 
 export type GlobalAction = 'units.manage' | 'points.manage' | 'accounts.manage' | 'accounts.list' | 'audit.read' | 'meetings.create' | 'directory.read';
-export type MeetingAction = 'meeting.view' | 'meeting.edit' | 'meeting.transition' | 'meeting.join';
+export type MeetingAction =
+  | 'meeting.view'
+  | 'meeting.edit'
+  | 'meeting.transition'
+  | 'meeting.join'
+  /** Ask to speak and withdraw (in a live meeting). */
+  | 'floor.request'
+  /** Give and take the floor, controlled mode, time limits, host point. */
+  | 'floor.manage'
+  /** Mute, ask to unmute, remove, re-admit, lock. */
+  | 'meeting.moderate'
+  /** See attendance and quorum, take the roll call, mark delegates present, set the quorum rule. */
+  | 'attendance.manage';
+
+/** Who may ask to speak: people with a say (delegates, points, organisers); guests and observers only listen. */
+const SPEAKING_ROLES: readonly Role[] = ['admin', 'secretary', 'chair', 'delegate', 'operator'];
 
 const GLOBAL: Record<GlobalAction, readonly Role[]> = {
   'units.manage': ['admin'],
@@ -56,6 +71,13 @@ export function canOnMeeting(actor: Actor, action: MeetingAction, m: MeetingFact
       return isAdmin || organiser;
     case 'meeting.join':
       return m.status === 'live' && (isAdmin || organiser || m.invited);
+    case 'floor.request':
+      return m.status === 'live' && (isAdmin || organiser || m.invited) && SPEAKING_ROLES.includes(actor.role);
+    case 'floor.manage':
+    case 'meeting.moderate':
+    case 'attendance.manage':
+      // The meeting's chair, secretary and creator (its organisers), and administrators.
+      return m.status === 'live' && (isAdmin || organiser);
   }
 }
 
