@@ -45,6 +45,10 @@ export type FloorSettings = z.infer<typeof FloorSettings>;
 
 export const FloorState = FloorSettings.extend({
   hostPointName: z.string(),
+  /** The meeting's chair (may always speak under floor control). */
+  chairId: z.string(),
+  /** Chair, secretary and creator: they (and administrators) run the floor and moderate. */
+  organiserIds: z.array(z.string()),
   holder: FloorHolder.nullable(),
   /** Waiting requests, first asked first. */
   queue: z.array(SpeakRequest),

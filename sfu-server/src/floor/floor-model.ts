@@ -83,6 +83,8 @@ export function snapshot(model: FloorModel, now = new Date()): FloorState {
   return {
     ...model.settings,
     hostPointName: model.hostPointName,
+    chairId: model.chairId,
+    organiserIds: [...new Set([model.chairId, model.secretaryId, model.createdBy])],
     holder: model.holder,
     queue: model.queue,
     hostMuted,
