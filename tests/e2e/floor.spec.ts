@@ -8,7 +8,7 @@
  */
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { liveMeeting, PASSWORD, person, TestApi } from '../support/api-client';
-import { audioBytesReceived, expectGrowing, logIn, tile } from './support/conference';
+import { audioBytesReceived, expectGrowing, tile } from './support/conference';
 
 /** Like joinLiveMeeting, with more patience: this scenario runs three browsers on a shared machine. */
 async function join(page: Page, title: string): Promise<void> {
@@ -17,10 +17,23 @@ async function join(page: Page, title: string): Promise<void> {
   await expect(page.getByLabel('Xem trước camera')).toBeVisible({ timeout: 60_000 });
   await page.getByRole('button', { name: 'Tham gia' }).click();
   await expect(page.getByRole('button', { name: 'Rời phòng' })).toBeVisible({ timeout: 90_000 });
+  // This scenario is about sound: cameras off, so three browsers do not decode video on a busy machine.
+  await page.getByRole('button', { name: 'Tắt camera' }).click();
+  await expect(page.getByRole('button', { name: 'Bật camera' })).toBeVisible();
+}
+
+async function logIn(browser: Browser, username: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto('/');
+  await page.getByRole('textbox', { name: /^Tên đăng nhập/ }).fill(username);
+  await page.getByLabel(/^Mật khẩu/).first().fill(PASSWORD);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await expect(page.getByRole('heading', { name: 'Cuộc họp của tôi' })).toBeVisible({ timeout: 60_000 });
+  return page;
 }
 
 async function openJoinedClient(browser: Browser, opts: { username: string; name: string; title: string }) {
-  const page = await logIn(browser, opts.username, PASSWORD);
+  const page = await logIn(browser, opts.username);
   await join(page, opts.title);
   return { page, name: opts.name };
 }
@@ -43,7 +56,7 @@ test('speaker queue, floor, quorum and host moderation', async ({ browser, baseU
   const meeting = await liveMeeting(admin, accounts, title);
 
   // The chair joins first: three points invited, none connected: no quorum.
-  const chair = await logIn(browser, meeting.chair.username, PASSWORD);
+  const chair = await logIn(browser, meeting.chair.username);
   await join(chair, title);
   const badge = chair.getByTestId('quorum-badge');
   await expect(badge).toHaveText('Chưa đủ túc số: 0/3 (cần 2)');

@@ -187,6 +187,54 @@ describe('floor and moderation', () => {
     for (const x of [chair, back, pb, pc2, sec]) x.close();
   });
 
+  it('attendance follows joins and leaves, is pushed to organisers only, and ending the meeting closes every presence', async () => {
+    const admin = await TestApi.admin(server.url);
+    const a = await person(admin, 'operator', 'Điểm cầu điểm danh A');
+    const b = await person(admin, 'operator', 'Điểm cầu điểm danh B');
+    const d = await person(admin, 'delegate', 'Đại biểu điểm danh');
+    const m = await liveMeeting(admin, [a, b, d]);
+    const sec = await TestSignalingClient.connect(server.url, m.secretary.token);
+    await sec.request('join', { meetingId: m.id });
+    let st = await sec.request('attendance.state', {});
+    // One delegate invited: the quorum counts delegates (more than half of 1 = 1).
+    expect(st.quorum).toMatchObject({ basis: 'delegates', total: 1, present: 0, required: 1, met: false });
+    expect(st.points.map((p) => p.online)).toEqual([false, false]);
+    const pa = await TestSignalingClient.connect(server.url, a.token);
+    await pa.request('join', { meetingId: m.id });
+    const change = await sec.notification('attendance.changed', (c) => c.points.some((p: { online: boolean }) => p.online));
+    expect(change.points).toEqual([expect.objectContaining({ name: 'Phòng họp Điểm cầu điểm danh A', online: true, headcount: 25 })]);
+    const pd = await TestSignalingClient.connect(server.url, d.token);
+    await pd.request('join', { meetingId: m.id });
+    await sec.notification('attendance.changed', (c) => c.quorum.met === true);
+    // The secretary takes the roll call of B (not connected) and switches the quorum to points.
+    const bPoint = (await b.api.ok('GET', '/api/auth/me')).bridgePointId;
+    await sec.request('attendance.rollCall', { bridgePointId: bPoint, presentCount: 9 });
+    await sec.request('attendance.quorum', { rule: { basis: 'points', numerator: 1, denominator: 2, strict: true } });
+    st = await sec.request('attendance.state', {});
+    expect(st.quorum).toMatchObject({ basis: 'points', total: 2, present: 1, required: 2, met: false });
+    expect(st.points.find((p) => p.bridgePointId === bPoint)).toMatchObject({ online: false, rollCall: { presentCount: 9 } });
+    // Bad input is refused: a point not invited, a delegate not invited, a fraction over one.
+    expect(errorCode(await sec.requestFrame('attendance.rollCall', { bridgePointId: 'nope', presentCount: 1 }))).toBe('not_found');
+    expect(errorCode(await sec.requestFrame('attendance.mark', { accountId: a.id, present: true }))).toBe('not_found');
+    expect(errorCode(await sec.requestFrame('attendance.quorum', { rule: { basis: 'auto', numerator: 3, denominator: 2, strict: true } }))).toBe('bad_request');
+    expect(errorCode(await sec.requestFrame('attendance.rollCall', { bridgePointId: bPoint, presentCount: -1 }))).toBe('bad_request');
+    // Points never receive attendance pushes.
+    expect(pa.notifications.some((n) => n.name === 'attendance.changed')).toBe(false);
+    // A leaves: its presence closes, the total is kept.
+    pa.close();
+    await sec.notification('attendance.changed', (c) => c.points.some((p: { online: boolean; lastLeftAt: string | null }) => !p.online && p.lastLeftAt));
+    // The meeting ends: everyone is disconnected and every presence is closed in the store.
+    await m.secretary.api.ok('POST', `/api/meetings/${m.id}/transition`, { to: 'ended' });
+    await new Promise((r) => setTimeout(r, 500));
+    const open = await server.store.db.selectFrom('attendance').select('account_id').where('meeting_id', '=', m.id).where('online_since', 'is not', null).execute();
+    expect(open).toEqual([]);
+    const { meetingAttendance } = await import('../../sfu-server/src/attendance/attendance-store');
+    const report = await meetingAttendance(server.store.db, m.id);
+    expect(report.delegates).toEqual([expect.objectContaining({ accountId: d.id, online: false, present: false })]);
+    expect(report.delegates[0]!.firstJoinedAt).not.toBeNull();
+    expect(report.others).toEqual([expect.objectContaining({ accountId: m.secretary.id, role: 'secretary', online: false })]);
+  });
+
   it('the queue, the floor holder, host mutes, the lock and attendance survive a server restart', async () => {
     const admin = await TestApi.admin(server.url);
     const a = await person(admin, 'operator', 'Điểm cầu khởi động lại');

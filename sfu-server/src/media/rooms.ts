@@ -134,6 +134,8 @@ export class Rooms {
     const peers = [...room.peers.values()];
     room.close();
     for (const peer of peers) peer.disconnect(code, reason);
+    // Their presence ends here (attendance): the room no longer reports their leaving itself.
+    for (const peer of peers) this.events.emit('peerLeft', room, peer);
     if (this.#rooms.get(name) === entry) this.#rooms.delete(name);
   }
 

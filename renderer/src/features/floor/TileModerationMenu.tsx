@@ -21,6 +21,8 @@ export function TileModerationMenu({ engine, peer }: { engine: ConferenceEngine;
   const micOn = mic !== undefined && !mic.paused;
   const organiser = state.organiserIds.includes(peer.accountId);
   const holder = state.holder?.accountId === peer.accountId;
+  // In controlled mode only the floor holder, the chair and the host point may be asked to unmute (others: give the floor).
+  const mayBeAsked = !state.controlled || holder || peer.accountId === state.chairId || (state.hostPointName !== '' && peer.pointName === state.hostPointName);
   return (
     <>
       <Menu position="top-end" withinPortal shadow="md">
@@ -50,9 +52,11 @@ export function TileModerationMenu({ engine, peer }: { engine: ConferenceEngine;
                   {t('moderation.keepMuted')}
                 </Menu.Item>
               )}
-              <Menu.Item leftSection={<IconMicrophone size={16} />} onClick={() => void act(engine, 'moderation.askUnmute', { accountId: peer.accountId }, t('moderation.askedUnmute', { name }))}>
-                {t('moderation.askUnmute')}
-              </Menu.Item>
+              {mayBeAsked && (
+                <Menu.Item leftSection={<IconMicrophone size={16} />} onClick={() => void act(engine, 'moderation.askUnmute', { accountId: peer.accountId }, t('moderation.askedUnmute', { name }))}>
+                  {t('moderation.askUnmute')}
+                </Menu.Item>
+              )}
             </>
           )}
           {peer.pointName && (
