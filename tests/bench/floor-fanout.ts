@@ -1,7 +1,7 @@
 /**
  * Floor and attendance at provincial scale: POINTS bridge points (signaling clients without media)
  * join one live meeting with the chair and the secretary. Prints:
- *   - join → the secretary's attendance push (p50/p95/max), while all points join;
+ *   - a point sends join → the secretary gets the attendance push (p50/p95/max), 25 points joining at a time;
  *   - floor.give → every client has the new holder in `floor.changed` (p50/p95/max over ROUNDS);
  *   - floor.request round trip; controlled mode on (forceMic over every peer) round trip;
  *   - CPU of this process (server and clients share it: an upper bound for the server).
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   await secClient.request('join', { meetingId });
   await secClient.request('attendance.state', {});
 
-  // Attendance: the time from a point's join answer to the secretary's push naming that point.
+  // Attendance: the time from a point's join request to the secretary's push naming that point.
   const pushedAt = new Map<string, number>();
   secClient.ws.on('message', (raw) => {
     const at = performance.now();
@@ -73,8 +73,8 @@ async function main(): Promise<void> {
       ...(await Promise.all(
         batch.map(async (op) => {
           const c = await TestSignalingClient.connect(server.url, await token(op.id));
-          await c.request('join', { meetingId });
           joinedAt.set(op.bridge_point_id!, performance.now());
+          await c.request('join', { meetingId });
           return c;
         }),
       )),
@@ -117,7 +117,7 @@ async function main(): Promise<void> {
 
   console.log(`floor-fanout: ${POINTS} points + chair + secretary in one meeting (signaling only, 1 worker)`);
   console.log(`  all points joined in            ${joinAll.toFixed(0)} ms`);
-  console.log(`  join → secretary's attendance   ${fmt(attendanceLag)}`);
+  console.log(`  join sent → secretary's push    ${fmt(attendanceLag)}`);
   console.log(`  quorum after the joins          ${quorum.present}/${quorum.total} (needs ${quorum.required}) met=${quorum.met}`);
   console.log(`  floor.request round trip        ${fmt(requestRtt)}`);
   console.log(`  floor.give → all ${everyone.length} clients   ${fmt(giveLag)}`);
