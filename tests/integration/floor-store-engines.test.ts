@@ -99,6 +99,22 @@ describe.each(ENGINES)('floor and attendance store on %s', (engine: Engine) => {
     ]);
   });
 
+  it('starts large meetings (10 points or more) in controlled mode, small ones open', async () => {
+    const small = await seed(s.db);
+    expect((await loadFloor(s.db, small.meetingId)).settings.controlled).toBe(false);
+    const large = await seed(s.db);
+    const now = new Date().toISOString();
+    const unit = (await s.db.selectFrom('bridge_points').select('unit_id').where('id', '=', large.points[0]!).executeTakeFirstOrThrow()).unit_id;
+    const more = Array.from({ length: 8 }, () => randomUUID());
+    await s.db.insertInto('bridge_points').values(more.map((id) => ({ id, unit_id: unit, name: 'Điểm cầu xã', headcount: 10, created_at: now }))).execute();
+    await s.db.insertInto('meeting_points').values(more.map((p) => ({ meeting_id: large.meetingId, bridge_point_id: p }))).execute();
+    const model = await loadFloor(s.db, large.meetingId);
+    expect(model.settings.controlled).toBe(true);
+    // Once stored, the meeting's own choice wins.
+    await saveRoomState(s.db, { ...model, settings: { ...model.settings, controlled: false } });
+    expect((await loadFloor(s.db, large.meetingId)).settings.controlled).toBe(false);
+  });
+
   it('keeps attendance and roll calls, and reports them for the minutes', async () => {
     const { meetingId, points, op, d1, d2, chair } = await seed(s.db);
     expect(await loadQuorumRule(s.db, meetingId)).toEqual(DEFAULT_QUORUM);

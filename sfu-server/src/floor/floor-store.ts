@@ -25,7 +25,7 @@ export async function loadFloor(db: Db, meetingId: string): Promise<FloorModel> 
   }
   const settings = row
     ? { controlled: row.controlled === 1, limitSeconds: row.limit_seconds, warningSeconds: row.warning_seconds, hostPointId: row.host_point_id, locked: row.locked === 1 }
-    : { ...DEFAULT_SETTINGS };
+    : { ...DEFAULT_SETTINGS, controlled: await isLarge(db, meetingId) };
   return {
     meetingId,
     chairId: meeting.chair_id,
@@ -41,6 +41,17 @@ export async function loadFloor(db: Db, meetingId: string): Promise<FloorModel> 
     moderation,
     pointOf: new Map(),
   };
+}
+
+/**
+ * A meeting of many bridge points starts with the floor controlled (only the chair, the host point
+ * and the speaker are heard), as provincial conferences run; the chair can switch it off.
+ */
+export const CONTROLLED_FROM_POINTS = 10;
+
+async function isLarge(db: Db, meetingId: string): Promise<boolean> {
+  const row = await db.selectFrom('meeting_points').select((eb) => eb.fn.countAll<number | string>().as('n')).where('meeting_id', '=', meetingId).executeTakeFirst();
+  return Number(row?.n ?? 0) >= CONTROLLED_FROM_POINTS;
 }
 
 export async function pointName(db: Db, bridgePointId: string): Promise<string> {
