@@ -35,6 +35,8 @@ export const ErrorCode = z.enum([
   'already_voted',
   /** A ballot or close on a vote that is not open (not yet opened, closed, cancelled). */
   'vote_not_open',
+  'meeting_locked',
+  'removed_from_meeting',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

@@ -3,9 +3,11 @@
  * data and of its response; `Notifications` types what the server pushes.
  */
 import type { z } from 'zod';
+import { attendanceRequests, type AttendanceNotifications } from './attendance';
 import { chatRequests, type ChatNotifications } from './chat';
 import { conferenceRequests, type ConferenceNotifications } from './conference';
 import { documentsRequests, type DocumentsNotifications } from './documents';
+import { floorRequests, type FloorNotifications } from './floor';
 import { votingRequests, type VotingNotifications } from './voting';
 
 export * from './envelope';
@@ -13,12 +15,16 @@ export * from './media-types';
 export * from './conference';
 export * from './voting';
 export * from './chat';
+export * from './floor';
+export * from './attendance';
 
 export const requests = {
   ...conferenceRequests,
   ...documentsRequests,
   ...votingRequests,
   ...chatRequests,
+  ...floorRequests,
+  ...attendanceRequests,
 } as const;
 
 export type Requests = typeof requests;
@@ -30,7 +36,9 @@ export type ResponseData<M extends Method> = z.output<Requests[M]['response']>;
 export type Notifications = ConferenceNotifications &
   DocumentsNotifications &
   VotingNotifications &
-  ChatNotifications;
+  ChatNotifications &
+  FloorNotifications &
+  AttendanceNotifications;
 export type NotificationName = keyof Notifications;
 
 export function isMethod(name: string): name is Method {

@@ -10,6 +10,8 @@ import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { resolveWorkerBin } from '../../scripts/mediasoup-worker/worker-path.mjs';
+import { attendanceHandlers } from './attendance/attendance-handlers';
+import { AttendanceService } from './attendance/attendance-service';
 import { registerAuditRoutes } from './audit/audit-routes';
 import { registerAuthRoutes } from './auth/auth-routes';
 import { AuthService } from './auth/auth-service';
@@ -21,6 +23,8 @@ import { registerDocumentRoutes } from './documents/documents-routes';
 import { DocumentsService } from './documents/documents-service';
 import { FileStore } from './documents/file-store';
 import { Presentations, presentationHandlers } from './documents/presentation-handlers';
+import { floorHandlers } from './floor/floor-handlers';
+import { FloorService } from './floor/floor-service';
 import { registerErrorHandler } from './http/errors';
 import { registerHealthRoutes } from './http/health-routes';
 import { registerOpenApi } from './http/openapi';
@@ -64,6 +68,8 @@ export interface RunningServer extends Services {
   pool: WorkerPool;
   rooms: Rooms;
   signaling: SignalingEndpoint;
+  floor: FloorService;
+  attendance: AttendanceService;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -119,6 +125,9 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     },
   });
 
+  const attendance = new AttendanceService(store.db, rooms, logger.child({ component: 'attendance' }));
+  const floor = new FloorService({ db: store.db, rooms, logger: logger.child({ component: 'floor' }), recentlyPresent: (m, a) => attendance.recentlyPresent(m, a) });
+
   const https = config.TLS_CERT_FILE && config.TLS_KEY_FILE ? { cert: fs.readFileSync(config.TLS_CERT_FILE), key: fs.readFileSync(config.TLS_KEY_FILE) } : null;
   const app = (https
     ? Fastify({ https, loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger, trustProxy: config.TRUST_PROXY, bodyLimit: 1024 * 1024 })
@@ -148,6 +157,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     ...presentationHandlers(new Presentations(rooms), meetings, documents),
     ...votingHandlers(voting),
     ...chatHandlers(chat),
+    ...floorHandlers(floor, meetings),
+    ...attendanceHandlers(attendance, meetings),
   };
   signaling = new SignalingEndpoint({
     handlers,
@@ -176,6 +187,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     pool,
     rooms: roomsOfServer,
     signaling: endpoint,
+    floor,
+    attendance,
     logger,
     store,
     auth,

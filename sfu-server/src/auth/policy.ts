@@ -40,10 +40,21 @@ export type MeetingAction =
   /** Download results (CSV, PDF). */
   | 'vote.export'
   | 'chat.read'
-  | 'chat.post';
+  | 'chat.post'
+  /** Ask to speak and withdraw (in a live meeting). */
+  | 'floor.request'
+  /** Give and take the floor, controlled mode, time limits, host point. */
+  | 'floor.manage'
+  /** Mute, ask to unmute, remove, re-admit, lock. */
+  | 'meeting.moderate'
+  /** See attendance and quorum, take the roll call, mark delegates present, set the quorum rule. */
+  | 'attendance.manage';
 
 /** Roles that may ever vote: guests, observers, operators (a room, not a person) and admins never do. */
 export const VOTER_ROLES: readonly Role[] = ['delegate', 'chair', 'secretary'];
+
+/** Who may ask to speak: people with a say (delegates, points, organisers); guests and observers only listen. */
+const SPEAKING_ROLES: readonly Role[] = ['admin', 'secretary', 'chair', 'delegate', 'operator'];
 
 const GLOBAL: Record<GlobalAction, readonly Role[]> = {
   'units.manage': ['admin'],
@@ -86,6 +97,13 @@ export function canOnMeeting(actor: Actor, action: MeetingAction, m: MeetingFact
     case 'chat.post':
       // Like Zoom and BigBlueButton, guests chat too; observers only watch and read.
       return m.status === 'live' && (isAdmin || organiser || m.invited) && actor.role !== 'observer';
+    case 'floor.request':
+      return m.status === 'live' && (isAdmin || organiser || m.invited) && SPEAKING_ROLES.includes(actor.role);
+    case 'floor.manage':
+    case 'meeting.moderate':
+    case 'attendance.manage':
+      // The meeting's chair, secretary and creator (its organisers), and administrators.
+      return m.status === 'live' && (isAdmin || organiser);
   }
 }
 

@@ -47,6 +47,7 @@ export function conferenceHandlers(rooms: Rooms, meetings: MeetingsService): Han
     async join(ctx, data) {
       if (ctx.peer) throw new AppError('already_joined', 'already in a meeting');
       const facts = await meetings.authorize(ctx.actor, data.meetingId, 'meeting.join');
+      await rooms.checkJoin(data.meetingId, ctx.actor);
       const identity = await identityOf(meetings.db, ctx.actor);
       const room = await rooms.get(data.meetingId);
       const peer = new Peer({ id: randomUUID(), ...identity, notify: ctx.notify, disconnect: ctx.disconnect });

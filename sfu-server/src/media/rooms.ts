@@ -1,11 +1,15 @@
 /** All rooms of this server: created on the least-loaded worker on first join, closed when empty. */
 import { EventEmitter } from 'node:events';
 import type { Notifications } from '../../../common/protocol';
+import type { Actor } from '../auth/policy';
 import type { Logger } from '../observability/logger';
 import { mediaCodecs } from './media-codecs';
 import type { Peer } from './peer';
 import { Room, type AudioGate, type TransportSettings } from './room';
 import type { WorkerPool } from './worker-pool';
+
+/** Decides whether this actor may enter that meeting's room now (removed, locked): throws an AppError if not. */
+export type JoinGuard = (meetingId: string, actor: Actor) => Promise<void>;
 
 /** What features (attendance, floor, voting...) can follow: presence in a meeting's room. */
 export interface RoomsEvents {
@@ -27,6 +31,7 @@ export class Rooms {
   readonly #options: RoomsOptions;
   readonly events = new EventEmitter<RoomsEvents>();
   #audioGate: AudioGate = () => true;
+  readonly #joinGuards: JoinGuard[] = [];
 
   constructor(options: RoomsOptions) {
     this.#options = options;
@@ -55,6 +60,16 @@ export class Rooms {
    */
   setAudioGate(gate: AudioGate): void {
     this.#audioGate = gate;
+  }
+
+  /** Adds a check run before every join (after the meeting policy allowed it). */
+  addJoinGuard(guard: JoinGuard): void {
+    this.#joinGuards.push(guard);
+  }
+
+  /** Runs the join guards: throws the first refusal. */
+  async checkJoin(meetingId: string, actor: Actor): Promise<void> {
+    for (const guard of this.#joinGuards) await guard(meetingId, actor);
   }
 
   /** The room of that name, created if needed (concurrent callers share one creation). */
@@ -119,6 +134,8 @@ export class Rooms {
     const peers = [...room.peers.values()];
     room.close();
     for (const peer of peers) peer.disconnect(code, reason);
+    // Their presence ends here (attendance): the room no longer reports their leaving itself.
+    for (const peer of peers) this.events.emit('peerLeft', room, peer);
     if (this.#rooms.get(name) === entry) this.#rooms.delete(name);
   }
 

@@ -194,6 +194,68 @@ export interface ChatMessagesTable {
   at: string;
 }
 
+/** Per meeting: floor holder, controlled mode, limits, host point, lock, quorum rule (JSON). */
+export interface MeetingRoomStateTable {
+  meeting_id: string;
+  controlled: number;
+  limit_seconds: number;
+  warning_seconds: number;
+  host_point_id: string | null;
+  locked: number;
+  quorum_rule: string;
+  holder_account_id: string | null;
+  holder_name: string;
+  holder_point: string;
+  holder_topic: string;
+  holder_started_at: string | null;
+  updated_at: string;
+}
+
+export interface SpeakRequestsTable {
+  id: string;
+  meeting_id: string;
+  account_id: string;
+  display_name: string;
+  point_name: string;
+  topic: string;
+  requested_at: string;
+  status: string;
+  ended_at: string | null;
+}
+
+export interface MeetingModerationTable {
+  meeting_id: string;
+  account_id: string;
+  display_name: string;
+  host_muted: number;
+  removed: number;
+  updated_at: string;
+}
+
+export interface AttendanceTable {
+  meeting_id: string;
+  account_id: string;
+  display_name: string;
+  role: string;
+  bridge_point_id: string | null;
+  first_joined_at: string | null;
+  last_left_at: string | null;
+  online_since: string | null;
+  total_seconds: number;
+  marked_present: number;
+  marked_at_point_id: string | null;
+  marked_by: string | null;
+  updated_at: string;
+}
+
+export interface RollCallsTable {
+  meeting_id: string;
+  bridge_point_id: string;
+  present_count: number;
+  taken_by: string;
+  taken_at: string;
+}
+
 export interface Database {
   units: UnitsTable;
   bridge_points: BridgePointsTable;
@@ -214,4 +276,9 @@ export interface Database {
   vote_tallies: VoteTalliesTable;
   vote_chain: VoteChainTable;
   chat_messages: ChatMessagesTable;
+  meeting_room_state: MeetingRoomStateTable;
+  speak_requests: SpeakRequestsTable;
+  meeting_moderation: MeetingModerationTable;
+  attendance: AttendanceTable;
+  roll_calls: RollCallsTable;
 }

@@ -2,6 +2,7 @@
 import { ActionIcon, Badge, Box, Group, Popover, Text } from '@mantine/core';
 import { IconChartBar, IconMicrophoneOff, IconVideoOff } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
+import { TileModerationMenu } from '../floor/TileModerationMenu';
 import type { ConferenceEngine, RemotePeer } from './conference-engine';
 import { TrackAudio, TrackVideo } from './MediaElement';
 import { StatsPanel } from './StatsPanel';
@@ -73,6 +74,7 @@ export function ParticipantTile({ peer, engine }: { peer: RemotePeer; engine: Co
               </Badge>
             )}
             {cam?.paused && <IconVideoOff size={16} color="white" aria-label={t('room.videoOff')} />}
+            <TileModerationMenu engine={engine} peer={peer.info} />
             <Popover position="top-end" withArrow shadow="md">
               <Popover.Target>
                 <ActionIcon variant="filled" color="dark" size="sm" aria-label={t('stats.show', { name })}>

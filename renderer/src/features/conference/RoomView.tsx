@@ -137,8 +137,10 @@ export function RoomView({ engine, title, displayName, pointName }: { engine: Co
 
 function PanelButton({ panel, props, open, onToggle }: { panel: RoomPanel; props: RoomFeatureProps; open: boolean; onToggle: () => void }) {
   const { t } = useTranslation();
+  const visible = panel.useVisible?.(props) ?? true;
   const badge = panel.useBadge?.(props) ?? 0;
   const Icon = panel.icon;
+  if (!visible) return null;
   return (
     <Tooltip label={t(panel.labelKey)}>
       <Indicator label={badge} size={18} disabled={badge === 0} color="red">

@@ -59,9 +59,9 @@ const CAMERA_ENCODINGS: RTCRtpEncodingParameters[] = [
 const RECONNECT_DELAYS_MS = [250, 500, 1000, 2000, 3000];
 
 /** Close codes the server uses to end a presence for good (see sfu-server signaling). */
-const FINAL_CLOSE_CODES: Record<number, string> = { 4001: 'joined_elsewhere', 4003: 'session_ended', 4004: 'meeting_ended' };
+const FINAL_CLOSE_CODES: Record<number, string> = { 4001: 'joined_elsewhere', 4003: 'session_ended', 4004: 'meeting_ended', 4005: 'removed' };
 /** Join refusals that retrying cannot change. */
-const FINAL_JOIN_ERRORS = new Set(['meeting_not_live', 'not_invited', 'not_found', 'forbidden']);
+const FINAL_JOIN_ERRORS = new Set(['meeting_not_live', 'not_invited', 'not_found', 'forbidden', 'removed_from_meeting', 'meeting_locked']);
 
 export class ConferenceEngine {
   #state: ConferenceState = { status: 'idle', meetingId: '', room: '', selfId: null, self: null, peers: [], micMuted: false, cameraOff: false, error: null };

@@ -6,12 +6,17 @@
  * A feature adds one entry here; its component gets the engine and talks to the server through
  * `engine.request` / `engine.on` / `engine.onJoined`.
  */
+import { IconChecklist, IconClipboardCheck, IconHandStop, IconMessageCircle } from '@tabler/icons-react';
 import type { ComponentType } from 'react';
 import { documentsPanel, documentsViewerOverlay } from '../documents/register';
-import { IconChecklist, IconMessageCircle } from '@tabler/icons-react';
 import { ChatPanel, useChatBadge } from '../chat/ChatPanel';
 import { BallotOverlay } from '../voting/BallotOverlay';
 import { VotesPanel } from '../voting/VotesPanel';
+import { AttendancePanel } from '../attendance/AttendancePanel';
+import { QuorumBadge } from '../attendance/QuorumBadge';
+import { FloorOverlay } from '../floor/FloorOverlay';
+import { FloorPanel } from '../floor/FloorPanel';
+import { useFloorBadge, useIsManager } from '../floor/panel-hooks';
 import type { ConferenceEngine } from './conference-engine';
 
 export interface RoomFeatureProps {
@@ -27,17 +32,23 @@ export interface RoomPanel {
   Component: ComponentType<RoomFeatureProps>;
   /** A small number on the button (unread messages, people waiting); optional. */
   useBadge?: (props: RoomFeatureProps) => number;
+  /** Whether this participant gets the panel at all (e.g. organisers only); default: everyone. */
+  useVisible?: (props: RoomFeatureProps) => boolean;
 }
 
 /** In toolbar order. */
 export const ROOM_PANELS: RoomPanel[] = [
   documentsPanel,
+  { id: 'floor', labelKey: 'floor.panel', icon: IconHandStop, Component: FloorPanel, useBadge: useFloorBadge },
   { id: 'votes', labelKey: 'voting.panel', icon: IconChecklist, Component: VotesPanel },
   { id: 'chat', labelKey: 'chat.panel', icon: IconMessageCircle, Component: ChatPanel, useBadge: useChatBadge },
+  { id: 'attendance', labelKey: 'attendance.panel', icon: IconClipboardCheck, Component: AttendancePanel, useVisible: useIsManager },
 ];
 
 /** Mounted over the room all the time (they decide themselves when to show something). */
 export const ROOM_OVERLAYS: ComponentType<RoomFeatureProps>[] = [
   documentsViewerOverlay,
   BallotOverlay,
+  FloorOverlay,
+  QuorumBadge,
 ];

@@ -1,0 +1,154 @@
+/**
+ * Attendance of every live meeting: presence from the room's join/leave events, the roll call per
+ * bridge point, delegates marked present at a point, and the quorum. Each change is stored, then
+ * pushed to the meeting's organisers as `attendance.changed` (only the rows that changed).
+ */
+import { AppError, notFound } from '../errors';
+import type { Actor } from '../auth/policy';
+import { saveQuorumRule } from '../floor/floor-store';
+import { Serial } from '../floor/serial';
+import type { Peer } from '../media/peer';
+import type { Rooms } from '../media/rooms';
+import type { Logger } from '../observability/logger';
+import { audit } from '../store/audit';
+import type { Db } from '../store/database';
+import type { MeetingQuorumRule } from '../../../common/protocol';
+import { buildAttendance, delegateRow, emptyRecord, joined, left, otherRow, pointRow, quorumOf, type AttendanceModel } from './attendance-model';
+import { loadAttendance, saveRecord, saveRollCall } from './attendance-store';
+
+/** A participant who left less than this ago may come back into a locked meeting (a reconnect). */
+export const RECONNECT_GRACE_MS = 2 * 60_000;
+
+export class AttendanceService {
+  readonly #db: Db;
+  readonly #rooms: Rooms;
+  readonly #logger: Logger;
+  readonly #models = new Map<string, Promise<AttendanceModel>>();
+  readonly #serial = new Serial();
+
+  constructor(db: Db, rooms: Rooms, logger: Logger) {
+    this.#db = db;
+    this.#rooms = rooms;
+    this.#logger = logger;
+    rooms.events.on('peerJoined', (room, peer) => this.#presence(room.name, peer, 'joined'));
+    rooms.events.on('peerLeft', (room, peer) => this.#presence(room.name, peer, 'left'));
+  }
+
+  /** The meeting's model, loaded once; presences a server stop left open are closed now. */
+  model(meetingId: string): Promise<AttendanceModel> {
+    let m = this.#models.get(meetingId);
+    if (!m) {
+      m = this.#loadClosingStale(meetingId);
+      m.catch(() => this.#models.delete(meetingId));
+      this.#models.set(meetingId, m);
+    }
+    return m;
+  }
+
+  async #loadClosingStale(meetingId: string): Promise<AttendanceModel> {
+    const model = await loadAttendance(this.#db, meetingId);
+    const now = new Date();
+    for (const r of model.records.values()) {
+      if (!r.onlineSince) continue;
+      r.live = 1;
+      left(r, now);
+      await saveRecord(this.#db, meetingId, r);
+    }
+    return model;
+  }
+
+  /** Connected now, or left less than the reconnect grace ago. */
+  async recentlyPresent(meetingId: string, accountId: string): Promise<boolean> {
+    const r = (await this.model(meetingId)).records.get(accountId);
+    if (!r) return false;
+    if (r.onlineSince) return true;
+    return r.lastLeftAt !== null && Date.now() - Date.parse(r.lastLeftAt) < RECONNECT_GRACE_MS;
+  }
+
+  async state(meetingId: string) {
+    return buildAttendance(await this.model(meetingId));
+  }
+
+  async rollCall(meetingId: string, actor: Actor, bridgePointId: string, presentCount: number): Promise<void> {
+    await this.#serial.run(meetingId, async () => {
+      const model = await this.model(meetingId);
+      if (!model.points.has(bridgePointId)) throw notFound('invited bridge point');
+      const takenAt = new Date().toISOString();
+      await this.#db.transaction().execute(async (tx) => {
+        await saveRollCall(tx, meetingId, bridgePointId, presentCount, actor.accountId, takenAt);
+        await audit(tx, { actorId: actor.accountId, action: 'attendance.rollCall', targetType: 'meeting', targetId: meetingId, details: { bridgePointId, presentCount } });
+      });
+      model.rollCalls.set(bridgePointId, { presentCount, takenAt });
+      this.#push(model, { points: [bridgePointId] });
+    });
+  }
+
+  async mark(meetingId: string, actor: Actor, accountId: string, present: boolean, bridgePointId: string | null): Promise<void> {
+    await this.#serial.run(meetingId, async () => {
+      const model = await this.model(meetingId);
+      const name = model.delegates.get(accountId);
+      if (name === undefined) throw notFound('invited delegate');
+      if (bridgePointId && !model.points.has(bridgePointId)) throw notFound('invited bridge point');
+      const r = { ...(model.records.get(accountId) ?? emptyRecord(accountId, name, 'delegate', null)) };
+      r.markedPresent = present;
+      r.markedAtPointId = present ? bridgePointId : null;
+      await this.#db.transaction().execute(async (tx) => {
+        await saveRecord(tx, meetingId, r, actor.accountId);
+        await audit(tx, { actorId: actor.accountId, action: 'attendance.mark', targetType: 'meeting', targetId: meetingId, details: { accountId, present, bridgePointId } });
+      });
+      model.records.set(accountId, r);
+      this.#push(model, { delegates: [accountId] });
+    });
+  }
+
+  async setQuorumRule(meetingId: string, actor: Actor, rule: MeetingQuorumRule): Promise<void> {
+    if (rule.numerator > rule.denominator) throw new AppError('bad_request', 'the quorum fraction cannot be more than one');
+    await this.#serial.run(meetingId, async () => {
+      const model = await this.model(meetingId);
+      await this.#db.transaction().execute(async (tx) => {
+        await saveQuorumRule(tx, meetingId, rule);
+        await audit(tx, { actorId: actor.accountId, action: 'attendance.quorum', targetType: 'meeting', targetId: meetingId, details: { ...rule } });
+      });
+      model.rule = rule;
+      this.#push(model, {});
+    });
+  }
+
+  #presence(meetingId: string, peer: Peer, what: 'joined' | 'left'): void {
+    const at = new Date();
+    void this.#serial
+      .run(meetingId, async () => {
+        const model = await this.model(meetingId);
+        const id = peer.identity.accountId;
+        let r = model.records.get(id);
+        if (!r) {
+          const account = await this.#db.selectFrom('accounts').select('bridge_point_id').where('id', '=', id).executeTakeFirst();
+          r = emptyRecord(id, peer.identity.displayName, peer.identity.role, account?.bridge_point_id ?? null);
+        }
+        const next = { ...r };
+        if (what === 'joined') joined(next, at);
+        else left(next, at);
+        await saveRecord(this.#db, meetingId, next);
+        model.records.set(id, next);
+        this.#push(model, next.bridgePointId ? { points: [next.bridgePointId] } : model.delegates.has(id) ? { delegates: [id] } : { others: [id] });
+      })
+      .catch((err: unknown) => this.#logger.error({ err, meetingId }, 'attendance not recorded'));
+  }
+
+  /** Tells the organisers in the room what changed. */
+  #push(model: AttendanceModel, changed: { points?: string[]; delegates?: string[]; others?: string[] }): void {
+    const now = new Date();
+    this.#rooms.broadcast(
+      model.meetingId,
+      'attendance.changed',
+      {
+        points: (changed.points ?? []).filter((id) => model.points.has(id)).map((id) => pointRow(model, id, now)),
+        delegates: (changed.delegates ?? []).map((id) => delegateRow(model, id, now)),
+        others: (changed.others ?? []).map((id) => otherRow(model, id, now)),
+        quorum: quorumOf(model, now),
+        at: now.toISOString(),
+      },
+      (p) => p.identity.role === 'admin' || model.organisers.has(p.identity.accountId),
+    );
+  }
+}
