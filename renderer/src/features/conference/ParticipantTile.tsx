@@ -1,21 +1,71 @@
 /** One bridge point in the grid: its video, its audio, its name and point, and its connection details. */
 import { ActionIcon, Badge, Box, Group, Popover, Text } from '@mantine/core';
-import { IconChartBar, IconMicrophoneOff, IconVideoOff } from '@tabler/icons-react';
+import { IconChartBar, IconMicrophoneOff, IconPin, IconPinnedOff, IconVideoOff } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { ConferenceEngine, RemotePeer } from './conference-engine';
-import { TrackAudio, TrackVideo } from './MediaElement';
+import { TrackVideo } from './MediaElement';
 import { StatsPanel } from './StatsPanel';
 
-export function TileFrame({ label, children, footer, testId }: { label: string; children: React.ReactNode; footer: React.ReactNode; testId: string }) {
+/** What a layout tells a tile about its place: highlighted as the speaker, pinned, how to (un)pin it. */
+export interface TilePlacement {
+  speaking?: boolean;
+  pinned?: boolean;
+  onTogglePin?: () => void;
+}
+
+export function TileFrame({
+  label,
+  children,
+  footer,
+  testId,
+  speaking = false,
+  pinned = false,
+  onTogglePin,
+  pinLabel,
+}: {
+  label: string;
+  children: React.ReactNode;
+  footer: React.ReactNode;
+  testId: string;
+  pinLabel?: string;
+} & TilePlacement) {
+  const { t } = useTranslation();
   return (
     <Box
       component="section"
       aria-label={label}
       data-testid={testId}
+      data-speaking={speaking ? 'true' : undefined}
+      data-pinned={pinned ? 'true' : undefined}
       pos="relative"
-      style={{ aspectRatio: '16 / 9', background: '#1b1f24', borderRadius: 8, overflow: 'hidden' }}
+      w="100%"
+      h="100%"
+      style={{
+        background: '#1b1f24',
+        borderRadius: 8,
+        overflow: 'hidden',
+        outline: speaking ? '3px solid var(--mantine-color-green-5)' : undefined,
+        outlineOffset: -3,
+      }}
     >
       {children}
+      {onTogglePin && (
+        <ActionIcon
+          pos="absolute"
+          top={6}
+          right={6}
+          variant={pinned ? 'filled' : 'default'}
+          color={pinned ? 'blue' : undefined}
+          size="md"
+          aria-pressed={pinned}
+          aria-label={pinned ? t('layout.unpin', { name: pinLabel ?? label }) : t('layout.pin', { name: pinLabel ?? label })}
+          onClick={onTogglePin}
+          style={{ zIndex: 2, opacity: pinned ? 1 : 0.8 }}
+          data-testid="pin-button"
+        >
+          {pinned ? <IconPinnedOff size={16} /> : <IconPin size={16} />}
+        </ActionIcon>
+      )}
       <Group pos="absolute" bottom={0} left={0} right={0} p={6} justify="space-between" wrap="nowrap" style={{ background: 'linear-gradient(transparent, rgba(0,0,0,.75))' }}>
         {footer}
       </Group>
@@ -31,10 +81,10 @@ export const initials = (name: string) =>
     .map((w) => w[0]?.toUpperCase())
     .join('');
 
-export function ParticipantTile({ peer, engine }: { peer: RemotePeer; engine: ConferenceEngine }) {
+/** A remote participant's camera tile. Its sound is played by RoomAudio (tiles of other pages are not mounted). */
+export function ParticipantTile({ peer, engine, ...placement }: { peer: RemotePeer; engine: ConferenceEngine } & TilePlacement) {
   const { t } = useTranslation();
   const video = peer.tracks.find((x) => x.kind === 'video' && x.source === 'webcam');
-  const audio = peer.tracks.find((x) => x.kind === 'audio');
   const mic = peer.info.producers.find((p) => p.source === 'mic');
   const cam = peer.info.producers.find((p) => p.source === 'webcam');
   const name = peer.info.displayName;
@@ -43,6 +93,8 @@ export function ParticipantTile({ peer, engine }: { peer: RemotePeer; engine: Co
     <TileFrame
       label={t('room.tileOf', { name: peer.info.pointName || name })}
       testId="participant-tile"
+      pinLabel={peer.info.pointName || name}
+      {...placement}
       footer={
         <>
           <Box style={{ minWidth: 0 }}>
@@ -96,7 +148,6 @@ export function ParticipantTile({ peer, engine }: { peer: RemotePeer; engine: Co
           </Text>
         </Group>
       )}
-      {audio && <TrackAudio track={audio.track} />}
     </TileFrame>
   );
 }

@@ -37,6 +37,10 @@ export interface ConferenceState {
   peers: RemotePeer[];
   micMuted: boolean;
   cameraOff: boolean;
+  /** Our camera track as sent now (it changes when another camera is chosen). */
+  localVideo: MediaStreamTrack | null;
+  /** Our screen share, while one is on. */
+  screenTrack: MediaStreamTrack | null;
   /** Error code (see common/protocol ErrorCode) or message of the last failure. */
   error: unknown;
 }
@@ -56,6 +60,9 @@ const CAMERA_ENCODINGS: RTCRtpEncodingParameters[] = [
   { rid: 'r2', scaleResolutionDownBy: 1, maxBitrate: 1_000_000 },
 ];
 
+/** A shared screen: one layer, sharp text rather than motion. */
+const SCREEN_ENCODINGS: RTCRtpEncodingParameters[] = [{ maxBitrate: 1_500_000, maxFramerate: 15 }];
+
 const RECONNECT_DELAYS_MS = [250, 500, 1000, 2000, 3000];
 
 /** Close codes the server uses to end a presence for good (see sfu-server signaling). */
@@ -64,7 +71,7 @@ const FINAL_CLOSE_CODES: Record<number, string> = { 4001: 'joined_elsewhere', 40
 const FINAL_JOIN_ERRORS = new Set(['meeting_not_live', 'not_invited', 'not_found', 'forbidden']);
 
 export class ConferenceEngine {
-  #state: ConferenceState = { status: 'idle', meetingId: '', room: '', selfId: null, self: null, peers: [], micMuted: false, cameraOff: false, error: null };
+  #state: ConferenceState = { status: 'idle', meetingId: '', room: '', selfId: null, self: null, peers: [], micMuted: false, cameraOff: false, localVideo: null, screenTrack: null, error: null };
   readonly #listeners = new Set<() => void>();
   #options: JoinOptions | null = null;
   #client: SignalingClient | null = null;
@@ -141,6 +148,7 @@ export class ConferenceEngine {
       meetingId: options.meetingId,
       micMuted: options.micMuted ?? false,
       cameraOff: options.cameraOff ?? false,
+      localVideo: options.stream.getVideoTracks()[0] ?? null,
       error: null,
     });
     try {
@@ -205,6 +213,8 @@ export class ConferenceEngine {
       client.request('ready', { rtpCapabilities: device.rtpCapabilities }),
       audio ? this.#produce('mic', audio, this.#state.micMuted) : null,
       video ? this.#produce('webcam', video, this.#state.cameraOff) : null,
+      // A screen share survives a reconnect: it is produced again.
+      this.#state.screenTrack?.readyState === 'live' ? this.#produce('screen', this.#state.screenTrack, false) : null,
     ]);
     if (this.#session !== session) return;
     this.#set({ status: 'joined', error: null });
@@ -259,6 +269,8 @@ export class ConferenceEngine {
     this.#recvTransport = null;
     if (!opts.keepOptions) {
       for (const t of this.#options?.stream.getTracks() ?? []) t.stop();
+      this.#state.screenTrack?.stop();
+      this.#set({ screenTrack: null });
     }
     this.#set({ peers: [] });
   }
@@ -299,6 +311,7 @@ export class ConferenceEngine {
       stopTracks: false,
       appData: { source, paused },
       ...(source === 'webcam' ? { encodings: CAMERA_ENCODINGS, codecOptions: { videoGoogleStartBitrate: 600 } } : {}),
+      ...(source === 'screen' ? { encodings: SCREEN_ENCODINGS, codecOptions: { videoGoogleStartBitrate: 1000 } } : {}),
       ...(source === 'mic' ? { codecOptions: { opusStereo: false, opusDtx: true, opusFec: true } } : {}),
     });
     if (paused) producer.pause();
@@ -423,6 +436,74 @@ export class ConferenceEngine {
     if (paused) producer.pause();
     else producer.resume();
     await client.request(paused ? 'pauseProducer' : 'resumeProducer', { producerId: producer.id });
+  }
+
+  // ---- screen sharing and devices -----------------------------------------------------------
+  /**
+   * Shares a screen or a window (a track from getDisplayMedia) as the 'screen' source; replaces a
+   * share already on. The share stops by itself when the track ends (the browser's own "stop
+   * sharing", the window closed).
+   */
+  async startScreenShare(track: MediaStreamTrack): Promise<void> {
+    if (this.#state.status !== 'joined') {
+      track.stop();
+      throw new SignalingError('closed', 'not connected');
+    }
+    await this.stopScreenShare();
+    if ('contentHint' in track) track.contentHint = 'detail';
+    track.addEventListener('ended', () => {
+      if (this.#state.screenTrack === track) void this.stopScreenShare();
+    });
+    this.#set({ screenTrack: track });
+    try {
+      await this.#produce('screen', track, false);
+    } catch (err) {
+      track.stop();
+      if (this.#state.screenTrack === track) this.#set({ screenTrack: null });
+      throw err;
+    }
+  }
+
+  async stopScreenShare(): Promise<void> {
+    const track = this.#state.screenTrack;
+    const producer = this.#producers.get('screen');
+    this.#producers.delete('screen');
+    if (track) this.#set({ screenTrack: null });
+    track?.stop();
+    if (producer) {
+      producer.close();
+      const client = this.#client;
+      if (client?.isOpen) await client.request('closeProducer', { producerId: producer.id }).catch(() => undefined);
+    }
+  }
+
+  /**
+   * Uses another camera or microphone during the call: the producer's track is replaced in place
+   * (RTCRtpSender.replaceTrack, no renegotiation); the old track is stopped. Without a producer yet
+   * (joined without that device), one is created.
+   */
+  async replaceTrack(source: 'mic' | 'webcam', track: MediaStreamTrack): Promise<void> {
+    const stream = this.#options?.stream;
+    if (!stream) {
+      track.stop();
+      throw new SignalingError('closed', 'not in a meeting');
+    }
+    const old = source === 'mic' ? stream.getAudioTracks()[0] : stream.getVideoTracks()[0];
+    if (source === 'webcam') track.enabled = !this.#state.cameraOff;
+    const producer = this.#producers.get(source);
+    if (producer && !producer.closed) {
+      await producer.replaceTrack({ track });
+      if (producer.paused) track.enabled = false;
+    }
+    if (old) {
+      stream.removeTrack(old);
+      old.stop();
+    }
+    stream.addTrack(track);
+    if (source === 'webcam') this.#set({ localVideo: track });
+    if (!producer && this.#sendTransport && this.#state.status === 'joined') {
+      await this.#produce(source, track, source === 'mic' ? this.#state.micMuted : this.#state.cameraOff);
+    }
   }
 
   get localStream(): MediaStream | null {
