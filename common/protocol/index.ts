@@ -4,13 +4,16 @@
  */
 import type { z } from 'zod';
 import { conferenceRequests, type ConferenceNotifications } from './conference';
+import { mediaControlRequests, type MediaControlNotifications } from './media-control';
 
 export * from './envelope';
 export * from './media-types';
 export * from './conference';
+export * from './media-control';
 
 export const requests = {
   ...conferenceRequests,
+  ...mediaControlRequests,
 } as const;
 
 export type Requests = typeof requests;
@@ -19,7 +22,7 @@ export type RequestData<M extends Method> = z.input<Requests[M]['request']>;
 export type ParsedRequest<M extends Method> = z.output<Requests[M]['request']>;
 export type ResponseData<M extends Method> = z.output<Requests[M]['response']>;
 
-export type Notifications = ConferenceNotifications;
+export type Notifications = ConferenceNotifications & MediaControlNotifications;
 export type NotificationName = keyof Notifications;
 
 export function isMethod(name: string): name is Method {

@@ -23,6 +23,7 @@ import { registerOpenApi } from './http/openapi';
 import { registerSecurityHeaders } from './http/security-headers';
 import { registerStaticClient } from './http/static-client';
 import { conferenceDisconnect, conferenceHandlers, type ConferenceContext } from './media/conference-handlers';
+import { mediaControlHandlers } from './media/media-control-handlers';
 import { defaultAnnouncedAddress } from './media/network';
 import { Rooms } from './media/rooms';
 import { WorkerPool } from './media/worker-pool';
@@ -79,6 +80,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   rooms = new Rooms({
     pool,
     maxPeersPerRoom: config.MAX_PEERS_PER_ROOM,
+    lastN: config.LAST_N,
     logger: logger.child({ component: 'rooms' }),
     transport: {
       listenIp: config.RTC_LISTEN_IP,
@@ -112,6 +114,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   // Every feature's signaling methods, one table (features add theirs with one spread each).
   const handlers: Handlers<ConferenceContext> = {
     ...conferenceHandlers(rooms, meetings),
+    ...mediaControlHandlers(),
   };
   signaling = new SignalingEndpoint({
     handlers,

@@ -3,10 +3,11 @@
  * a peer can only touch its own transports, producers and consumers.
  */
 import type { types } from 'mediasoup';
-import type { DtlsParameters, MediaSource, Notifications, PeerInfo, RtpParameters, TransportOptions } from '../../../common/protocol';
+import type { DtlsParameters, MediaSource, Notifications, PeerInfo, ReceiveMode, RtpParameters, TileView, TransportOptions } from '../../../common/protocol';
 import { AppError } from '../errors';
 import type { Logger } from '../observability/logger';
-import type { Peer } from './peer';
+import { decideVideo, lastNSenders, layersForTile, pushSpeaker } from './forwarding-policy';
+import type { ConsumerData, Peer } from './peer';
 
 export interface TransportSettings {
   listenIp: string;
@@ -28,7 +29,13 @@ export interface RoomOptions {
   audioGate?: AudioGate;
   onPeerJoined?: (room: Room, peer: Peer) => void;
   onPeerLeft?: (room: Room, peer: Peer) => void;
+  /** Camera video goes to receivers only from the last N speakers (plus pinned, chair, screens). */
+  lastN?: number;
+  /** Detects the dominant speaker among the room's microphones. */
+  speakerObserver?: types.ActiveSpeakerObserver;
 }
+
+const DEFAULT_LAST_N = 25;
 
 export class Room {
   readonly name: string;
@@ -36,12 +43,28 @@ export class Room {
   readonly #peers = new Map<string, Peer>();
   readonly #options: RoomOptions;
   #closed = false;
+  /** The meeting's chair (account id): its camera reaches everyone, whatever the last-N says. */
+  chairAccountId: string | null = null;
+  #activeSpeaker: string | null = null;
+  /** Dominant speakers, most recent first. */
+  #speakerHistory: string[] = [];
+  #lastN = new Set<string>();
+  #chairs = new Set<string>();
 
   constructor(options: RoomOptions) {
     this.name = options.name;
     this.router = options.router;
     this.#options = options;
     this.router.observer.once('close', () => this.#closeAll());
+    options.speakerObserver?.on('dominantspeaker', ({ producer }) => {
+      const peerId = (producer.appData as { peerId?: unknown }).peerId;
+      if (typeof peerId === 'string') this.#onDominantSpeaker(peerId);
+    });
+  }
+
+  /** The peer speaking now, as detected on the server (null: nobody). */
+  get activeSpeaker(): string | null {
+    return this.#activeSpeaker;
   }
 
   get closed(): boolean {
@@ -60,6 +83,8 @@ export class Room {
         this.#peers.delete(old.id);
         old.close();
         this.#broadcast(old, 'peerLeft', { peerId: old.id });
+        this.#speakerHistory = this.#speakerHistory.filter((id) => id !== old.id);
+        if (this.#activeSpeaker === old.id) this.#setSpeaker(null);
         old.disconnect();
         this.#options.onPeerLeft?.(this, old);
       }
@@ -67,6 +92,7 @@ export class Room {
     if (this.#peers.size >= this.#options.maxPeers) throw new AppError('room_full', 'the room is full');
     const others = [...this.#peers.values()].map((p) => p.info());
     this.#peers.set(peer.id, peer);
+    this.#membersChanged();
     this.#broadcast(peer, 'peerJoined', { peer: peer.info() });
     this.#options.logger.info({ room: this.name, peer: peer.id, peers: this.#peers.size }, 'peer joined');
     this.#options.onPeerJoined?.(this, peer);
@@ -77,6 +103,9 @@ export class Room {
     if (!this.#peers.delete(peer.id)) return;
     peer.close();
     this.#broadcast(peer, 'peerLeft', { peerId: peer.id });
+    this.#speakerHistory = this.#speakerHistory.filter((id) => id !== peer.id);
+    if (this.#activeSpeaker === peer.id) this.#setSpeaker(null);
+    this.#membersChanged();
     this.#options.logger.info({ room: this.name, peer: peer.id, peers: this.#peers.size }, 'peer left');
     this.#options.onPeerLeft?.(this, peer);
     if (this.#peers.size === 0) this.#options.onEmpty(this);
@@ -151,7 +180,9 @@ export class Room {
       appData: { source: input.source, peerId: peer.id },
     });
     peer.producers.set(producer.id, producer);
+    if (input.source === 'mic' && !producer.paused) this.#observeSpeaker(producer, true);
     producer.observer.once('close', () => {
+      if (this.#activeSpeaker === peer.id && input.source === 'mic') this.#setSpeaker(null);
       peer.producers.delete(producer.id);
       if (this.#peers.has(peer.id)) this.#broadcast(peer, 'peerUpdated', { peer: peer.info() });
     });
@@ -178,6 +209,7 @@ export class Room {
       if (producer.appData.source !== 'mic' || producer.closed) continue;
       if (muted && !producer.paused) await producer.pause();
       if (!muted && producer.paused) await producer.resume();
+      this.#micPausedChanged(peer, producer);
     }
     peer.notify('micForced', { muted });
     this.#broadcast(peer, 'peerUpdated', { peer: peer.info() });
@@ -188,6 +220,7 @@ export class Room {
     if (peer.rtpCapabilities) throw new AppError('conflict', 'already ready');
     if (!peer.recvTransport()) throw new AppError('bad_request', 'create a receiving transport first');
     peer.rtpCapabilities = rtpCapabilities;
+    if (this.#activeSpeaker) peer.notify('activeSpeaker', { peerId: this.#activeSpeaker });
     for (const other of this.#peers.values()) {
       if (other === peer) continue;
       for (const producer of other.producers.values()) await this.#consume(peer, other, producer);
@@ -202,6 +235,7 @@ export class Room {
     }
     if (paused) await producer.pause();
     else await producer.resume();
+    if (producer.appData.source === 'mic') this.#micPausedChanged(peer, producer);
     this.#broadcast(peer, 'peerUpdated', { peer: peer.info() });
   }
 
@@ -210,11 +244,129 @@ export class Room {
     peer.producer(producerId).close();
   }
 
+  /**
+   * The client pauses or resumes one of its consumers. Resuming only says the client is ready: the
+   * media flows if the forwarding policy lets it (tile on screen, last-N...), so a client cannot
+   * override the server's choice.
+   */
   async setConsumerPaused(peer: Peer, consumerId: string, paused: boolean): Promise<void> {
     this.#assertMember(peer);
     const consumer = peer.consumer(consumerId);
-    if (paused) await consumer.pause();
-    else await consumer.resume();
+    consumer.appData.clientPaused = paused;
+    await this.#applyConsumer(peer, consumer);
+  }
+
+  /** The tiles this receiver shows now and its receive mode: its video consumers follow at once. */
+  async setTileViews(peer: Peer, views: TileView[], mode: ReceiveMode): Promise<void> {
+    this.#assertMember(peer);
+    peer.tileViews = views;
+    peer.receiveMode = mode;
+    await this.#refreshReceiver(peer);
+  }
+
+  /** The current camera senders allowed by last-N (for tests and metrics). */
+  get lastNSenders(): ReadonlySet<string> {
+    return this.#lastN;
+  }
+
+  // ---- forwarding policy -------------------------------------------------------------------
+  #membersChanged(): void {
+    const chairs = new Set<string>();
+    for (const p of this.#peers.values()) {
+      if (p.identity.role === 'chair' || (this.chairAccountId !== null && p.identity.accountId === this.chairAccountId)) chairs.add(p.id);
+    }
+    const changed = symmetricDifference(this.#chairs, chairs);
+    this.#chairs = chairs;
+    this.#recomputeLastN(changed);
+  }
+
+  #recomputeLastN(changed = new Set<string>()): void {
+    const next = lastNSenders(this.#speakerHistory, [...this.#peers.keys()], this.#options.lastN ?? DEFAULT_LAST_N);
+    for (const id of symmetricDifference(this.#lastN, next)) changed.add(id);
+    this.#lastN = next;
+    if (changed.size === 0) return;
+    for (const receiver of this.#peers.values()) void this.#refreshReceiver(receiver, changed);
+  }
+
+  async #refreshReceiver(receiver: Peer, onlySenders?: ReadonlySet<string>): Promise<void> {
+    const pending: Promise<void>[] = [];
+    for (const consumer of receiver.consumers.values()) {
+      if (onlySenders && !onlySenders.has(consumer.appData.peerId)) continue;
+      pending.push(this.#applyConsumer(receiver, consumer));
+    }
+    await Promise.all(pending);
+  }
+
+  /** Brings one consumer in line with the policy: paused or not, preferred layers, the receiver told. */
+  async #applyConsumer(receiver: Peer, consumer: types.Consumer<ConsumerData>): Promise<void> {
+    if (consumer.closed) return;
+    const data = consumer.appData;
+    let forward = true;
+    let layers: types.ConsumerLayers | undefined;
+    if (consumer.kind === 'video') {
+      const decision = decideVideo(
+        { views: receiver.tileViews, mode: receiver.receiveMode },
+        { peerId: data.peerId, source: data.source },
+        { lastN: this.#lastN, chairs: this.#chairs },
+      );
+      forward = decision.forward;
+      if (forward && (consumer.type === 'simulcast' || consumer.type === 'svc')) layers = layersForTile(decision.height, receiver.receiveMode);
+    }
+    const paused = data.clientPaused || !forward;
+    const work: Promise<unknown>[] = [];
+    // The decision is recorded before the worker answers, so overlapping calls keep their order.
+    if (paused !== data.sentPaused) {
+      data.sentPaused = paused;
+      work.push(paused ? consumer.pause() : consumer.resume());
+    }
+    if (layers) {
+      const key = `${layers.spatialLayer}/${layers.temporalLayer ?? ''}`;
+      if (key !== data.layers) {
+        data.layers = key;
+        work.push(consumer.setPreferredLayers(layers));
+      }
+    }
+    if (forward !== data.forwarding) {
+      data.forwarding = forward;
+      receiver.notify('consumerForwarding', { consumerId: consumer.id, forwarding: forward });
+    }
+    try {
+      await Promise.all(work);
+    } catch (err) {
+      // The consumer closed meanwhile.
+      this.#options.logger.debug({ err, consumer: consumer.id }, 'consumer update failed');
+    }
+  }
+
+  // ---- active speaker ----------------------------------------------------------------------
+  #observeSpeaker(producer: types.Producer, add: boolean): void {
+    const observer = this.#options.speakerObserver;
+    if (!observer || observer.closed || producer.closed) return;
+    const op = add ? observer.addProducer({ producerId: producer.id }) : observer.removeProducer({ producerId: producer.id });
+    op.catch((err: unknown) => this.#options.logger.debug({ err }, 'speaker observer update failed'));
+  }
+
+  /** A muted microphone leaves the speaker detection (and stops being the speaker at once). */
+  #micPausedChanged(peer: Peer, producer: types.Producer): void {
+    this.#observeSpeaker(producer, !producer.paused);
+    if (producer.paused && this.#activeSpeaker === peer.id) this.#setSpeaker(null);
+  }
+
+  #onDominantSpeaker(peerId: string): void {
+    const peer = this.#peers.get(peerId);
+    const mic = peer?.mic();
+    if (!peer || !mic || mic.paused) return;
+    this.#setSpeaker(peerId);
+  }
+
+  #setSpeaker(peerId: string | null): void {
+    if (peerId === this.#activeSpeaker) return;
+    this.#activeSpeaker = peerId;
+    if (peerId) {
+      this.#speakerHistory = pushSpeaker(this.#speakerHistory, peerId);
+      this.#recomputeLastN();
+    }
+    for (const p of this.#peers.values()) p.notify('activeSpeaker', { peerId });
   }
 
   async #consume(receiver: Peer, sender: Peer, producer: types.Producer<{ source: MediaSource; peerId: string }>): Promise<void> {
@@ -225,14 +377,14 @@ export class Room {
       this.#options.logger.warn({ receiver: receiver.id, producer: producer.id }, 'peer cannot consume producer');
       return;
     }
-    let consumer: types.Consumer;
+    let consumer: types.Consumer<ConsumerData>;
     try {
-      consumer = await transport.consume({
+      consumer = await transport.consume<ConsumerData>({
         producerId: producer.id,
         rtpCapabilities: caps,
         // Paused until the client has set it up and asks to resume, so no keyframe is lost.
         paused: true,
-        appData: { peerId: sender.id, source: producer.appData.source },
+        appData: { peerId: sender.id, source: producer.appData.source, clientPaused: true, sentPaused: true, forwarding: true, layers: '' },
       });
     } catch (err) {
       // The producer or the transport closed meanwhile.
@@ -256,6 +408,7 @@ export class Room {
       rtpParameters: consumer.rtpParameters,
       producerPaused: consumer.producerPaused,
     });
+    await this.#applyConsumer(receiver, consumer);
   }
 
   #assertMember(peer: Peer): void {
@@ -277,4 +430,11 @@ export class Room {
     this.#closeAll();
     if (!this.router.closed) this.router.close();
   }
+}
+
+function symmetricDifference(a: ReadonlySet<string>, b: ReadonlySet<string>): Set<string> {
+  const out = new Set<string>();
+  for (const x of a) if (!b.has(x)) out.add(x);
+  for (const x of b) if (!a.has(x)) out.add(x);
+  return out;
 }

@@ -17,6 +17,8 @@ export interface RoomsOptions {
   pool: WorkerPool;
   transport: TransportSettings;
   maxPeersPerRoom: number;
+  /** Camera senders forwarded to each receiver (the last N speakers; plus pinned, chair, screens). */
+  lastN?: number;
   logger: Logger;
 }
 
@@ -75,6 +77,7 @@ export class Rooms {
   async #create(name: string): Promise<Room> {
     const slot = this.#options.pool.leastLoaded();
     const router = await slot.worker.createRouter({ mediaCodecs, appData: { room: name } });
+    const speakerObserver = await router.createActiveSpeakerObserver({ interval: 300 });
     slot.load++;
     router.observer.once('close', () => {
       slot.load = Math.max(0, slot.load - 1);
@@ -85,6 +88,8 @@ export class Rooms {
       router,
       transport: this.#options.transport,
       maxPeers: this.#options.maxPeersPerRoom,
+      ...(this.#options.lastN ? { lastN: this.#options.lastN } : {}),
+      speakerObserver,
       logger,
       onEmpty: (r) => this.#remove(r),
       audioGate: (room, peer) => this.#audioGate(room, peer),

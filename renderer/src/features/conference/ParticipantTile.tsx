@@ -1,6 +1,7 @@
 /** One bridge point in the grid: its video, its audio, its name and point, and its connection details. */
 import { ActionIcon, Badge, Box, Group, Popover, Text } from '@mantine/core';
 import { IconChartBar, IconMicrophoneOff, IconPin, IconPinnedOff, IconVideoOff } from '@tabler/icons-react';
+import { useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConferenceEngine, RemotePeer } from './conference-engine';
 import { TrackVideo } from './MediaElement';
@@ -44,8 +45,9 @@ export function TileFrame({
         background: '#1b1f24',
         borderRadius: 8,
         overflow: 'hidden',
-        outline: speaking ? '3px solid var(--mantine-color-green-5)' : undefined,
+        outline: speaking ? '3px solid var(--mantine-color-green-5)' : 'none',
         outlineOffset: -3,
+        transition: 'outline-color 150ms',
       }}
     >
       {children}
@@ -88,13 +90,15 @@ export function ParticipantTile({ peer, engine, ...placement }: { peer: RemotePe
   const mic = peer.info.producers.find((p) => p.source === 'mic');
   const cam = peer.info.producers.find((p) => p.source === 'webcam');
   const name = peer.info.displayName;
-  const showVideo = video && !video.producerPaused;
+  const showVideo = video && !video.producerPaused && video.forwarding;
+  const speaking = useSyncExternalStore(engine.subscribe, () => engine.getState().activeSpeakerId === peer.info.id);
   return (
     <TileFrame
       label={t('room.tileOf', { name: peer.info.pointName || name })}
       testId="participant-tile"
       pinLabel={peer.info.pointName || name}
       {...placement}
+      speaking={speaking}
       footer={
         <>
           <Box style={{ minWidth: 0 }}>
@@ -119,6 +123,11 @@ export function ParticipantTile({ peer, engine, ...placement }: { peer: RemotePe
             )}
           </Box>
           <Group gap={4} wrap="nowrap">
+            {speaking && (
+              <Badge color="green" variant="filled" size="sm" data-testid="tile-speaking">
+                {t('media.speaking')}
+              </Badge>
+            )}
             {(!mic || mic.paused) && (
               <Badge color="red" variant="filled" size="sm" aria-label={t('room.muted')} leftSection={<IconMicrophoneOff size={12} />}>
                 {t('room.muted')}
@@ -146,6 +155,11 @@ export function ParticipantTile({ peer, engine, ...placement }: { peer: RemotePe
           <Text c="gray.4" size="xl" fw={700}>
             {cam?.paused ? t('room.videoOff') : cam && !video ? t('room.connecting') : initials(name)}
           </Text>
+          {video && !video.producerPaused && !video.forwarding && (
+            <Text c="gray.5" size="xs" pos="absolute" top={6} left={8} data-testid="tile-not-received">
+              {t('media.notReceived')}
+            </Text>
+          )}
         </Group>
       )}
     </TileFrame>

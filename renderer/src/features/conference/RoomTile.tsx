@@ -17,14 +17,12 @@ export interface RoomTileContext {
   pointName: string;
   pinned: readonly string[];
   onTogglePin: (key: string) => void;
-  /** The participant the server hears now, highlighted. */
-  activeSpeakerId: string | null;
 }
 
 export function RoomTile({ item, ctx, width, height }: { item: TileItem; ctx: RoomTileContext; width: number; height: number }) {
   const pinned = ctx.pinned.includes(item.key);
   const ref = useTileView(item.key, item.peerId, item.source, pinned, item.self);
-  const placement = { pinned, onTogglePin: () => ctx.onTogglePin(item.key), speaking: item.source === 'webcam' && ctx.activeSpeakerId === item.peerId };
+  const placement = { pinned, onTogglePin: () => ctx.onTogglePin(item.key) };
   const { state } = ctx;
   let content: React.ReactNode = null;
   if (item.self && item.source === 'screen') {

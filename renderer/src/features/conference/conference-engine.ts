@@ -5,7 +5,8 @@
  */
 import { Device } from 'mediasoup-client';
 import type { types } from 'mediasoup-client';
-import type { MediaSource, Method, NewConsumer, NotificationName, Notifications, PeerInfo, RequestData, ResponseData } from '../../../../common/protocol';
+import type { MediaSource, Method, NewConsumer, NotificationName, Notifications, PeerInfo, ReceiveMode, RequestData, ResponseData, TileView } from '../../../../common/protocol';
+import { MAX_TILE_VIEWS } from '../../../../common/protocol';
 import { SignalingClient, SignalingError } from '../../net/signaling-client';
 import { signalingUrl } from '../../platform/desktop';
 import { readTrackStats, type TrackStats } from './track-stats';
@@ -17,6 +18,11 @@ export interface RemoteTrack {
   track: MediaStreamTrack;
   /** The sender paused it (muted microphone, camera off). */
   producerPaused: boolean;
+  /**
+   * The server forwards it to us now. False when it decided not to (tile off screen, point not
+   * among the last speakers, audio-only mode): show a placeholder, not a frozen picture.
+   */
+  forwarding: boolean;
 }
 
 export interface RemotePeer {
@@ -41,6 +47,10 @@ export interface ConferenceState {
   localVideo: MediaStreamTrack | null;
   /** Our screen share, while one is on. */
   screenTrack: MediaStreamTrack | null;
+  /** The peer the server hears as the dominant speaker now (null: nobody, or ourselves). */
+  activeSpeakerId: string | null;
+  /** What this client receives and sends: see `setReceiveMode`. */
+  receiveMode: ReceiveMode;
   /** Error code (see common/protocol ErrorCode) or message of the last failure. */
   error: unknown;
 }
@@ -71,7 +81,21 @@ const FINAL_CLOSE_CODES: Record<number, string> = { 4001: 'joined_elsewhere', 40
 const FINAL_JOIN_ERRORS = new Set(['meeting_not_live', 'not_invited', 'not_found', 'forbidden']);
 
 export class ConferenceEngine {
-  #state: ConferenceState = { status: 'idle', meetingId: '', room: '', selfId: null, self: null, peers: [], micMuted: false, cameraOff: false, localVideo: null, screenTrack: null, error: null };
+  #state: ConferenceState = {
+    status: 'idle',
+    meetingId: '',
+    room: '',
+    selfId: null,
+    self: null,
+    peers: [],
+    micMuted: false,
+    cameraOff: false,
+    localVideo: null,
+    screenTrack: null,
+    activeSpeakerId: null,
+    receiveMode: 'normal',
+    error: null,
+  };
   readonly #listeners = new Set<() => void>();
   #options: JoinOptions | null = null;
   #client: SignalingClient | null = null;
@@ -84,6 +108,11 @@ export class ConferenceEngine {
   #session = 0;
   readonly #featureListeners = new Map<string, Set<(data: never) => void>>();
   readonly #joinedListeners = new Set<() => void>();
+  /** The tiles on screen as last reported by the layout; sent coalesced, and again after a rejoin. */
+  #tileViews: TileView[] | null = null;
+  #tileViewsTimer: ReturnType<typeof setTimeout> | null = null;
+  #tileViewsInFlight: Promise<void> | null = null;
+  #tileViewsDirty = false;
 
   // ---- state for React -------------------------------------------------------------------
   getState = (): ConferenceState => this.#state;
@@ -212,12 +241,15 @@ export class ConferenceEngine {
     await Promise.all([
       client.request('ready', { rtpCapabilities: device.rtpCapabilities }),
       audio ? this.#produce('mic', audio, this.#state.micMuted) : null,
-      video ? this.#produce('webcam', video, this.#state.cameraOff) : null,
+      video ? this.#produce('webcam', video, this.#state.cameraOff || this.#state.receiveMode === 'audio-only') : null,
       // A screen share survives a reconnect: it is produced again.
       this.#state.screenTrack?.readyState === 'live' ? this.#produce('screen', this.#state.screenTrack, false) : null,
     ]);
     if (this.#session !== session) return;
+    await this.#applySendLayers();
     this.#set({ status: 'joined', error: null });
+    // What we show (or the receive mode) goes to the new connection at once.
+    if (this.#tileViews || this.#state.receiveMode !== 'normal') this.#flushTileViews();
     for (const h of this.#joinedListeners) {
       try {
         h();
@@ -272,7 +304,7 @@ export class ConferenceEngine {
       this.#state.screenTrack?.stop();
       this.#set({ screenTrack: null });
     }
-    this.#set({ peers: [] });
+    this.#set({ peers: [], activeSpeakerId: null });
   }
 
   async #createTransport(client: SignalingClient, device: Device, direction: 'send' | 'recv'): Promise<types.Transport> {
@@ -356,6 +388,16 @@ export class ConferenceEngine {
         this.#updateTrack(consumerId, null);
         break;
       }
+      case 'activeSpeaker': {
+        const { peerId } = data as Notifications['activeSpeaker'];
+        this.#set({ activeSpeakerId: peerId });
+        break;
+      }
+      case 'consumerForwarding': {
+        const { consumerId, forwarding } = data as Notifications['consumerForwarding'];
+        this.#updateTrack(consumerId, { forwarding });
+        break;
+      }
       case 'consumerPaused':
       case 'consumerResumed': {
         const { consumerId } = data as Notifications['consumerPaused'];
@@ -377,7 +419,7 @@ export class ConferenceEngine {
       appData: { source: n.source },
     });
     this.#consumers.set(consumer.id, { consumer, peerId: n.peerId });
-    const track: RemoteTrack = { consumerId: consumer.id, kind: n.kind, source: n.source, track: consumer.track, producerPaused: n.producerPaused };
+    const track: RemoteTrack = { consumerId: consumer.id, kind: n.kind, source: n.source, track: consumer.track, producerPaused: n.producerPaused, forwarding: true };
     this.#setPeers((peers) =>
       peers.map((p) => (p.info.id === n.peerId ? { ...p, tracks: [...p.tracks.filter((t) => t.source !== n.source), track] } : p)),
     );
@@ -426,7 +468,81 @@ export class ConferenceEngine {
     this.#set({ cameraOff: off });
     const track = this.#options?.stream.getVideoTracks()[0];
     if (track) track.enabled = !off;
-    await this.#setProducerPaused('webcam', off);
+    // In audio-only mode the camera stays paused whatever the button says; it follows on leaving it.
+    if (this.#state.receiveMode !== 'audio-only') await this.#setProducerPaused('webcam', off);
+  }
+
+  // ---- what we show and how much we receive ------------------------------------------------
+  /**
+   * The tiles the layout shows now (peer, source, size in CSS px, pinned). The server forwards
+   * video only for these, at the layer that fits their height. Calls are coalesced; the latest list
+   * is sent again after every rejoin.
+   */
+  setTileViews(views: TileView[]): void {
+    const next = views.slice(0, MAX_TILE_VIEWS).map((v) => ({
+      peerId: v.peerId,
+      source: v.source,
+      width: Math.max(0, Math.min(16_384, Math.round(v.width))),
+      height: Math.max(0, Math.min(16_384, Math.round(v.height))),
+      ...(v.pinned ? { pinned: true } : {}),
+    }));
+    if (this.#tileViews && JSON.stringify(this.#tileViews) === JSON.stringify(next)) return;
+    this.#tileViews = next;
+    this.#scheduleTileViews();
+  }
+
+  /**
+   * normal; low (weak link: we send only our lowest simulcast layer and receive the lowest layers);
+   * audio-only (no video sent or received, audio stays).
+   */
+  async setReceiveMode(mode: ReceiveMode): Promise<void> {
+    if (mode === this.#state.receiveMode) return;
+    const wasAudioOnly = this.#state.receiveMode === 'audio-only';
+    this.#set({ receiveMode: mode });
+    this.#scheduleTileViews(0);
+    if (mode === 'audio-only' && !this.#state.cameraOff) await this.#setProducerPaused('webcam', true).catch(() => undefined);
+    if (wasAudioOnly && mode !== 'audio-only' && !this.#state.cameraOff) await this.#setProducerPaused('webcam', false).catch(() => undefined);
+    await this.#applySendLayers();
+  }
+
+  /** Low-bandwidth mode sends only the lowest simulcast layer; otherwise all three. */
+  async #applySendLayers(): Promise<void> {
+    const producer = this.#producers.get('webcam');
+    if (!producer || producer.closed) return;
+    try {
+      await producer.setMaxSpatialLayer(this.#state.receiveMode === 'low' ? 0 : CAMERA_ENCODINGS.length - 1);
+    } catch (err) {
+      console.warn('could not limit the sent layers', err);
+    }
+  }
+
+  #scheduleTileViews(delayMs = 150): void {
+    if (this.#tileViewsTimer) clearTimeout(this.#tileViewsTimer);
+    this.#tileViewsTimer = setTimeout(() => {
+      this.#tileViewsTimer = null;
+      this.#flushTileViews();
+    }, delayMs);
+  }
+
+  /** Sends the latest views; one request at a time, the newest list wins. */
+  #flushTileViews(): void {
+    if (this.#tileViewsInFlight) {
+      this.#tileViewsDirty = true;
+      return;
+    }
+    const client = this.#client;
+    if (!client?.isOpen || this.#state.status !== 'joined') return;
+    this.#tileViewsDirty = false;
+    this.#tileViewsInFlight = client
+      .request('media.setTileViews', { views: this.#tileViews ?? [], receiveMode: this.#state.receiveMode })
+      .then(
+        () => undefined,
+        (err: unknown) => console.warn('could not report the tiles on screen', err),
+      )
+      .finally(() => {
+        this.#tileViewsInFlight = null;
+        if (this.#tileViewsDirty) this.#flushTileViews();
+      });
   }
 
   async #setProducerPaused(source: MediaSource, paused: boolean): Promise<void> {

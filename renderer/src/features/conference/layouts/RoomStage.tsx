@@ -14,7 +14,7 @@ export function RoomStage({ layout, tilesPerPage, chairAccountId, ctx }: { layou
   const present = useMemo(() => new Set(state.peers.map((p) => p.info.id)), [state.peers]);
   // The stage keeps the last remote speaker while we speak or everyone is silent.
   const lastSpeaker = useRef<string | null>(null);
-  const speakerId = nextStageSpeaker(lastSpeaker.current, ctx.activeSpeakerId, selfId, present);
+  const speakerId = nextStageSpeaker(lastSpeaker.current, state.activeSpeakerId, selfId, present);
   lastSpeaker.current = speakerId;
 
   const chairId = chairAccountId ? (state.self?.accountId === chairAccountId ? selfId : (state.peers.find((p) => p.info.accountId === chairAccountId)?.info.id ?? null)) : null;
