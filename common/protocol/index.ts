@@ -5,15 +5,18 @@
 import type { z } from 'zod';
 import { conferenceRequests, type ConferenceNotifications } from './conference';
 import { mediaControlRequests, type MediaControlNotifications } from './media-control';
+import { pointsRequests } from './points';
 
 export * from './envelope';
 export * from './media-types';
 export * from './conference';
 export * from './media-control';
+export * from './points';
 
 export const requests = {
   ...conferenceRequests,
   ...mediaControlRequests,
+  ...pointsRequests,
 } as const;
 
 export type Requests = typeof requests;

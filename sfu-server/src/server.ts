@@ -24,6 +24,8 @@ import { registerSecurityHeaders } from './http/security-headers';
 import { registerStaticClient } from './http/static-client';
 import { conferenceDisconnect, conferenceHandlers, type ConferenceContext } from './media/conference-handlers';
 import { mediaControlHandlers } from './media/media-control-handlers';
+import { pointsHandlers } from './points/points-handlers';
+import { PointsService } from './points/points-service';
 import { defaultAnnouncedAddress } from './media/network';
 import { Rooms } from './media/rooms';
 import { WorkerPool } from './media/worker-pool';
@@ -115,6 +117,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const handlers: Handlers<ConferenceContext> = {
     ...conferenceHandlers(rooms, meetings),
     ...mediaControlHandlers(),
+    ...pointsHandlers(new PointsService(store.db, meetings)),
   };
   signaling = new SignalingEndpoint({
     handlers,

@@ -26,7 +26,7 @@ export interface MeetingFacts {
 }
 
 export type GlobalAction = 'units.manage' | 'points.manage' | 'accounts.manage' | 'accounts.list' | 'audit.read' | 'meetings.create' | 'directory.read';
-export type MeetingAction = 'meeting.view' | 'meeting.edit' | 'meeting.transition' | 'meeting.join';
+export type MeetingAction = 'meeting.view' | 'meeting.edit' | 'meeting.transition' | 'meeting.join' | 'meeting.monitor';
 
 const GLOBAL: Record<GlobalAction, readonly Role[]> = {
   'units.manage': ['admin'],
@@ -56,6 +56,9 @@ export function canOnMeeting(actor: Actor, action: MeetingAction, m: MeetingFact
       return isAdmin || organiser;
     case 'meeting.join':
       return m.status === 'live' && (isAdmin || organiser || m.invited);
+    case 'meeting.monitor':
+      // Picture and sound diagnostics of every bridge point (the roll call of points).
+      return isAdmin || organiser;
   }
 }
 

@@ -6,7 +6,9 @@
  * A feature adds one entry here; its component gets the engine and talks to the server through
  * `engine.request` / `engine.on` / `engine.onJoined`.
  */
+import { IconBuildingBroadcastTower } from '@tabler/icons-react';
 import type { ComponentType } from 'react';
+import { PointsPanel } from '../points/PointsPanel';
 import type { ConferenceEngine } from './conference-engine';
 
 export interface RoomFeatureProps {
@@ -25,7 +27,10 @@ export interface RoomPanel {
 }
 
 /** In toolbar order. */
-export const ROOM_PANELS: RoomPanel[] = [];
+export const ROOM_PANELS: RoomPanel[] = [
+  // The roll call of bridge points (connected, picture, sound).
+  { id: 'points', labelKey: 'points.title', icon: IconBuildingBroadcastTower, Component: PointsPanel },
+];
 
 /** Mounted over the room all the time (they decide themselves when to show something). */
 export const ROOM_OVERLAYS: ComponentType<RoomFeatureProps>[] = [];
