@@ -41,6 +41,11 @@ export const mediaControlRequests = {
     }),
     response: z.strictObject({}),
   },
+  /** Liveness check of the signaling path: the engine sends it every few seconds and rejoins when it goes unanswered. */
+  'media.ping': {
+    request: z.strictObject({}),
+    response: z.object({ time: z.number() }),
+  },
 } as const;
 
 /** Server → client notifications of media control. */

@@ -26,6 +26,8 @@ import { conferenceDisconnect, conferenceHandlers, type ConferenceContext } from
 import { mediaControlHandlers } from './media/media-control-handlers';
 import { pointsHandlers } from './points/points-handlers';
 import { PointsService } from './points/points-service';
+import { MediaMetricsService } from './media/media-metrics';
+import { registerMetricsRoutes } from './media/metrics-routes';
 import { defaultAnnouncedAddress } from './media/network';
 import { Rooms } from './media/rooms';
 import { WorkerPool } from './media/worker-pool';
@@ -83,6 +85,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     pool,
     maxPeersPerRoom: config.MAX_PEERS_PER_ROOM,
     lastN: config.LAST_N,
+    maxPeersPerRouter: config.ROUTER_MAX_PEERS,
     logger: logger.child({ component: 'rooms' }),
     transport: {
       listenIp: config.RTC_LISTEN_IP,
@@ -111,6 +114,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   registerDirectoryRoutes(app, directory);
   registerMeetingRoutes(app, meetings);
   registerAuditRoutes(app, store.db);
+  registerMetricsRoutes(app, new MediaMetricsService(pool, rooms), config.METRICS_TOKEN);
   await registerStaticClient(app, config.RENDERER_DIR, logger);
 
   // Every feature's signaling methods, one table (features add theirs with one spread each).

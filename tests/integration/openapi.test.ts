@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Account, BridgePoint, Meeting, MyMeetings, Unit } from '../../common/api/model';
 import { AccountBody, AccountPatch, AgendaBody, BridgePointBody, BridgePointPatch, InvitationsBody, LoginBody, MeetingBody, MeetingPatch, RefreshBody, Session, TransitionBody, UnitBody, UnitPatch } from '../../common/api/requests';
+import { MediaMetrics } from '../../common/api/metrics';
 import { HealthResponse } from '../../sfu-server/src/http/health-routes';
 import type { RunningServer } from '../../sfu-server/src/server';
 import { raw, routeTable } from '../support/http';
@@ -64,6 +65,8 @@ const CONTRACT: Record<string, { body?: z.ZodType; params?: boolean; query?: str
   'PUT /api/meetings/{id}/invitations': { params: true, body: InvitationsBody, status: 200, response: Meeting },
   'POST /api/meetings/{id}/transition': { params: true, body: TransitionBody, status: 200, response: Meeting },
   'GET /api/meetings/{id}/invitation.ics': { params: true, status: 200, response: 'text' },
+  'GET /api/metrics': { status: 200, response: MediaMetrics },
+  'GET /metrics': { status: 200, response: 'text' },
   'GET /api/audit': { query: ['targetType', 'targetId', 'limit'], status: 200, response: z.array(z.object({ id: z.number(), at: z.string(), actorId: z.string(), action: z.string(), targetType: z.string(), targetId: z.string(), details: z.unknown() })) },
 };
 

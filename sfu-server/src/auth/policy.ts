@@ -25,7 +25,7 @@ export interface MeetingFacts {
   invited: boolean;
 }
 
-export type GlobalAction = 'units.manage' | 'points.manage' | 'accounts.manage' | 'accounts.list' | 'audit.read' | 'meetings.create' | 'directory.read';
+export type GlobalAction = 'units.manage' | 'points.manage' | 'accounts.manage' | 'accounts.list' | 'audit.read' | 'meetings.create' | 'directory.read' | 'metrics.read';
 export type MeetingAction = 'meeting.view' | 'meeting.edit' | 'meeting.transition' | 'meeting.join' | 'meeting.monitor';
 
 const GLOBAL: Record<GlobalAction, readonly Role[]> = {
@@ -34,6 +34,8 @@ const GLOBAL: Record<GlobalAction, readonly Role[]> = {
   'accounts.manage': ['admin'],
   'accounts.list': ['admin', 'secretary'],
   'audit.read': ['admin'],
+  // Server figures (rooms, workers, CPU): for those who run the server.
+  'metrics.read': ['admin'],
   'meetings.create': ['admin', 'secretary'],
   // Units and bridge points are needed to invite, and to show tiles with their names.
   'directory.read': ['admin', 'secretary', 'chair', 'delegate', 'guest', 'operator', 'observer'],

@@ -10,5 +10,8 @@ export function mediaControlHandlers(): Handlers<ConferenceContext> {
       await ctx.room.setTileViews(ctx.peer, data.views, data.receiveMode ?? 'normal');
       return {};
     },
+    async 'media.ping'() {
+      return { time: Date.now() };
+    },
   };
 }

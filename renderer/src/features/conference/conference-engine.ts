@@ -7,6 +7,7 @@ import { Device } from 'mediasoup-client';
 import type { types } from 'mediasoup-client';
 import type { MediaSource, Method, NewConsumer, NotificationName, Notifications, PeerInfo, ReceiveMode, RequestData, ResponseData, TileView } from '../../../../common/protocol';
 import { MAX_TILE_VIEWS } from '../../../../common/protocol';
+import { api } from '../../net/api-client';
 import { SignalingClient, SignalingError } from '../../net/signaling-client';
 import { signalingUrl } from '../../platform/desktop';
 import { readTrackStats, type TrackStats } from './track-stats';
@@ -74,6 +75,9 @@ const CAMERA_ENCODINGS: RTCRtpEncodingParameters[] = [
 const SCREEN_ENCODINGS: RTCRtpEncodingParameters[] = [{ maxBitrate: 1_500_000, maxFramerate: 15 }];
 
 const RECONNECT_DELAYS_MS = [250, 500, 1000, 2000, 3000];
+/** The signaling path is checked this often; an answer later than the timeout means it is down. */
+const LIVENESS_INTERVAL_MS = 2000;
+const LIVENESS_TIMEOUT_MS = 3000;
 
 /** Close codes the server uses to end a presence for good (see sfu-server signaling). */
 const FINAL_CLOSE_CODES: Record<number, string> = { 4001: 'joined_elsewhere', 4003: 'session_ended', 4004: 'meeting_ended' };
@@ -113,6 +117,7 @@ export class ConferenceEngine {
   #tileViewsTimer: ReturnType<typeof setTimeout> | null = null;
   #tileViewsInFlight: Promise<void> | null = null;
   #tileViewsDirty = false;
+  #livenessTimer: ReturnType<typeof setInterval> | null = null;
 
   // ---- state for React -------------------------------------------------------------------
   getState = (): ConferenceState => this.#state;
@@ -248,6 +253,7 @@ export class ConferenceEngine {
     if (this.#session !== session) return;
     await this.#applySendLayers();
     this.#set({ status: 'joined', error: null });
+    this.#watchLiveness(client, session);
     // What we show (or the receive mode) goes to the new connection at once.
     if (this.#tileViews || this.#state.receiveMode !== 'normal') this.#flushTileViews();
     for (const h of this.#joinedListeners) {
@@ -259,11 +265,41 @@ export class ConferenceEngine {
     }
   }
 
+  /**
+   * A network cut often leaves the WebSocket looking open (no FIN arrives): a small request every
+   * few seconds finds out, and the engine rejoins without waiting for TCP to give up.
+   */
+  #watchLiveness(client: SignalingClient, session: number): void {
+    this.#stopLiveness();
+    let waiting = false;
+    this.#livenessTimer = setInterval(() => {
+      if (waiting || this.#client !== client || this.#session !== session || this.#state.status !== 'joined') return;
+      waiting = true;
+      const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), LIVENESS_TIMEOUT_MS));
+      void Promise.race([client.request('media.ping', {}).then(() => 'ok' as const, () => 'failed' as const), timeout]).then((result) => {
+        waiting = false;
+        if (result === 'ok' || this.#client !== client || this.#session !== session || this.#state.status !== 'joined') return;
+        console.warn('signaling is not answering; rejoining');
+        void this.#reconnect(session);
+      });
+    }, LIVENESS_INTERVAL_MS);
+  }
+
+  #stopLiveness(): void {
+    if (this.#livenessTimer) clearInterval(this.#livenessTimer);
+    this.#livenessTimer = null;
+  }
+
   async #reconnect(session: number): Promise<void> {
+    if (this.#state.status === 'reconnecting') return;
     this.#set({ status: 'reconnecting' });
     this.#teardown({ keepOptions: true });
     for (let attempt = 0; this.#session === session; attempt++) {
       await new Promise((r) => setTimeout(r, RECONNECT_DELAYS_MS[Math.min(attempt, RECONNECT_DELAYS_MS.length - 1)]));
+      if (this.#session !== session) return;
+      // After a failed attempt the access token may have expired (a long meeting): the session is
+      // refreshed through HTTP (a network error here just means we are still cut off).
+      if (attempt > 0) await api.me().catch(() => undefined);
       if (this.#session !== session) return;
       try {
         await this.#connect(session);
@@ -282,6 +318,7 @@ export class ConferenceEngine {
   }
 
   #teardown(opts: { keepOptions?: boolean } = {}): void {
+    this.#stopLiveness();
     const client = this.#client;
     this.#client = null;
     if (client) {
@@ -316,6 +353,10 @@ export class ConferenceEngine {
       dtlsParameters: options.dtlsParameters as types.DtlsParameters,
     };
     const transport = direction === 'send' ? device.createSendTransport(params) : device.createRecvTransport(params);
+    transport.on('connectionstatechange', (state) => {
+      // ICE could not be kept up (the network changed or was cut too long): join again from scratch.
+      if (state === 'failed' && this.#client === client && this.#state.status === 'joined') void this.#reconnect(this.#session);
+    });
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {
       client.request('connectWebRtcTransport', { transportId: transport.id, dtlsParameters }).then(() => callback(), errback);
     });
