@@ -28,10 +28,8 @@ export function LayoutMenu() {
           return (
             <Menu.Item
               key={layout}
-              role="menuitemradio"
-              aria-checked={selected}
               leftSection={<ItemIcon size={16} />}
-              rightSection={selected ? <IconCheck size={14} /> : null}
+              rightSection={selected ? <IconCheck size={14} aria-label={t('layout.current')} /> : null}
               onClick={() => setRoomPreferences({ layout })}
             >
               {t(`layout.kinds.${layout}`)}
@@ -43,7 +41,7 @@ export function LayoutMenu() {
         {[null, ...TILES_PER_PAGE_CHOICES].map((n) => {
           const selected = prefs.tilesPerPage === n;
           return (
-            <Menu.Item key={n ?? 'auto'} role="menuitemradio" aria-checked={selected} rightSection={selected ? <IconCheck size={14} /> : null} onClick={() => setRoomPreferences({ tilesPerPage: n })}>
+            <Menu.Item key={n ?? 'auto'} rightSection={selected ? <IconCheck size={14} aria-label={t('layout.current')} /> : null} onClick={() => setRoomPreferences({ tilesPerPage: n })}>
               {n === null ? t('layout.tilesAuto') : t('layout.tilesN', { count: n })}
             </Menu.Item>
           );
