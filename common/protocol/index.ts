@@ -9,6 +9,8 @@ import { conferenceRequests, type ConferenceNotifications } from './conference';
 import { documentsRequests, type DocumentsNotifications } from './documents';
 import { floorRequests, type FloorNotifications } from './floor';
 import { votingRequests, type VotingNotifications } from './voting';
+import { mediaControlRequests, type MediaControlNotifications } from './media-control';
+import { pointsRequests } from './points';
 
 export * from './envelope';
 export * from './media-types';
@@ -17,6 +19,8 @@ export * from './voting';
 export * from './chat';
 export * from './floor';
 export * from './attendance';
+export * from './media-control';
+export * from './points';
 
 export const requests = {
   ...conferenceRequests,
@@ -25,6 +29,8 @@ export const requests = {
   ...chatRequests,
   ...floorRequests,
   ...attendanceRequests,
+  ...mediaControlRequests,
+  ...pointsRequests,
 } as const;
 
 export type Requests = typeof requests;
@@ -38,7 +44,8 @@ export type Notifications = ConferenceNotifications &
   VotingNotifications &
   ChatNotifications &
   FloorNotifications &
-  AttendanceNotifications;
+  AttendanceNotifications &
+  MediaControlNotifications;
 export type NotificationName = keyof Notifications;
 
 export function isMethod(name: string): name is Method {

@@ -31,6 +31,11 @@ import { registerOpenApi } from './http/openapi';
 import { registerSecurityHeaders } from './http/security-headers';
 import { registerStaticClient } from './http/static-client';
 import { conferenceDisconnect, conferenceHandlers, type ConferenceContext } from './media/conference-handlers';
+import { mediaControlHandlers } from './media/media-control-handlers';
+import { pointsHandlers } from './points/points-handlers';
+import { PointsService } from './points/points-service';
+import { MediaMetricsService } from './media/media-metrics';
+import { registerMetricsRoutes } from './media/metrics-routes';
 import { defaultAnnouncedAddress } from './media/network';
 import { Rooms } from './media/rooms';
 import { WorkerPool } from './media/worker-pool';
@@ -116,6 +121,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   rooms = new Rooms({
     pool,
     maxPeersPerRoom: config.MAX_PEERS_PER_ROOM,
+    lastN: config.LAST_N,
+    maxPeersPerRouter: config.ROUTER_MAX_PEERS,
     logger: logger.child({ component: 'rooms' }),
     transport: {
       listenIp: config.RTC_LISTEN_IP,
@@ -149,6 +156,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   registerAuditRoutes(app, store.db);
   await registerDocumentRoutes(app, documents);
   registerVotingRoutes(app, voting);
+  registerMetricsRoutes(app, new MediaMetricsService(pool, rooms), config.METRICS_TOKEN);
   await registerStaticClient(app, config.RENDERER_DIR, logger);
 
   // Every feature's signaling methods, one table (features add theirs with one spread each).
@@ -159,6 +167,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     ...chatHandlers(chat),
     ...floorHandlers(floor, meetings),
     ...attendanceHandlers(attendance, meetings),
+    ...mediaControlHandlers(),
+    ...pointsHandlers(new PointsService(store.db, meetings)),
   };
   signaling = new SignalingEndpoint({
     handlers,

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { CommentBody, DocComment, DocumentPack, DocumentPatch, MeetingDocument, PackSettingsBody } from '../../common/api/documents';
 import { Account, BridgePoint, Meeting, MyMeetings, Unit } from '../../common/api/model';
 import { AccountBody, AccountPatch, AgendaBody, BridgePointBody, BridgePointPatch, InvitationsBody, LoginBody, MeetingBody, MeetingPatch, RefreshBody, Session, TransitionBody, UnitBody, UnitPatch } from '../../common/api/requests';
+import { MediaMetrics } from '../../common/api/metrics';
 import { HealthResponse } from '../../sfu-server/src/http/health-routes';
 import type { RunningServer } from '../../sfu-server/src/server';
 import { raw, routeTable } from '../support/http';
@@ -75,6 +76,8 @@ const CONTRACT: Record<string, { body?: z.ZodType; params?: boolean; query?: str
   'GET /api/documents/{id}/versions/{versionId}/file': { params: true, status: 200, response: 'text' },
   'GET /api/meetings/{id}/comments': { params: true, status: 200, response: z.array(DocComment) },
   'POST /api/meetings/{id}/comments': { params: true, body: CommentBody, status: 201, response: DocComment },
+  'GET /api/metrics': { status: 200, response: MediaMetrics },
+  'GET /metrics': { status: 200, response: 'text' },
   'GET /api/audit': { query: ['targetType', 'targetId', 'limit'], status: 200, response: z.array(z.object({ id: z.number(), at: z.string(), actorId: z.string(), action: z.string(), targetType: z.string(), targetId: z.string(), details: z.unknown() })) },
 };
 

@@ -25,12 +25,13 @@ export interface MeetingFacts {
   invited: boolean;
 }
 
-export type GlobalAction = 'units.manage' | 'points.manage' | 'accounts.manage' | 'accounts.list' | 'audit.read' | 'meetings.create' | 'directory.read';
 export type MeetingAction =
   | 'meeting.view'
   | 'meeting.edit'
   | 'meeting.transition'
   | 'meeting.join'
+  /** Picture and sound diagnostics of every bridge point (the roll call of points). */
+  | 'meeting.monitor'
   /** Create, edit, open, close and cancel votes: the meeting's organisers (chair, secretary, creator). */
   | 'vote.manage'
   /** Cast one's own ballot (whether this person is on the vote's list is the voting service's check). */
@@ -56,12 +57,16 @@ export const VOTER_ROLES: readonly Role[] = ['delegate', 'chair', 'secretary'];
 /** Who may ask to speak: people with a say (delegates, points, organisers); guests and observers only listen. */
 const SPEAKING_ROLES: readonly Role[] = ['admin', 'secretary', 'chair', 'delegate', 'operator'];
 
+export type GlobalAction = 'units.manage' | 'points.manage' | 'accounts.manage' | 'accounts.list' | 'audit.read' | 'meetings.create' | 'directory.read' | 'metrics.read';
+
 const GLOBAL: Record<GlobalAction, readonly Role[]> = {
   'units.manage': ['admin'],
   'points.manage': ['admin'],
   'accounts.manage': ['admin'],
   'accounts.list': ['admin', 'secretary'],
   'audit.read': ['admin'],
+  // Server figures (rooms, workers, CPU): for those who run the server.
+  'metrics.read': ['admin'],
   'meetings.create': ['admin', 'secretary'],
   // Units and bridge points are needed to invite, and to show tiles with their names.
   'directory.read': ['admin', 'secretary', 'chair', 'delegate', 'guest', 'operator', 'observer'],
@@ -104,6 +109,9 @@ export function canOnMeeting(actor: Actor, action: MeetingAction, m: MeetingFact
     case 'attendance.manage':
       // The meeting's chair, secretary and creator (its organisers), and administrators.
       return m.status === 'live' && (isAdmin || organiser);
+    case 'meeting.monitor':
+      // Picture and sound diagnostics of every bridge point (the roll call of points).
+      return isAdmin || organiser;
   }
 }
 

@@ -28,6 +28,12 @@ const ConfigSchema = z.object({
   /** Seconds without a pong before a signaling connection is judged dead. */
   HEARTBEAT_SECONDS: z.coerce.number().min(1).max(120).default(4),
   MAX_PEERS_PER_ROOM: z.coerce.number().int().min(2).max(5000).default(1000),
+  /** Camera video goes to each receiver from the last N speakers only (plus pinned points, the chair, screen shares). */
+  LAST_N: z.coerce.number().int().min(1).max(1000).default(25),
+  /** Participants on one router before a session spreads onto another worker (joined by pipeToRouter). */
+  ROUTER_MAX_PEERS: z.coerce.number().int().min(1).max(5000).default(150),
+  /** Bearer token a Prometheus scraper may use for GET /metrics (admins' sessions work too). */
+  METRICS_TOKEN: z.string().min(16).optional(),
   /** Initial outgoing bitrate (bps) of WebRTC transports. */
   INITIAL_OUTGOING_BITRATE: z.coerce.number().int().min(100_000).default(1_000_000),
   TRUST_PROXY: bool.default(false),

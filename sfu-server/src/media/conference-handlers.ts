@@ -50,6 +50,7 @@ export function conferenceHandlers(rooms: Rooms, meetings: MeetingsService): Han
       await rooms.checkJoin(data.meetingId, ctx.actor);
       const identity = await identityOf(meetings.db, ctx.actor);
       const room = await rooms.get(data.meetingId);
+      room.chairAccountId = facts.chairId;
       const peer = new Peer({ id: randomUUID(), ...identity, notify: ctx.notify, disconnect: ctx.disconnect });
       const peers = room.join(peer);
       ctx.peer = peer;

@@ -1,6 +1,6 @@
 /** One participant in a room: its transports, producers and consumers. */
 import type { types } from 'mediasoup';
-import type { MediaSource, Notifications, PeerInfo } from '../../../common/protocol';
+import type { MediaSource, Notifications, PeerInfo, ReceiveMode, TileView } from '../../../common/protocol';
 import { notFound } from '../errors';
 
 export type Notify = <N extends keyof Notifications>(name: N, data: Notifications[N]) => void;
@@ -23,6 +23,22 @@ export interface PeerInit extends PeerIdentity {
   disconnect?: (code?: number, reason?: string) => void;
 }
 
+/** What the room keeps on each consumer to decide whether it flows (see forwarding-policy.ts). */
+export interface ConsumerData {
+  [key: string]: unknown;
+  /** The sender. */
+  peerId: string;
+  source: MediaSource;
+  /** The client has not asked to resume it yet (or paused it itself). */
+  clientPaused: boolean;
+  /** The pause state last sent to the worker. */
+  sentPaused: boolean;
+  /** What the receiver was last told with `consumerForwarding` (a new consumer counts as forwarding). */
+  forwarding: boolean;
+  /** Preferred layers last sent, as "spatial/temporal". */
+  layers: string;
+}
+
 export class Peer {
   readonly id: string;
   readonly identity: PeerIdentity;
@@ -31,7 +47,10 @@ export class Peer {
   readonly disconnect: (code?: number, reason?: string) => void;
   readonly transports = new Map<string, types.WebRtcTransport>();
   readonly producers = new Map<string, types.Producer<{ source: MediaSource; peerId: string }>>();
-  readonly consumers = new Map<string, types.Consumer>();
+  readonly consumers = new Map<string, types.Consumer<ConsumerData>>();
+  /** The tiles this receiver shows (null until it reports them: then everything counts as shown). */
+  tileViews: TileView[] | null = null;
+  receiveMode: ReceiveMode = 'normal';
   /** Set by `ready`: until then nothing is consumed for this peer. */
   rtpCapabilities: types.RtpCapabilities | undefined;
 
@@ -55,10 +74,16 @@ export class Peer {
     return p;
   }
 
-  consumer(id: string): types.Consumer {
+  consumer(id: string): types.Consumer<ConsumerData> {
     const c = this.consumers.get(id);
     if (!c) throw notFound('consumer');
     return c;
+  }
+
+  /** Its microphone producer, if any. */
+  mic(): types.Producer<{ source: MediaSource; peerId: string }> | undefined {
+    for (const p of this.producers.values()) if (p.appData.source === 'mic') return p;
+    return undefined;
   }
 
   /** The transport this peer receives on (created with direction 'recv'). */

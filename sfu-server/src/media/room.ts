@@ -1,12 +1,33 @@
 /**
- * A conference room: one mediasoup router and the peers in it. Every change goes through here, so
+ * A conference room: its mediasoup routers and the peers in it. Every change goes through here, so
  * a peer can only touch its own transports, producers and consumers.
+ *
+ * A room starts with one router (the main one, which also detects the active speaker). A session
+ * too big for one router spreads its participants over routers on other workers (fill then spill,
+ * see placement.ts); a producer is piped (`pipeToRouter`) to another router the first time someone
+ * there consumes it, and every microphone is piped to the main router for speaker detection.
  */
 import type { types } from 'mediasoup';
-import type { DtlsParameters, MediaSource, Notifications, PeerInfo, RtpParameters, TransportOptions } from '../../../common/protocol';
+import type { DtlsParameters, MediaSource, Notifications, PeerInfo, ReceiveMode, RtpParameters, TileView, TransportOptions } from '../../../common/protocol';
 import { AppError } from '../errors';
 import type { Logger } from '../observability/logger';
-import type { Peer } from './peer';
+import { decideVideo, lastNSenders, layersForTile, pushSpeaker } from './forwarding-policy';
+import type { ConsumerData, Peer } from './peer';
+import { placePeer, type WorkerLoad } from './placement';
+
+/** One router of a room and the peers whose transports are on it. */
+export interface RoomRouter {
+  router: types.Router;
+  workerIndex: number;
+  peers: Set<Peer>;
+}
+
+/** How a room grows onto other workers (absent: one router, however many peers). */
+export interface SpillSettings {
+  maxPeersPerRouter: number;
+  workers: () => WorkerLoad[];
+  createRouter: (workerIndex: number) => Promise<types.Router>;
+}
 
 export interface TransportSettings {
   listenIp: string;
@@ -21,6 +42,9 @@ export type AudioGate = (room: Room, peer: Peer) => boolean;
 export interface RoomOptions {
   name: string;
   router: types.Router;
+  /** Worker index of the main router (for metrics and placement). */
+  workerIndex?: number;
+  spill?: SpillSettings;
   transport: TransportSettings;
   maxPeers: number;
   logger: Logger;
@@ -28,7 +52,19 @@ export interface RoomOptions {
   audioGate?: AudioGate;
   onPeerJoined?: (room: Room, peer: Peer) => void;
   onPeerLeft?: (room: Room, peer: Peer) => void;
+  /** Camera video goes to receivers only from the last N speakers (plus pinned, chair, screens). */
+  lastN?: number;
+  /** Detects the dominant speaker among the room's microphones. */
+  speakerObserver?: types.ActiveSpeakerObserver;
 }
+
+const DEFAULT_LAST_N = 25;
+
+/**
+ * Close code for "your media went away, join again": not one of the final codes (4001, 4003,
+ * 4004), so the client reconnects at once by itself.
+ */
+export const MEDIA_RESTART_CLOSE_CODE = 4010;
 
 export class Room {
   readonly name: string;
@@ -36,12 +72,36 @@ export class Room {
   readonly #peers = new Map<string, Peer>();
   readonly #options: RoomOptions;
   #closed = false;
+  /** Closed on purpose (last peer left, meeting ended), not by a worker dying. */
+  #closing = false;
+  /** The meeting's chair (account id): its camera reaches everyone, whatever the last-N says. */
+  chairAccountId: string | null = null;
+  #activeSpeaker: string | null = null;
+  /** Dominant speakers, most recent first. */
+  #speakerHistory: string[] = [];
+  #lastN = new Set<string>();
+  #chairs = new Set<string>();
+  readonly #routers: RoomRouter[] = [];
+  /** Placements run one at a time, so two newcomers do not both open a router. */
+  #placing: Promise<unknown> = Promise.resolve();
+  /** Producers piped to other routers: "producerId>routerId" → the pipe being made. */
+  readonly #pipes = new Map<string, Promise<void>>();
 
   constructor(options: RoomOptions) {
     this.name = options.name;
     this.router = options.router;
     this.#options = options;
+    this.#routers.push({ router: options.router, workerIndex: options.workerIndex ?? 0, peers: new Set() });
     this.router.observer.once('close', () => this.#closeAll());
+    options.speakerObserver?.on('dominantspeaker', ({ producer }) => {
+      const peerId = (producer.appData as { peerId?: unknown }).peerId;
+      if (typeof peerId === 'string') this.#onDominantSpeaker(peerId);
+    });
+  }
+
+  /** The peer speaking now, as detected on the server (null: nobody). */
+  get activeSpeaker(): string | null {
+    return this.#activeSpeaker;
   }
 
   get closed(): boolean {
@@ -52,14 +112,27 @@ export class Room {
     return this.#peers;
   }
 
+  /** The routers of this room, main first. */
+  get routers(): readonly RoomRouter[] {
+    return this.#routers;
+  }
+
+  /** The router a peer's transports are on (undefined before its first transport). */
+  routerOf(peer: Peer): RoomRouter | undefined {
+    return this.#routers.find((r) => r.peers.has(peer));
+  }
+
   join(peer: Peer): PeerInfo[] {
     if (this.#closed) throw new AppError('not_found', 'room is closed');
     // The same account joining again (a reconnect, another device) replaces its old presence.
     for (const old of this.#peers.values()) {
       if (old.identity.accountId === peer.identity.accountId) {
         this.#peers.delete(old.id);
+        this.routerOf(old)?.peers.delete(old);
         old.close();
         this.#broadcast(old, 'peerLeft', { peerId: old.id });
+        this.#speakerHistory = this.#speakerHistory.filter((id) => id !== old.id);
+        if (this.#activeSpeaker === old.id) this.#setSpeaker(null);
         old.disconnect();
         this.#options.onPeerLeft?.(this, old);
       }
@@ -67,6 +140,7 @@ export class Room {
     if (this.#peers.size >= this.#options.maxPeers) throw new AppError('room_full', 'the room is full');
     const others = [...this.#peers.values()].map((p) => p.info());
     this.#peers.set(peer.id, peer);
+    this.#membersChanged();
     this.#broadcast(peer, 'peerJoined', { peer: peer.info() });
     this.#options.logger.info({ room: this.name, peer: peer.id, peers: this.#peers.size }, 'peer joined');
     this.#options.onPeerJoined?.(this, peer);
@@ -75,8 +149,12 @@ export class Room {
 
   leave(peer: Peer): void {
     if (!this.#peers.delete(peer.id)) return;
+    this.routerOf(peer)?.peers.delete(peer);
     peer.close();
     this.#broadcast(peer, 'peerLeft', { peerId: peer.id });
+    this.#speakerHistory = this.#speakerHistory.filter((id) => id !== peer.id);
+    if (this.#activeSpeaker === peer.id) this.#setSpeaker(null);
+    this.#membersChanged();
     this.#options.logger.info({ room: this.name, peer: peer.id, peers: this.#peers.size }, 'peer left');
     this.#options.onPeerLeft?.(this, peer);
     if (this.#peers.size === 0) this.#options.onEmpty(this);
@@ -92,7 +170,8 @@ export class Room {
       ...(announcedAddress ? { announcedAddress } : {}),
       portRange,
     });
-    const transport = await this.router.createWebRtcTransport({
+    const home = await this.#place(peer);
+    const transport = await home.router.createWebRtcTransport({
       listenInfos: [listen('udp'), listen('tcp')],
       enableUdp: true,
       enableTcp: true,
@@ -151,7 +230,9 @@ export class Room {
       appData: { source: input.source, peerId: peer.id },
     });
     peer.producers.set(producer.id, producer);
+    if (input.source === 'mic' && !producer.paused) this.#observeSpeaker(producer, true);
     producer.observer.once('close', () => {
+      if (this.#activeSpeaker === peer.id && input.source === 'mic') this.#setSpeaker(null);
       peer.producers.delete(producer.id);
       if (this.#peers.has(peer.id)) this.#broadcast(peer, 'peerUpdated', { peer: peer.info() });
     });
@@ -178,6 +259,7 @@ export class Room {
       if (producer.appData.source !== 'mic' || producer.closed) continue;
       if (muted && !producer.paused) await producer.pause();
       if (!muted && producer.paused) await producer.resume();
+      this.#micPausedChanged(peer, producer);
     }
     peer.notify('micForced', { muted });
     this.#broadcast(peer, 'peerUpdated', { peer: peer.info() });
@@ -188,6 +270,7 @@ export class Room {
     if (peer.rtpCapabilities) throw new AppError('conflict', 'already ready');
     if (!peer.recvTransport()) throw new AppError('bad_request', 'create a receiving transport first');
     peer.rtpCapabilities = rtpCapabilities;
+    if (this.#activeSpeaker) peer.notify('activeSpeaker', { peerId: this.#activeSpeaker });
     for (const other of this.#peers.values()) {
       if (other === peer) continue;
       for (const producer of other.producers.values()) await this.#consume(peer, other, producer);
@@ -202,6 +285,7 @@ export class Room {
     }
     if (paused) await producer.pause();
     else await producer.resume();
+    if (producer.appData.source === 'mic') this.#micPausedChanged(peer, producer);
     this.#broadcast(peer, 'peerUpdated', { peer: peer.info() });
   }
 
@@ -210,29 +294,239 @@ export class Room {
     peer.producer(producerId).close();
   }
 
+  /**
+   * The client pauses or resumes one of its consumers. Resuming only says the client is ready: the
+   * media flows if the forwarding policy lets it (tile on screen, last-N...), so a client cannot
+   * override the server's choice.
+   */
   async setConsumerPaused(peer: Peer, consumerId: string, paused: boolean): Promise<void> {
     this.#assertMember(peer);
     const consumer = peer.consumer(consumerId);
-    if (paused) await consumer.pause();
-    else await consumer.resume();
+    consumer.appData.clientPaused = paused;
+    await this.#applyConsumer(peer, consumer);
+  }
+
+  /** The tiles this receiver shows now and its receive mode: its video consumers follow at once. */
+  async setTileViews(peer: Peer, views: TileView[], mode: ReceiveMode): Promise<void> {
+    this.#assertMember(peer);
+    peer.tileViews = views;
+    peer.receiveMode = mode;
+    await this.#refreshReceiver(peer);
+  }
+
+  /** The current camera senders allowed by last-N (for tests and metrics). */
+  get lastNSenders(): ReadonlySet<string> {
+    return this.#lastN;
+  }
+
+  // ---- forwarding policy -------------------------------------------------------------------
+  #membersChanged(): void {
+    const chairs = new Set<string>();
+    for (const p of this.#peers.values()) {
+      if (p.identity.role === 'chair' || (this.chairAccountId !== null && p.identity.accountId === this.chairAccountId)) chairs.add(p.id);
+    }
+    const changed = symmetricDifference(this.#chairs, chairs);
+    this.#chairs = chairs;
+    this.#recomputeLastN(changed);
+  }
+
+  #recomputeLastN(changed = new Set<string>()): void {
+    const next = lastNSenders(this.#speakerHistory, [...this.#peers.keys()], this.#options.lastN ?? DEFAULT_LAST_N);
+    for (const id of symmetricDifference(this.#lastN, next)) changed.add(id);
+    this.#lastN = next;
+    if (changed.size === 0) return;
+    for (const receiver of this.#peers.values()) void this.#refreshReceiver(receiver, changed);
+  }
+
+  async #refreshReceiver(receiver: Peer, onlySenders?: ReadonlySet<string>): Promise<void> {
+    const pending: Promise<void>[] = [];
+    for (const consumer of receiver.consumers.values()) {
+      if (onlySenders && !onlySenders.has(consumer.appData.peerId)) continue;
+      pending.push(this.#applyConsumer(receiver, consumer));
+    }
+    await Promise.all(pending);
+  }
+
+  /** Brings one consumer in line with the policy: paused or not, preferred layers, the receiver told. */
+  async #applyConsumer(receiver: Peer, consumer: types.Consumer<ConsumerData>): Promise<void> {
+    if (consumer.closed) return;
+    const data = consumer.appData;
+    let forward = true;
+    let layers: types.ConsumerLayers | undefined;
+    if (consumer.kind === 'video') {
+      const decision = decideVideo(
+        { views: receiver.tileViews, mode: receiver.receiveMode },
+        { peerId: data.peerId, source: data.source },
+        { lastN: this.#lastN, chairs: this.#chairs },
+      );
+      forward = decision.forward;
+      if (forward && (consumer.type === 'simulcast' || consumer.type === 'svc')) layers = layersForTile(decision.height, receiver.receiveMode);
+    }
+    const paused = data.clientPaused || !forward;
+    const work: Promise<unknown>[] = [];
+    // The decision is recorded before the worker answers, so overlapping calls keep their order.
+    if (paused !== data.sentPaused) {
+      data.sentPaused = paused;
+      work.push(paused ? consumer.pause() : consumer.resume());
+    }
+    if (layers) {
+      const key = `${layers.spatialLayer}/${layers.temporalLayer ?? ''}`;
+      if (key !== data.layers) {
+        data.layers = key;
+        work.push(consumer.setPreferredLayers(layers));
+      }
+    }
+    if (forward !== data.forwarding) {
+      data.forwarding = forward;
+      receiver.notify('consumerForwarding', { consumerId: consumer.id, forwarding: forward });
+    }
+    try {
+      await Promise.all(work);
+    } catch (err) {
+      // The consumer closed meanwhile.
+      this.#options.logger.debug({ err, consumer: consumer.id }, 'consumer update failed');
+    }
+  }
+
+  // ---- active speaker ----------------------------------------------------------------------
+  #observeSpeaker(producer: types.Producer, add: boolean): void {
+    const observer = this.#options.speakerObserver;
+    if (!observer || observer.closed || producer.closed) return;
+    const peerId = (producer.appData as { peerId?: string }).peerId;
+    const owner = peerId ? this.#peers.get(peerId) : undefined;
+    const home = owner ? this.routerOf(owner) : undefined;
+    const main = this.#routers[0];
+    // A microphone on another router is observed through its pipe to the main router.
+    const piped = home && main && home !== main ? this.#pipe(producer.id, home, main) : Promise.resolve();
+    piped
+      .then(() => (add ? observer.addProducer({ producerId: producer.id }) : observer.removeProducer({ producerId: producer.id })))
+      .catch((err: unknown) => this.#options.logger.debug({ err }, 'speaker observer update failed'));
+  }
+
+  // ---- routers -----------------------------------------------------------------------------
+  /** The router for a peer's transports: chosen on its first transport (fill then spill). */
+  #place(peer: Peer): Promise<RoomRouter> {
+    const placed = this.routerOf(peer);
+    if (placed) return Promise.resolve(placed);
+    const run = this.#placing.then(async () => {
+      const again = this.routerOf(peer);
+      if (again) return again;
+      const spill = this.#options.spill;
+      const living = this.#routers.filter((r) => !r.router.closed);
+      let home = living[0];
+      if (spill && living.length > 0) {
+        const choice = placePeer(
+          living.map((r) => ({ id: r.router.id, workerIndex: r.workerIndex, peers: r.peers.size })),
+          spill.workers(),
+          spill.maxPeersPerRouter,
+        );
+        if ('router' in choice) home = living.find((r) => r.router.id === choice.router) ?? home;
+        else home = await this.#addRouter(spill, choice.newRouterOn);
+      }
+      if (!home || this.#closed) throw new AppError('not_found', 'room is closed');
+      if (!this.#peers.has(peer.id)) throw new AppError('not_joined', 'left the room');
+      home.peers.add(peer);
+      return home;
+    });
+    this.#placing = run.catch(() => undefined);
+    return run;
+  }
+
+  async #addRouter(spill: SpillSettings, workerIndex: number): Promise<RoomRouter> {
+    const router = await spill.createRouter(workerIndex);
+    const entry: RoomRouter = { router, workerIndex, peers: new Set() };
+    if (this.#closed) {
+      router.close();
+      throw new AppError('not_found', 'room is closed');
+    }
+    this.#routers.push(entry);
+    router.observer.once('close', () => this.#routerLost(entry));
+    this.#options.logger.info({ room: this.name, worker: workerIndex, routers: this.#routers.length }, 'room spread to another worker');
+    return entry;
+  }
+
+  /** A secondary router closed (its worker died): its peers rejoin; the others lose only the pipes. */
+  #routerLost(entry: RoomRouter): void {
+    const at = this.#routers.indexOf(entry);
+    if (at < 0) return;
+    this.#routers.splice(at, 1);
+    for (const key of [...this.#pipes.keys()]) if (key.endsWith(`>${entry.router.id}`)) this.#pipes.delete(key);
+    if (this.#closing || this.#closed) return;
+    const peers = [...entry.peers];
+    this.#options.logger.warn({ room: this.name, worker: entry.workerIndex, peers: peers.length }, 'a router of the room closed; its peers will rejoin');
+    for (const p of peers) {
+      this.leave(p);
+      p.disconnect(MEDIA_RESTART_CLOSE_CODE, 'media server restarted');
+    }
+  }
+
+  /** Makes a producer of one router consumable on another (once per producer and router). */
+  #pipe(producerId: string, from: RoomRouter, to: RoomRouter): Promise<void> {
+    const key = `${producerId}>${to.router.id}`;
+    let pipe = this.#pipes.get(key);
+    if (!pipe) {
+      pipe = from.router.pipeToRouter({ producerId, router: to.router }).then(({ pipeProducer }) => {
+        pipeProducer?.observer.once('close', () => {
+          if (this.#pipes.get(key) === pipe) this.#pipes.delete(key);
+        });
+      });
+      this.#pipes.set(key, pipe);
+      pipe.catch(() => {
+        if (this.#pipes.get(key) === pipe) this.#pipes.delete(key);
+      });
+    }
+    return pipe;
+  }
+
+  /** A muted microphone leaves the speaker detection (and stops being the speaker at once). */
+  #micPausedChanged(peer: Peer, producer: types.Producer): void {
+    this.#observeSpeaker(producer, !producer.paused);
+    if (producer.paused && this.#activeSpeaker === peer.id) this.#setSpeaker(null);
+  }
+
+  #onDominantSpeaker(peerId: string): void {
+    const peer = this.#peers.get(peerId);
+    const mic = peer?.mic();
+    if (!peer || !mic || mic.paused) return;
+    this.#setSpeaker(peerId);
+  }
+
+  #setSpeaker(peerId: string | null): void {
+    if (peerId === this.#activeSpeaker) return;
+    this.#activeSpeaker = peerId;
+    if (peerId) {
+      this.#speakerHistory = pushSpeaker(this.#speakerHistory, peerId);
+      this.#recomputeLastN();
+    }
+    for (const p of this.#peers.values()) p.notify('activeSpeaker', { peerId });
   }
 
   async #consume(receiver: Peer, sender: Peer, producer: types.Producer<{ source: MediaSource; peerId: string }>): Promise<void> {
     const caps = receiver.rtpCapabilities;
     const transport = receiver.recvTransport();
-    if (!caps || !transport || producer.closed) return;
-    if (!this.router.canConsume({ producerId: producer.id, rtpCapabilities: caps })) {
+    const target = this.routerOf(receiver);
+    const source = this.routerOf(sender);
+    if (!caps || !transport || !target || !source || producer.closed) return;
+    if (target !== source) {
+      try {
+        await this.#pipe(producer.id, source, target);
+      } catch (err) {
+        this.#options.logger.warn({ err, producer: producer.id }, 'could not pipe a producer to another router');
+        return;
+      }
+    }
+    if (!target.router.canConsume({ producerId: producer.id, rtpCapabilities: caps })) {
       this.#options.logger.warn({ receiver: receiver.id, producer: producer.id }, 'peer cannot consume producer');
       return;
     }
-    let consumer: types.Consumer;
+    let consumer: types.Consumer<ConsumerData>;
     try {
-      consumer = await transport.consume({
+      consumer = await transport.consume<ConsumerData>({
         producerId: producer.id,
         rtpCapabilities: caps,
         // Paused until the client has set it up and asks to resume, so no keyframe is lost.
         paused: true,
-        appData: { peerId: sender.id, source: producer.appData.source },
+        appData: { peerId: sender.id, source: producer.appData.source, clientPaused: true, sentPaused: true, forwarding: true, layers: '' },
       });
     } catch (err) {
       // The producer or the transport closed meanwhile.
@@ -256,6 +550,7 @@ export class Room {
       rtpParameters: consumer.rtpParameters,
       producerPaused: consumer.producerPaused,
     });
+    await this.#applyConsumer(receiver, consumer);
   }
 
   #assertMember(peer: Peer): void {
@@ -269,12 +564,29 @@ export class Room {
   #closeAll(): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const p of this.#peers.values()) p.close();
+    const peers = [...this.#peers.values()];
+    for (const p of peers) p.close();
     this.#peers.clear();
+    if (!this.#closing && peers.length > 0) {
+      // The router went away under us (its worker died): everyone rejoins by themselves, and the
+      // room is made again on a living worker.
+      this.#options.logger.warn({ room: this.name, peers: peers.length }, 'router closed under the room; peers will rejoin');
+      for (const p of peers) p.disconnect(MEDIA_RESTART_CLOSE_CODE, 'media server restarted');
+    }
+    // Without its main router the room is gone: its other routers go too.
+    for (const r of this.#routers.slice(1)) if (!r.router.closed) r.router.close();
   }
 
   close(): void {
+    this.#closing = true;
     this.#closeAll();
-    if (!this.router.closed) this.router.close();
+    for (const r of [...this.#routers].reverse()) if (!r.router.closed) r.router.close();
   }
+}
+
+function symmetricDifference(a: ReadonlySet<string>, b: ReadonlySet<string>): Set<string> {
+  const out = new Set<string>();
+  for (const x of a) if (!b.has(x)) out.add(x);
+  for (const x of b) if (!a.has(x)) out.add(x);
+  return out;
 }

@@ -1,10 +1,14 @@
-/** All rooms of this server: created on the least-loaded worker on first join, closed when empty. */
+/**
+ * All rooms of this server: created on the least-loaded worker on first join, spread over more
+ * workers when they outgrow one router (`maxPeersPerRouter`), closed when empty.
+ */
 import { EventEmitter } from 'node:events';
 import type { Notifications } from '../../../common/protocol';
 import type { Actor } from '../auth/policy';
 import type { Logger } from '../observability/logger';
 import { mediaCodecs } from './media-codecs';
 import type { Peer } from './peer';
+import { leastLoadedWorker, type WorkerLoad } from './placement';
 import { Room, type AudioGate, type TransportSettings } from './room';
 import type { WorkerPool } from './worker-pool';
 
@@ -21,6 +25,10 @@ export interface RoomsOptions {
   pool: WorkerPool;
   transport: TransportSettings;
   maxPeersPerRoom: number;
+  /** Camera senders forwarded to each receiver (the last N speakers; plus pinned, chair, screens). */
+  lastN?: number;
+  /** Participants per router before a room spills onto another worker (absent: never). */
+  maxPeersPerRouter?: number;
   logger: Logger;
 }
 
@@ -87,19 +95,55 @@ export class Rooms {
     return creation;
   }
 
-  async #create(name: string): Promise<Room> {
-    const slot = this.#options.pool.leastLoaded();
-    const router = await slot.worker.createRouter({ mediaCodecs, appData: { room: name } });
+  /** Participants and routers on each worker now, for placement. */
+  workerLoads(): WorkerLoad[] {
+    const loads = this.#options.pool.workers.map((w) => ({ index: w.index, alive: !w.worker.closed && !w.worker.died, routers: w.load, peers: 0 }));
+    for (const room of this.#ready.values()) {
+      for (const r of room.routers) {
+        const load = loads[r.workerIndex];
+        if (load) load.peers += r.peers.size;
+      }
+    }
+    return loads;
+  }
+
+  /** A router for a room on that worker, counted in the worker's load while it lives. */
+  async #createRouter(name: string, workerIndex: number) {
+    const slot = this.#options.pool.workers[workerIndex];
+    if (!slot || slot.worker.closed || slot.worker.died) throw new Error(`mediasoup worker ${workerIndex} is not running`);
+    const worker = slot.worker;
+    const router = await worker.createRouter({ mediaCodecs, appData: { room: name } });
     slot.load++;
     router.observer.once('close', () => {
-      slot.load = Math.max(0, slot.load - 1);
+      // The slot may hold a replacement worker by now: only count down our own.
+      if (slot.worker === worker) slot.load = Math.max(0, slot.load - 1);
     });
+    return router;
+  }
+
+  async #create(name: string): Promise<Room> {
+    const index = leastLoadedWorker(this.workerLoads());
+    if (index === undefined) throw new Error('no mediasoup worker is running');
+    const router = await this.#createRouter(name, index);
+    const speakerObserver = await router.createActiveSpeakerObserver({ interval: 300 });
     const logger = this.#options.logger.child({ room: name });
     const room = new Room({
       name,
       router,
+      workerIndex: index,
+      ...(this.#options.maxPeersPerRouter
+        ? {
+            spill: {
+              maxPeersPerRouter: this.#options.maxPeersPerRouter,
+              workers: () => this.workerLoads(),
+              createRouter: (workerIndex: number) => this.#createRouter(name, workerIndex),
+            },
+          }
+        : {}),
       transport: this.#options.transport,
       maxPeers: this.#options.maxPeersPerRoom,
+      ...(this.#options.lastN ? { lastN: this.#options.lastN } : {}),
+      speakerObserver,
       logger,
       onEmpty: (r) => this.#remove(r),
       audioGate: (room, peer) => this.#audioGate(room, peer),
@@ -110,7 +154,7 @@ export class Rooms {
     router.observer.once('close', () => {
       if (this.#ready.get(name) === room) this.#ready.delete(name);
     });
-    logger.info({ worker: slot.index }, 'room created');
+    logger.info({ worker: index }, 'room created');
     return room;
   }
 

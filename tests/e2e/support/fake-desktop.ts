@@ -41,7 +41,20 @@ function installFakeDesktop(): void {
     },
     async listScreenSources() {
       record('listScreenSources');
-      return [];
+      // What desktopCapturer lists: screens and windows with PNG thumbnails (drawn here).
+      const thumb = (color: string) => {
+        const canvas = document.createElement('canvas');
+        canvas.width = 160;
+        canvas.height = 90;
+        const g = canvas.getContext('2d')!;
+        g.fillStyle = color;
+        g.fillRect(0, 0, 160, 90);
+        return canvas.toDataURL('image/png');
+      };
+      return [
+        { id: 'screen:0:0', name: 'Màn hình 1', kind: 'screen' as const, thumbnail: thumb('#1c7ed6') },
+        { id: 'window:42:0', name: 'Báo cáo tình hình kinh tế - xã hội.pdf', kind: 'window' as const, thumbnail: thumb('#f08c00') },
+      ];
     },
     async selectScreenSource(id: string) {
       record('selectScreenSource', id);

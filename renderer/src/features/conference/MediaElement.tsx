@@ -1,7 +1,20 @@
 /** A <video> or <audio> element playing one MediaStreamTrack. */
 import { useEffect, useRef } from 'react';
 
-export function TrackVideo({ track, label, muted = true, mirrored = false }: { track: MediaStreamTrack; label: string; muted?: boolean; mirrored?: boolean }) {
+export function TrackVideo({
+  track,
+  label,
+  muted = true,
+  mirrored = false,
+  fit = 'cover',
+}: {
+  track: MediaStreamTrack;
+  label: string;
+  muted?: boolean;
+  mirrored?: boolean;
+  /** 'contain' for shared screens: nothing of the screen is cut off. */
+  fit?: 'cover' | 'contain';
+}) {
   const ref = useRef<HTMLVideoElement>(null);
   useEffect(() => {
     const el = ref.current;
@@ -19,13 +32,22 @@ export function TrackVideo({ track, label, muted = true, mirrored = false }: { t
       playsInline
       muted={muted}
       aria-label={label}
-      style={{ width: '100%', height: '100%', objectFit: 'cover', background: '#111', transform: mirrored ? 'scaleX(-1)' : undefined }}
+      style={{ width: '100%', height: '100%', objectFit: fit, background: '#111', transform: mirrored ? 'scaleX(-1)' : undefined }}
     />
   );
 }
 
-export function TrackAudio({ track }: { track: MediaStreamTrack }) {
+/** Whether this browser can choose the audio output device (HTMLMediaElement.setSinkId). */
+export const canChooseSpeaker = (): boolean => typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
+
+export function TrackAudio({ track, sinkId }: { track: MediaStreamTrack; /** Audio output device; null = default. */ sinkId?: string | null }) {
   const ref = useRef<HTMLAudioElement>(null);
+  useEffect(() => {
+    const el = ref.current as (HTMLAudioElement & { setSinkId?: (id: string) => Promise<void> }) | null;
+    if (!el?.setSinkId) return;
+    // An unplugged device is refused: the default output keeps playing.
+    el.setSinkId(sinkId ?? '').catch(() => el.setSinkId?.('').catch(() => undefined));
+  }, [sinkId]);
   useEffect(() => {
     const el = ref.current;
     if (!el) return;

@@ -1,22 +1,74 @@
 /** One bridge point in the grid: its video, its audio, its name and point, and its connection details. */
 import { ActionIcon, Badge, Box, Group, Popover, Text } from '@mantine/core';
-import { IconChartBar, IconMicrophoneOff, IconVideoOff } from '@tabler/icons-react';
+import { IconChartBar, IconMicrophoneOff, IconPin, IconPinnedOff, IconVideoOff } from '@tabler/icons-react';
+import { useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { TileModerationMenu } from '../floor/TileModerationMenu';
 import type { ConferenceEngine, RemotePeer } from './conference-engine';
-import { TrackAudio, TrackVideo } from './MediaElement';
+import { TrackVideo } from './MediaElement';
 import { StatsPanel } from './StatsPanel';
 
-export function TileFrame({ label, children, footer, testId }: { label: string; children: React.ReactNode; footer: React.ReactNode; testId: string }) {
+/** What a layout tells a tile about its place: highlighted as the speaker, pinned, how to (un)pin it. */
+export interface TilePlacement {
+  speaking?: boolean;
+  pinned?: boolean;
+  onTogglePin?: () => void;
+}
+
+export function TileFrame({
+  label,
+  children,
+  footer,
+  testId,
+  speaking = false,
+  pinned = false,
+  onTogglePin,
+  pinLabel,
+}: {
+  label: string;
+  children: React.ReactNode;
+  footer: React.ReactNode;
+  testId: string;
+  pinLabel?: string;
+} & TilePlacement) {
+  const { t } = useTranslation();
   return (
     <Box
       component="section"
       aria-label={label}
       data-testid={testId}
+      data-speaking={speaking ? 'true' : undefined}
+      data-pinned={pinned ? 'true' : undefined}
       pos="relative"
-      style={{ aspectRatio: '16 / 9', background: '#1b1f24', borderRadius: 8, overflow: 'hidden' }}
+      w="100%"
+      h="100%"
+      style={{
+        background: '#1b1f24',
+        borderRadius: 8,
+        overflow: 'hidden',
+        outline: speaking ? '3px solid var(--mantine-color-green-5)' : 'none',
+        outlineOffset: -3,
+        transition: 'outline-color 150ms',
+      }}
     >
       {children}
+      {onTogglePin && (
+        <ActionIcon
+          pos="absolute"
+          top={6}
+          right={6}
+          variant={pinned ? 'filled' : 'default'}
+          color={pinned ? 'blue' : undefined}
+          size="md"
+          aria-pressed={pinned}
+          aria-label={pinned ? t('layout.unpin', { name: pinLabel ?? label }) : t('layout.pin', { name: pinLabel ?? label })}
+          onClick={onTogglePin}
+          style={{ zIndex: 2, opacity: pinned ? 1 : 0.8 }}
+          data-testid="pin-button"
+        >
+          {pinned ? <IconPinnedOff size={16} /> : <IconPin size={16} />}
+        </ActionIcon>
+      )}
       <Group pos="absolute" bottom={0} left={0} right={0} p={6} justify="space-between" wrap="nowrap" style={{ background: 'linear-gradient(transparent, rgba(0,0,0,.75))' }}>
         {footer}
       </Group>
@@ -32,18 +84,22 @@ export const initials = (name: string) =>
     .map((w) => w[0]?.toUpperCase())
     .join('');
 
-export function ParticipantTile({ peer, engine }: { peer: RemotePeer; engine: ConferenceEngine }) {
+/** A remote participant's camera tile. Its sound is played by RoomAudio (tiles of other pages are not mounted). */
+export function ParticipantTile({ peer, engine, ...placement }: { peer: RemotePeer; engine: ConferenceEngine } & TilePlacement) {
   const { t } = useTranslation();
   const video = peer.tracks.find((x) => x.kind === 'video' && x.source === 'webcam');
-  const audio = peer.tracks.find((x) => x.kind === 'audio');
   const mic = peer.info.producers.find((p) => p.source === 'mic');
   const cam = peer.info.producers.find((p) => p.source === 'webcam');
   const name = peer.info.displayName;
-  const showVideo = video && !video.producerPaused;
+  const showVideo = video && !video.producerPaused && video.forwarding;
+  const speaking = useSyncExternalStore(engine.subscribe, () => engine.getState().activeSpeakerId === peer.info.id);
   return (
     <TileFrame
       label={t('room.tileOf', { name: peer.info.pointName || name })}
       testId="participant-tile"
+      pinLabel={peer.info.pointName || name}
+      {...placement}
+      speaking={speaking}
       footer={
         <>
           <Box style={{ minWidth: 0 }}>
@@ -68,6 +124,11 @@ export function ParticipantTile({ peer, engine }: { peer: RemotePeer; engine: Co
             )}
           </Box>
           <Group gap={4} wrap="nowrap">
+            {speaking && (
+              <Badge color="green" variant="filled" size="sm" data-testid="tile-speaking">
+                {t('media.speaking')}
+              </Badge>
+            )}
             {(!mic || mic.paused) && (
               <Badge color="red" variant="filled" size="sm" aria-label={t('room.muted')} leftSection={<IconMicrophoneOff size={12} />}>
                 {t('room.muted')}
@@ -96,9 +157,13 @@ export function ParticipantTile({ peer, engine }: { peer: RemotePeer; engine: Co
           <Text c="gray.4" size="xl" fw={700}>
             {cam?.paused ? t('room.videoOff') : cam && !video ? t('room.connecting') : initials(name)}
           </Text>
+          {video && !video.producerPaused && !video.forwarding && (
+            <Text c="gray.5" size="xs" pos="absolute" top={6} left={8} data-testid="tile-not-received">
+              {t('media.notReceived')}
+            </Text>
+          )}
         </Group>
       )}
-      {audio && <TrackAudio track={audio.track} />}
     </TileFrame>
   );
 }

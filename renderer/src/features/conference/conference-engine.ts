@@ -5,7 +5,9 @@
  */
 import { Device } from 'mediasoup-client';
 import type { types } from 'mediasoup-client';
-import type { MediaSource, Method, NewConsumer, NotificationName, Notifications, PeerInfo, RequestData, ResponseData } from '../../../../common/protocol';
+import type { MediaSource, Method, NewConsumer, NotificationName, Notifications, PeerInfo, ReceiveMode, RequestData, ResponseData, TileView } from '../../../../common/protocol';
+import { MAX_TILE_VIEWS } from '../../../../common/protocol';
+import { api } from '../../net/api-client';
 import { SignalingClient, SignalingError } from '../../net/signaling-client';
 import { signalingUrl } from '../../platform/desktop';
 import { readTrackStats, type TrackStats } from './track-stats';
@@ -17,6 +19,11 @@ export interface RemoteTrack {
   track: MediaStreamTrack;
   /** The sender paused it (muted microphone, camera off). */
   producerPaused: boolean;
+  /**
+   * The server forwards it to us now. False when it decided not to (tile off screen, point not
+   * among the last speakers, audio-only mode): show a placeholder, not a frozen picture.
+   */
+  forwarding: boolean;
 }
 
 export interface RemotePeer {
@@ -37,6 +44,14 @@ export interface ConferenceState {
   peers: RemotePeer[];
   micMuted: boolean;
   cameraOff: boolean;
+  /** Our camera track as sent now (it changes when another camera is chosen). */
+  localVideo: MediaStreamTrack | null;
+  /** Our screen share, while one is on. */
+  screenTrack: MediaStreamTrack | null;
+  /** The peer the server hears as the dominant speaker now (null: nobody, or ourselves). */
+  activeSpeakerId: string | null;
+  /** What this client receives and sends: see `setReceiveMode`. */
+  receiveMode: ReceiveMode;
   /** Error code (see common/protocol ErrorCode) or message of the last failure. */
   error: unknown;
 }
@@ -56,7 +71,13 @@ const CAMERA_ENCODINGS: RTCRtpEncodingParameters[] = [
   { rid: 'r2', scaleResolutionDownBy: 1, maxBitrate: 1_000_000 },
 ];
 
+/** A shared screen: one layer, sharp text rather than motion. */
+const SCREEN_ENCODINGS: RTCRtpEncodingParameters[] = [{ maxBitrate: 1_500_000, maxFramerate: 15 }];
+
 const RECONNECT_DELAYS_MS = [250, 500, 1000, 2000, 3000];
+/** The signaling path is checked this often; an answer later than the timeout means it is down. */
+const LIVENESS_INTERVAL_MS = 2000;
+const LIVENESS_TIMEOUT_MS = 3000;
 
 /** Close codes the server uses to end a presence for good (see sfu-server signaling). */
 const FINAL_CLOSE_CODES: Record<number, string> = { 4001: 'joined_elsewhere', 4003: 'session_ended', 4004: 'meeting_ended', 4005: 'removed' };
@@ -64,7 +85,21 @@ const FINAL_CLOSE_CODES: Record<number, string> = { 4001: 'joined_elsewhere', 40
 const FINAL_JOIN_ERRORS = new Set(['meeting_not_live', 'not_invited', 'not_found', 'forbidden', 'removed_from_meeting', 'meeting_locked']);
 
 export class ConferenceEngine {
-  #state: ConferenceState = { status: 'idle', meetingId: '', room: '', selfId: null, self: null, peers: [], micMuted: false, cameraOff: false, error: null };
+  #state: ConferenceState = {
+    status: 'idle',
+    meetingId: '',
+    room: '',
+    selfId: null,
+    self: null,
+    peers: [],
+    micMuted: false,
+    cameraOff: false,
+    localVideo: null,
+    screenTrack: null,
+    activeSpeakerId: null,
+    receiveMode: 'normal',
+    error: null,
+  };
   readonly #listeners = new Set<() => void>();
   #options: JoinOptions | null = null;
   #client: SignalingClient | null = null;
@@ -77,6 +112,12 @@ export class ConferenceEngine {
   #session = 0;
   readonly #featureListeners = new Map<string, Set<(data: never) => void>>();
   readonly #joinedListeners = new Set<() => void>();
+  /** The tiles on screen as last reported by the layout; sent coalesced, and again after a rejoin. */
+  #tileViews: TileView[] | null = null;
+  #tileViewsTimer: ReturnType<typeof setTimeout> | null = null;
+  #tileViewsInFlight: Promise<void> | null = null;
+  #tileViewsDirty = false;
+  #livenessTimer: ReturnType<typeof setInterval> | null = null;
 
   // ---- state for React -------------------------------------------------------------------
   getState = (): ConferenceState => this.#state;
@@ -141,6 +182,7 @@ export class ConferenceEngine {
       meetingId: options.meetingId,
       micMuted: options.micMuted ?? false,
       cameraOff: options.cameraOff ?? false,
+      localVideo: options.stream.getVideoTracks()[0] ?? null,
       error: null,
     });
     try {
@@ -204,10 +246,16 @@ export class ConferenceEngine {
     await Promise.all([
       client.request('ready', { rtpCapabilities: device.rtpCapabilities }),
       audio ? this.#produce('mic', audio, this.#state.micMuted) : null,
-      video ? this.#produce('webcam', video, this.#state.cameraOff) : null,
+      video ? this.#produce('webcam', video, this.#state.cameraOff || this.#state.receiveMode === 'audio-only') : null,
+      // A screen share survives a reconnect: it is produced again.
+      this.#state.screenTrack?.readyState === 'live' ? this.#produce('screen', this.#state.screenTrack, false) : null,
     ]);
     if (this.#session !== session) return;
+    await this.#applySendLayers();
     this.#set({ status: 'joined', error: null });
+    this.#watchLiveness(client, session);
+    // What we show (or the receive mode) goes to the new connection at once.
+    if (this.#tileViews || this.#state.receiveMode !== 'normal') this.#flushTileViews();
     for (const h of this.#joinedListeners) {
       try {
         h();
@@ -217,11 +265,41 @@ export class ConferenceEngine {
     }
   }
 
+  /**
+   * A network cut often leaves the WebSocket looking open (no FIN arrives): a small request every
+   * few seconds finds out, and the engine rejoins without waiting for TCP to give up.
+   */
+  #watchLiveness(client: SignalingClient, session: number): void {
+    this.#stopLiveness();
+    let waiting = false;
+    this.#livenessTimer = setInterval(() => {
+      if (waiting || this.#client !== client || this.#session !== session || this.#state.status !== 'joined') return;
+      waiting = true;
+      const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), LIVENESS_TIMEOUT_MS));
+      void Promise.race([client.request('media.ping', {}).then(() => 'ok' as const, () => 'failed' as const), timeout]).then((result) => {
+        waiting = false;
+        if (result === 'ok' || this.#client !== client || this.#session !== session || this.#state.status !== 'joined') return;
+        console.warn('signaling is not answering; rejoining');
+        void this.#reconnect(session);
+      });
+    }, LIVENESS_INTERVAL_MS);
+  }
+
+  #stopLiveness(): void {
+    if (this.#livenessTimer) clearInterval(this.#livenessTimer);
+    this.#livenessTimer = null;
+  }
+
   async #reconnect(session: number): Promise<void> {
+    if (this.#state.status === 'reconnecting') return;
     this.#set({ status: 'reconnecting' });
     this.#teardown({ keepOptions: true });
     for (let attempt = 0; this.#session === session; attempt++) {
       await new Promise((r) => setTimeout(r, RECONNECT_DELAYS_MS[Math.min(attempt, RECONNECT_DELAYS_MS.length - 1)]));
+      if (this.#session !== session) return;
+      // After a failed attempt the access token may have expired (a long meeting): the session is
+      // refreshed through HTTP (a network error here just means we are still cut off).
+      if (attempt > 0) await api.me().catch(() => undefined);
       if (this.#session !== session) return;
       try {
         await this.#connect(session);
@@ -240,6 +318,7 @@ export class ConferenceEngine {
   }
 
   #teardown(opts: { keepOptions?: boolean } = {}): void {
+    this.#stopLiveness();
     const client = this.#client;
     this.#client = null;
     if (client) {
@@ -259,8 +338,10 @@ export class ConferenceEngine {
     this.#recvTransport = null;
     if (!opts.keepOptions) {
       for (const t of this.#options?.stream.getTracks() ?? []) t.stop();
+      this.#state.screenTrack?.stop();
+      this.#set({ screenTrack: null });
     }
-    this.#set({ peers: [] });
+    this.#set({ peers: [], activeSpeakerId: null });
   }
 
   async #createTransport(client: SignalingClient, device: Device, direction: 'send' | 'recv'): Promise<types.Transport> {
@@ -272,6 +353,10 @@ export class ConferenceEngine {
       dtlsParameters: options.dtlsParameters as types.DtlsParameters,
     };
     const transport = direction === 'send' ? device.createSendTransport(params) : device.createRecvTransport(params);
+    transport.on('connectionstatechange', (state) => {
+      // ICE could not be kept up (the network changed or was cut too long): join again from scratch.
+      if (state === 'failed' && this.#client === client && this.#state.status === 'joined') void this.#reconnect(this.#session);
+    });
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {
       client.request('connectWebRtcTransport', { transportId: transport.id, dtlsParameters }).then(() => callback(), errback);
     });
@@ -299,6 +384,7 @@ export class ConferenceEngine {
       stopTracks: false,
       appData: { source, paused },
       ...(source === 'webcam' ? { encodings: CAMERA_ENCODINGS, codecOptions: { videoGoogleStartBitrate: 600 } } : {}),
+      ...(source === 'screen' ? { encodings: SCREEN_ENCODINGS, codecOptions: { videoGoogleStartBitrate: 1000 } } : {}),
       ...(source === 'mic' ? { codecOptions: { opusStereo: false, opusDtx: true, opusFec: true } } : {}),
     });
     if (paused) producer.pause();
@@ -343,6 +429,16 @@ export class ConferenceEngine {
         this.#updateTrack(consumerId, null);
         break;
       }
+      case 'activeSpeaker': {
+        const { peerId } = data as Notifications['activeSpeaker'];
+        this.#set({ activeSpeakerId: peerId });
+        break;
+      }
+      case 'consumerForwarding': {
+        const { consumerId, forwarding } = data as Notifications['consumerForwarding'];
+        this.#updateTrack(consumerId, { forwarding });
+        break;
+      }
       case 'consumerPaused':
       case 'consumerResumed': {
         const { consumerId } = data as Notifications['consumerPaused'];
@@ -364,7 +460,7 @@ export class ConferenceEngine {
       appData: { source: n.source },
     });
     this.#consumers.set(consumer.id, { consumer, peerId: n.peerId });
-    const track: RemoteTrack = { consumerId: consumer.id, kind: n.kind, source: n.source, track: consumer.track, producerPaused: n.producerPaused };
+    const track: RemoteTrack = { consumerId: consumer.id, kind: n.kind, source: n.source, track: consumer.track, producerPaused: n.producerPaused, forwarding: true };
     this.#setPeers((peers) =>
       peers.map((p) => (p.info.id === n.peerId ? { ...p, tracks: [...p.tracks.filter((t) => t.source !== n.source), track] } : p)),
     );
@@ -413,7 +509,81 @@ export class ConferenceEngine {
     this.#set({ cameraOff: off });
     const track = this.#options?.stream.getVideoTracks()[0];
     if (track) track.enabled = !off;
-    await this.#setProducerPaused('webcam', off);
+    // In audio-only mode the camera stays paused whatever the button says; it follows on leaving it.
+    if (this.#state.receiveMode !== 'audio-only') await this.#setProducerPaused('webcam', off);
+  }
+
+  // ---- what we show and how much we receive ------------------------------------------------
+  /**
+   * The tiles the layout shows now (peer, source, size in CSS px, pinned). The server forwards
+   * video only for these, at the layer that fits their height. Calls are coalesced; the latest list
+   * is sent again after every rejoin.
+   */
+  setTileViews(views: TileView[]): void {
+    const next = views.slice(0, MAX_TILE_VIEWS).map((v) => ({
+      peerId: v.peerId,
+      source: v.source,
+      width: Math.max(0, Math.min(16_384, Math.round(v.width))),
+      height: Math.max(0, Math.min(16_384, Math.round(v.height))),
+      ...(v.pinned ? { pinned: true } : {}),
+    }));
+    if (this.#tileViews && JSON.stringify(this.#tileViews) === JSON.stringify(next)) return;
+    this.#tileViews = next;
+    this.#scheduleTileViews();
+  }
+
+  /**
+   * normal; low (weak link: we send only our lowest simulcast layer and receive the lowest layers);
+   * audio-only (no video sent or received, audio stays).
+   */
+  async setReceiveMode(mode: ReceiveMode): Promise<void> {
+    if (mode === this.#state.receiveMode) return;
+    const wasAudioOnly = this.#state.receiveMode === 'audio-only';
+    this.#set({ receiveMode: mode });
+    this.#scheduleTileViews(0);
+    if (mode === 'audio-only' && !this.#state.cameraOff) await this.#setProducerPaused('webcam', true).catch(() => undefined);
+    if (wasAudioOnly && mode !== 'audio-only' && !this.#state.cameraOff) await this.#setProducerPaused('webcam', false).catch(() => undefined);
+    await this.#applySendLayers();
+  }
+
+  /** Low-bandwidth mode sends only the lowest simulcast layer; otherwise all three. */
+  async #applySendLayers(): Promise<void> {
+    const producer = this.#producers.get('webcam');
+    if (!producer || producer.closed) return;
+    try {
+      await producer.setMaxSpatialLayer(this.#state.receiveMode === 'low' ? 0 : CAMERA_ENCODINGS.length - 1);
+    } catch (err) {
+      console.warn('could not limit the sent layers', err);
+    }
+  }
+
+  #scheduleTileViews(delayMs = 150): void {
+    if (this.#tileViewsTimer) clearTimeout(this.#tileViewsTimer);
+    this.#tileViewsTimer = setTimeout(() => {
+      this.#tileViewsTimer = null;
+      this.#flushTileViews();
+    }, delayMs);
+  }
+
+  /** Sends the latest views; one request at a time, the newest list wins. */
+  #flushTileViews(): void {
+    if (this.#tileViewsInFlight) {
+      this.#tileViewsDirty = true;
+      return;
+    }
+    const client = this.#client;
+    if (!client?.isOpen || this.#state.status !== 'joined') return;
+    this.#tileViewsDirty = false;
+    this.#tileViewsInFlight = client
+      .request('media.setTileViews', { views: this.#tileViews ?? [], receiveMode: this.#state.receiveMode })
+      .then(
+        () => undefined,
+        (err: unknown) => console.warn('could not report the tiles on screen', err),
+      )
+      .finally(() => {
+        this.#tileViewsInFlight = null;
+        if (this.#tileViewsDirty) this.#flushTileViews();
+      });
   }
 
   async #setProducerPaused(source: MediaSource, paused: boolean): Promise<void> {
@@ -423,6 +593,74 @@ export class ConferenceEngine {
     if (paused) producer.pause();
     else producer.resume();
     await client.request(paused ? 'pauseProducer' : 'resumeProducer', { producerId: producer.id });
+  }
+
+  // ---- screen sharing and devices -----------------------------------------------------------
+  /**
+   * Shares a screen or a window (a track from getDisplayMedia) as the 'screen' source; replaces a
+   * share already on. The share stops by itself when the track ends (the browser's own "stop
+   * sharing", the window closed).
+   */
+  async startScreenShare(track: MediaStreamTrack): Promise<void> {
+    if (this.#state.status !== 'joined') {
+      track.stop();
+      throw new SignalingError('closed', 'not connected');
+    }
+    await this.stopScreenShare();
+    if ('contentHint' in track) track.contentHint = 'detail';
+    track.addEventListener('ended', () => {
+      if (this.#state.screenTrack === track) void this.stopScreenShare();
+    });
+    this.#set({ screenTrack: track });
+    try {
+      await this.#produce('screen', track, false);
+    } catch (err) {
+      track.stop();
+      if (this.#state.screenTrack === track) this.#set({ screenTrack: null });
+      throw err;
+    }
+  }
+
+  async stopScreenShare(): Promise<void> {
+    const track = this.#state.screenTrack;
+    const producer = this.#producers.get('screen');
+    this.#producers.delete('screen');
+    if (track) this.#set({ screenTrack: null });
+    track?.stop();
+    if (producer) {
+      producer.close();
+      const client = this.#client;
+      if (client?.isOpen) await client.request('closeProducer', { producerId: producer.id }).catch(() => undefined);
+    }
+  }
+
+  /**
+   * Uses another camera or microphone during the call: the producer's track is replaced in place
+   * (RTCRtpSender.replaceTrack, no renegotiation); the old track is stopped. Without a producer yet
+   * (joined without that device), one is created.
+   */
+  async replaceTrack(source: 'mic' | 'webcam', track: MediaStreamTrack): Promise<void> {
+    const stream = this.#options?.stream;
+    if (!stream) {
+      track.stop();
+      throw new SignalingError('closed', 'not in a meeting');
+    }
+    const old = source === 'mic' ? stream.getAudioTracks()[0] : stream.getVideoTracks()[0];
+    if (source === 'webcam') track.enabled = !this.#state.cameraOff;
+    const producer = this.#producers.get(source);
+    if (producer && !producer.closed) {
+      await producer.replaceTrack({ track });
+      if (producer.paused) track.enabled = false;
+    }
+    if (old) {
+      stream.removeTrack(old);
+      old.stop();
+    }
+    stream.addTrack(track);
+    if (source === 'webcam') this.#set({ localVideo: track });
+    if (!producer && this.#sendTransport && this.#state.status === 'joined') {
+      await this.#produce(source, track, source === 'mic' ? this.#state.micMuted : this.#state.cameraOff);
+    }
   }
 
   get localStream(): MediaStream | null {

@@ -6,7 +6,7 @@
  * A feature adds one entry here; its component gets the engine and talks to the server through
  * `engine.request` / `engine.on` / `engine.onJoined`.
  */
-import { IconChecklist, IconClipboardCheck, IconHandStop, IconMessageCircle } from '@tabler/icons-react';
+import { IconBuildingBroadcastTower, IconChecklist, IconClipboardCheck, IconHandStop, IconMessageCircle } from '@tabler/icons-react';
 import type { ComponentType } from 'react';
 import { documentsPanel, documentsViewerOverlay } from '../documents/register';
 import { ChatPanel, useChatBadge } from '../chat/ChatPanel';
@@ -17,6 +17,7 @@ import { QuorumBadge } from '../attendance/QuorumBadge';
 import { FloorOverlay } from '../floor/FloorOverlay';
 import { FloorPanel } from '../floor/FloorPanel';
 import { useFloorBadge, useIsManager } from '../floor/panel-hooks';
+import { PointsPanel } from '../points/PointsPanel';
 import type { ConferenceEngine } from './conference-engine';
 
 export interface RoomFeatureProps {
@@ -38,6 +39,8 @@ export interface RoomPanel {
 
 /** In toolbar order. */
 export const ROOM_PANELS: RoomPanel[] = [
+  // The roll call of bridge points (connected, picture, sound).
+  { id: 'points', labelKey: 'points.title', icon: IconBuildingBroadcastTower, Component: PointsPanel },
   documentsPanel,
   { id: 'floor', labelKey: 'floor.panel', icon: IconHandStop, Component: FloorPanel, useBadge: useFloorBadge },
   { id: 'votes', labelKey: 'voting.panel', icon: IconChecklist, Component: VotesPanel },

@@ -79,6 +79,7 @@ export function JoinMeetingPage({ id, engine }: { id: string; engine: Conference
         title={state.room || m.title}
         displayName={state.self?.displayName ?? me.displayName}
         pointName={state.self ? state.self.pointName : (pointName ?? '')}
+        chairAccountId={m.chairId}
       />
     );
 

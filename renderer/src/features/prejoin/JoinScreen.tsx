@@ -2,6 +2,7 @@
 import { Alert, Box, Button, Card, Grid, Group, Progress, Select, Stack, Text, Title } from '@mantine/core';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { getRoomPreferences, setRoomPreferences } from '../conference/room-preferences';
 import { takeStream, useLocalMedia } from './use-local-media';
 import { useAudioLevel } from './use-audio-level';
 
@@ -34,8 +35,9 @@ export function JoinScreen({
   footer?: React.ReactNode;
 }) {
   const { t } = useTranslation();
-  const [cameraId, setCameraId] = useState<string | null>(null);
-  const [microphoneId, setMicrophoneId] = useState<string | null>(null);
+  // The devices chosen last time on this device (before or during a call) are tried first.
+  const [cameraId, setCameraId] = useState<string | null>(() => getRoomPreferences().cameraId);
+  const [microphoneId, setMicrophoneId] = useState<string | null>(() => getRoomPreferences().microphoneId);
   const media = useLocalMedia(cameraId, microphoneId);
   const level = useAudioLevel(media.stream);
   const videoRef = useRef<HTMLVideoElement>(null);
@@ -119,16 +121,22 @@ export function JoinScreen({
               <Select
                 label={t('prejoin.camera')}
                 data={media.cameras.map((d, i) => ({ value: d.deviceId || `cam-${i}`, label: d.label || `${t('prejoin.camera')} ${i + 1}` }))}
-                value={cameraId ?? media.stream?.getVideoTracks()[0]?.getSettings().deviceId ?? null}
-                onChange={setCameraId}
+                value={media.stream?.getVideoTracks()[0]?.getSettings().deviceId ?? cameraId}
+                onChange={(id) => {
+                  setCameraId(id);
+                  setRoomPreferences({ cameraId: id });
+                }}
                 allowDeselect={false}
                 disabled={media.cameras.length === 0}
               />
               <Select
                 label={t('prejoin.microphone')}
                 data={media.microphones.map((d, i) => ({ value: d.deviceId || `mic-${i}`, label: d.label || `${t('prejoin.microphone')} ${i + 1}` }))}
-                value={microphoneId ?? media.stream?.getAudioTracks()[0]?.getSettings().deviceId ?? null}
-                onChange={setMicrophoneId}
+                value={media.stream?.getAudioTracks()[0]?.getSettings().deviceId ?? microphoneId}
+                onChange={(id) => {
+                  setMicrophoneId(id);
+                  setRoomPreferences({ microphoneId: id });
+                }}
                 allowDeselect={false}
                 disabled={media.microphones.length === 0}
               />

@@ -14,9 +14,10 @@ export function useLocalMedia(cameraId: string | null, microphoneId: string | nu
   useEffect(() => {
     let cancelled = false;
     let opened: MediaStream | null = null;
+    // `ideal`, not `exact`: a remembered device that was unplugged falls back to another one.
     const constraints: MediaStreamConstraints = {
-      audio: microphoneId ? { deviceId: { exact: microphoneId }, echoCancellation: true, noiseSuppression: true } : { echoCancellation: true, noiseSuppression: true },
-      video: cameraId ? { deviceId: { exact: cameraId }, width: { ideal: 1280 }, height: { ideal: 720 } } : { width: { ideal: 1280 }, height: { ideal: 720 } },
+      audio: microphoneId ? { deviceId: { ideal: microphoneId }, echoCancellation: true, noiseSuppression: true } : { echoCancellation: true, noiseSuppression: true },
+      video: cameraId ? { deviceId: { ideal: cameraId }, width: { ideal: 1280 }, height: { ideal: 720 } } : { width: { ideal: 1280 }, height: { ideal: 720 } },
     };
     (async () => {
       try {

@@ -1,0 +1,61 @@
+/**
+ * Media control: what a receiver shows (tiles on screen and their size, pinned tiles, receive
+ * mode) so the server forwards only what is seen, at the layer that fits; and the active speaker
+ * the server detects.
+ */
+import { z } from 'zod';
+import { Id, MediaSource } from './conference';
+
+/** Most tiles a receiver can report at once (a page of the grid plus a strip and the focus). */
+export const MAX_TILE_VIEWS = 100;
+
+/** One tile on this receiver's screen now: whose media, which source, its size in CSS pixels. */
+export const TileView = z.strictObject({
+  peerId: Id,
+  source: MediaSource,
+  width: z.number().int().min(0).max(16_384),
+  height: z.number().int().min(0).max(16_384),
+  /** The user pinned this tile: it gets video even when its point is not among the last speakers. */
+  pinned: z.boolean().optional(),
+});
+export type TileView = z.infer<typeof TileView>;
+
+/**
+ * - normal: video of the tiles on screen, at the layer that fits each tile;
+ * - low: weak link: only the lowest layer is received (and the engine sends only its lowest layer);
+ * - audio-only: no video is received (and the engine sends none); audio stays.
+ */
+export const ReceiveMode = z.enum(['normal', 'low', 'audio-only']);
+export type ReceiveMode = z.infer<typeof ReceiveMode>;
+
+export const mediaControlRequests = {
+  /**
+   * The tiles this receiver shows now and their size; tiles not listed are off screen (their
+   * video is not forwarded). Replaces the previous list. Sent coalesced by the engine, and again
+   * after every rejoin.
+   */
+  'media.setTileViews': {
+    request: z.strictObject({
+      views: z.array(TileView).max(MAX_TILE_VIEWS),
+      receiveMode: ReceiveMode.optional(),
+    }),
+    response: z.strictObject({}),
+  },
+  /** Liveness check of the signaling path: the engine sends it every few seconds and rejoins when it goes unanswered. */
+  'media.ping': {
+    request: z.strictObject({}),
+    response: z.object({ time: z.number() }),
+  },
+} as const;
+
+/** Server → client notifications of media control. */
+export interface MediaControlNotifications {
+  /** The peer whose voice is dominant now (null: nobody speaks). Muted or paused microphones never are. */
+  activeSpeaker: { peerId: string | null };
+  /**
+   * Whether the server forwards this consumer's media to this receiver now (off screen, outside
+   * the last speakers, audio-only mode → false). A new consumer counts as forwarding until told
+   * otherwise. The tile shows a placeholder instead of a frozen picture while it is false.
+   */
+  consumerForwarding: { consumerId: string; forwarding: boolean };
+}

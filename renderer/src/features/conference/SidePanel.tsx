@@ -1,0 +1,46 @@
+/** The side column of one feature's panel: beside the tiles on a PC, over them on a phone. */
+import { ActionIcon, Box, CloseButton, Group, Indicator, ScrollArea, Title, Tooltip } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import type { RoomFeatureProps, RoomPanel } from './room-panels';
+
+export function PanelButton({ panel, props, open, onToggle }: { panel: RoomPanel; props: RoomFeatureProps; open: boolean; onToggle: () => void }) {
+  const { t } = useTranslation();
+  const visible = panel.useVisible?.(props) ?? true;
+  const badge = panel.useBadge?.(props) ?? 0;
+  const Icon = panel.icon;
+  if (!visible) return null;
+  return (
+    <Tooltip label={t(panel.labelKey)}>
+      <Indicator label={badge} size={18} disabled={badge === 0} color="red">
+        <ActionIcon size="xl" radius="xl" variant={open ? 'filled' : 'light'} aria-label={t(panel.labelKey)} aria-pressed={open} onClick={onToggle} data-testid={`panel-button-${panel.id}`}>
+          <Icon />
+        </ActionIcon>
+      </Indicator>
+    </Tooltip>
+  );
+}
+
+export function SidePanel({ panel, props, onClose }: { panel: RoomPanel; props: RoomFeatureProps; onClose: () => void }) {
+  const { t } = useTranslation();
+  const Component = panel.Component;
+  return (
+    <Box
+      component="aside"
+      aria-label={t(panel.labelKey)}
+      data-testid={`panel-${panel.id}`}
+      w={{ base: '100%', sm: 380 }}
+      pos={{ base: 'absolute', sm: 'static' } as never}
+      style={{ borderLeft: '1px solid var(--mantine-color-gray-3)', background: 'var(--mantine-color-body)', display: 'flex', flexDirection: 'column', inset: 0, zIndex: 5 }}
+    >
+      <Group justify="space-between" px="md" py="xs" style={{ borderBottom: '1px solid var(--mantine-color-gray-3)' }}>
+        <Title order={2} size="h5">
+          {t(panel.labelKey)}
+        </Title>
+        <CloseButton aria-label={t('room.closePanel')} onClick={onClose} />
+      </Group>
+      <ScrollArea flex={1} p="md">
+        <Component {...props} />
+      </ScrollArea>
+    </Box>
+  );
+}

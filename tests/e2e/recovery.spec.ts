@@ -1,0 +1,88 @@
+/**
+ * Recovery without a click: (1) the mediasoup worker carrying the call is killed (SIGKILL): the
+ * server replaces it, the room is made again and both bridge points come back by themselves with
+ * their pictures; (2) one point's network is cut for 5 s (the page goes offline and its signaling
+ * stops passing, as on a dropped link): "Đang kết nối lại…" shows, then it is back with the same
+ * identity and pictures flow both ways again.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import type { MediaMetrics } from '../../common/api/metrics';
+import { liveMeeting, PASSWORD, person, TestApi } from '../support/api-client';
+import { expectGrowing, framesDecoded, joinLiveMeeting, logIn, openJoinedClient, tile } from './support/conference';
+
+/** Waits until the page shows the other point's tile with its picture moving; returns the time it took. */
+async function picturesFlow(page: Page, otherName: string): Promise<number> {
+  const start = Date.now();
+  await expect(tile(page, otherName)).toBeVisible({ timeout: 30_000 });
+  await expect(tile(page, otherName).locator('video')).toBeVisible({ timeout: 30_000 });
+  await expectGrowing(() => framesDecoded(page, otherName).catch(() => 0), `${otherName}'s picture moves`);
+  return Date.now() - start;
+}
+
+test('a killed media worker and a 5-second network cut both recover by themselves', async ({ browser, baseURL }) => {
+  const admin = await TestApi.admin(baseURL!);
+  const points = [
+    { name: 'Phạm Văn Phục', point: 'Phòng họp Phạm Văn Phục' },
+    { name: 'Đỗ Thị Hồi', point: 'Phòng họp Đỗ Thị Hồi' },
+  ];
+  const accounts = [await person(admin, 'operator', points[0]!.name), await person(admin, 'operator', points[1]!.name)];
+  const title = `Kiểm tra khôi phục ${Date.now()}`;
+  const meeting = await liveMeeting(admin, accounts, title);
+
+  const a = await openJoinedClient(browser, { username: accounts[0]!.username, password: PASSWORD, ...points[0]!, title });
+  // B's signaling goes through a relay the test can cut, like a dropped link.
+  let cut = false;
+  const bPage = await logIn(browser, accounts[1]!.username, PASSWORD);
+  await bPage.routeWebSocket(/\/ws$/, (ws) => {
+    if (cut) {
+      ws.close();
+      return;
+    }
+    const server = ws.connectToServer();
+    ws.onMessage((m) => {
+      if (!cut) server.send(m);
+    });
+    server.onMessage((m) => {
+      if (!cut) ws.send(m);
+    });
+    ws.onClose((code, reason) => server.close({ code, reason }));
+    server.onClose((code, reason) => ws.close({ code, reason }));
+  });
+  await joinLiveMeeting(bPage, title);
+  const b = { page: bPage, ...points[1]! };
+  await picturesFlow(a.page, b.name);
+  await picturesFlow(b.page, a.name);
+
+  // 1. Kill the worker process that carries the room.
+  const before = (await admin.ok('GET', '/api/metrics')) as MediaMetrics;
+  const room = before.rooms.find((r) => r.meetingId === meeting.id)!;
+  expect(room.participants).toBe(2);
+  const pids = room.workers.map((i) => before.workers[i]!.pid);
+  const killedAt = Date.now();
+  for (const pid of pids) process.kill(pid, 'SIGKILL');
+  // Both come back by themselves (no click): the same people, pictures moving again.
+  await expect.poll(async () => ((await admin.ok('GET', '/api/metrics')) as MediaMetrics).workers.filter((w) => w.alive && !pids.includes(w.pid)).length, { timeout: 20_000 }).toBe(before.workers.length);
+  await picturesFlow(a.page, b.name);
+  await picturesFlow(b.page, a.name);
+  console.log(`media back ${Date.now() - killedAt} ms after the worker was killed`);
+  for (const p of [a.page, b.page]) await expect(p.getByTestId('participant-count')).toHaveText('2 điểm cầu');
+  const after = (await admin.ok('GET', '/api/metrics')) as MediaMetrics;
+  expect(after.rooms.find((r) => r.meetingId === meeting.id)?.participants).toBe(2);
+
+  // 2. B's network is cut for 5 s: nothing passes, the page is offline.
+  cut = true;
+  await bPage.context().setOffline(true);
+  await expect(bPage.getByRole('status').filter({ hasText: 'Đang kết nối lại' })).toBeVisible({ timeout: 15_000 });
+  await new Promise((r) => setTimeout(r, 5000));
+  cut = false;
+  await bPage.context().setOffline(false);
+  const backAt = Date.now();
+  await expect(bPage.getByRole('status').filter({ hasText: 'Đang kết nối lại' })).toBeHidden({ timeout: 30_000 });
+  await picturesFlow(bPage, a.name);
+  await picturesFlow(a.page, b.name);
+  console.log(`network cut: back ${Date.now() - backAt} ms after the link returned`);
+  // The same identity: A still sees B by name and bridge point, once.
+  await expect(tile(a.page, b.name)).toHaveCount(1);
+  await expect(tile(a.page, b.name).getByTestId('tile-point')).toHaveText(b.point);
+  await expect(bPage.getByRole('button', { name: 'Rời phòng' })).toBeVisible();
+});
