@@ -118,7 +118,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   // Every feature's signaling methods, one table (features add theirs with one spread each).
   const handlers: Handlers<ConferenceContext> = {
     ...conferenceHandlers(rooms, meetings),
-    ...mediaControlHandlers(),
+    ...mediaControlHandlers({ plainRtp: config.PLAIN_RTP_ENABLED }),
   };
   signaling = new SignalingEndpoint({
     handlers,

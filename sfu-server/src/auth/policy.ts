@@ -25,7 +25,7 @@ export interface MeetingFacts {
   invited: boolean;
 }
 
-export type GlobalAction = 'units.manage' | 'points.manage' | 'accounts.manage' | 'accounts.list' | 'audit.read' | 'meetings.create' | 'directory.read' | 'metrics.read';
+export type GlobalAction = 'units.manage' | 'points.manage' | 'accounts.manage' | 'accounts.list' | 'audit.read' | 'meetings.create' | 'directory.read' | 'metrics.read' | 'media.plainRtp';
 export type MeetingAction = 'meeting.view' | 'meeting.edit' | 'meeting.transition' | 'meeting.join';
 
 const GLOBAL: Record<GlobalAction, readonly Role[]> = {
@@ -36,6 +36,8 @@ const GLOBAL: Record<GlobalAction, readonly Role[]> = {
   'audit.read': ['admin'],
   // Server figures (rooms, workers, CPU): for those who run the server.
   'metrics.read': ['admin'],
+  // Plain RTP endpoints are bridge points' hardware codecs (when the server enables them).
+  'media.plainRtp': ['admin', 'operator'],
   'meetings.create': ['admin', 'secretary'],
   // Units and bridge points are needed to invite, and to show tiles with their names.
   'directory.read': ['admin', 'secretary', 'chair', 'delegate', 'guest', 'operator', 'observer'],
