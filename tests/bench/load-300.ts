@@ -132,6 +132,7 @@ async function measure(pid: number, points: RtpPoint[], consumers: number): Prom
   const wall = (Date.now() - t0) / 1000;
   let expected = 0;
   let received = 0;
+  if (process.env['DEBUG_LOSS']) for (const [ssrc, r] of points[5]?.received ?? []) console.log('  ssrc', ssrc, 'expected', r.max - r.first + 1, 'got', r.count);
   for (const p of points) {
     const t = p.tally();
     expected += t.expected;

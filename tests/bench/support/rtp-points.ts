@@ -52,6 +52,7 @@ export class RtpPoint {
     if (msg.length < 12 || (msg[0]! & 0xc0) !== 0x80) return;
     const pt = msg[1]! & 0x7f;
     if (pt >= 72 && pt <= 79) return; // RTCP (multiplexed)
+    if (pt === 127) return; // mediasoup's bandwidth probation packets (SSRC 1234), not media
     const seq = msg.readUInt16BE(2);
     const ssrc = msg.readUInt32BE(8);
     const r = this.received.get(ssrc);
