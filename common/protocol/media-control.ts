@@ -41,6 +41,22 @@ export const mediaControlRequests = {
     }),
     response: z.strictObject({}),
   },
+  /**
+   * A plain RTP/RTCP endpoint (no ICE, no DTLS: hardware bridge codecs, gateways, the load
+   * benchmark), when the server enables it (PLAIN_RTP_ENABLED), for bridge-point operators and
+   * admins. 'send': the endpoint sends to the returned address (the server learns the endpoint's
+   * from its first packet); 'recv': the server sends to `ip:port`, which must be the address the
+   * signaling comes from. A receiving plain endpoint gets the chair's and the current speaker's
+   * audio and video only (a hardware codec cannot take hundreds of streams).
+   */
+  'media.createPlainTransport': {
+    request: z.strictObject({
+      direction: z.enum(['send', 'recv']),
+      ip: z.union([z.ipv4(), z.ipv6()]).optional(),
+      port: z.number().int().min(1024).max(65535).optional(),
+    }),
+    response: z.object({ id: Id, ip: z.string(), port: z.number().int() }),
+  },
   /** Liveness check of the signaling path: the engine sends it every few seconds and rejoins when it goes unanswered. */
   'media.ping': {
     request: z.strictObject({}),

@@ -167,7 +167,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     ...chatHandlers(chat),
     ...floorHandlers(floor, meetings),
     ...attendanceHandlers(attendance, meetings),
-    ...mediaControlHandlers(),
+    ...mediaControlHandlers({ plainRtp: config.PLAIN_RTP_ENABLED }),
     ...pointsHandlers(new PointsService(store.db, meetings)),
   };
   signaling = new SignalingEndpoint({

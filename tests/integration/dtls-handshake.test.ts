@@ -92,7 +92,7 @@ it('completes ICE and DTLS with a WebRTC peer and receives its SRTP media', asyn
 
   const room = await server.rooms.get(meeting.id);
   const peer = [...room.peers.values()][0]!;
-  const transport = peer.transport(t.id);
+  const transport = peer.webRtcTransport(t.id);
   for (let i = 0; i < 100 && transport.dtlsState !== 'connected'; i++) await sleep(100);
   expect(transport.dtlsState).toBe('connected');
 

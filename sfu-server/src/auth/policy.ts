@@ -57,7 +57,7 @@ export const VOTER_ROLES: readonly Role[] = ['delegate', 'chair', 'secretary'];
 /** Who may ask to speak: people with a say (delegates, points, organisers); guests and observers only listen. */
 const SPEAKING_ROLES: readonly Role[] = ['admin', 'secretary', 'chair', 'delegate', 'operator'];
 
-export type GlobalAction = 'units.manage' | 'points.manage' | 'accounts.manage' | 'accounts.list' | 'audit.read' | 'meetings.create' | 'directory.read' | 'metrics.read';
+export type GlobalAction = 'units.manage' | 'points.manage' | 'accounts.manage' | 'accounts.list' | 'audit.read' | 'meetings.create' | 'directory.read' | 'metrics.read' | 'media.plainRtp';
 
 const GLOBAL: Record<GlobalAction, readonly Role[]> = {
   'units.manage': ['admin'],
@@ -67,6 +67,8 @@ const GLOBAL: Record<GlobalAction, readonly Role[]> = {
   'audit.read': ['admin'],
   // Server figures (rooms, workers, CPU): for those who run the server.
   'metrics.read': ['admin'],
+  // Plain RTP endpoints are bridge points' hardware codecs (when the server enables them).
+  'media.plainRtp': ['admin', 'operator'],
   'meetings.create': ['admin', 'secretary'],
   // Units and bridge points are needed to invite, and to show tiles with their names.
   'directory.read': ['admin', 'secretary', 'chair', 'delegate', 'guest', 'operator', 'observer'],

@@ -32,6 +32,8 @@ const ConfigSchema = z.object({
   LAST_N: z.coerce.number().int().min(1).max(1000).default(25),
   /** Participants on one router before a session spreads onto another worker (joined by pipeToRouter). */
   ROUTER_MAX_PEERS: z.coerce.number().int().min(1).max(5000).default(150),
+  /** Lets bridge-point operators and admins attach plain RTP endpoints (hardware codecs, gateways, the load benchmark). */
+  PLAIN_RTP_ENABLED: bool.default(false),
   /** Bearer token a Prometheus scraper may use for GET /metrics (admins' sessions work too). */
   METRICS_TOKEN: z.string().min(16).optional(),
   /** Initial outgoing bitrate (bps) of WebRTC transports. */

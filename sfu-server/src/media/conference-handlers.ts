@@ -13,6 +13,8 @@ import type { Rooms } from './rooms';
 /** What one signaling connection knows about itself. */
 export interface ConferenceContext {
   actor: Actor;
+  /** The address the signaling connection comes from (plain RTP is only sent back there). */
+  remoteAddress?: string;
   notify: Notify;
   disconnect: (code?: number, reason?: string) => void;
   peer?: Peer | undefined;

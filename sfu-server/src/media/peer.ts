@@ -45,7 +45,12 @@ export class Peer {
   readonly joinedAt = Date.now();
   readonly notify: Notify;
   readonly disconnect: (code?: number, reason?: string) => void;
-  readonly transports = new Map<string, types.WebRtcTransport>();
+  readonly transports = new Map<string, types.WebRtcTransport | types.PlainTransport>();
+  /**
+   * What this peer receives: everything (browsers: the forwarding policy then decides what
+   * flows), or only the chair's and the current speaker's media (plain RTP endpoints).
+   */
+  subscription: 'all' | 'chair-and-speaker' = 'all';
   readonly producers = new Map<string, types.Producer<{ source: MediaSource; peerId: string }>>();
   readonly consumers = new Map<string, types.Consumer<ConsumerData>>();
   /** The tiles this receiver shows (null until it reports them: then everything counts as shown). */
@@ -62,7 +67,7 @@ export class Peer {
     this.disconnect = disconnect ?? (() => {});
   }
 
-  transport(id: string): types.WebRtcTransport {
+  transport(id: string): types.WebRtcTransport | types.PlainTransport {
     const t = this.transports.get(id);
     if (!t) throw notFound('transport');
     return t;
@@ -87,7 +92,14 @@ export class Peer {
   }
 
   /** The transport this peer receives on (created with direction 'recv'). */
-  recvTransport(): types.WebRtcTransport | undefined {
+  /** A WebRTC transport of this peer (ICE and DTLS requests apply only to those). */
+  webRtcTransport(id: string): types.WebRtcTransport {
+    const t = this.transport(id);
+    if (t.type !== 'webrtc') throw notFound('transport');
+    return t as types.WebRtcTransport;
+  }
+
+  recvTransport(): types.WebRtcTransport | types.PlainTransport | undefined {
     for (const t of this.transports.values()) if (t.appData['direction'] === 'recv') return t;
     return undefined;
   }

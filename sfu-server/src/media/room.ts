@@ -199,14 +199,44 @@ export class Room {
     };
   }
 
+  /**
+   * A plain RTP endpoint's transport (see `media.createPlainTransport`): RTCP multiplexed, no
+   * SRTP (the closed network's hardware codecs rarely do it). A receiving one gets only the chair's
+   * and the current speaker's media.
+   */
+  async createPlainTransport(peer: Peer, direction: 'send' | 'recv', remote?: { ip: string; port: number }): Promise<{ id: string; ip: string; port: number }> {
+    this.#assertMember(peer);
+    if (peer.transports.size >= 4) throw new AppError('conflict', 'too many transports');
+    if (direction === 'recv' && !remote) throw new AppError('bad_request', 'a receiving plain transport needs ip and port');
+    if (direction === 'recv' && peer.recvTransport()) throw new AppError('conflict', 'already receiving');
+    const home = await this.#place(peer);
+    const { listenIp, announcedAddress, portRange } = this.#options.transport;
+    const transport = await home.router.createPlainTransport({
+      listenInfo: { protocol: 'udp', ip: listenIp, ...(announcedAddress ? { announcedAddress } : {}), portRange },
+      rtcpMux: true,
+      comedia: direction === 'send',
+      appData: { direction, peerId: peer.id },
+    });
+    if (!this.#peers.has(peer.id)) {
+      transport.close();
+      throw new AppError('not_joined', 'left the room');
+    }
+    if (remote) await transport.connect({ ip: remote.ip, port: remote.port });
+    peer.transports.set(transport.id, transport);
+    transport.observer.once('close', () => peer.transports.delete(transport.id));
+    if (direction === 'recv') peer.subscription = 'chair-and-speaker';
+    const tuple = transport.tuple;
+    return { id: transport.id, ip: tuple.localAddress ?? tuple.localIp, port: tuple.localPort };
+  }
+
   async connectTransport(peer: Peer, transportId: string, dtlsParameters: DtlsParameters): Promise<void> {
     this.#assertMember(peer);
-    await peer.transport(transportId).connect({ dtlsParameters: dtlsParameters as types.DtlsParameters });
+    await peer.webRtcTransport(transportId).connect({ dtlsParameters: dtlsParameters as types.DtlsParameters });
   }
 
   async restartIce(peer: Peer, transportId: string): Promise<types.IceParameters> {
     this.#assertMember(peer);
-    return peer.transport(transportId).restartIce();
+    return peer.webRtcTransport(transportId).restartIce();
   }
 
   async produce(
@@ -491,9 +521,34 @@ export class Room {
     this.#setSpeaker(peerId);
   }
 
+  /** Whether this receiver takes media from that sender at all (see Peer.subscription). */
+  #subscribes(receiver: Peer, senderId: string): boolean {
+    return receiver.subscription === 'all' || this.#chairs.has(senderId) || this.#activeSpeaker === senderId;
+  }
+
+  /** Receivers that follow the speaker drop the former one and take the new one. */
+  #followSpeaker(previous: string | null): void {
+    const speaker = this.#activeSpeaker ? this.#peers.get(this.#activeSpeaker) : undefined;
+    for (const receiver of this.#peers.values()) {
+      if (receiver.subscription === 'all') continue;
+      for (const c of [...receiver.consumers.values()]) {
+        if (c.appData.peerId === previous && !this.#subscribes(receiver, c.appData.peerId)) {
+          c.close();
+          receiver.consumers.delete(c.id);
+          receiver.notify('consumerClosed', { consumerId: c.id });
+        }
+      }
+      if (speaker && speaker !== receiver) {
+        for (const producer of speaker.producers.values()) void this.#consume(receiver, speaker, producer);
+      }
+    }
+  }
+
   #setSpeaker(peerId: string | null): void {
     if (peerId === this.#activeSpeaker) return;
+    const previous = this.#activeSpeaker;
     this.#activeSpeaker = peerId;
+    this.#followSpeaker(previous);
     if (peerId) {
       this.#speakerHistory = pushSpeaker(this.#speakerHistory, peerId);
       this.#recomputeLastN();
@@ -507,6 +562,8 @@ export class Room {
     const target = this.routerOf(receiver);
     const source = this.routerOf(sender);
     if (!caps || !transport || !target || !source || producer.closed) return;
+    if (!this.#subscribes(receiver, sender.id)) return;
+    for (const c of receiver.consumers.values()) if (c.producerId === producer.id) return;
     if (target !== source) {
       try {
         await this.#pipe(producer.id, source, target);
@@ -526,7 +583,8 @@ export class Room {
         rtpCapabilities: caps,
         // Paused until the client has set it up and asks to resume, so no keyframe is lost.
         paused: true,
-        appData: { peerId: sender.id, source: producer.appData.source, clientPaused: true, sentPaused: true, forwarding: true, layers: '' },
+        // A plain endpoint has nothing to set up: its media flows at once.
+        appData: { peerId: sender.id, source: producer.appData.source, clientPaused: receiver.subscription === 'all', sentPaused: true, forwarding: true, layers: '' },
       });
     } catch (err) {
       // The producer or the transport closed meanwhile.

@@ -55,7 +55,7 @@ export class SignalingEndpoint {
           socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{"code":"unauthorized","message":"sign in first"}');
           return;
         }
-        this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws, actor));
+        this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws, actor, req.socket.remoteAddress ?? ''));
       },
       (err: unknown) => {
         this.#options.logger.error({ err }, 'signaling authentication failed');
@@ -65,11 +65,12 @@ export class SignalingEndpoint {
     return true;
   }
 
-  #accept(ws: import('ws').WebSocket, actor: Actor): void {
+  #accept(ws: import('ws').WebSocket, actor: Actor, remoteAddress: string): void {
     const logger = this.#options.logger.child({ account: actor.accountId });
     let connection: SignalingConnection<ConferenceContext> | undefined;
     const context: ConferenceContext = {
       actor,
+      remoteAddress,
       notify: (name, data) => connection?.notify(name, data),
       disconnect: (code = 4001, reason = 'joined again elsewhere') => connection?.close(code, reason),
     };

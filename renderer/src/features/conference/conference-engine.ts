@@ -118,6 +118,8 @@ export class ConferenceEngine {
   #tileViewsInFlight: Promise<void> | null = null;
   #tileViewsDirty = false;
   #livenessTimer: ReturnType<typeof setInterval> | null = null;
+  /** The camera sends only its lowest layer now (low-bandwidth mode). */
+  #sentLayersLimited = false;
 
   // ---- state for React -------------------------------------------------------------------
   getState = (): ConferenceState => this.#state;
@@ -251,7 +253,7 @@ export class ConferenceEngine {
       this.#state.screenTrack?.readyState === 'live' ? this.#produce('screen', this.#state.screenTrack, false) : null,
     ]);
     if (this.#session !== session) return;
-    await this.#applySendLayers();
+    if (this.#state.receiveMode === 'low') void this.#applySendLayers();
     this.#set({ status: 'joined', error: null });
     this.#watchLiveness(client, session);
     // What we show (or the receive mode) goes to the new connection at once.
@@ -543,15 +545,17 @@ export class ConferenceEngine {
     this.#scheduleTileViews(0);
     if (mode === 'audio-only' && !this.#state.cameraOff) await this.#setProducerPaused('webcam', true).catch(() => undefined);
     if (wasAudioOnly && mode !== 'audio-only' && !this.#state.cameraOff) await this.#setProducerPaused('webcam', false).catch(() => undefined);
-    await this.#applySendLayers();
+    if (mode === 'low' || this.#sentLayersLimited) await this.#applySendLayers();
   }
 
   /** Low-bandwidth mode sends only the lowest simulcast layer; otherwise all three. */
   async #applySendLayers(): Promise<void> {
     const producer = this.#producers.get('webcam');
     if (!producer || producer.closed) return;
+    const low = this.#state.receiveMode === 'low';
     try {
-      await producer.setMaxSpatialLayer(this.#state.receiveMode === 'low' ? 0 : CAMERA_ENCODINGS.length - 1);
+      this.#sentLayersLimited = low;
+      await producer.setMaxSpatialLayer(low ? 0 : CAMERA_ENCODINGS.length - 1);
     } catch (err) {
       console.warn('could not limit the sent layers', err);
     }

@@ -1,0 +1,34 @@
+/** CPU time of a process and of its mediasoup-worker children, from /proc (Linux). */
+import fs from 'node:fs';
+
+const TICKS = 100; // USER_HZ on Linux
+
+function stat(pid: number): { ppid: number; comm: string; cpu: number } | null {
+  try {
+    const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const close = text.lastIndexOf(')');
+    const comm = text.slice(text.indexOf('(') + 1, close);
+    const fields = text.slice(close + 2).split(' ');
+    return { ppid: Number(fields[1]), comm, cpu: (Number(fields[11]) + Number(fields[12])) / TICKS };
+  } catch {
+    return null;
+  }
+}
+
+export function workerPids(parent: number): number[] {
+  const out: number[] = [];
+  for (const name of fs.readdirSync('/proc')) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid)) continue;
+    const s = stat(pid);
+    if (s && s.ppid === parent && s.comm.startsWith('mediasoup-work')) out.push(pid);
+  }
+  return out;
+}
+
+/** CPU seconds used so far by the process itself and by its workers. */
+export function cpuOf(pid: number): { process: number; workers: number } {
+  const own = stat(pid)?.cpu ?? 0;
+  const workers = workerPids(pid).reduce((sum, w) => sum + (stat(w)?.cpu ?? 0), 0);
+  return { process: own, workers };
+}
