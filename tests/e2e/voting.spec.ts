@@ -31,7 +31,7 @@ async function vote(page: Page, option: string) {
   const ballot = page.getByRole('dialog', { name: 'Phiếu biểu quyết' });
   await expect(ballot).toBeVisible({ timeout: 30_000 });
   await expect(ballot.getByText('Thông qua Kế hoạch phát triển kinh tế - xã hội năm 2027?')).toBeVisible();
-  await ballot.getByRole('radio', { name: option }).check();
+  await ballot.getByRole('radio', { name: option, exact: true }).check();
   await ballot.getByRole('button', { name: 'Gửi biểu quyết' }).click();
   await expect(ballot).toBeHidden();
 }
