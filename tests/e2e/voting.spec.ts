@@ -15,15 +15,15 @@ import { logIn } from './support/conference';
 async function joinLiveMeeting(page: Page, title: string): Promise<void> {
   await page.getByTestId('meetings-live').getByText(title).first().click();
   await page.getByRole('link', { name: 'Vào phòng họp' }).first().click();
-  await expect(page.getByLabel('Xem trước camera')).toBeVisible({ timeout: 60_000 });
   const leave = page.getByRole('button', { name: 'Rời phòng' });
   for (let attempt = 1; ; attempt++) {
+    await expect(page.getByLabel('Xem trước camera')).toBeVisible({ timeout: 60_000 });
     await page.getByRole('button', { name: 'Tham gia' }).click();
-    const failed = page.getByRole('button', { name: 'Tham gia' }).and(page.locator(':enabled'));
     await expect(leave.or(page.getByText('Không kết nối được tới máy chủ.'))).toBeVisible({ timeout: 150_000 });
     if (await leave.isVisible()) return;
     if (attempt === 3) throw new Error('could not join after 3 attempts');
-    await expect(failed).toBeVisible();
+    // The user tries again: reload the pre-join screen and join.
+    await page.reload();
   }
 }
 
@@ -31,7 +31,7 @@ async function vote(page: Page, option: string) {
   const ballot = page.getByRole('dialog', { name: 'Phiếu biểu quyết' });
   await expect(ballot).toBeVisible({ timeout: 30_000 });
   await expect(ballot.getByText('Thông qua Kế hoạch phát triển kinh tế - xã hội năm 2027?')).toBeVisible();
-  await ballot.getByRole('radio', { name: option }).check();
+  await ballot.getByRole('radio', { name: option, exact: true }).check();
   await ballot.getByRole('button', { name: 'Gửi biểu quyết' }).click();
   await expect(ballot).toBeHidden();
 }

@@ -89,4 +89,4 @@ it('npm run verify-votes prints the head and exits 0, and exits 1 after tamperin
   const failed = await run(process.execPath, ['--import', 'tsx', 'sfu-server/src/cli/verify-votes.ts', m.meetingId], { env }).catch((e: { code: number; stdout: string }) => e);
   expect((failed as { code: number }).code).toBe(1);
   expect((failed as { stdout: string }).stdout).toContain('FAILED');
-}, 60_000);
+}, 240_000);
