@@ -6,7 +6,7 @@
  * not_joined. The table IS the policy (auth/policy.ts: floor.request, floor.manage,
  * meeting.moderate, attendance.manage).
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import type { Method } from '../../common/protocol';
 import type { RunningServer } from '../../sfu-server/src/server';
 import { liveMeeting, person, TestApi, type Person } from '../support/api-client';
@@ -41,6 +41,9 @@ const POLICY: Record<string, Outcome[]> = {
   'attendance.mark':          [ok,  ok,   ok,   F,    F,    F,    F],
   'attendance.quorum':        [ok,  ok,   ok,   F,    F,    F,    F],
 };
+
+// Real media workers and several clients per scenario: room for a busy machine.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 let server: RunningServer;
 let meetingId: string;

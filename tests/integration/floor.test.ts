@@ -3,11 +3,14 @@
  * or floor-less client's resumeProducer is refused and its producer stays paused), the floor moves
  * the microphones, removal and lock refuse joins, and the state survives a server restart.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunningServer } from '../../sfu-server/src/server';
 import { liveMeeting, person, TestApi, type Person } from '../support/api-client';
 import { TestSignalingClient } from '../support/signaling-test-client';
 import { startTestServer } from '../support/test-server';
+
+// Real media workers and several clients per scenario: room for a busy machine.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 let server: RunningServer & { dataDir: string };
 beforeAll(async () => {
