@@ -7,13 +7,14 @@
  * a Vietnamese search with diacritics finds and highlights "Quảng Ninh"; with no network, the
  * document opened before is read from the device.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect as baseExpect, test, type Page } from '@playwright/test';
 import { PASSWORD, person, TestApi } from '../support/api-client';
 import { makeVietnamesePdf, PNG_1X1, sharedSample } from '../support/pdf-samples';
 import { logIn } from './support/conference';
 
 // The machine running these is shared and busy: generous steps, the scenario still fails when a step cannot happen.
 test.use({ actionTimeout: 45_000 });
+const expect = baseExpect.configure({ timeout: 60_000 });
 
 const pageShown = (page: Page) => page.getByTestId('room-document-viewer').getByTestId('viewer-current-page');
 
