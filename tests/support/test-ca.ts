@@ -1,8 +1,12 @@
 /**
  * A certificate authority made at test time (node-forge, keys from node:crypto): a root CA and
- * signer certificates with Vietnamese names, as PEM, DER and PKCS#12.
+ * signer certificates with Vietnamese names, as PEM, DER and PKCS#12 (made by the openssl CLI).
  */
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import forge from 'node-forge';
 
 export interface TestCa {
@@ -84,8 +88,22 @@ export function makeSigner(ca: TestCa, name: string, options: { organization?: s
     certDer: derOf(cert),
     keyPem: keys.pem,
     p12(password, algorithm = 'aes256') {
-      const asn1 = forge.pkcs12.toPkcs12Asn1(keys.privateKey, [cert, ca.cert], password, { algorithm, friendlyName: name });
-      return new Uint8Array(Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary'));
+      // OpenSSL's CLI, as users' files are made (forge gets PBES2 passwords with non-ASCII letters wrong).
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phonghop-ca-'));
+      try {
+        fs.writeFileSync(path.join(dir, 'key.pem'), keys.pem);
+        fs.writeFileSync(path.join(dir, 'cert.pem'), forge.pki.certificateToPem(cert));
+        fs.writeFileSync(path.join(dir, 'ca.pem'), ca.pem);
+        const legacy = algorithm === '3des' ? ['-keypbe', 'PBE-SHA1-3DES', '-certpbe', 'PBE-SHA1-3DES', '-macalg', 'sha1'] : [];
+        execFileSync('openssl', ['pkcs12', '-export', '-inkey', 'key.pem', '-in', 'cert.pem', '-certfile', 'ca.pem', '-name', name, '-out', 'id.p12', '-passout', 'env:P12_PASSWORD', ...legacy], {
+          cwd: dir,
+          env: { ...process.env, P12_PASSWORD: password },
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
+        return new Uint8Array(fs.readFileSync(path.join(dir, 'id.p12')));
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     },
   };
 }

@@ -16,8 +16,24 @@ export interface P12Identity {
 
 export const MAX_P12_BYTES = 256 * 1024;
 
+/**
+ * node-forge passes a PKCS#12 password to PBKDF2 (PBES2: the AES files of OpenSSL 3 and recent
+ * Windows) as a JS string taken byte by byte, so a password with Vietnamese letters never matched.
+ * PKCS#12 v1.1 (RFC 7292, B.1) and OpenSSL use its UTF-8 bytes there (and BMPString for the MAC
+ * and the legacy PBEs, which forge already does). This wraps forge's PBES2 step once to do so.
+ */
+let pbes2Patched = false;
+function patchForgePbes2(): void {
+  if (pbes2Patched) return;
+  pbes2Patched = true;
+  const pbe = forge.pki.pbe as unknown as { getCipherForPBES2: (oid: string, params: unknown, password: string) => unknown };
+  const original = pbe.getCipherForPBES2.bind(pbe);
+  pbe.getCipherForPBES2 = (oid, params, password) => original(oid, params, forge.util.encodeUtf8(password));
+}
+
 export function openP12(p12: Uint8Array, password: string): P12Identity {
   if (p12.length === 0 || p12.length > MAX_P12_BYTES) throw new AppError('bad_request', 'the PKCS#12 file is empty or too large');
+  patchForgePbes2();
   let store: forge.pkcs12.Pkcs12Pfx;
   try {
     const asn1 = forge.asn1.fromDer(forge.util.createBuffer(Buffer.from(p12).toString('binary')));
