@@ -32,6 +32,8 @@ import { registerMeetingRoutes } from './meetings/meetings-routes';
 import { MeetingsService } from './meetings/meetings-service';
 import { createLogger, type Logger } from './observability/logger';
 import type { Handlers } from './signaling/handlers';
+import { registerSigningRoutes } from './signing/signing-routes';
+import { SigningService } from './signing/signing-service';
 import { SignalingEndpoint } from './signaling/ws-endpoint';
 import { openStore, type Store } from './store/database';
 
@@ -42,6 +44,7 @@ export interface Services {
   auth: AuthService;
   directory: DirectoryService;
   meetings: MeetingsService;
+  signing: SigningService;
 }
 
 export interface RunningServer extends Services {
@@ -67,6 +70,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const meetings = new MeetingsService(store.db, (meetingId, status) => {
     if (status === 'ended' || status === 'cancelled') void rooms?.close(meetingId, 4004, 'meeting ended');
   });
+  const signing = new SigningService(store.db, meetings, config.DATA_DIR);
   await ensureAdmin(directory, logger, config.ADMIN_PASSWORD);
 
   const workerBin = config.MEDIASOUP_WORKER_BIN ?? resolveWorkerBin(repoRoot) ?? undefined;
@@ -107,6 +111,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   registerDirectoryRoutes(app, directory);
   registerMeetingRoutes(app, meetings);
   registerAuditRoutes(app, store.db);
+  await registerSigningRoutes(app, signing);
   await registerStaticClient(app, config.RENDERER_DIR, logger);
 
   // Every feature's signaling methods, one table (features add theirs with one spread each).
@@ -144,6 +149,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     auth,
     directory,
     meetings,
+    signing,
     async close() {
       endpoint.close();
       await roomsOfServer.closeAll();

@@ -25,8 +25,8 @@ export interface MeetingFacts {
   invited: boolean;
 }
 
-export type GlobalAction = 'units.manage' | 'points.manage' | 'accounts.manage' | 'accounts.list' | 'audit.read' | 'meetings.create' | 'directory.read';
-export type MeetingAction = 'meeting.view' | 'meeting.edit' | 'meeting.transition' | 'meeting.join';
+export type GlobalAction = 'units.manage' | 'points.manage' | 'accounts.manage' | 'accounts.list' | 'audit.read' | 'meetings.create' | 'directory.read' | 'signing.trust.manage' | 'signing.verify';
+export type MeetingAction = 'meeting.view' | 'meeting.edit' | 'meeting.transition' | 'meeting.join' | 'document.sign' | 'document.prepareSigning';
 
 const GLOBAL: Record<GlobalAction, readonly Role[]> = {
   'units.manage': ['admin'],
@@ -37,6 +37,10 @@ const GLOBAL: Record<GlobalAction, readonly Role[]> = {
   'meetings.create': ['admin', 'secretary'],
   // Units and bridge points are needed to invite, and to show tiles with their names.
   'directory.read': ['admin', 'secretary', 'chair', 'delegate', 'guest', 'operator', 'observer'],
+  // The authorities whose certificates are trusted when signatures are verified.
+  'signing.trust.manage': ['admin'],
+  // Anyone signed in may check the signatures of a PDF they hold.
+  'signing.verify': ['admin', 'secretary', 'chair', 'delegate', 'guest', 'operator', 'observer'],
 };
 
 export function can(actor: Actor, action: GlobalAction): boolean {
@@ -56,6 +60,13 @@ export function canOnMeeting(actor: Actor, action: MeetingAction, m: MeetingFact
       return isAdmin || organiser;
     case 'meeting.join':
       return m.status === 'live' && (isAdmin || organiser || m.invited);
+    case 'document.sign':
+      // Only the meeting's chair and secretary sign its documents (the minutes) — not the admin,
+      // not the creator — once the meeting is published; never a cancelled meeting's.
+      return (actor.accountId === m.chairId || actor.accountId === m.secretaryId) && (m.status === 'published' || m.status === 'live' || m.status === 'ended');
+    case 'document.prepareSigning':
+      // Putting up a document (a new version) for them to sign: the organisers.
+      return (isAdmin || organiser) && m.status !== 'cancelled';
   }
 }
 

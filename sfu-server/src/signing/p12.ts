@@ -26,7 +26,7 @@ let pbes2Patched = false;
 function patchForgePbes2(): void {
   if (pbes2Patched) return;
   pbes2Patched = true;
-  const pbe = forge.pki.pbe as unknown as { getCipherForPBES2: (oid: string, params: unknown, password: string) => unknown };
+  const pbe = (forge.pki as unknown as { pbe: unknown }).pbe as { getCipherForPBES2: (oid: string, params: unknown, password: string) => unknown };
   const original = pbe.getCipherForPBES2.bind(pbe);
   pbe.getCipherForPBES2 = (oid, params, password) => original(oid, params, forge.util.encodeUtf8(password));
 }

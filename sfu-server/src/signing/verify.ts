@@ -164,13 +164,7 @@ export async function verifyPdf(pdf: Uint8Array, anchorsDer: Uint8Array[]): Prom
   const key = (f: FoundSignature) => (f.byteRange ?? []).join(' ');
   const seen = new Set(found.map(key));
   for (const raw of scanRaw(pdf)) if (!seen.has(key(raw))) (seen.add(key(raw)), found.push(raw));
-  const anchors = anchorsDer.flatMap((der) => {
-    try {
-      return [pkijs.Certificate.fromBER(toArrayBuffer(der))];
-    } catch {
-      return [];
-    }
-  });
+  const anchors = parseAnchors(anchorsDer);
   const checks: SignatureCheck[] = [];
   for (const f of found) checks.push(await checkOne(pdf, f, anchors));
   checks.sort((a, b) => coverageEnd(a) - coverageEnd(b));
@@ -318,6 +312,21 @@ async function checkOne(pdf: Uint8Array, f: FoundSignature, anchors: pkijs.Certi
 
 function issuerCommonName(cert: pkijs.Certificate): string {
   return cert.issuer.typesAndValues.filter((tv) => tv.type === '2.5.4.3').map((tv) => String(tv.value.valueBlock.value)).join(', ');
+}
+
+/** Whether `signer` chains (through `others`) to one of the anchors (DER), valid at `at`. */
+export async function certificateTrust(signer: pkijs.Certificate, others: pkijs.Certificate[], anchorsDer: Uint8Array[], at: Date): Promise<TrustProblem | null> {
+  return checkTrust(signer, others, parseAnchors(anchorsDer), at);
+}
+
+function parseAnchors(anchorsDer: Uint8Array[]): pkijs.Certificate[] {
+  return anchorsDer.flatMap((der) => {
+    try {
+      return [pkijs.Certificate.fromBER(toArrayBuffer(der))];
+    } catch {
+      return [];
+    }
+  });
 }
 
 async function checkTrust(signer: pkijs.Certificate, others: pkijs.Certificate[], anchors: pkijs.Certificate[], at: Date): Promise<TrustProblem | null> {
