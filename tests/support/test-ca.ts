@@ -29,8 +29,8 @@ export interface TestSigner {
 
 let serial = 1;
 
-function rsaKeys(): { privateKey: forge.pki.rsa.PrivateKey; publicKey: forge.pki.rsa.PublicKey; pem: string } {
-  const { privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+function rsaKeys(bits = 2048): { privateKey: forge.pki.rsa.PrivateKey; publicKey: forge.pki.rsa.PublicKey; pem: string } {
+  const { privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: bits });
   const pem = privateKey.export({ format: 'pem', type: 'pkcs1' }).toString();
   const key = forge.pki.privateKeyFromPem(pem) as forge.pki.rsa.PrivateKey;
   return { privateKey: key, publicKey: forge.pki.setRsaPublicKey(key.n, key.e), pem };
@@ -47,8 +47,9 @@ function validity(cert: forge.pki.Certificate, years: number, notBefore?: Date):
   cert.validity.notAfter = new Date(cert.validity.notBefore.getTime() + years * 365 * 24 * 3600_000);
 }
 
-export function makeTestCa(name = 'Phòng họp Test Root CA'): TestCa {
-  const keys = rsaKeys();
+/** `bits`: 1024 only where many throw-away authorities are needed quickly (never to sign documents). */
+export function makeTestCa(name = 'Phòng họp Test Root CA', bits = 2048): TestCa {
+  const keys = rsaKeys(bits);
   const cert = forge.pki.createCertificate();
   cert.publicKey = keys.publicKey;
   cert.serialNumber = (0x100000 + serial++).toString(16);
