@@ -36,9 +36,9 @@ export async function registerSigningRoutes(app: FastifyInstance, signing: Signi
     r.post('/api/signing/trust-anchors', { schema: { tags, summary: 'Trust a CA certificate (PEM or base64 DER)', body: TrustAnchorBody, response: { 201: TrustAnchor } } }, async (req, reply) =>
       reply.code(201).send(await signing.addAnchor(requireActor(req), req.body.certificate)),
     );
-    r.delete('/api/signing/trust-anchors/:id', { schema: { tags, summary: 'Stop trusting an authority', params: IdParams } }, async (req, reply) => {
+    r.delete('/api/signing/trust-anchors/:id', { schema: { tags, summary: 'Stop trusting an authority', params: IdParams, response: { 204: z.null() } } }, async (req, reply) => {
       await signing.removeAnchor(requireActor(req), req.params.id);
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     });
     r.post('/api/signing/verify', { bodyLimit: MAX_PDF_BYTES, schema: { tags, summary: 'Verify the signatures of a PDF (body: application/pdf)', response: { 200: VerificationReport } } }, async (req) =>
       signing.verify(requireActor(req), pdfBody(req)),
@@ -55,7 +55,7 @@ export async function registerSigningRoutes(app: FastifyInstance, signing: Signi
     r.get('/api/signed-documents/:id', { schema: { tags, summary: 'One version of a document to sign', params: IdParams, response: { 200: SignedDocument } } }, async (req) =>
       signing.get(requireActor(req), req.params.id),
     );
-    r.get('/api/signed-documents/:id/file', { schema: { tags, summary: 'The PDF as it is now (with its signatures)', params: IdParams } }, async (req, reply) => {
+    r.get('/api/signed-documents/:id/file', { schema: { tags, summary: 'The PDF as it is now (with its signatures)', params: IdParams, response: { 200: z.string().describe('the PDF (application/pdf)') } } }, async (req, reply) => {
       const { bytes, fileName } = await signing.file(requireActor(req), req.params.id);
       return reply
         .type('application/pdf')
