@@ -60,7 +60,8 @@ export async function registerSigningRoutes(app: FastifyInstance, signing: Signi
       return reply
         .type('application/pdf')
         .header('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(fileName)}`)
-        .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
+        // A Buffer is sent as it is (no serialisation); the schema's string documents the PDF.
+        .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length) as unknown as string);
     });
     r.get('/api/signed-documents/:id/verification', { schema: { tags, summary: 'Verify its signatures', params: IdParams, response: { 200: VerificationReport } } }, async (req) =>
       signing.verification(requireActor(req), req.params.id),
