@@ -200,4 +200,28 @@ describe('signing the minutes: chair with PKCS#12, secretary with a token-style 
     expect((await new TestApi(server.url).call('GET', `/api/signed-documents/${doc.id}/verification`)).status).toBe(401);
     expect((await raw(new TestApi(server.url), 'POST', '/api/signing/verify', Buffer.from(signedBytes), 'application/pdf')).status).toBe(401);
   });
+
+  it('bad input gets a clear error and changes nothing', async () => {
+    const before = await snapshot(server.store.db);
+    const sec = meeting.secretary.api;
+    const v = (body: BodyInit, type?: string) => raw(sec, 'POST', '/api/signing/verify', body, type);
+    expect((await v(Buffer.from('hello'), 'application/pdf')).body).toMatchObject({ code: 'bad_request', message: 'not a PDF file' });
+    expect((await v(JSON.stringify({ pdf: 'x' }), 'application/json')).body).toMatchObject({ code: 'bad_request' });
+    expect((await v(Buffer.from('%PDF-1.7\n' + 'garbage '.repeat(100)), 'application/pdf')).body).toMatchObject({ signatures: [] });
+    // A signature whose ByteRange points outside the file.
+    const forged = Buffer.from('%PDF-1.4\n1 0 obj <</Type/Sig/ByteRange [0 10 999999 5]/Contents <3000>>> endobj\n%%EOF\n');
+    expect((await v(forged, 'application/pdf')).body.signatures).toMatchObject([{ intact: false, problem: 'bad_byte_range' }]);
+    const [current] = (await sec.ok('GET', `/api/meetings/${meeting.id}/signed-documents`)).filter((d: SignedDocument) => d.status !== 'superseded');
+    const id = current.id as string;
+    const post = (path: string, body: unknown) => raw(sec, 'POST', `/api/signed-documents/${id}/${path}`, JSON.stringify(body), 'application/json');
+    expect((await post('prepare', { certificates: ['bm90IGEgY2VydGlmaWNhdGU='] })).body).toMatchObject({ code: 'bad_request' });
+    expect((await post('prepare', { certificates: [] })).status).toBe(400);
+    expect((await post('finish', { preparationId: crypto.randomUUID(), signature: 'AAAA' })).body).toMatchObject({ code: 'not_found', details: { reason: 'preparation_expired' } });
+    const noFile = new FormData();
+    noFile.set('password', 'x');
+    expect((await raw(sec, 'POST', `/api/signed-documents/${id}/sign`, noFile)).body).toMatchObject({ code: 'bad_request', message: 'the PKCS#12 file (field p12) is missing' });
+    expect((await raw(sec, 'POST', `/api/signed-documents/${crypto.randomUUID()}/sign`, noFile)).status).toBe(404);
+    expect((await sec.call('GET', `/api/signed-documents/not-a-uuid`)).status).toBe(400);
+    expect(await snapshot(server.store.db)).toEqual(before);
+  });
 });

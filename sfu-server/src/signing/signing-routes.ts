@@ -69,6 +69,8 @@ export async function registerSigningRoutes(app: FastifyInstance, signing: Signi
     r.post('/api/signed-documents/:id/sign', { schema: { tags, summary: 'Sign with a PKCS#12 file (multipart: p12, password, title, reason, location)', params: IdParams, response: { 200: SignedDocument } } }, async (req) => {
       const actor = requireActor(req);
       if (!req.isMultipart()) throw new AppError('bad_request', 'send a multipart form with the PKCS#12 file and its password');
+      // Who may sign is answered before the file is read.
+      await signing.assertCanSign(actor, req.params.id);
       let p12: Buffer | null = null;
       const fields: Record<string, string> = {};
       for await (const part of req.parts({ limits: { fileSize: MAX_P12_BYTES, files: 1, fields: 8, fieldSize: 4096 } })) {

@@ -171,6 +171,11 @@ export class SigningService {
     return this.#toApi(actor, row, facts);
   }
 
+  /** Throws unless the actor may sign this version now (checked before a request body is read). */
+  async assertCanSign(actor: Actor, id: string): Promise<void> {
+    await this.#authorizeSign(actor, id);
+  }
+
   /** Signs in memory with a PKCS#12 file; the key and password are dropped afterwards. */
   async signWithP12(actor: Actor, id: string, p12: Uint8Array, fields: z.output<typeof P12SignFields>): Promise<SignedDocument> {
     const { row, role } = await this.#authorizeSign(actor, id);
