@@ -11,6 +11,25 @@ export interface ScreenSource {
   kind: 'screen' | 'window';
 }
 
+/** A signing certificate on a PKCS#11 token (USB token). */
+export interface TokenCertificate {
+  /** Opaque handle for signWithToken. */
+  id: string;
+  tokenLabel: string;
+  label: string;
+  /** Common names of the subject and the issuer. */
+  subject: string;
+  issuer: string;
+  notAfter: string;
+  /** DER, base64: the certificate, then the issuers found on the token. */
+  certificate: string;
+  chain: string[];
+}
+
+export type TokenSignError = 'pin_incorrect' | 'pin_locked' | 'not_found' | 'token_error' | 'unavailable';
+
+export type TokenSignResult = { ok: true; signature: string } | { ok: false; error: TokenSignError; message: string };
+
 export interface DesktopApi {
   readonly platform: 'electron';
   readonly version: string;
@@ -27,6 +46,10 @@ export interface DesktopApi {
   /** A secret kept in the OS secure storage (safeStorage), e.g. the session token. */
   getSecret(key: string): Promise<string | null>;
   setSecret(key: string, value: string | null): Promise<void>;
+  /** Signing certificates on the connected PKCS#11 tokens. */
+  listTokenCertificates(): Promise<TokenCertificate[]>;
+  /** Signs `data` (base64: the DER of the CMS signed attributes) on the token; the key never leaves it. */
+  signWithToken(certificateId: string, pin: string, data: string): Promise<TokenSignResult>;
 }
 
 declare global {
@@ -43,4 +66,6 @@ export const DESKTOP_IPC = {
   selectScreenSource: 'phonghop:select-screen-source',
   getSecret: 'phonghop:get-secret',
   setSecret: 'phonghop:set-secret',
+  listTokenCertificates: 'phonghop:list-token-certificates',
+  signWithToken: 'phonghop:sign-with-token',
 } as const;

@@ -29,7 +29,7 @@ fi
 pkgs=(g++ make python3 pkg-config meson ninja-build patch libssl-dev libuv1-dev libsrtp2-dev libabsl-dev
       libflatbuffers-dev flatbuffers-compiler fonts-dejavu-core)
 if [ "$want_test" = 1 ]; then
-  pkgs+=(chromium poppler-utils postgresql softhsm2 opensc)
+  pkgs+=(chromium poppler-utils libnss3-tools postgresql softhsm2 opensc)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

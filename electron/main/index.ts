@@ -28,6 +28,7 @@ import { decidePermission } from './permissions.js';
 import { createScreenShareController } from './screen-share.js';
 import { createDesktopService } from './service.js';
 import { createSettingsStore } from './settings.js';
+import { configuredModules, TokenSigner } from './token-signer.js';
 import {
   httpOriginOf,
   isNavigationAllowed,
@@ -185,8 +186,18 @@ async function start(): Promise<void> {
     { useSystemPicker: false },
   );
 
+  let tokenSigner: TokenSigner | null | undefined;
+  app.on('will-quit', () => tokenSigner?.close());
   const service = createDesktopService({
     settings,
+    // Loaded on first use: the vendor's PKCS#11 library (PHONGHOP_PKCS11_MODULES, or well-known paths).
+    tokenSigner: () => {
+      if (tokenSigner === undefined) {
+        const modules = configuredModules();
+        tokenSigner = modules.length > 0 ? new TokenSigner(modules) : null;
+      }
+      return tokenSigner;
+    },
     checkHealth: (url) => checkServerHealth(url, (input, init) => net.fetch(input, init)),
     screenShare,
     onServerUrlChanged: (url) => {

@@ -66,6 +66,19 @@ function routes(handlers: DesktopHandlers): Record<(typeof DESKTOP_IPC)[keyof ty
       expectCount(args, 1);
       return handlers.getSecret(expectString(args[0], 'key', 128, SECRET_KEY_PATTERN));
     },
+    [DESKTOP_IPC.listTokenCertificates]: async (args) => {
+      expectCount(args, 0);
+      return handlers.listTokenCertificates();
+    },
+    [DESKTOP_IPC.signWithToken]: async (args) => {
+      expectCount(args, 3);
+      return handlers.signWithToken(
+        expectString(args[0], 'certificateId', 600, /^\d+:[^:]*:[0-9a-f]*$/),
+        expectString(args[1], 'pin', 64),
+        // The DER of CMS signed attributes: a few hundred bytes, base64.
+        expectString(args[2], 'data', 16_384, /^[A-Za-z0-9+/]+=*$/),
+      );
+    },
     [DESKTOP_IPC.setSecret]: async (args) => {
       expectCount(args, 2);
       const key = expectString(args[0], 'key', 128, SECRET_KEY_PATTERN);

@@ -6,6 +6,7 @@ import type { DesktopApi } from '../../common/desktop-api.js';
 import type { HealthResult } from './health.js';
 import type { ScreenShareController } from './screen-share.js';
 import type { SettingsStore } from './settings.js';
+import { TokenSignerError, type TokenSigner } from './token-signer.js';
 import { parseServerUrl } from './url.js';
 
 /** The methods of the contract that go through IPC (`platform` and `version` are preload constants). */
@@ -21,6 +22,8 @@ export interface DesktopServiceDeps {
    * permissions, navigation) and loads `${url}/`, or the setup page for null.
    */
   onServerUrlChanged(serverUrl: string | null): void;
+  /** The PKCS#11 signer (token-signer.ts), made on first use; null where no module is available. */
+  tokenSigner?: () => Pick<TokenSigner, 'listCertificates' | 'sign'> | null;
 }
 
 export function createDesktopService(deps: DesktopServiceDeps): DesktopHandlers {
@@ -56,5 +59,21 @@ export function createDesktopService(deps: DesktopServiceDeps): DesktopHandlers 
     getSecret: (key) => deps.settings.getSecret(key),
 
     setSecret: (key, value) => deps.settings.setSecret(key, value),
+
+    async listTokenCertificates() {
+      return deps.tokenSigner?.()?.listCertificates() ?? [];
+    },
+
+    async signWithToken(certificateId, pin, data) {
+      const signer = deps.tokenSigner?.();
+      if (!signer) return { ok: false, error: 'unavailable', message: 'no PKCS#11 module is installed or configured' };
+      try {
+        const signature = signer.sign(certificateId, pin, new Uint8Array(Buffer.from(data, 'base64')));
+        return { ok: true, signature: Buffer.from(signature).toString('base64') };
+      } catch (error) {
+        if (error instanceof TokenSignerError) return { ok: false, error: error.code, message: error.message };
+        return { ok: false, error: 'token_error', message: error instanceof Error ? error.message.slice(0, 300) : String(error) };
+      }
+    },
   };
 }

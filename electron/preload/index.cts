@@ -9,7 +9,7 @@
  * contract, and a unit test compares the values.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import type { DESKTOP_IPC, DesktopApi, ScreenSource } from '../../common/desktop-api.js';
+import type { DESKTOP_IPC, DesktopApi, ScreenSource, TokenCertificate, TokenSignResult } from '../../common/desktop-api.js';
 
 const IPC: typeof DESKTOP_IPC = {
   getServerUrl: 'phonghop:get-server-url',
@@ -19,6 +19,8 @@ const IPC: typeof DESKTOP_IPC = {
   selectScreenSource: 'phonghop:select-screen-source',
   getSecret: 'phonghop:get-secret',
   setSecret: 'phonghop:set-secret',
+  listTokenCertificates: 'phonghop:list-token-certificates',
+  signWithToken: 'phonghop:sign-with-token',
 };
 
 /** Must equal APP_VERSION_ARGUMENT_PREFIX in electron/main/window.ts (checked by a unit test). */
@@ -41,6 +43,8 @@ const api: DesktopApi = {
   selectScreenSource: (id: string) => ipcRenderer.invoke(IPC.selectScreenSource, id) as Promise<void>,
   getSecret: (key: string) => ipcRenderer.invoke(IPC.getSecret, key) as Promise<string | null>,
   setSecret: (key: string, value: string | null) => ipcRenderer.invoke(IPC.setSecret, key, value) as Promise<void>,
+  listTokenCertificates: () => ipcRenderer.invoke(IPC.listTokenCertificates) as Promise<TokenCertificate[]>,
+  signWithToken: (certificateId: string, pin: string, data: string) => ipcRenderer.invoke(IPC.signWithToken, certificateId, pin, data) as Promise<TokenSignResult>,
 };
 
 contextBridge.exposeInMainWorld('phonghop', Object.freeze(api));

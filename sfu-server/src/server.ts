@@ -45,6 +45,8 @@ import { registerMeetingRoutes } from './meetings/meetings-routes';
 import { MeetingsService } from './meetings/meetings-service';
 import { createLogger, type Logger } from './observability/logger';
 import type { Handlers } from './signaling/handlers';
+import { registerSigningRoutes } from './signing/signing-routes';
+import { SigningService } from './signing/signing-service';
 import { SignalingEndpoint } from './signaling/ws-endpoint';
 import { openStore, type Store } from './store/database';
 import { registerVotingRoutes } from './voting/voting-routes';
@@ -64,6 +66,7 @@ export interface Services {
   documents: DocumentsService;
   voting: VotingService;
   chat: ChatService;
+  signing: SigningService;
 }
 
 export interface RunningServer extends Services {
@@ -97,6 +100,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
         .finally(() => rooms?.close(meetingId, 4004, 'meeting ended'));
     }
   });
+  const signing = new SigningService(store.db, meetings, config.DATA_DIR);
   await ensureAdmin(directory, logger, config.ADMIN_PASSWORD);
   const documentFiles = new FileStore(config.DATA_DIR);
   await documentFiles.init();
@@ -157,6 +161,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   await registerDocumentRoutes(app, documents);
   registerVotingRoutes(app, voting);
   registerMetricsRoutes(app, new MediaMetricsService(pool, rooms), config.METRICS_TOKEN);
+  await registerSigningRoutes(app, signing);
   await registerStaticClient(app, config.RENDERER_DIR, logger);
 
   // Every feature's signaling methods, one table (features add theirs with one spread each).
@@ -207,6 +212,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     documents,
     voting: votingOfServer,
     chat,
+    signing,
     async close() {
       votingOfServer.stop();
       endpoint.close();

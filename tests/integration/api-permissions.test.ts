@@ -4,6 +4,7 @@
  * succeed; refused ones answer 401 / 403 / 404 (or the join error) and change nothing in the store.
  * The table below IS the policy (sfu-server/src/auth/policy.ts + MeetingsService.authorize).
  */
+import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgendaBody, InvitationsBody, MeetingBody } from '../../common/api/requests';
 import type { MeetingStatus } from '../../common/api/model';
@@ -13,7 +14,9 @@ import { uploadFile } from '../support/documents';
 import { member, routeTable, type Member } from '../support/http';
 import { makeVietnamesePdf } from '../support/pdf-samples';
 import { TestSignalingClient } from '../support/signaling-test-client';
+import { makeSamplePdf } from '../support/sample-pdf';
 import { snapshot } from '../support/stores';
+import { makeSigner, makeTestCa, type TestCa, type TestSigner } from '../support/test-ca';
 import { startTestServer, TEST_ADMIN_PASSWORD } from '../support/test-server';
 
 /**
@@ -87,6 +90,18 @@ const POLICY = {
   'GET /api/documents/:id/versions/:versionId/file · pack published':     [200, 200, 200, 200, 200, 200, 200, 404, 404, 401],
   'GET /api/meetings/:id/comments':                       [200,  200,  200,  200,  200,  200,  200,  404,  404,  401],
   'POST /api/meetings/:id/comments':                      [201,  201,  201,  201,  201,  201,  201,  404,  404,  401],
+  'GET /api/signing/trust-anchors':                       [200,  403,  403,  403,  403,  403,  403,  403,  403,  401],
+  'POST /api/signing/trust-anchors':                      [201,  403,  403,  403,  403,  403,  403,  403,  403,  401],
+  'DELETE /api/signing/trust-anchors/:id':                [204,  403,  403,  403,  403,  403,  403,  403,  403,  401],
+  'POST /api/signing/verify':                             [200,  200,  200,  200,  200,  200,  200,  200,  200,  401],
+  'GET /api/meetings/:id/signed-documents · published':   [200,  200,  200,  200,  200,  200,  200,  404,  404,  401],
+  'POST /api/meetings/:id/signed-documents · live':       [201,  201,  201,  403,  403,  403,  403,  404,  404,  401],
+  'GET /api/signed-documents/:id':                        [200,  200,  200,  200,  200,  200,  200,  404,  404,  401],
+  'GET /api/signed-documents/:id/file':                   [200,  200,  200,  200,  200,  200,  200,  404,  404,  401],
+  'GET /api/signed-documents/:id/verification':           [200,  200,  200,  200,  200,  200,  200,  404,  404,  401],
+  'POST /api/signed-documents/:id/sign · ended':          [403,  200,  200,  403,  403,  403,  403,  404,  404,  401],
+  'POST /api/signed-documents/:id/prepare · ended':       [403,  200,  200,  403,  403,  403,  403,  404,  404,  401],
+  'POST /api/signed-documents/:id/finish · ended':        [403,  200,  200,  403,  403,  403,  403,  404,  404,  401],
 
   'WS join · draft':                                      [NL,   NL,   NL,   NI,   NI,   NI,   NI,   NI,   NI,   401],
   'WS join · published':                                  [NL,   NL,   NL,   NL,   NL,   NL,   NL,   NI,   NI,   401],
@@ -113,10 +128,47 @@ beforeAll(async () => {
   people.observer = await member(server, admin, 'observer', 'Quan sát viên Đỗ Thị Xem');
   people.outsider = await member(server, admin, 'delegate', 'Người ngoài Vũ Văn Ngoài');
   people.secretary2 = await member(server, admin, 'secretary', 'Thư ký khác Bùi Thị Khác');
+  ca = makeTestCa();
+  signers = { chair: makeSigner(ca, 'Nguyễn Văn An'), secretary: makeSigner(ca, 'Trần Thị Bình') };
+  p12s = { chair: signers.chair.p12('pw'), secretary: signers.secretary.p12('pw') };
+  samplePdf = await makeSamplePdf();
+  await admin.ok('POST', '/api/signing/trust-anchors', { certificate: ca.pem });
 }, 120_000);
 afterAll(async () => {
   await server?.close();
 });
+
+let ca: TestCa;
+let signers: Record<'chair' | 'secretary', TestSigner>;
+let p12s: Record<'chair' | 'secretary', Uint8Array>;
+let samplePdf: Uint8Array;
+const signerOf = (who: Who): 'chair' | 'secretary' => (who === 'secretary' ? 'secretary' : 'chair');
+
+/** A request with a raw body (a PDF, a multipart form). */
+const rawHttp = (method: string, path: (t: Record<string, string>) => string, body: (who: Who, t: Record<string, string>) => { body: BodyInit; type?: string }) => async (who: Who, t: Record<string, string>) => {
+  const headers: Record<string, string> = {};
+  const token = apiOf(who).token;
+  if (token) headers['authorization'] = `Bearer ${token}`;
+  const b = body(who, t);
+  if (b.type) headers['content-type'] = b.type;
+  const res = await fetch(server.url + path(t), { method, headers, body: b.body });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    /* a PDF */
+  }
+  return { outcome: res.status, body: parsed };
+};
+
+/** A fresh document to sign in a fresh meeting of that status. */
+const freshSignedDocument = (status: MeetingStatus) => async () => {
+  const m = await meetingIn(status);
+  const doc = await server.signing.create(people.secretary.actor, m, { title: 'Biên bản', fileName: 'bien-ban.pdf' }, samplePdf);
+  return { m, doc: doc.id };
+};
+const docCall = (suffix: string): Call => ({ prepare: freshSignedDocument('live'), run: http('GET', (t) => `/api/signed-documents/${t['doc']}${suffix}`), writes: false });
 
 const apiOf = (who: Who): TestApi => (who === 'admin' ? admin : who === 'anonymous' ? new TestApi(server.url) : people[who].api);
 const usernameOf = (who: Who): string => (who === 'admin' ? 'admin' : who === 'anonymous' ? 'nobody' : people[who].username);
@@ -199,8 +251,8 @@ const joinCall = (status: MeetingStatus): Call => ({
   after: async (_who, _t, body) => expect((body as { meetingTitle: string }).meetingTitle).toMatch(/^Họp \d+$/),
 });
 
-let samplePdf: Buffer | null = null;
-const pdfBytes = async () => (samplePdf ??= await makeVietnamesePdf({ pages: 1 }));
+let documentPdf: Buffer | null = null;
+const pdfBytes = async () => (documentPdf ??= await makeVietnamesePdf({ pages: 1 }));
 
 /** A published meeting M with one agenda item and one document; its pack published or not. */
 async function meetingWithDocument(published: boolean): Promise<Record<string, string>> {
@@ -309,6 +361,56 @@ const CALLS: Record<Case, Call> = {
   'GET /api/documents/:id/versions/:versionId/file · pack published': { prepare: () => meetingWithDocument(true), run: http('GET', (t) => `/api/documents/${t['doc']}/versions/${t['version']}/file`), writes: false },
   'GET /api/meetings/:id/comments': { prepare: () => meetingWithDocument(true), run: http('GET', (t) => `/api/meetings/${t['m']}/comments`), writes: false },
   'POST /api/meetings/:id/comments': { prepare: () => meetingWithDocument(true), run: http('POST', (t) => `/api/meetings/${t['m']}/comments`, (_w, t) => ({ agendaItemId: t['item'], body: 'Ý kiến' })), writes: true },
+  'GET /api/signing/trust-anchors': { run: http('GET', () => '/api/signing/trust-anchors'), writes: false },
+  'POST /api/signing/trust-anchors': { run: http('POST', () => '/api/signing/trust-anchors', () => ({ certificate: makeTestCa(`CA ${++seq}`, 1024).pem })), writes: true },
+  'DELETE /api/signing/trust-anchors/:id': {
+    prepare: async () => ({ anchor: (await admin.ok('POST', '/api/signing/trust-anchors', { certificate: makeTestCa(`CA ${++seq}`, 1024).pem })).id }),
+    run: http('DELETE', (t) => `/api/signing/trust-anchors/${t['anchor']}`),
+    writes: true,
+  },
+  'POST /api/signing/verify': {
+    prepare: freshSignedDocument('live'),
+    run: rawHttp('POST', () => '/api/signing/verify', () => ({ body: Buffer.from(samplePdf), type: 'application/pdf' })),
+    writes: false,
+    after: async (_who, _t, body) => expect(body).toMatchObject({ signatures: [] }),
+  },
+  'GET /api/meetings/:id/signed-documents · published': meetingCall('published', 'GET', '/signed-documents', undefined, false),
+  'POST /api/meetings/:id/signed-documents · live': {
+    prepare: async () => ({ m: await meetingIn('live') }),
+    run: rawHttp('POST', (t) => `/api/meetings/${t['m']}/signed-documents?title=Bi%C3%AAn%20b%E1%BA%A3n`, () => ({ body: Buffer.from(samplePdf), type: 'application/pdf' })),
+    writes: true,
+    after: async (_who, _t, body) => expect(body).toMatchObject({ version: 1, status: 'unsigned', title: 'Biên bản' }),
+  },
+  'GET /api/signed-documents/:id': docCall(''),
+  'GET /api/signed-documents/:id/file': docCall('/file'),
+  'GET /api/signed-documents/:id/verification': docCall('/verification'),
+  'POST /api/signed-documents/:id/sign · ended': {
+    prepare: freshSignedDocument('ended'),
+    run: rawHttp('POST', (t) => `/api/signed-documents/${t['doc']}/sign`, (who) => {
+      const form = new FormData();
+      form.set('password', 'pw');
+      form.set('p12', new Blob([Buffer.from(p12s[signerOf(who)])]), 'id.p12');
+      return { body: form };
+    }),
+    writes: true,
+    after: async (who, _t, body) => expect(body).toMatchObject({ status: 'partially_signed', signatures: [{ signerRole: signerOf(who) }] }),
+  },
+  'POST /api/signed-documents/:id/prepare · ended': {
+    prepare: freshSignedDocument('ended'),
+    run: http('POST', (t) => `/api/signed-documents/${t['doc']}/prepare`, (who) => ({ certificates: [Buffer.from(signers[signerOf(who)].certDer).toString('base64')] })),
+    writes: false,
+  },
+  'POST /api/signed-documents/:id/finish · ended': {
+    prepare: async (who) => {
+      const t = await freshSignedDocument('ended')();
+      if (who !== 'chair' && who !== 'secretary') return { ...t, prep: crypto.randomUUID(), sig: 'AAAA' };
+      const signer = signers[who];
+      const p = await server.signing.prepare(people[who].actor, t.doc, { certificates: [Buffer.from(signer.certDer).toString('base64')], title: '', reason: '', location: '' });
+      return { ...t, prep: p.preparationId, sig: crypto.sign('sha256', Buffer.from(p.signedAttributes, 'base64'), signer.keyPem).toString('base64') };
+    },
+    run: http('POST', (t) => `/api/signed-documents/${t['doc']}/finish`, (_who, t) => ({ preparationId: t['prep'], signature: t['sig'] })),
+    writes: true,
+  },
 
   'WS join · draft': joinCall('draft'),
   'WS join · published': joinCall('published'),

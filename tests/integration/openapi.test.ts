@@ -13,6 +13,7 @@ import { CommentBody, DocComment, DocumentPack, DocumentPatch, MeetingDocument, 
 import { Account, BridgePoint, Meeting, MyMeetings, Unit } from '../../common/api/model';
 import { AccountBody, AccountPatch, AgendaBody, BridgePointBody, BridgePointPatch, InvitationsBody, LoginBody, MeetingBody, MeetingPatch, RefreshBody, Session, TransitionBody, UnitBody, UnitPatch } from '../../common/api/requests';
 import { MediaMetrics } from '../../common/api/metrics';
+import { FinishBody, PrepareBody, PreparedSigning, SignedDocument, TrustAnchor, TrustAnchorBody, VerificationReport } from '../../common/api/signing';
 import { HealthResponse } from '../../sfu-server/src/http/health-routes';
 import type { RunningServer } from '../../sfu-server/src/server';
 import { raw, routeTable } from '../support/http';
@@ -78,6 +79,18 @@ const CONTRACT: Record<string, { body?: z.ZodType; params?: boolean; query?: str
   'POST /api/meetings/{id}/comments': { params: true, body: CommentBody, status: 201, response: DocComment },
   'GET /api/metrics': { status: 200, response: MediaMetrics },
   'GET /metrics': { status: 200, response: 'text' },
+  'GET /api/signing/trust-anchors': { status: 200, response: z.array(TrustAnchor) },
+  'POST /api/signing/trust-anchors': { body: TrustAnchorBody, status: 201, response: TrustAnchor },
+  'DELETE /api/signing/trust-anchors/{id}': { params: true, status: 204, response: 'none' },
+  'POST /api/signing/verify': { status: 200, response: VerificationReport },
+  'GET /api/meetings/{id}/signed-documents': { params: true, status: 200, response: z.array(SignedDocument) },
+  'POST /api/meetings/{id}/signed-documents': { params: true, query: ['title', 'fileName', 'documentKey'], status: 201, response: SignedDocument },
+  'GET /api/signed-documents/{id}': { params: true, status: 200, response: SignedDocument },
+  'GET /api/signed-documents/{id}/file': { params: true, status: 200, response: 'text' },
+  'GET /api/signed-documents/{id}/verification': { params: true, status: 200, response: VerificationReport },
+  'POST /api/signed-documents/{id}/sign': { params: true, status: 200, response: SignedDocument },
+  'POST /api/signed-documents/{id}/prepare': { params: true, body: PrepareBody, status: 200, response: PreparedSigning },
+  'POST /api/signed-documents/{id}/finish': { params: true, body: FinishBody, status: 200, response: SignedDocument },
   'GET /api/audit': { query: ['targetType', 'targetId', 'limit'], status: 200, response: z.array(z.object({ id: z.number(), at: z.string(), actorId: z.string(), action: z.string(), targetType: z.string(), targetId: z.string(), details: z.unknown() })) },
 };
 

@@ -4,7 +4,7 @@
  */
 import { useSyncExternalStore } from 'react';
 
-export type AdminSection = 'units' | 'accounts';
+export type AdminSection = 'units' | 'accounts' | 'signing';
 
 export type Route =
   | { name: 'login' }
@@ -35,6 +35,7 @@ export function parseRoute(path: string): Route {
   if (first === 'admin') {
     if (parts.length === 1 || second === 'units') return { name: 'admin', section: 'units' };
     if (second === 'accounts') return { name: 'admin', section: 'accounts' };
+    if (second === 'signing') return { name: 'admin', section: 'signing' };
   }
   return { name: 'notFound', path };
 }

@@ -49,7 +49,11 @@ export type MeetingAction =
   /** Mute, ask to unmute, remove, re-admit, lock. */
   | 'meeting.moderate'
   /** See attendance and quorum, take the roll call, mark delegates present, set the quorum rule. */
-  | 'attendance.manage';
+  | 'attendance.manage'
+  /** Sign the meeting's documents to sign (the minutes): its chair and secretary. */
+  | 'document.sign'
+  /** Put up a document (a new version) for them to sign: the organisers. */
+  | 'document.prepareSigning';
 
 /** Roles that may ever vote: guests, observers, operators (a room, not a person) and admins never do. */
 export const VOTER_ROLES: readonly Role[] = ['delegate', 'chair', 'secretary'];
@@ -57,7 +61,7 @@ export const VOTER_ROLES: readonly Role[] = ['delegate', 'chair', 'secretary'];
 /** Who may ask to speak: people with a say (delegates, points, organisers); guests and observers only listen. */
 const SPEAKING_ROLES: readonly Role[] = ['admin', 'secretary', 'chair', 'delegate', 'operator'];
 
-export type GlobalAction = 'units.manage' | 'points.manage' | 'accounts.manage' | 'accounts.list' | 'audit.read' | 'meetings.create' | 'directory.read' | 'metrics.read' | 'media.plainRtp';
+export type GlobalAction = 'units.manage' | 'points.manage' | 'accounts.manage' | 'accounts.list' | 'audit.read' | 'meetings.create' | 'directory.read' | 'metrics.read' | 'media.plainRtp' | 'signing.trust.manage' | 'signing.verify';
 
 const GLOBAL: Record<GlobalAction, readonly Role[]> = {
   'units.manage': ['admin'],
@@ -72,6 +76,10 @@ const GLOBAL: Record<GlobalAction, readonly Role[]> = {
   'meetings.create': ['admin', 'secretary'],
   // Units and bridge points are needed to invite, and to show tiles with their names.
   'directory.read': ['admin', 'secretary', 'chair', 'delegate', 'guest', 'operator', 'observer'],
+  // The authorities whose certificates are trusted when signatures are verified.
+  'signing.trust.manage': ['admin'],
+  // Anyone signed in may check the signatures of a PDF they hold.
+  'signing.verify': ['admin', 'secretary', 'chair', 'delegate', 'guest', 'operator', 'observer'],
 };
 
 export function can(actor: Actor, action: GlobalAction): boolean {
@@ -114,6 +122,13 @@ export function canOnMeeting(actor: Actor, action: MeetingAction, m: MeetingFact
     case 'meeting.monitor':
       // Picture and sound diagnostics of every bridge point (the roll call of points).
       return isAdmin || organiser;
+    case 'document.sign':
+      // Only the meeting's chair and secretary sign its documents (the minutes) — not the admin,
+      // not the creator — once the meeting is published; never a cancelled meeting's.
+      return (actor.accountId === m.chairId || actor.accountId === m.secretaryId) && (m.status === 'published' || m.status === 'live' || m.status === 'ended');
+    case 'document.prepareSigning':
+      // Putting up a document (a new version) for them to sign: the organisers.
+      return (isAdmin || organiser) && m.status !== 'cancelled';
   }
 }
 

@@ -256,6 +256,44 @@ export interface RollCallsTable {
   taken_at: string;
 }
 
+export interface TrustAnchorsTable {
+  id: string;
+  subject: string;
+  organization: string;
+  issuer: string;
+  fingerprint: string;
+  der_base64: string;
+  not_before: string;
+  not_after: string;
+  added_by: string | null;
+  created_at: string;
+}
+
+export interface SignedDocumentsTable {
+  id: string;
+  meeting_id: string;
+  document_key: string;
+  version: number;
+  title: string;
+  file_name: string;
+  sha256: string;
+  size: number;
+  status: string;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DocumentSignaturesTable {
+  id: string;
+  document_id: string;
+  account_id: string;
+  signer_role: string;
+  certificate_subject: string;
+  certificate_fingerprint: string;
+  signed_at: string;
+}
+
 export interface Database {
   units: UnitsTable;
   bridge_points: BridgePointsTable;
@@ -281,4 +319,7 @@ export interface Database {
   meeting_moderation: MeetingModerationTable;
   attendance: AttendanceTable;
   roll_calls: RollCallsTable;
+  trust_anchors: TrustAnchorsTable;
+  signed_documents: SignedDocumentsTable;
+  document_signatures: DocumentSignaturesTable;
 }

@@ -68,6 +68,14 @@ function installFakeDesktop(): void {
       if (value === null) secrets.delete(key);
       else secrets.set(key, value);
     },
+    async listTokenCertificates() {
+      record('listTokenCertificates');
+      return [];
+    },
+    async signWithToken(certificateId: string) {
+      record('signWithToken', certificateId, '<pin>');
+      return { ok: false as const, error: 'unavailable' as const, message: 'no token in browser tests' };
+    },
   };
   Object.defineProperty(window, 'phonghop', { value: Object.freeze(api), configurable: false });
   (window as unknown as { __desktopCalls: typeof calls }).__desktopCalls = calls;

@@ -93,6 +93,8 @@ describe('registerDesktopIpc', () => {
       [DESKTOP_IPC.selectScreenSource, ['screen:0:0']],
       [DESKTOP_IPC.getSecret, ['session']],
       [DESKTOP_IPC.setSecret, ['session', 'stolen']],
+      [DESKTOP_IPC.listTokenCertificates, []],
+      [DESKTOP_IPC.signWithToken, ['0:1:a1', '123456', 'AAEC']],
     ];
     for (const frame of untrusted) {
       for (const [channel, args] of calls) {
@@ -130,6 +132,13 @@ describe('registerDesktopIpc', () => {
       [DESKTOP_IPC.setSecret, ['session', '']],
       [DESKTOP_IPC.setSecret, ['session', 'x'.repeat(16 * 1024 + 1)]],
       [DESKTOP_IPC.setSecret, ['bad key', 'v']],
+      [DESKTOP_IPC.listTokenCertificates, ['extra']],
+      [DESKTOP_IPC.signWithToken, ['0:1:a1', '123456']],
+      [DESKTOP_IPC.signWithToken, ['not an id', '123456', 'AAEC']],
+      [DESKTOP_IPC.signWithToken, ['0:1:a1', '', 'AAEC']],
+      [DESKTOP_IPC.signWithToken, ['0:1:a1', 'p'.repeat(65), 'AAEC']],
+      [DESKTOP_IPC.signWithToken, ['0:1:a1', '123456', 'not base64!']],
+      [DESKTOP_IPC.signWithToken, ['0:1:a1', '123456', 'A'.repeat(16_385)]],
     ];
     for (const [channel, args] of bad) {
       await expect(ipc.invoke(serverFrame, channel, ...args), `${channel} ${JSON.stringify(args).slice(0, 60)}`).rejects.toThrow();

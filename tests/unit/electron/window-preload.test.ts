@@ -79,7 +79,7 @@ describe('preload', () => {
     const api = exposed.api as DesktopApi;
     expect(Object.isFrozen(api)).toBe(true);
     expect(Object.keys(api).sort()).toEqual(
-      ['platform', 'version', 'getServerUrl', 'setServerUrl', 'resetServerUrl', 'listScreenSources', 'selectScreenSource', 'getSecret', 'setSecret'].sort(),
+      ['platform', 'version', 'getServerUrl', 'setServerUrl', 'resetServerUrl', 'listScreenSources', 'selectScreenSource', 'getSecret', 'setSecret', 'listTokenCertificates', 'signWithToken'].sort(),
     );
     expect(api.platform).toBe('electron');
     expect(api.version).toBe('9.8.7');
@@ -91,6 +91,8 @@ describe('preload', () => {
     await api.selectScreenSource('screen:0:0');
     await api.getSecret('session');
     await api.setSecret('session', null);
+    await api.listTokenCertificates();
+    await api.signWithToken('0:1234:a1', '246810', 'AAEC');
     expect(exposed.invokes).toEqual([
       [DESKTOP_IPC.getServerUrl],
       [DESKTOP_IPC.setServerUrl, 'https://a.vn'],
@@ -99,6 +101,8 @@ describe('preload', () => {
       [DESKTOP_IPC.selectScreenSource, 'screen:0:0'],
       [DESKTOP_IPC.getSecret, 'session'],
       [DESKTOP_IPC.setSecret, 'session', null],
+      [DESKTOP_IPC.listTokenCertificates],
+      [DESKTOP_IPC.signWithToken, '0:1234:a1', '246810', 'AAEC'],
     ]);
   });
 

@@ -1,9 +1,10 @@
-/** Administration (role admin only): units with their bridge points, and accounts. */
+/** Administration (role admin only): units with their bridge points, accounts, trusted signature authorities. */
 import { Container, Tabs, Title } from '@mantine/core';
-import { IconBuildingCommunity, IconUsers } from '@tabler/icons-react';
+import { IconBuildingCommunity, IconCertificate, IconUsers } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { navigate, type AdminSection } from '../../app/router';
 import { AccountsAdmin } from './AccountsAdmin';
+import { TrustAnchorsAdmin } from '../signing/TrustAnchorsAdmin';
 import { UnitsAdmin } from './UnitsAdmin';
 
 export function AdminPage({ section }: { section: AdminSection }) {
@@ -21,12 +22,18 @@ export function AdminPage({ section }: { section: AdminSection }) {
           <Tabs.Tab value="accounts" leftSection={<IconUsers size={18} />}>
             {t('admin.accountsTab')}
           </Tabs.Tab>
+          <Tabs.Tab value="signing" leftSection={<IconCertificate size={18} />}>
+            {t('signing.admin.tab')}
+          </Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="units">
           <UnitsAdmin />
         </Tabs.Panel>
         <Tabs.Panel value="accounts">
           <AccountsAdmin />
+        </Tabs.Panel>
+        <Tabs.Panel value="signing">
+          <TrustAnchorsAdmin />
         </Tabs.Panel>
       </Tabs>
     </Container>

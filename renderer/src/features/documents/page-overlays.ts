@@ -3,6 +3,7 @@
  * the viewer's toolbar, without editing the viewer: one entry each.
  */
 import type { ComponentType } from 'react';
+import { SignatureViewerTool } from '../signing/SignatureViewerTool';
 
 export interface PageOverlayProps {
   meetingId: string;
@@ -32,4 +33,4 @@ export interface ViewerToolProps {
 export const PAGE_OVERLAYS: ComponentType<PageOverlayProps>[] = [];
 
 /** Extra controls in the viewer's toolbar. */
-export const VIEWER_TOOLS: ComponentType<ViewerToolProps>[] = [];
+export const VIEWER_TOOLS: ComponentType<ViewerToolProps>[] = [SignatureViewerTool];

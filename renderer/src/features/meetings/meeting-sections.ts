@@ -7,6 +7,7 @@ import type { ComponentType } from 'react';
 import type { Account, Meeting } from '../../../../common/api/model';
 import { documentsSection } from '../documents/register';
 import { VotesSection } from '../voting/VotesSection';
+import { MeetingSignedDocuments } from '../signing/MeetingSignedDocuments';
 
 export interface MeetingSectionProps {
   meeting: Meeting;
@@ -25,4 +26,5 @@ export interface MeetingSection {
 export const MEETING_SECTIONS: MeetingSection[] = [
   documentsSection,
   { id: 'votes', column: 'main', Component: VotesSection },
+  { id: 'signed-documents', column: 'main', Component: MeetingSignedDocuments },
 ];

@@ -6,6 +6,7 @@ import * as m0003 from './0003-documents';
 import * as m0005 from './0005-attendance-floor';
 import * as m0006 from './0006-votes';
 import * as m0007 from './0007-chat';
+import * as m0008 from './0008-signatures';
 
 export const migrations: Record<string, Migration> = {
   '0001-people-and-meetings': m0001,
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0005-attendance-floor': m0005,
   '0006-votes': m0006,
   '0007-chat': m0007,
+  '0008-signatures': m0008,
 };

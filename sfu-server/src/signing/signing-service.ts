@@ -1,0 +1,333 @@
+/**
+ * Signatures as a capability: trusted authorities (admin), verification of any PDF, and meeting
+ * documents to sign — one row per version, signed by the meeting's chair and secretary, each once.
+ * A version that has been signed never changes except by the next signature appended to it; a
+ * change of content is a new version (the earlier ones become `superseded`) that needs signing again.
+ *
+ * Two ways to sign: a PKCS#12 file (opened in memory here, never stored) or "prepare → sign
+ * elsewhere → finish" for keys that never leave a PKCS#11 token (the desktop app signs the
+ * signed attributes on the token). Preparations live in memory for 10 minutes.
+ */
+import { randomUUID } from 'node:crypto';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { z } from 'zod';
+import type { NewSignedDocumentQuery, PrepareBody, PreparedSigning, SignedDocument, SignedDocumentStatus, SignerRole, TrustAnchor, VerificationReport } from '../../../common/api/signing';
+import type { P12SignFields } from '../../../common/api/signing';
+import { can, canOnMeeting, type Actor, type MeetingFacts } from '../auth/policy';
+import { AppError, forbidden, notFound } from '../errors';
+import type { MeetingsService } from '../meetings/meetings-service';
+import { audit } from '../store/audit';
+import type { Db } from '../store/database';
+import type { SignedDocumentsTable } from '../store/schema';
+import { certificateDer, fingerprint, orderChain, parseCertificate } from './cms';
+import { openP12 } from './p12';
+import { finishSignature, prepareSignature, signWithKey, subjectFields, type PreparedSignature, type SignatureRequest } from './pades';
+import { loadPdf } from './pdf-placeholder';
+import { certificateTrust, verifyPdf } from './verify';
+
+export const MAX_PDF_BYTES = 50 * 1024 * 1024;
+const PREPARATION_TTL_MS = 10 * 60_000;
+const MAX_PREPARATIONS_PER_ACCOUNT = 5;
+
+interface Preparation {
+  id: ReturnType<typeof randomUUID>;
+  documentId: string;
+  accountId: string;
+  baseSha256: string;
+  role: SignerRole;
+  signature: PreparedSignature;
+  expiresAt: number;
+}
+
+const sha256 = (bytes: Uint8Array) => crypto.createHash('sha256').update(bytes).digest('hex');
+
+/** PEM (one certificate) or base64 DER → DER. */
+export function certificateFromText(text: string): Uint8Array {
+  const pem = /-----BEGIN CERTIFICATE-----([\s\S]+?)-----END CERTIFICATE-----/.exec(text);
+  const b64 = (pem ? pem[1]! : text).replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]+=*$/.test(b64)) throw new AppError('bad_request', 'not a PEM or base64 DER certificate');
+  return new Uint8Array(Buffer.from(b64, 'base64'));
+}
+
+export class SigningService {
+  readonly #preparations = new Map<string, Preparation>();
+  readonly #dir: string;
+
+  constructor(
+    readonly db: Db,
+    readonly meetings: MeetingsService,
+    dataDir: string,
+  ) {
+    this.#dir = path.join(dataDir, 'signed-documents');
+  }
+
+  // ---- trusted authorities ------------------------------------------------------------------
+  async listAnchors(actor: Actor): Promise<TrustAnchor[]> {
+    if (!can(actor, 'signing.trust.manage')) throw forbidden('only admins manage trusted authorities');
+    const rows = await this.db.selectFrom('trust_anchors').selectAll().orderBy('created_at').execute();
+    return rows.map(anchorFromRow);
+  }
+
+  async addAnchor(actor: Actor, text: string): Promise<TrustAnchor> {
+    if (!can(actor, 'signing.trust.manage')) throw forbidden('only admins manage trusted authorities');
+    const der = certificateFromText(text);
+    const cert = parseCertificate(der);
+    const canonical = certificateDer(cert);
+    const basic = cert.extensions?.find((e) => e.extnID === '2.5.29.19')?.parsedValue as { cA?: boolean } | undefined;
+    if (!basic?.cA) throw new AppError('bad_request', 'this is not a CA certificate (basicConstraints cA is not set)', { reason: 'not_ca' });
+    const fp = fingerprint(canonical);
+    if (await this.db.selectFrom('trust_anchors').select('id').where('fingerprint', '=', fp).executeTakeFirst()) {
+      throw new AppError('conflict', 'this authority is already trusted', { reason: 'duplicate' });
+    }
+    const s = subjectFields(cert);
+    const issuer = cert.issuer.typesAndValues.filter((tv) => tv.type === '2.5.4.3').map((tv) => String(tv.value.valueBlock.value)).join(', ');
+    const row = {
+      id: randomUUID(),
+      subject: s.commonName,
+      organization: s.organization,
+      issuer,
+      fingerprint: fp,
+      der_base64: Buffer.from(canonical).toString('base64'),
+      not_before: cert.notBefore.value.toISOString(),
+      not_after: cert.notAfter.value.toISOString(),
+      added_by: actor.accountId,
+      created_at: new Date().toISOString(),
+    };
+    await this.db.transaction().execute(async (tx) => {
+      await tx.insertInto('trust_anchors').values(row).execute();
+      await audit(tx, { actorId: actor.accountId, action: 'signing.trust.add', targetType: 'trust_anchor', targetId: row.id, details: { subject: row.subject, fingerprint: fp } });
+    });
+    return anchorFromRow(row);
+  }
+
+  async removeAnchor(actor: Actor, id: string): Promise<void> {
+    if (!can(actor, 'signing.trust.manage')) throw forbidden('only admins manage trusted authorities');
+    await this.db.transaction().execute(async (tx) => {
+      const r = await tx.deleteFrom('trust_anchors').where('id', '=', id).executeTakeFirst();
+      if (Number(r.numDeletedRows) !== 1) throw notFound('trusted authority');
+      await audit(tx, { actorId: actor.accountId, action: 'signing.trust.remove', targetType: 'trust_anchor', targetId: id });
+    });
+  }
+
+  async anchorsDer(): Promise<Uint8Array[]> {
+    const rows = await this.db.selectFrom('trust_anchors').select('der_base64').execute();
+    return rows.map((r) => new Uint8Array(Buffer.from(r.der_base64, 'base64')));
+  }
+
+  // ---- verification -------------------------------------------------------------------------
+  async verify(actor: Actor, pdf: Uint8Array): Promise<VerificationReport> {
+    if (!can(actor, 'signing.verify')) throw forbidden();
+    return verifyPdf(pdf, await this.anchorsDer());
+  }
+
+  // ---- meeting documents to sign ------------------------------------------------------------
+  async list(actor: Actor, meetingId: string): Promise<SignedDocument[]> {
+    const facts = await this.meetings.authorize(actor, meetingId, 'meeting.view');
+    const rows = await this.db.selectFrom('signed_documents').selectAll().where('meeting_id', '=', meetingId).orderBy('created_at').orderBy('version').execute();
+    return Promise.all(rows.map((r) => this.#toApi(actor, r, facts)));
+  }
+
+  async get(actor: Actor, id: string): Promise<SignedDocument> {
+    const { row, facts } = await this.#row(actor, id);
+    return this.#toApi(actor, row, facts);
+  }
+
+  async file(actor: Actor, id: string): Promise<{ bytes: Uint8Array; fileName: string }> {
+    const { row } = await this.#row(actor, id);
+    return { bytes: this.#read(row.sha256), fileName: row.file_name };
+  }
+
+  async verification(actor: Actor, id: string): Promise<VerificationReport> {
+    const { row } = await this.#row(actor, id);
+    return verifyPdf(this.#read(row.sha256), await this.anchorsDer());
+  }
+
+  async create(actor: Actor, meetingId: string, q: z.output<typeof NewSignedDocumentQuery>, pdf: Uint8Array): Promise<SignedDocument> {
+    const facts = await this.meetings.authorize(actor, meetingId, 'document.prepareSigning');
+    if (pdf.length > MAX_PDF_BYTES) throw new AppError('too_large', 'the PDF is too large');
+    await loadPdf(pdf);
+    const hash = this.#write(pdf);
+    const at = new Date().toISOString();
+    const id = randomUUID();
+    await this.db.transaction().execute(async (tx) => {
+      let key: string = randomUUID();
+      let version = 1;
+      if (q.documentKey) {
+        const latest = await tx.selectFrom('signed_documents').select(['version']).where('document_key', '=', q.documentKey).where('meeting_id', '=', meetingId).orderBy('version', 'desc').executeTakeFirst();
+        if (!latest) throw notFound('document');
+        key = q.documentKey;
+        version = latest.version + 1;
+        await tx.updateTable('signed_documents').set({ status: 'superseded', updated_at: at }).where('document_key', '=', key).where('status', '!=', 'superseded').execute();
+      }
+      await tx
+        .insertInto('signed_documents')
+        .values({ id, meeting_id: meetingId, document_key: key, version, title: q.title, file_name: q.fileName, sha256: hash, size: pdf.length, status: 'unsigned', created_by: actor.accountId, created_at: at, updated_at: at })
+        .execute();
+      await audit(tx, { actorId: actor.accountId, action: 'document.prepareSigning', targetType: 'signed_document', targetId: id, details: { meetingId, version, sha256: hash } });
+    });
+    const row = await this.db.selectFrom('signed_documents').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    return this.#toApi(actor, row, facts);
+  }
+
+  /** Throws unless the actor may sign this version now (checked before a request body is read). */
+  async assertCanSign(actor: Actor, id: string): Promise<void> {
+    await this.#authorizeSign(actor, id);
+  }
+
+  /** Signs in memory with a PKCS#12 file; the key and password are dropped afterwards. */
+  async signWithP12(actor: Actor, id: string, p12: Uint8Array, fields: z.output<typeof P12SignFields>): Promise<SignedDocument> {
+    const { row, role } = await this.#authorizeSign(actor, id);
+    const identity = openP12(p12, fields.password);
+    await this.#checkTrusted(identity.chain[0]!, identity.chain);
+    const signed = await signWithKey(this.#read(row.sha256), identity.key, identity.chain, this.#request(actor, role, fields));
+    return this.#storeSigned(actor, row, row.sha256, signed, role, identity.chain[0]!);
+  }
+
+  /** Step 1 for a token: the signed attributes the token must sign. */
+  async prepare(actor: Actor, id: string, body: z.output<typeof PrepareBody>): Promise<PreparedSigning> {
+    const { row, role } = await this.#authorizeSign(actor, id);
+    const certs = body.certificates.map((b64) => parseCertificate(new Uint8Array(Buffer.from(b64, 'base64'))));
+    const chain = orderChain(certs[0]!, certs.slice(1));
+    await this.#checkTrusted(chain[0]!, chain);
+    const signature = await prepareSignature(this.#read(row.sha256), chain, this.#request(actor, role, body));
+    this.#sweep();
+    const mine = [...this.#preparations.values()].filter((p) => p.accountId === actor.accountId).sort((a, b) => a.expiresAt - b.expiresAt);
+    while (mine.length >= MAX_PREPARATIONS_PER_ACCOUNT) this.#preparations.delete(mine.shift()!.id);
+    const prep: Preparation = { id: randomUUID(), documentId: id, accountId: actor.accountId, baseSha256: row.sha256, role, signature, expiresAt: Date.now() + PREPARATION_TTL_MS };
+    this.#preparations.set(prep.id, prep);
+    return {
+      preparationId: prep.id,
+      signedAttributes: Buffer.from(signature.attributes.der).toString('base64'),
+      hashAlgorithm: 'SHA-256',
+      expiresAt: new Date(prep.expiresAt).toISOString(),
+    };
+  }
+
+  /** Step 2 for a token: the signature value over the signed attributes. */
+  async finish(actor: Actor, id: string, preparationId: string, signatureB64: string): Promise<SignedDocument> {
+    const { row } = await this.#authorizeSign(actor, id);
+    this.#sweep();
+    const prep = this.#preparations.get(preparationId);
+    if (!prep || prep.documentId !== id || prep.accountId !== actor.accountId) throw new AppError('not_found', 'this signing preparation does not exist or has expired: sign again', { reason: 'preparation_expired' });
+    const signed = finishSignature(prep.signature, new Uint8Array(Buffer.from(signatureB64, 'base64')));
+    this.#preparations.delete(preparationId);
+    return this.#storeSigned(actor, row, prep.baseSha256, signed, prep.role, prep.signature.chain[0]!);
+  }
+
+  // ---- internals ----------------------------------------------------------------------------
+  #request(actor: Actor, role: SignerRole, fields: { title: string; reason: string; location: string }): SignatureRequest {
+    const roleTitle = role === 'chair' ? 'Chủ tọa' : 'Thư ký';
+    return {
+      title: fields.title || roleTitle,
+      reason: fields.reason || `${roleTitle} ký`,
+      ...(fields.location ? { location: fields.location } : {}),
+    };
+  }
+
+  async #checkTrusted(signer: Parameters<typeof certificateTrust>[0], chain: Parameters<typeof certificateTrust>[1]): Promise<void> {
+    const problem = await certificateTrust(signer, chain.slice(1), await this.anchorsDer(), new Date());
+    if (problem === 'expired') throw new AppError('bad_request', 'the certificate is not valid now (expired or not yet valid)', { reason: 'cert_expired' });
+    if (problem) throw new AppError('bad_request', 'the certificate does not chain to an authority the administrator trusts', { reason: 'untrusted_certificate' });
+  }
+
+  async #row(actor: Actor, id: string): Promise<{ row: SignedDocumentsTable; facts: MeetingFacts }> {
+    const row = await this.db.selectFrom('signed_documents').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw notFound('document');
+    const facts = await this.meetings.authorize(actor, row.meeting_id, 'meeting.view').catch((err: unknown) => {
+      throw err instanceof AppError && err.code === 'not_found' ? notFound('document') : err;
+    });
+    return { row, facts };
+  }
+
+  async #authorizeSign(actor: Actor, id: string): Promise<{ row: SignedDocumentsTable; role: SignerRole }> {
+    const { row } = await this.#row(actor, id);
+    const facts = await this.meetings.authorize(actor, row.meeting_id, 'document.sign');
+    if (row.status === 'superseded') throw new AppError('conflict', 'a newer version of this document exists: sign that one', { reason: 'superseded' });
+    const role = await this.#freeRole(actor, row.id, facts);
+    if (!role) throw new AppError('conflict', 'you have already signed this version', { reason: 'already_signed' });
+    return { row, role };
+  }
+
+  async #freeRole(actor: Actor, documentId: string, facts: MeetingFacts): Promise<SignerRole | null> {
+    const taken = new Set((await this.db.selectFrom('document_signatures').select('signer_role').where('document_id', '=', documentId).execute()).map((r) => r.signer_role));
+    const mine: SignerRole[] = [...(actor.accountId === facts.chairId ? (['chair'] as const) : []), ...(actor.accountId === facts.secretaryId ? (['secretary'] as const) : [])];
+    return mine.find((r) => !taken.has(r)) ?? null;
+  }
+
+  async #storeSigned(actor: Actor, row: SignedDocumentsTable, expectedSha: string, signed: Uint8Array, role: SignerRole, signer: Parameters<typeof certificateDer>[0]): Promise<SignedDocument> {
+    // The signature just made must verify before it is kept.
+    const report = await verifyPdf(signed, await this.anchorsDer());
+    const last = report.signatures[report.signatures.length - 1];
+    if (!last?.intact || !last.coversWholeDocument) throw new AppError('bad_request', 'the signed document did not verify', { reason: 'signature_mismatch' });
+    const hash = this.#write(signed);
+    const at = new Date().toISOString();
+    await this.db.transaction().execute(async (tx) => {
+      const roles = new Set((await tx.selectFrom('document_signatures').select('signer_role').where('document_id', '=', row.id).execute()).map((r) => r.signer_role));
+      roles.add(role);
+      const status: SignedDocumentStatus = roles.has('chair') && roles.has('secretary') ? 'signed' : 'partially_signed';
+      const r = await tx.updateTable('signed_documents').set({ sha256: hash, size: signed.length, status, updated_at: at }).where('id', '=', row.id).where('sha256', '=', expectedSha).where('status', '!=', 'superseded').executeTakeFirst();
+      if (Number(r.numUpdatedRows) !== 1) throw new AppError('conflict', 'the document changed while you were signing: sign again', { reason: 'changed_meanwhile' });
+      await tx
+        .insertInto('document_signatures')
+        .values({ id: randomUUID(), document_id: row.id, account_id: actor.accountId, signer_role: role, certificate_subject: subjectFields(signer).commonName, certificate_fingerprint: fingerprint(certificateDer(signer)), signed_at: at })
+        .execute();
+      await audit(tx, { actorId: actor.accountId, action: 'document.sign', targetType: 'signed_document', targetId: row.id, details: { role, sha256: hash, certificate: subjectFields(signer).commonName } });
+    });
+    return this.get(actor, row.id);
+  }
+
+  async #toApi(actor: Actor, row: SignedDocumentsTable, facts: MeetingFacts): Promise<SignedDocument> {
+    const sigs = await this.db
+      .selectFrom('document_signatures')
+      .innerJoin('accounts', 'accounts.id', 'document_signatures.account_id')
+      .select(['document_signatures.account_id', 'accounts.display_name', 'document_signatures.signer_role', 'document_signatures.certificate_subject', 'document_signatures.signed_at'])
+      .where('document_signatures.document_id', '=', row.id)
+      .orderBy('document_signatures.signed_at')
+      .execute();
+    const freeRole = row.status !== 'superseded' && canOnMeeting(actor, 'document.sign', facts) ? await this.#freeRole(actor, row.id, facts) : null;
+    return {
+      id: row.id,
+      meetingId: row.meeting_id,
+      documentKey: row.document_key,
+      version: row.version,
+      title: row.title,
+      fileName: row.file_name,
+      sha256: row.sha256,
+      size: row.size,
+      status: row.status as SignedDocumentStatus,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+      signatures: sigs.map((s) => ({ accountId: s.account_id, displayName: s.display_name, signerRole: s.signer_role as SignerRole, certificateSubject: s.certificate_subject, signedAt: s.signed_at })),
+      can: { sign: freeRole !== null, newVersion: canOnMeeting(actor, 'document.prepareSigning', facts) },
+    };
+  }
+
+  #write(bytes: Uint8Array): string {
+    const hash = sha256(bytes);
+    const file = path.join(this.#dir, `${hash}.pdf`);
+    if (!fs.existsSync(file)) {
+      fs.mkdirSync(this.#dir, { recursive: true });
+      const tmp = `${file}.${process.pid}.${randomUUID()}.tmp`;
+      fs.writeFileSync(tmp, bytes, { flag: 'wx' });
+      fs.renameSync(tmp, file);
+    }
+    return hash;
+  }
+
+  #read(hash: string): Uint8Array {
+    const bytes = new Uint8Array(fs.readFileSync(path.join(this.#dir, `${hash}.pdf`)));
+    if (sha256(bytes) !== hash) throw new AppError('conflict', 'the stored document does not match its hash');
+    return bytes;
+  }
+
+  #sweep(): void {
+    const now = Date.now();
+    for (const [id, p] of this.#preparations) if (p.expiresAt < now) this.#preparations.delete(id);
+  }
+}
+
+function anchorFromRow(r: { id: string; subject: string; organization: string; issuer: string; fingerprint: string; not_before: string; not_after: string; created_at: string }): TrustAnchor {
+  return { id: r.id, subject: r.subject, organization: r.organization, issuer: r.issuer, fingerprint: r.fingerprint, notBefore: r.not_before, notAfter: r.not_after, createdAt: r.created_at };
+}

@@ -1,0 +1,227 @@
+/**
+ * Signatures over HTTP against a real server: the admin trusts a test CA; the secretary puts up a
+ * PDF to sign; the chair signs with a PKCS#12 file and the secretary through prepare/finish (the
+ * way a PKCS#11 token signs); both signatures verify in the app and in pdfsig; a signed version is
+ * immutable (a change is a new version that needs signing again); wrong people, wrong passwords,
+ * untrusted certificates and stale preparations are refused and change nothing.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SignedDocument, VerificationReport } from '../../common/api/signing';
+import type { RunningServer } from '../../sfu-server/src/server';
+import { liveMeeting, person, TestApi, type Person } from '../support/api-client';
+import { hasPdfsig, makeNssDb, pdfsig } from '../support/pdfsig';
+import { makeSamplePdf } from '../support/sample-pdf';
+import { makeSigner, makeTestCa, type TestCa, type TestSigner } from '../support/test-ca';
+import { snapshot } from '../support/stores';
+import { startTestServer } from '../support/test-server';
+
+let server: RunningServer & { dataDir: string };
+let admin: TestApi;
+let ca: TestCa;
+let meeting: { id: string; chair: Person; secretary: Person };
+let delegate: Person;
+let chairCert: TestSigner;
+let secretaryCert: TestSigner;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  admin = await TestApi.admin(server.url);
+  ca = makeTestCa();
+  chairCert = makeSigner(ca, 'Nguyễn Văn An');
+  secretaryCert = makeSigner(ca, 'Trần Thị Bình');
+  delegate = await person(admin, 'delegate', 'Đại biểu Lê Văn Dự');
+  meeting = await liveMeeting(admin, [delegate], 'Họp ký biên bản');
+}, 120_000);
+afterAll(async () => {
+  await server?.close();
+  if (server) fs.rmSync(server.dataDir, { recursive: true, force: true });
+});
+
+async function raw(api: TestApi, method: string, path: string, body?: BodyInit, contentType?: string): Promise<{ status: number; body: any; bytes: Uint8Array }> {
+  const headers: Record<string, string> = {};
+  if (api.token) headers['authorization'] = `Bearer ${api.token}`;
+  if (contentType) headers['content-type'] = contentType;
+  const res = await fetch(server.url + path, { method, headers, ...(body ? { body } : {}) });
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  let parsed: unknown = null;
+  try {
+    parsed = JSON.parse(Buffer.from(bytes).toString('utf8'));
+  } catch {
+    /* binary */
+  }
+  return { status: res.status, body: parsed, bytes };
+}
+
+async function putUp(api: TestApi, pdf: Uint8Array, title = 'Biên bản cuộc họp', documentKey?: string) {
+  const q = new URLSearchParams({ title, fileName: 'bien-ban.pdf', ...(documentKey ? { documentKey } : {}) });
+  return raw(api, 'POST', `/api/meetings/${meeting.id}/signed-documents?${q}`, Buffer.from(pdf), 'application/pdf');
+}
+
+function signP12(api: TestApi, docId: string, p12: Uint8Array, password: string, title = '') {
+  const form = new FormData();
+  form.set('password', password);
+  if (title) form.set('title', title);
+  form.set('p12', new Blob([Buffer.from(p12)], { type: 'application/x-pkcs12' }), 'id.p12');
+  return raw(api, 'POST', `/api/signed-documents/${docId}/sign`, form);
+}
+
+/** What a PKCS#11 token does: sign the signed attributes (SHA-256, RSA PKCS#1 v1.5) with a key the server never sees. */
+async function signWithTokenLikeKey(api: TestApi, docId: string, signer: TestSigner) {
+  const certificates = [Buffer.from(signer.certDer).toString('base64'), Buffer.from(ca.der).toString('base64')];
+  const prep = await raw(api, 'POST', `/api/signed-documents/${docId}/prepare`, JSON.stringify({ certificates, title: 'Thư ký cuộc họp' }), 'application/json');
+  if (prep.status !== 200) return prep;
+  const signature = crypto.sign('sha256', Buffer.from(prep.body.signedAttributes, 'base64'), signer.keyPem).toString('base64');
+  return raw(api, 'POST', `/api/signed-documents/${docId}/finish`, JSON.stringify({ preparationId: prep.body.preparationId, signature }), 'application/json');
+}
+
+describe('trusted authorities', () => {
+  it('only the admin manages them; a CA certificate is required; no duplicates', async () => {
+    expect((await meeting.secretary.api.call('POST', '/api/signing/trust-anchors', { certificate: ca.pem })).status).toBe(403);
+    expect((await admin.call('POST', '/api/signing/trust-anchors', { certificate: chairCert.certPem })).body).toMatchObject({ code: 'bad_request', details: { reason: 'not_ca' } });
+    expect((await admin.call('POST', '/api/signing/trust-anchors', { certificate: 'x'.repeat(200) })).status).toBe(400);
+    const added = await admin.ok('POST', '/api/signing/trust-anchors', { certificate: ca.pem });
+    expect(added).toMatchObject({ subject: 'Phòng họp Test Root CA', organization: 'Phòng họp (test)' });
+    // The same certificate as base64 DER is the same authority.
+    expect((await admin.call('POST', '/api/signing/trust-anchors', { certificate: Buffer.from(ca.der).toString('base64') })).status).toBe(409);
+    expect((await admin.ok('GET', '/api/signing/trust-anchors')).map((a: { id: string }) => a.id)).toEqual([added.id]);
+  });
+});
+
+describe('signing the minutes: chair with PKCS#12, secretary with a token-style signer', () => {
+  let doc: SignedDocument;
+  let signedBytes: Uint8Array;
+
+  it('the secretary puts up a PDF; a delegate may see it but not put one up', async () => {
+    const pdf = await makeSamplePdf();
+    expect((await putUp(delegate.api, pdf)).status).toBe(403);
+    expect((await putUp(meeting.secretary.api, new Uint8Array(Buffer.from('not a pdf at all')))).body).toMatchObject({ code: 'bad_request' });
+    const res = await putUp(meeting.secretary.api, pdf);
+    expect(res.status).toBe(201);
+    doc = res.body;
+    expect(doc).toMatchObject({ version: 1, status: 'unsigned', signatures: [], can: { sign: true, newVersion: true } });
+    const seen = await delegate.api.ok('GET', `/api/meetings/${meeting.id}/signed-documents`);
+    expect(seen.map((d: SignedDocument) => [d.id, d.can.sign])).toEqual([[doc.id, false]]);
+  });
+
+  it('a delegate and the admin cannot sign; a wrong password or an untrusted certificate changes nothing', async () => {
+    const before = await snapshot(server.store.db);
+    expect((await signP12(delegate.api, doc.id, chairCert.p12('pw'), 'pw')).status).toBe(403);
+    expect((await signP12(admin, doc.id, chairCert.p12('pw'), 'pw')).status).toBe(403);
+    expect((await signP12(meeting.chair.api, doc.id, chairCert.p12('đúng mật khẩu'), 'sai mật khẩu')).body).toMatchObject({ code: 'bad_request', details: { reason: 'p12_password' } });
+    const stranger = makeSigner(makeTestCa('Unknown CA'), 'Lê Văn Lạ');
+    expect((await signP12(meeting.chair.api, doc.id, stranger.p12('pw'), 'pw')).body).toMatchObject({ code: 'bad_request', details: { reason: 'untrusted_certificate' } });
+    expect(await snapshot(server.store.db)).toEqual(before);
+  });
+
+  it('the chair signs with a PKCS#12 file', async () => {
+    const res = await signP12(meeting.chair.api, doc.id, chairCert.p12('mật khẩu ký số'), 'mật khẩu ký số', 'Chủ tọa cuộc họp');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'partially_signed', signatures: [{ signerRole: 'chair', certificateSubject: 'Nguyễn Văn An', accountId: meeting.chair.id }], can: { sign: false } });
+    expect((await signP12(meeting.chair.api, doc.id, chairCert.p12('pw'), 'pw')).body).toMatchObject({ code: 'conflict', details: { reason: 'already_signed' } });
+  });
+
+  it('the secretary signs through prepare/finish; the stale preparation of another person is refused', async () => {
+    const prep = await raw(meeting.secretary.api, 'POST', `/api/signed-documents/${doc.id}/prepare`, JSON.stringify({ certificates: [Buffer.from(secretaryCert.certDer).toString('base64')] }), 'application/json');
+    expect(prep.status).toBe(200);
+    expect(prep.body.hashAlgorithm).toBe('SHA-256');
+    // The chair cannot finish the secretary's preparation; a wrong signature value is refused.
+    expect((await raw(meeting.chair.api, 'POST', `/api/signed-documents/${doc.id}/finish`, JSON.stringify({ preparationId: prep.body.preparationId, signature: 'AAAA' }), 'application/json')).status).toBe(409);
+    const wrong = crypto.sign('sha256', Buffer.from('something else'), secretaryCert.keyPem).toString('base64');
+    expect((await raw(meeting.secretary.api, 'POST', `/api/signed-documents/${doc.id}/finish`, JSON.stringify({ preparationId: prep.body.preparationId, signature: wrong }), 'application/json')).body).toMatchObject({ details: { reason: 'signature_mismatch' } });
+
+    const res = await signWithTokenLikeKey(meeting.secretary.api, doc.id, secretaryCert);
+    expect(res.status).toBe(200);
+    doc = res.body;
+    expect(doc.status).toBe('signed');
+    expect(doc.signatures.map((s) => [s.signerRole, s.certificateSubject])).toEqual([
+      ['chair', 'Nguyễn Văn An'],
+      ['secretary', 'Trần Thị Bình'],
+    ]);
+  });
+
+  it('both signatures verify: in the app (stored and uploaded) and in pdfsig', async () => {
+    const file = await raw(delegate.api, 'GET', `/api/signed-documents/${doc.id}/file`);
+    expect(file.status).toBe(200);
+    signedBytes = file.bytes;
+    expect(crypto.createHash('sha256').update(signedBytes).digest('hex')).toBe(doc.sha256);
+    const stored: VerificationReport = await delegate.api.ok('GET', `/api/signed-documents/${doc.id}/verification`);
+    const uploaded = await raw(delegate.api, 'POST', '/api/signing/verify', Buffer.from(signedBytes), 'application/pdf');
+    for (const report of [stored, uploaded.body as VerificationReport]) {
+      expect(report.signatures.map((s) => [s.signerName, s.intact, s.trusted, s.coversWholeDocument, s.modifiedAfter])).toEqual([
+        ['Nguyễn Văn An', true, true, false, 'signed_revisions'],
+        ['Trần Thị Bình', true, true, true, 'none'],
+      ]);
+    }
+    if (hasPdfsig) {
+      const nss = makeNssDb([ca.pem]);
+      try {
+        expect(pdfsig(signedBytes, nss).map((s) => [s.commonName, s.signatureValid, s.certificateTrusted])).toEqual([
+          ['Nguyễn Văn An', true, true],
+          ['Trần Thị Bình', true, true],
+        ]);
+      } finally {
+        fs.rmSync(nss, { recursive: true, force: true });
+      }
+    }
+  });
+
+  it('a byte changed: the uploaded copy is shown invalid', async () => {
+    const changed = new Uint8Array(signedBytes);
+    changed[100] = changed[100] === 0x20 ? 0x21 : 0x20;
+    const r = await raw(delegate.api, 'POST', '/api/signing/verify', Buffer.from(changed), 'application/pdf');
+    expect(r.body.signatures.map((s: { intact: boolean; problem: string }) => [s.intact, s.problem])).toEqual([
+      [false, 'digest_mismatch'],
+      [false, 'digest_mismatch'],
+    ]);
+  });
+
+  it('a signed version is immutable: a change is version 2, which needs signing again', async () => {
+    const v2 = await putUp(meeting.secretary.api, await makeSamplePdf({ title: 'Bien ban (sua doi)' }), 'Biên bản cuộc họp', doc.documentKey);
+    expect(v2.body).toMatchObject({ version: 2, status: 'unsigned', documentKey: doc.documentKey, can: { sign: true } });
+    const list: SignedDocument[] = await meeting.chair.api.ok('GET', `/api/meetings/${meeting.id}/signed-documents`);
+    expect(list.map((d) => [d.version, d.status])).toEqual([
+      [1, 'superseded'],
+      [2, 'unsigned'],
+    ]);
+    // The old version keeps its bytes and signatures, and cannot be signed any more.
+    const old = await raw(meeting.chair.api, 'GET', `/api/signed-documents/${doc.id}/file`);
+    expect(Buffer.from(old.bytes).equals(Buffer.from(signedBytes))).toBe(true);
+    expect((await signWithTokenLikeKey(meeting.secretary.api, doc.id, secretaryCert)).body).toMatchObject({ code: 'conflict' });
+    const signed = await signP12(meeting.chair.api, v2.body.id, chairCert.p12('pw'), 'pw');
+    expect(signed.body).toMatchObject({ version: 2, status: 'partially_signed' });
+  });
+
+  it('an outsider does not see the documents; anonymous callers are refused', async () => {
+    const outsider = await person(admin, 'delegate', 'Người ngoài Vũ Văn Ngoài');
+    expect((await outsider.api.call('GET', `/api/meetings/${meeting.id}/signed-documents`)).status).toBe(404);
+    expect((await outsider.api.call('GET', `/api/signed-documents/${doc.id}`)).status).toBe(404);
+    expect((await new TestApi(server.url).call('GET', `/api/signed-documents/${doc.id}/verification`)).status).toBe(401);
+    expect((await raw(new TestApi(server.url), 'POST', '/api/signing/verify', Buffer.from(signedBytes), 'application/pdf')).status).toBe(401);
+  });
+
+  it('bad input gets a clear error and changes nothing', async () => {
+    const before = await snapshot(server.store.db);
+    const sec = meeting.secretary.api;
+    const v = (body: BodyInit, type?: string) => raw(sec, 'POST', '/api/signing/verify', body, type);
+    expect((await v(Buffer.from('hello'), 'application/pdf')).body).toMatchObject({ code: 'bad_request', message: 'not a PDF file' });
+    expect((await v(JSON.stringify({ pdf: 'x' }), 'application/json')).body).toMatchObject({ code: 'bad_request' });
+    expect((await v(Buffer.from('%PDF-1.7\n' + 'garbage '.repeat(100)), 'application/pdf')).body).toMatchObject({ signatures: [] });
+    // A signature whose ByteRange points outside the file.
+    const forged = Buffer.from('%PDF-1.4\n1 0 obj <</Type/Sig/ByteRange [0 10 999999 5]/Contents <3000>>> endobj\n%%EOF\n');
+    expect((await v(forged, 'application/pdf')).body.signatures).toMatchObject([{ intact: false, problem: 'bad_byte_range' }]);
+    const [current] = (await sec.ok('GET', `/api/meetings/${meeting.id}/signed-documents`)).filter((d: SignedDocument) => d.status !== 'superseded');
+    const id = current.id as string;
+    const post = (path: string, body: unknown) => raw(sec, 'POST', `/api/signed-documents/${id}/${path}`, JSON.stringify(body), 'application/json');
+    expect((await post('prepare', { certificates: ['bm90IGEgY2VydGlmaWNhdGU='] })).body).toMatchObject({ code: 'bad_request' });
+    expect((await post('prepare', { certificates: [] })).status).toBe(400);
+    expect((await post('finish', { preparationId: crypto.randomUUID(), signature: 'AAAA' })).body).toMatchObject({ code: 'not_found', details: { reason: 'preparation_expired' } });
+    const noFile = new FormData();
+    noFile.set('password', 'x');
+    expect((await raw(sec, 'POST', `/api/signed-documents/${id}/sign`, noFile)).body).toMatchObject({ code: 'bad_request', message: 'the PKCS#12 file (field p12) is missing' });
+    expect((await raw(sec, 'POST', `/api/signed-documents/${crypto.randomUUID()}/sign`, noFile)).status).toBe(404);
+    expect((await sec.call('GET', `/api/signed-documents/not-a-uuid`)).status).toBe(400);
+    expect(await snapshot(server.store.db)).toEqual(before);
+  });
+});

@@ -1,0 +1,115 @@
+/**
+ * The PKCS#11 signer of the desktop app against SoftHSM2 (a real PKCS#11 module): a token made in
+ * a temp dir holds the secretary's key and certificate (and the CA's); the signer lists the
+ * certificate, refuses a wrong PIN, and signs the signed attributes the server prepared; the PDF
+ * verifies in the app and in pdfsig. Also through the desktop service (what IPC calls).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDesktopService } from '../../../electron/main/service';
+import { TokenSigner, ecdsaRawToDer } from '../../../electron/main/token-signer';
+import { parseCertificate } from '../../../sfu-server/src/signing/cms';
+import { finishSignature, prepareSignature } from '../../../sfu-server/src/signing/pades';
+import { verifyPdf } from '../../../sfu-server/src/signing/verify';
+import { hasPdfsig, makeNssDb, pdfsig } from '../../support/pdfsig';
+import { makeSamplePdf } from '../../support/sample-pdf';
+import { makeSigner, makeTestCa, type TestCa, type TestSigner } from '../../support/test-ca';
+
+const MODULE = '/usr/lib/softhsm/libsofthsm2.so';
+const hasSoftHsm = fs.existsSync(MODULE) && spawnSync('softhsm2-util', ['--version']).status === 0 && spawnSync('pkcs11-tool', ['--version']).error === undefined;
+const PIN = '246810';
+
+let dir: string;
+let ca: TestCa;
+let secretary: TestSigner;
+let signer: TokenSigner;
+
+describe.skipIf(!hasSoftHsm)('PKCS#11 token (SoftHSM2)', () => {
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phonghop-softhsm-'));
+    fs.mkdirSync(path.join(dir, 'tokens'));
+    fs.writeFileSync(path.join(dir, 'softhsm2.conf'), `directories.tokendir = ${dir}/tokens\nobjectstore.backend = file\nlog.level = ERROR\n`);
+    // Read by the module when it is initialised (below, in this process).
+    process.env.SOFTHSM2_CONF = path.join(dir, 'softhsm2.conf');
+    const env = { ...process.env };
+    const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+
+    ca = makeTestCa();
+    secretary = makeSigner(ca, 'Trần Thị Bình');
+    run('softhsm2-util', ['--init-token', '--free', '--label', 'Token Thu ky', '--pin', PIN, '--so-pin', '13579135']);
+    fs.writeFileSync(path.join(dir, 'key.pem'), crypto.createPrivateKey(secretary.keyPem).export({ type: 'pkcs8', format: 'pem' }));
+    fs.writeFileSync(path.join(dir, 'cert.der'), secretary.certDer);
+    fs.writeFileSync(path.join(dir, 'ca.der'), ca.der);
+    run('softhsm2-util', ['--import', 'key.pem', '--token', 'Token Thu ky', '--label', 'ky-so', '--id', 'a1b2', '--pin', PIN]);
+    run('pkcs11-tool', ['--module', MODULE, '--token-label', 'Token Thu ky', '--login', '--pin', PIN, '--write-object', 'cert.der', '--type', 'cert', '--id', 'a1b2', '--label', 'ky-so']);
+    run('pkcs11-tool', ['--module', MODULE, '--token-label', 'Token Thu ky', '--login', '--pin', PIN, '--write-object', 'ca.der', '--type', 'cert', '--id', 'ca01', '--label', 'CA']);
+    signer = new TokenSigner([MODULE]);
+  }, 60_000);
+
+  afterAll(() => {
+    signer?.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lists the signing certificate (not the CA) with its chain, without a PIN', () => {
+    const certs = signer.listCertificates();
+    expect(certs.map((c) => [c.tokenLabel, c.subject, c.issuer, c.label])).toEqual([['Token Thu ky', 'Trần Thị Bình', 'Phòng họp Test Root CA', 'ky-so']]);
+    expect(Buffer.from(certs[0]!.certificate, 'base64').equals(Buffer.from(secretary.certDer))).toBe(true);
+    expect(certs[0]!.chain.map((c) => Buffer.from(c, 'base64').equals(Buffer.from(ca.der)))).toEqual([true]);
+  });
+
+  it('a wrong PIN is refused with pin_incorrect; an unknown id with not_found', () => {
+    const [cert] = signer.listCertificates();
+    expect(() => signer.sign(cert!.id, '000000', new Uint8Array([1, 2, 3]))).toThrow(expect.objectContaining({ code: 'pin_incorrect' }));
+    expect(() => signer.sign('0:nope:00', PIN, new Uint8Array([1]))).toThrow(expect.objectContaining({ code: 'not_found' }));
+  });
+
+  it('signs the prepared signed attributes on the token: valid in the app and in pdfsig', async () => {
+    const [cert] = signer.listCertificates();
+    const chain = [cert!.certificate, ...cert!.chain].map((b64) => parseCertificate(new Uint8Array(Buffer.from(b64, 'base64'))));
+    const prepared = await prepareSignature(await makeSamplePdf(), chain, { title: 'Thư ký' });
+    const signature = signer.sign(cert!.id, PIN, prepared.attributes.der);
+    const pdf = finishSignature(prepared, signature);
+    const s = (await verifyPdf(pdf, [ca.der])).signatures;
+    expect(s.map((x) => [x.signerName, x.intact, x.trusted, x.coversWholeDocument])).toEqual([['Trần Thị Bình', true, true, true]]);
+    if (hasPdfsig) {
+      const nss = makeNssDb([ca.pem]);
+      try {
+        expect(pdfsig(pdf, nss).map((x) => [x.commonName, x.validation, x.certificateValidation])).toEqual([['Trần Thị Bình', 'Signature is Valid.', 'Certificate is Trusted.']]);
+      } finally {
+        fs.rmSync(nss, { recursive: true, force: true });
+      }
+    }
+  });
+
+  it('through the desktop service (what the preload calls): errors as values, signature as base64', async () => {
+    const service = createDesktopService({
+      settings: { getServerUrl: async () => null, setServerUrl: async () => {}, getSecret: async () => null, setSecret: async () => {} },
+      checkHealth: async () => ({ ok: true }) as never,
+      screenShare: { listSources: async () => [], selectSource: () => {} },
+      onServerUrlChanged: () => {},
+      tokenSigner: () => signer,
+    });
+    const [cert] = await service.listTokenCertificates();
+    const data = Buffer.from('signed attributes').toString('base64');
+    expect(await service.signWithToken(cert!.id, '111111', data)).toMatchObject({ ok: false, error: 'pin_incorrect' });
+    const r = await service.signWithToken(cert!.id, PIN, data);
+    if (!r.ok) throw new Error(r.message);
+    expect(crypto.verify('sha256', Buffer.from('signed attributes'), secretary.certPem, Buffer.from(r.signature, 'base64'))).toBe(true);
+  });
+});
+
+describe('ECDSA signature encoding', () => {
+  it('turns PKCS#11 r‖s into a DER ECDSA-Sig-Value node:crypto accepts', () => {
+    const { privateKey, publicKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    for (let i = 0; i < 20; i++) {
+      const data = crypto.randomBytes(40);
+      const raw = crypto.sign('sha256', data, { key: privateKey, dsaEncoding: 'ieee-p1363' });
+      expect(crypto.verify('sha256', data, publicKey, Buffer.from(ecdsaRawToDer(raw)))).toBe(true);
+    }
+  });
+});
