@@ -12,16 +12,23 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import { resolveWorkerBin } from '../../scripts/mediasoup-worker/worker-path.mjs';
 import { registerAuditRoutes } from './audit/audit-routes';
 import { registerAuthRoutes } from './auth/auth-routes';
+import { CollabAccess } from './collab/collab-access';
+import { CollabEndpoint } from './collab/collab-endpoint';
+import { CollabStore } from './collab/collab-store';
+import { DOCUMENT_PREFIX, documentLayersResolver } from './collab/document-layers';
 import { AuthService } from './auth/auth-service';
 import { ensureAdmin } from './auth/bootstrap-admin';
 import { authHook } from './auth/http-auth';
 import { TokenSigner } from './auth/tokens';
+import type { MeetingStatus } from '../../common/api/model';
 import type { Config } from './config/config';
+import type { DocumentAccess } from './documents/access';
 import { registerErrorHandler } from './http/errors';
 import { registerHealthRoutes } from './http/health-routes';
 import { registerOpenApi } from './http/openapi';
 import { registerSecurityHeaders } from './http/security-headers';
 import { registerStaticClient } from './http/static-client';
+import { UpgradeRouter } from './http/upgrade-router';
 import { conferenceDisconnect, conferenceHandlers, type ConferenceContext } from './media/conference-handlers';
 import { defaultAnnouncedAddress } from './media/network';
 import { Rooms } from './media/rooms';
@@ -44,6 +51,14 @@ export interface Services {
   meetings: MeetingsService;
 }
 
+/** Capabilities given from outside (tests) or wired from other branches at merge. */
+export interface ServerDeps {
+  /** Who may read which document. Until the documents capability is wired here, no document exists, so none is readable. */
+  documentAccess?: DocumentAccess;
+}
+
+const NO_DOCUMENTS: DocumentAccess = { readableMeeting: async () => null };
+
 export interface RunningServer extends Services {
   app: FastifyInstance;
   url: string;
@@ -51,21 +66,29 @@ export interface RunningServer extends Services {
   pool: WorkerPool;
   rooms: Rooms;
   signaling: SignalingEndpoint;
+  collab: CollabEndpoint;
+  collabAccess: CollabAccess;
   logger: Logger;
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, logger: Logger = createLogger(config.LOG_LEVEL)): Promise<RunningServer> {
+export async function startServer(config: Config, logger: Logger = createLogger(config.LOG_LEVEL), deps: ServerDeps = {}): Promise<RunningServer> {
   const store = await openStore({ dataDir: config.DATA_DIR, databaseUrl: config.DATABASE_URL, logger: logger.child({ component: 'store' }) });
   let signaling: SignalingEndpoint | undefined;
   let rooms: Rooms | undefined;
-  const auth = new AuthService(store.db, TokenSigner.fromDataDir(config.DATA_DIR, config.AUTH_SECRET), (sessionId) => signaling?.disconnectSession(sessionId));
+  let collab: CollabEndpoint | undefined;
+  const auth = new AuthService(store.db, TokenSigner.fromDataDir(config.DATA_DIR, config.AUTH_SECRET), (sessionId) => {
+    signaling?.disconnectSession(sessionId);
+    collab?.disconnectSession(sessionId);
+  });
   const directory = new DirectoryService(store.db, async (accountId) => {
     await auth.revokeAll(accountId);
     signaling?.disconnectAccount(accountId);
+    collab?.disconnectAccount(accountId);
   });
   const meetings = new MeetingsService(store.db, (meetingId, status) => {
     if (status === 'ended' || status === 'cancelled') void rooms?.close(meetingId, 4004, 'meeting ended');
+    collab?.meetingChanged(meetingId);
   });
   await ensureAdmin(directory, logger, config.ADMIN_PASSWORD);
 
@@ -121,7 +144,24 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     heartbeatMs: config.HEARTBEAT_SECONDS * 1000,
     logger: logger.child({ component: 'signaling' }),
   });
-  signaling.attach(app.server);
+
+  // Annotations (and later features' shared documents) over the y-websocket protocol at /collab/<name>.
+  const collabAccess = new CollabAccess().register(
+    DOCUMENT_PREFIX,
+    documentLayersResolver(deps.documentAccess ?? NO_DOCUMENTS, async (meetingId) => {
+      const row = await store.db.selectFrom('meetings').select('status').where('id', '=', meetingId).executeTakeFirst();
+      return (row?.status as MeetingStatus | undefined) ?? null;
+    }),
+  );
+  collab = new CollabEndpoint({
+    auth,
+    access: collabAccess,
+    store: new CollabStore(store.db),
+    parseCookies: (header) => app.parseCookie(header),
+    compactAfter: config.COLLAB_COMPACT_AFTER,
+    logger: logger.child({ component: 'collab' }),
+  });
+  new UpgradeRouter().add(signaling).add(collab).attach(app.server);
 
   await app.listen({ port: config.PORT, host: config.HOST });
   const address = app.server.address();
@@ -131,6 +171,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   logger.info({ url, workers: pool.workers.length, store: store.dialect }, 'Phòng họp server listening');
 
   const endpoint = signaling;
+  const collabEndpoint = collab;
   const roomsOfServer = rooms;
   return {
     app,
@@ -139,6 +180,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     pool,
     rooms: roomsOfServer,
     signaling: endpoint,
+    collab: collabEndpoint,
+    collabAccess,
     logger,
     store,
     auth,
@@ -146,6 +189,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     meetings,
     async close() {
       endpoint.close();
+      await collabEndpoint.close();
       await roomsOfServer.closeAll();
       await app.close();
       pool.close();

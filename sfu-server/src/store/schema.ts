@@ -86,6 +86,14 @@ export interface AuditLogTable {
   details: string;
 }
 
+/** One binary Yjs update (or a compacted snapshot) of a collaboration document. */
+export interface CollabUpdatesTable {
+  id: Generated<number>;
+  doc_name: string;
+  data: Uint8Array;
+  created_at: string;
+}
+
 export interface Database {
   units: UnitsTable;
   bridge_points: BridgePointsTable;
@@ -96,4 +104,5 @@ export interface Database {
   meeting_delegates: MeetingDelegatesTable;
   agenda_items: AgendaItemsTable;
   audit_log: AuditLogTable;
+  collab_updates: CollabUpdatesTable;
 }
