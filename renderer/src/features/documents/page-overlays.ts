@@ -3,6 +3,8 @@
  * the viewer's toolbar, without editing the viewer: one entry each.
  */
 import type { ComponentType } from 'react';
+import { AnnotationLayer } from '../annotations/AnnotationLayer';
+import { AnnotationToolbar } from '../annotations/AnnotationToolbar';
 
 export interface PageOverlayProps {
   meetingId: string;
@@ -29,7 +31,7 @@ export interface ViewerToolProps {
 }
 
 /** Drawn over each rendered page, in this order (later ones on top). */
-export const PAGE_OVERLAYS: ComponentType<PageOverlayProps>[] = [];
+export const PAGE_OVERLAYS: ComponentType<PageOverlayProps>[] = [AnnotationLayer];
 
 /** Extra controls in the viewer's toolbar. */
-export const VIEWER_TOOLS: ComponentType<ViewerToolProps>[] = [];
+export const VIEWER_TOOLS: ComponentType<ViewerToolProps>[] = [AnnotationToolbar];
