@@ -9,8 +9,8 @@
  * step 2 and updates are dropped, never applied.
  *
  * Persistence: every update the Y.Doc accepts (re-encoded by Yjs, so a malformed message can never
- * reach the store) is queued; one writer per document appends the queued updates merged into one
- * row, and when the document has more than `compactAfter` rows replaces them all with a snapshot
+ * reach the store) is queued; one writer per document appends the updates queued during
+ * `writeDelayMs` merged into one row, and when the document has more than `compactAfter` rows replaces them all with a snapshot
  * of the whole state. The document is compacted again when its last peer leaves, then unloaded.
  */
 import * as decoding from 'lib0/decoding';
@@ -50,13 +50,14 @@ export class CollabDoc {
     readonly store: CollabStore,
     readonly compactAfter: number,
     readonly logger: Logger,
+    readonly writeDelayMs: number,
   ) {
     // The server holds no awareness state of its own.
     this.awareness.setLocalState(null);
   }
 
-  static async load(name: string, store: CollabStore, compactAfter: number, logger: Logger): Promise<CollabDoc> {
-    const d = new CollabDoc(name, store, compactAfter, logger);
+  static async load(name: string, store: CollabStore, compactAfter: number, logger: Logger, writeDelayMs = 0): Promise<CollabDoc> {
+    const d = new CollabDoc(name, store, compactAfter, logger, writeDelayMs);
     const updates = await store.load(name);
     d.#rows = updates.length;
     d.doc.transact(() => {
@@ -107,8 +108,11 @@ export class CollabDoc {
   #scheduleWrite(): void {
     if (this.#writing) return;
     this.#writing = (async () => {
-      // Writes queued while one runs are merged into the next row.
+      // Writes queued while one runs (or while waiting) are merged into the next row.
       while (this.#pending.length > 0 || this.#compactNext) {
+        // A stroke streams dozens of updates a second; SQLite's synchronous commit blocks the
+        // process for a few milliseconds each: gather them for a moment, one row per burst.
+        if (this.writeDelayMs > 0 && !this.#destroyed) await new Promise((r) => setTimeout(r, this.writeDelayMs));
         const batch = this.#pending;
         this.#pending = [];
         try {

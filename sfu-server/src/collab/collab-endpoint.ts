@@ -36,6 +36,8 @@ export interface CollabEndpointOptions {
   logger: Logger;
   /** Stored rows of a document above which it is compacted into one snapshot. */
   compactAfter?: number;
+  /** Updates are gathered this long before they are written as one row (default 100 ms). */
+  writeDelayMs?: number;
   /** A connection that does not answer a ping within this time is closed. */
   heartbeatMs?: number;
 }
@@ -182,8 +184,8 @@ export class CollabEndpoint implements UpgradeEndpoint {
   #open(name: string): Promise<CollabDoc> {
     let doc = this.#docs.get(name);
     if (!doc) {
-      const { store, compactAfter = 100, logger } = this.#options;
-      doc = CollabDoc.load(name, store, compactAfter, logger.child({ doc: name }));
+      const { store, compactAfter = 100, logger, writeDelayMs = 100 } = this.#options;
+      doc = CollabDoc.load(name, store, compactAfter, logger.child({ doc: name }), writeDelayMs);
       this.#docs.set(name, doc);
       doc.catch(() => {
         if (this.#docs.get(name) === doc) this.#docs.delete(name);
