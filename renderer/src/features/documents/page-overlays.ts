@@ -5,6 +5,7 @@
 import type { ComponentType } from 'react';
 import { AnnotationLayer } from '../annotations/AnnotationLayer';
 import { AnnotationToolbar } from '../annotations/AnnotationToolbar';
+import { ExportButton } from '../annotations/ExportButton';
 
 export interface PageOverlayProps {
   meetingId: string;
@@ -34,4 +35,4 @@ export interface ViewerToolProps {
 export const PAGE_OVERLAYS: ComponentType<PageOverlayProps>[] = [AnnotationLayer];
 
 /** Extra controls in the viewer's toolbar. */
-export const VIEWER_TOOLS: ComponentType<ViewerToolProps>[] = [AnnotationToolbar];
+export const VIEWER_TOOLS: ComponentType<ViewerToolProps>[] = [AnnotationToolbar, ExportButton];
