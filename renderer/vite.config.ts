@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { pdfjsAssets } from './vite-pdfjs-assets';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -11,7 +12,7 @@ export default defineConfig({
   // from the app bundle (file://) for the first-run set-up screen.
   base: './',
   publicDir: path.join(here, 'public'),
-  plugins: [react()],
+  plugins: [react(), pdfjsAssets()],
   build: {
     outDir: path.join(here, 'dist'),
     emptyOutDir: true,

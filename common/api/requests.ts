@@ -77,6 +77,8 @@ export const AgendaBody = z.strictObject({
   items: z
     .array(
       z.strictObject({
+        /** An existing item's id keeps the item (and the documents attached to it); new items have none. */
+        id: Id.optional(),
         title: Name(300),
         presenter: Text(200).default(''),
         durationMinutes: z.number().int().min(1).max(600),

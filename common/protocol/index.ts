@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import { conferenceRequests, type ConferenceNotifications } from './conference';
+import { documentsRequests, type DocumentsNotifications } from './documents';
 
 export * from './envelope';
 export * from './media-types';
@@ -11,6 +12,7 @@ export * from './conference';
 
 export const requests = {
   ...conferenceRequests,
+  ...documentsRequests,
 } as const;
 
 export type Requests = typeof requests;
@@ -19,7 +21,7 @@ export type RequestData<M extends Method> = z.input<Requests[M]['request']>;
 export type ParsedRequest<M extends Method> = z.output<Requests[M]['request']>;
 export type ResponseData<M extends Method> = z.output<Requests[M]['response']>;
 
-export type Notifications = ConferenceNotifications;
+export type Notifications = ConferenceNotifications & DocumentsNotifications;
 export type NotificationName = keyof Notifications;
 
 export function isMethod(name: string): name is Method {

@@ -6,6 +6,8 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
+    /** A more precise i18n key than `apiErrors.<code>` (e.g. why an upload was refused). */
+    readonly messageKey?: string,
   ) {
     super(message);
     this.name = 'AppError';

@@ -23,6 +23,10 @@ import { TokenSigner } from './auth/tokens';
 import type { MeetingStatus } from '../../common/api/model';
 import type { Config } from './config/config';
 import type { DocumentAccess } from './documents/access';
+import { registerDocumentRoutes } from './documents/documents-routes';
+import { DocumentsService } from './documents/documents-service';
+import { FileStore } from './documents/file-store';
+import { Presentations, presentationHandlers } from './documents/presentation-handlers';
 import { registerErrorHandler } from './http/errors';
 import { registerHealthRoutes } from './http/health-routes';
 import { registerOpenApi } from './http/openapi';
@@ -49,15 +53,15 @@ export interface Services {
   auth: AuthService;
   directory: DirectoryService;
   meetings: MeetingsService;
+  /** The meeting pack; also the `DocumentAccess` other capabilities ask. */
+  documents: DocumentsService;
 }
 
 /** Capabilities given from outside (tests) or wired from other branches at merge. */
 export interface ServerDeps {
-  /** Who may read which document. Until the documents capability is wired here, no document exists, so none is readable. */
+  /** Who may read which document (default: the documents service). */
   documentAccess?: DocumentAccess;
 }
-
-const NO_DOCUMENTS: DocumentAccess = { readableMeeting: async () => null };
 
 export interface RunningServer extends Services {
   app: FastifyInstance;
@@ -91,6 +95,11 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     collab?.meetingChanged(meetingId);
   });
   await ensureAdmin(directory, logger, config.ADMIN_PASSWORD);
+  const documentFiles = new FileStore(config.DATA_DIR);
+  await documentFiles.init();
+  const documents = new DocumentsService(store.db, meetings, documentFiles, Math.round(config.MAX_DOCUMENT_MB * 1024 * 1024), (meetingId, name, data, filter) =>
+    rooms?.broadcast(meetingId, name, data, filter ? (peer) => filter(peer.identity) : undefined),
+  );
 
   const workerBin = config.MEDIASOUP_WORKER_BIN ?? resolveWorkerBin(repoRoot) ?? undefined;
   const pool = await WorkerPool.create({
@@ -130,11 +139,13 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   registerDirectoryRoutes(app, directory);
   registerMeetingRoutes(app, meetings);
   registerAuditRoutes(app, store.db);
+  await registerDocumentRoutes(app, documents);
   await registerStaticClient(app, config.RENDERER_DIR, logger);
 
   // Every feature's signaling methods, one table (features add theirs with one spread each).
   const handlers: Handlers<ConferenceContext> = {
     ...conferenceHandlers(rooms, meetings),
+    ...presentationHandlers(new Presentations(rooms), meetings, documents),
   };
   signaling = new SignalingEndpoint({
     handlers,
@@ -148,7 +159,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   // Annotations (and later features' shared documents) over the y-websocket protocol at /collab/<name>.
   const collabAccess = new CollabAccess().register(
     DOCUMENT_PREFIX,
-    documentLayersResolver(deps.documentAccess ?? NO_DOCUMENTS, async (meetingId) => {
+    documentLayersResolver(deps.documentAccess ?? documents, async (meetingId) => {
       const row = await store.db.selectFrom('meetings').select('status').where('id', '=', meetingId).executeTakeFirst();
       return (row?.status as MeetingStatus | undefined) ?? null;
     }),
@@ -187,6 +198,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     auth,
     directory,
     meetings,
+    documents,
     async close() {
       endpoint.close();
       await collabEndpoint.close();

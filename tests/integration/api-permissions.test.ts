@@ -9,7 +9,9 @@ import { AgendaBody, InvitationsBody, MeetingBody } from '../../common/api/reque
 import type { MeetingStatus } from '../../common/api/model';
 import type { RunningServer } from '../../sfu-server/src/server';
 import { PASSWORD, TestApi } from '../support/api-client';
+import { uploadFile } from '../support/documents';
 import { member, routeTable, type Member } from '../support/http';
+import { makeVietnamesePdf } from '../support/pdf-samples';
 import { TestSignalingClient } from '../support/signaling-test-client';
 import { snapshot } from '../support/stores';
 import { startTestServer, TEST_ADMIN_PASSWORD } from '../support/test-server';
@@ -72,6 +74,19 @@ const POLICY = {
   'POST /api/meetings/:id/transition · live→ended':       [200,  200,  200,  403,  403,  403,  403,  404,  404,  401],
   'GET /api/meetings/:id/invitation.ics · draft':         [200,  200,  200,  404,  404,  404,  404,  404,  404,  401],
   'GET /api/meetings/:id/invitation.ics · published':     [200,  200,  200,  200,  200,  200,  200,  404,  404,  401],
+
+  'GET /api/meetings/:id/documents · pack not published': [200,  200,  200,  200,  200,  200,  200,  404,  404,  401],
+  'POST /api/meetings/:id/documents':                     [201,  201,  201,  403,  403,  403,  403,  404,  404,  401],
+  'POST /api/meetings/:id/documents/publish':             [200,  200,  200,  403,  403,  403,  403,  404,  404,  401],
+  'PUT /api/meetings/:id/documents/settings':             [200,  200,  200,  403,  403,  403,  403,  404,  404,  401],
+  'PATCH /api/documents/:id · pack not published':        [200,  200,  200,  404,  404,  404,  404,  404,  404,  401],
+  'PATCH /api/documents/:id · pack published':            [200,  200,  200,  403,  403,  403,  403,  404,  404,  401],
+  'DELETE /api/documents/:id':                            [204,  204,  204,  403,  403,  403,  403,  404,  404,  401],
+  'POST /api/documents/:id/versions':                     [201,  201,  201,  403,  403,  403,  403,  404,  404,  401],
+  'GET /api/documents/:id/versions/:versionId/file · pack not published': [200, 200, 200, 404, 404, 404, 404, 404, 404, 401],
+  'GET /api/documents/:id/versions/:versionId/file · pack published':     [200, 200, 200, 200, 200, 200, 200, 404, 404, 401],
+  'GET /api/meetings/:id/comments':                       [200,  200,  200,  200,  200,  200,  200,  404,  404,  401],
+  'POST /api/meetings/:id/comments':                      [201,  201,  201,  201,  201,  201,  201,  404,  404,  401],
 
   'WS join · draft':                                      [NL,   NL,   NL,   NI,   NI,   NI,   NI,   NI,   NI,   401],
   'WS join · published':                                  [NL,   NL,   NL,   NL,   NL,   NL,   NL,   NI,   NI,   401],
@@ -184,6 +199,24 @@ const joinCall = (status: MeetingStatus): Call => ({
   after: async (_who, _t, body) => expect((body as { meetingTitle: string }).meetingTitle).toMatch(/^Họp \d+$/),
 });
 
+let samplePdf: Buffer | null = null;
+const pdfBytes = async () => (samplePdf ??= await makeVietnamesePdf({ pages: 1 }));
+
+/** A published meeting M with one agenda item and one document; its pack published or not. */
+async function meetingWithDocument(published: boolean): Promise<Record<string, string>> {
+  const m = await meetingIn('published');
+  const meeting = await server.meetings.get(people.secretary.actor, m);
+  const item = meeting.agenda[0]!.id;
+  const up = await uploadFile(people.secretary.api, `/api/meetings/${m}/documents?agendaItemId=${item}`, await pdfBytes(), 'tai-lieu.pdf');
+  expect(up.status).toBe(201);
+  if (published) await server.documents.publish(people.secretary.actor, m);
+  return { m, item, doc: up.body.id, version: up.body.versions[0].id };
+}
+const upload = (path: (t: Record<string, string>) => string) => async (who: Who, t: Record<string, string>) => {
+  const res = await uploadFile(apiOf(who), path(t), await pdfBytes(), 'moi.pdf');
+  return { outcome: res.status, body: res.body };
+};
+
 const CALLS: Record<Case, Call> = {
   'GET /api/health': { run: http('GET', () => '/api/health'), writes: false },
   'GET /api/openapi.json': { run: http('GET', () => '/api/openapi.json'), writes: false },
@@ -257,6 +290,25 @@ const CALLS: Record<Case, Call> = {
     ...meetingCall('published', 'GET', '/invitation.ics', undefined, false),
     after: async (_who, _t, body) => expect(String(body)).toMatch(/^BEGIN:VCALENDAR/),
   },
+
+  'GET /api/meetings/:id/documents · pack not published': {
+    prepare: () => meetingWithDocument(false),
+    run: http('GET', (t) => `/api/meetings/${t['m']}/documents`),
+    writes: false,
+    // Invitees see the agenda but no document until the pack is published.
+    after: async (who, _t, body) => expect((body as { items: { documents: unknown[] }[] }).items[0]!.documents).toHaveLength(['admin', 'secretary', 'chair'].includes(who) ? 1 : 0),
+  },
+  'POST /api/meetings/:id/documents': { prepare: () => meetingWithDocument(false), run: upload((t) => `/api/meetings/${t['m']}/documents?agendaItemId=${t['item']}`), writes: true },
+  'POST /api/meetings/:id/documents/publish': { prepare: () => meetingWithDocument(false), run: http('POST', (t) => `/api/meetings/${t['m']}/documents/publish`), writes: true },
+  'PUT /api/meetings/:id/documents/settings': { prepare: () => meetingWithDocument(false), run: http('PUT', (t) => `/api/meetings/${t['m']}/documents/settings`, () => ({ watermark: true })), writes: true },
+  'PATCH /api/documents/:id · pack not published': { prepare: () => meetingWithDocument(false), run: http('PATCH', (t) => `/api/documents/${t['doc']}`, () => ({ confidential: true })), writes: true },
+  'PATCH /api/documents/:id · pack published': { prepare: () => meetingWithDocument(true), run: http('PATCH', (t) => `/api/documents/${t['doc']}`, () => ({ title: 'Tên mới' })), writes: true },
+  'DELETE /api/documents/:id': { prepare: () => meetingWithDocument(true), run: http('DELETE', (t) => `/api/documents/${t['doc']}`), writes: true },
+  'POST /api/documents/:id/versions': { prepare: () => meetingWithDocument(true), run: upload((t) => `/api/documents/${t['doc']}/versions`), writes: true },
+  'GET /api/documents/:id/versions/:versionId/file · pack not published': { prepare: () => meetingWithDocument(false), run: http('GET', (t) => `/api/documents/${t['doc']}/versions/${t['version']}/file`), writes: false },
+  'GET /api/documents/:id/versions/:versionId/file · pack published': { prepare: () => meetingWithDocument(true), run: http('GET', (t) => `/api/documents/${t['doc']}/versions/${t['version']}/file`), writes: false },
+  'GET /api/meetings/:id/comments': { prepare: () => meetingWithDocument(true), run: http('GET', (t) => `/api/meetings/${t['m']}/comments`), writes: false },
+  'POST /api/meetings/:id/comments': { prepare: () => meetingWithDocument(true), run: http('POST', (t) => `/api/meetings/${t['m']}/comments`, (_w, t) => ({ agendaItemId: t['item'], body: 'Ý kiến' })), writes: true },
 
   'WS join · draft': joinCall('draft'),
   'WS join · published': joinCall('published'),

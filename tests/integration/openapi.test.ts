@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { CommentBody, DocComment, DocumentPack, DocumentPatch, MeetingDocument, PackSettingsBody } from '../../common/api/documents';
 import { Account, BridgePoint, Meeting, MyMeetings, Unit } from '../../common/api/model';
 import { AccountBody, AccountPatch, AgendaBody, BridgePointBody, BridgePointPatch, InvitationsBody, LoginBody, MeetingBody, MeetingPatch, RefreshBody, Session, TransitionBody, UnitBody, UnitPatch } from '../../common/api/requests';
 import { HealthResponse } from '../../sfu-server/src/http/health-routes';
@@ -64,6 +65,16 @@ const CONTRACT: Record<string, { body?: z.ZodType; params?: boolean; query?: str
   'PUT /api/meetings/{id}/invitations': { params: true, body: InvitationsBody, status: 200, response: Meeting },
   'POST /api/meetings/{id}/transition': { params: true, body: TransitionBody, status: 200, response: Meeting },
   'GET /api/meetings/{id}/invitation.ics': { params: true, status: 200, response: 'text' },
+  'GET /api/meetings/{id}/documents': { params: true, status: 200, response: DocumentPack },
+  'POST /api/meetings/{id}/documents': { params: true, query: ['agendaItemId'], status: 201, response: MeetingDocument },
+  'POST /api/meetings/{id}/documents/publish': { params: true, status: 200, response: DocumentPack },
+  'PUT /api/meetings/{id}/documents/settings': { params: true, body: PackSettingsBody, status: 200, response: DocumentPack },
+  'PATCH /api/documents/{id}': { params: true, body: DocumentPatch, status: 200, response: MeetingDocument },
+  'DELETE /api/documents/{id}': { params: true, status: 204, response: 'none' },
+  'POST /api/documents/{id}/versions': { params: true, status: 201, response: MeetingDocument },
+  'GET /api/documents/{id}/versions/{versionId}/file': { params: true, status: 200, response: 'text' },
+  'GET /api/meetings/{id}/comments': { params: true, status: 200, response: z.array(DocComment) },
+  'POST /api/meetings/{id}/comments': { params: true, body: CommentBody, status: 201, response: DocComment },
   'GET /api/audit': { query: ['targetType', 'targetId', 'limit'], status: 200, response: z.array(z.object({ id: z.number(), at: z.string(), actorId: z.string(), action: z.string(), targetType: z.string(), targetId: z.string(), details: z.unknown() })) },
 };
 

@@ -6,7 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../sfu-server/src/server';
 import { TestApi } from '../support/api-client';
+import { uploadFile } from '../support/documents';
 import { expectApiError, member, type Member } from '../support/http';
+import { makeVietnamesePdf } from '../support/pdf-samples';
 import { startPostgres, type TestPostgres } from '../support/postgres';
 import { TestSignalingClient } from '../support/signaling-test-client';
 import { ENGINES, snapshot, type Engine } from '../support/stores';
@@ -125,5 +127,34 @@ describe.each(ENGINES)('the server on %s', (engine: Engine) => {
     expect(res.body.secretaryId).toBe(other.id);
     expect((await secretary.api.ok('GET', '/api/meetings')).upcoming.map((m: { id: string }) => m.id)).toContain(res.body.id);
     expect((await other.api.ok('GET', `/api/meetings/${res.body.id}`)).can.edit).toBe(true);
+  });
+
+  it('the meeting pack: upload, new version, confidential readers, publish, comments, agenda edits keep documents', async () => {
+    const delegate = await member(server, admin, 'delegate', 'Đại biểu Hoàng Văn Mật');
+    const other = await member(server, admin, 'delegate', 'Đại biểu Đinh Thị Khác');
+    const meeting = await newMeeting();
+    const withAgenda = await secretary.api.ok('PUT', `/api/meetings/${meeting.id}/agenda`, { items: [{ title: 'Báo cáo', durationMinutes: 20 }] });
+    const item = withAgenda.agenda[0];
+    await secretary.api.ok('PUT', `/api/meetings/${meeting.id}/invitations`, { delegateIds: [delegate.id, other.id] });
+    await secretary.api.ok('POST', `/api/meetings/${meeting.id}/transition`, { to: 'published' });
+    const up = await uploadFile(secretary.api, `/api/meetings/${meeting.id}/documents?agendaItemId=${item.id}`, await makeVietnamesePdf({ pages: 2 }), 'Báo cáo.pdf');
+    expect(up.status, JSON.stringify(up.body)).toBe(201);
+    const v2 = await uploadFile(secretary.api, `/api/documents/${up.body.id}/versions`, await makeVietnamesePdf({ pages: 3 }), 'Báo cáo v2.pdf');
+    expect(v2.body.versions.map((v: { number: number; size: number }) => [v.number, typeof v.size])).toEqual([
+      [2, 'number'],
+      [1, 'number'],
+    ]);
+    await secretary.api.ok('PATCH', `/api/documents/${up.body.id}`, { confidential: true, allowedAccountIds: [delegate.id], allowedRoles: ['observer'] });
+    await secretary.api.ok('PUT', `/api/meetings/${meeting.id}/agenda`, { items: [{ title: 'Khai mạc', durationMinutes: 5 }, { id: item.id, title: 'Báo cáo (sửa)', durationMinutes: 20 }] });
+    await secretary.api.ok('POST', `/api/meetings/${meeting.id}/documents/publish`);
+    const seen = await delegate.api.ok('GET', `/api/meetings/${meeting.id}/documents`);
+    expect(seen.items.map((i: { title: string; documents: unknown[] }) => [i.title, i.documents.length])).toEqual([
+      ['Khai mạc', 0],
+      ['Báo cáo (sửa)', 1],
+    ]);
+    expect((await other.api.ok('GET', `/api/meetings/${meeting.id}/documents`)).items[1].documents).toEqual([]);
+    await delegate.api.ok('POST', `/api/meetings/${meeting.id}/comments`, { documentId: up.body.id, body: 'Góp ý' });
+    expect((await other.api.ok('GET', `/api/meetings/${meeting.id}/comments`)).length).toBe(0);
+    expect((await delegate.api.ok('GET', `/api/meetings/${meeting.id}/comments`)).map((c: { body: string }) => c.body)).toEqual(['Góp ý']);
   });
 });

@@ -67,3 +67,40 @@ export const TRANSITIONS: Record<MeetingStatus, readonly MeetingStatus[]> = {
   ended: [],
   cancelled: [],
 };
+
+/** What the policy needs about one document of a meeting's pack. */
+export interface DocumentFacts {
+  confidential: boolean;
+  /** Confidential documents: roles and accounts chosen by the secretary. */
+  allowedRoles: readonly string[];
+  readers: readonly string[];
+}
+
+const organises = (actor: Actor, m: MeetingFacts) => actor.role === 'admin' || actor.accountId === m.chairId || actor.accountId === m.secretaryId || actor.accountId === m.createdBy;
+
+/** Upload, replace, mark confidential, publish: the meeting's organisers (and admins), until the meeting is over. */
+export function canManageDocuments(actor: Actor, m: MeetingFacts): boolean {
+  return organises(actor, m) && (m.status === 'draft' || m.status === 'published' || m.status === 'live');
+}
+
+/**
+ * Reading the pack, and one document of it: organisers always; invitees once the meeting is out of
+ * draft and the pack is published; a confidential document only for the organisers and the roles
+ * and people chosen for it.
+ */
+export function canReadDocuments(actor: Actor, m: MeetingFacts, packPublished: boolean, doc?: DocumentFacts): boolean {
+  if (organises(actor, m)) return true;
+  if (!m.invited || m.status === 'draft' || !packPublished) return false;
+  if (!doc || !doc.confidential) return true;
+  return doc.allowedRoles.includes(actor.role) || doc.readers.includes(actor.accountId);
+}
+
+/** Presenting a document in the conference: the chair, the secretary, the creator, admins, and the person the chair designated. */
+export function canPresentDocuments(actor: Actor, m: MeetingFacts, designatedAccountId: string | null): boolean {
+  return organises(actor, m) || (designatedAccountId !== null && actor.accountId === designatedAccountId && m.invited);
+}
+
+/** Designating a presenter: the chair (and admins). */
+export function canDesignatePresenter(actor: Actor, m: MeetingFacts): boolean {
+  return actor.role === 'admin' || actor.accountId === m.chairId;
+}

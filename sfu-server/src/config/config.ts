@@ -44,6 +44,8 @@ const ConfigSchema = z.object({
   /** HTTPS certificate and key (PEM). Browsers give camera and microphone only to https pages (or localhost). */
   TLS_CERT_FILE: z.string().optional(),
   TLS_KEY_FILE: z.string().optional(),
+  /** Largest document (PDF) a secretary may upload, in MiB. */
+  MAX_DOCUMENT_MB: z.coerce.number().min(0.01).max(2048).default(100),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -28,7 +28,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
     if (err instanceof AppError) {
       const retry = (err.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
       if (retry) reply.header('Retry-After', String(retry));
-      return reply.code(STATUS[err.code] ?? 400).send({ code: err.code, messageKey: `apiErrors.${err.code}`, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) });
+      return reply.code(STATUS[err.code] ?? 400).send({ code: err.code, messageKey: err.messageKey ?? `apiErrors.${err.code}`, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) });
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
       return reply.code(400).send({ code: 'bad_request', messageKey: 'apiErrors.bad_request', message: 'invalid request', details: err.validation });

@@ -174,12 +174,19 @@ export class MeetingsService {
     await this.authorize(actor, id, 'meeting.edit');
     await this.db.transaction().execute(async (tx) => {
       await lockForEdit(tx, id);
-      await tx.deleteFrom('agenda_items').where('meeting_id', '=', id).execute();
-      if (body.items.length) {
-        await tx
-          .insertInto('agenda_items')
-          .values(body.items.map((item, i) => ({ id: randomUUID(), meeting_id: id, position: i + 1, title: item.title, presenter: item.presenter, duration_minutes: item.durationMinutes })))
-          .execute();
+      // Items sent back with their id keep it (documents are attached to agenda items by id).
+      const existing = new Set((await tx.selectFrom('agenda_items').select('id').where('meeting_id', '=', id).execute()).map((r) => r.id));
+      const kept = new Set<string>();
+      const rows = body.items.map((item, i) => {
+        const itemId = item.id && existing.has(item.id) && !kept.has(item.id) ? item.id : randomUUID();
+        kept.add(itemId);
+        return { id: itemId, meeting_id: id, position: i + 1, title: item.title, presenter: item.presenter, duration_minutes: item.durationMinutes };
+      });
+      const removed = [...existing].filter((x) => !kept.has(x));
+      if (removed.length) await tx.deleteFrom('agenda_items').where('meeting_id', '=', id).where('id', 'in', removed).execute();
+      for (const row of rows) {
+        if (existing.has(row.id)) await tx.updateTable('agenda_items').set({ position: row.position, title: row.title, presenter: row.presenter, duration_minutes: row.duration_minutes }).where('id', '=', row.id).execute();
+        else await tx.insertInto('agenda_items').values(row).execute();
       }
       await audit(tx, { actorId: actor.accountId, action: 'meeting.agenda', targetType: 'meeting', targetId: id, details: { items: body.items.length } });
     });

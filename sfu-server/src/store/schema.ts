@@ -86,6 +86,56 @@ export interface AuditLogTable {
   details: string;
 }
 
+export interface DocumentPacksTable {
+  meeting_id: string;
+  published_at: string | null;
+  published_by: string | null;
+  watermark: number;
+}
+
+export interface DocumentsTable {
+  id: string;
+  meeting_id: string;
+  agenda_item_id: string;
+  title: string;
+  confidential: number;
+  /** JSON array of roles. */
+  allowed_roles: string;
+  watermark: number | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DocumentReadersTable {
+  document_id: string;
+  account_id: string;
+}
+
+export interface DocumentVersionsTable {
+  id: string;
+  document_id: string;
+  number: number;
+  file_name: string;
+  /** bigint: PostgreSQL returns it as a string. */
+  size: number | string;
+  sha256: string;
+  page_count: number;
+  uploaded_by: string;
+  uploaded_at: string;
+}
+
+export interface DocumentCommentsTable {
+  id: string;
+  meeting_id: string;
+  agenda_item_id: string | null;
+  document_id: string | null;
+  parent_id: string | null;
+  author_id: string;
+  body: string;
+  created_at: string;
+}
+
 /** One binary Yjs update (or a compacted snapshot) of a collaboration document. */
 export interface CollabUpdatesTable {
   id: Generated<number>;
@@ -104,5 +154,10 @@ export interface Database {
   meeting_delegates: MeetingDelegatesTable;
   agenda_items: AgendaItemsTable;
   audit_log: AuditLogTable;
+  document_packs: DocumentPacksTable;
+  documents: DocumentsTable;
+  document_readers: DocumentReadersTable;
+  document_versions: DocumentVersionsTable;
+  document_comments: DocumentCommentsTable;
   collab_updates: CollabUpdatesTable;
 }

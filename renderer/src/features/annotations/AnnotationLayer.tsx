@@ -109,6 +109,7 @@ export function AnnotationLayer({ meetingId, documentId, versionId, pageNumber, 
             <div
               key={`${layer}:${m.id}`}
               data-testid="annotation-note"
+              data-mark-id={m.id}
               data-layer={layer}
               data-author-name={m.authorName}
               title={layer === 'shared' ? t('annotations.by', { name: m.authorName }) : t('annotations.privateMark')}
@@ -180,6 +181,7 @@ function MarkShape({ mark, layer, width, height, onHover, youLabel }: { mark: Ma
   const highlighter = mark.tool === 'highlighter';
   const common = {
     'data-testid': 'annotation-mark',
+    'data-mark-id': mark.id,
     'data-layer': layer,
     'data-tool': mark.tool,
     'data-author-name': mark.authorName,

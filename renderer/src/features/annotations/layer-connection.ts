@@ -50,7 +50,7 @@ export class LayerConnection {
     readonly onChange: () => void,
   ) {
     this.origin = { layer: name };
-    this.undo = new Y.UndoManager([], { trackedOrigins: new Set([this.origin]), captureTimeout: 400 });
+    this.undo = new Y.UndoManager([], { doc: this.doc, trackedOrigins: new Set([this.origin]), captureTimeout: 400 });
     this.undo.on('stack-item-added', onChange);
     this.undo.on('stack-item-popped', onChange);
     this.#idb = new IndexeddbPersistence(storageKey, this.doc);

@@ -59,7 +59,7 @@ export function useAnnotationEngine(meetingId: string, documentId: string, versi
     let live = true;
     acquire(key, () => create(meetingId, documentId, versionId, { accountId: account.id, displayName: account.displayName })).then(
       (e) => live && setEngine(e),
-      () => undefined,
+      (err: unknown) => console.error('annotations unavailable', err),
     );
     return () => {
       live = false;

@@ -7,6 +7,7 @@
  * `engine.request` / `engine.on` / `engine.onJoined`.
  */
 import type { ComponentType } from 'react';
+import { documentsPanel, documentsViewerOverlay } from '../documents/register';
 import type { ConferenceEngine } from './conference-engine';
 
 export interface RoomFeatureProps {
@@ -25,7 +26,7 @@ export interface RoomPanel {
 }
 
 /** In toolbar order. */
-export const ROOM_PANELS: RoomPanel[] = [];
+export const ROOM_PANELS: RoomPanel[] = [documentsPanel];
 
 /** Mounted over the room all the time (they decide themselves when to show something). */
-export const ROOM_OVERLAYS: ComponentType<RoomFeatureProps>[] = [];
+export const ROOM_OVERLAYS: ComponentType<RoomFeatureProps>[] = [documentsViewerOverlay];

@@ -10,6 +10,8 @@ import { api } from '../../net/api-client';
 
 interface Row {
   key: number;
+  /** The stored item's id (kept on save, so its documents stay attached); new rows have none. */
+  id?: string;
   title: string;
   presenter: string;
   durationMinutes: number | string;
@@ -28,7 +30,7 @@ function AgendaForm({ meeting, onClose, onSaved }: { meeting: Meeting; onClose: 
   const { t } = useTranslation();
   const nextKey = useRef(0);
   const [rows, setRows] = useState<Row[]>(() =>
-    [...meeting.agenda].sort((a, b) => a.position - b.position).map((i) => ({ key: nextKey.current++, title: i.title, presenter: i.presenter, durationMinutes: i.durationMinutes })),
+    [...meeting.agenda].sort((a, b) => a.position - b.position).map((i) => ({ key: nextKey.current++, id: i.id, title: i.title, presenter: i.presenter, durationMinutes: i.durationMinutes })),
   );
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -54,7 +56,7 @@ function AgendaForm({ meeting, onClose, onSaved }: { meeting: Meeting; onClose: 
     setBusy(true);
     try {
       const saved = await api.setAgenda(meeting.id, {
-        items: rows.map((r) => ({ title: r.title.trim(), presenter: r.presenter.trim(), durationMinutes: Number(r.durationMinutes) })),
+        items: rows.map((r) => ({ ...(r.id ? { id: r.id } : {}), title: r.title.trim(), presenter: r.presenter.trim(), durationMinutes: Number(r.durationMinutes) })),
       });
       onSaved(saved);
     } catch (err) {

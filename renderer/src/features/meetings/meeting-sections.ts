@@ -5,6 +5,7 @@
  */
 import type { ComponentType } from 'react';
 import type { Account, Meeting } from '../../../../common/api/model';
+import { documentsSection } from '../documents/register';
 
 export interface MeetingSectionProps {
   meeting: Meeting;
@@ -20,4 +21,4 @@ export interface MeetingSection {
   Component: ComponentType<MeetingSectionProps>;
 }
 
-export const MEETING_SECTIONS: MeetingSection[] = [];
+export const MEETING_SECTIONS: MeetingSection[] = [documentsSection];
