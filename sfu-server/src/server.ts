@@ -14,11 +14,17 @@ import { attendanceHandlers } from './attendance/attendance-handlers';
 import { AttendanceService } from './attendance/attendance-service';
 import { registerAuditRoutes } from './audit/audit-routes';
 import { registerAuthRoutes } from './auth/auth-routes';
+import { CollabAccess } from './collab/collab-access';
+import { CollabEndpoint } from './collab/collab-endpoint';
+import { CollabStore } from './collab/collab-store';
+import { DOCUMENT_PREFIX, documentLayersResolver } from './collab/document-layers';
 import { AuthService } from './auth/auth-service';
 import { ensureAdmin } from './auth/bootstrap-admin';
 import { authHook } from './auth/http-auth';
 import { TokenSigner } from './auth/tokens';
+import type { MeetingStatus } from '../../common/api/model';
 import type { Config } from './config/config';
+import type { DocumentAccess } from './documents/access';
 import { registerDocumentRoutes } from './documents/documents-routes';
 import { DocumentsService } from './documents/documents-service';
 import { FileStore } from './documents/file-store';
@@ -30,6 +36,7 @@ import { registerHealthRoutes } from './http/health-routes';
 import { registerOpenApi } from './http/openapi';
 import { registerSecurityHeaders } from './http/security-headers';
 import { registerStaticClient } from './http/static-client';
+import { UpgradeRouter } from './http/upgrade-router';
 import { conferenceDisconnect, conferenceHandlers, type ConferenceContext } from './media/conference-handlers';
 import { mediaControlHandlers } from './media/media-control-handlers';
 import { pointsHandlers } from './points/points-handlers';
@@ -69,6 +76,12 @@ export interface Services {
   signing: SigningService;
 }
 
+/** Capabilities given from outside (tests) or wired from other branches at merge. */
+export interface ServerDeps {
+  /** Who may read which document (default: the documents service). */
+  documentAccess?: DocumentAccess;
+}
+
 export interface RunningServer extends Services {
   app: FastifyInstance;
   url: string;
@@ -78,18 +91,25 @@ export interface RunningServer extends Services {
   signaling: SignalingEndpoint;
   floor: FloorService;
   attendance: AttendanceService;
+  collab: CollabEndpoint;
+  collabAccess: CollabAccess;
   logger: Logger;
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, logger: Logger = createLogger(config.LOG_LEVEL)): Promise<RunningServer> {
+export async function startServer(config: Config, logger: Logger = createLogger(config.LOG_LEVEL), deps: ServerDeps = {}): Promise<RunningServer> {
   const store = await openStore({ dataDir: config.DATA_DIR, databaseUrl: config.DATABASE_URL, logger: logger.child({ component: 'store' }) });
   let signaling: SignalingEndpoint | undefined;
   let rooms: Rooms | undefined;
-  const auth = new AuthService(store.db, TokenSigner.fromDataDir(config.DATA_DIR, config.AUTH_SECRET), (sessionId) => signaling?.disconnectSession(sessionId));
+  let collab: CollabEndpoint | undefined;
+  const auth = new AuthService(store.db, TokenSigner.fromDataDir(config.DATA_DIR, config.AUTH_SECRET), (sessionId) => {
+    signaling?.disconnectSession(sessionId);
+    collab?.disconnectSession(sessionId);
+  });
   const directory = new DirectoryService(store.db, async (accountId) => {
     await auth.revokeAll(accountId);
     signaling?.disconnectAccount(accountId);
+    collab?.disconnectAccount(accountId);
   });
   let voting: VotingService | undefined;
   const meetings = new MeetingsService(store.db, (meetingId, status) => {
@@ -99,6 +119,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
         .catch((err: unknown) => logger.error({ err, meetingId }, 'closing the votes of an ended meeting failed'))
         .finally(() => rooms?.close(meetingId, 4004, 'meeting ended'));
     }
+    collab?.meetingChanged(meetingId);
   });
   const signing = new SigningService(store.db, meetings, config.DATA_DIR);
   await ensureAdmin(directory, logger, config.ADMIN_PASSWORD);
@@ -183,7 +204,24 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     heartbeatMs: config.HEARTBEAT_SECONDS * 1000,
     logger: logger.child({ component: 'signaling' }),
   });
-  signaling.attach(app.server);
+
+  // Annotations (and later features' shared documents) over the y-websocket protocol at /collab/<name>.
+  const collabAccess = new CollabAccess().register(
+    DOCUMENT_PREFIX,
+    documentLayersResolver(deps.documentAccess ?? documents, async (meetingId) => {
+      const row = await store.db.selectFrom('meetings').select('status').where('id', '=', meetingId).executeTakeFirst();
+      return (row?.status as MeetingStatus | undefined) ?? null;
+    }),
+  );
+  collab = new CollabEndpoint({
+    auth,
+    access: collabAccess,
+    store: new CollabStore(store.db),
+    parseCookies: (header) => app.parseCookie(header),
+    compactAfter: config.COLLAB_COMPACT_AFTER,
+    logger: logger.child({ component: 'collab' }),
+  });
+  new UpgradeRouter().add(signaling).add(collab).attach(app.server);
 
   await app.listen({ port: config.PORT, host: config.HOST });
   const address = app.server.address();
@@ -194,6 +232,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
 
   const endpoint = signaling;
   const votingOfServer = voting;
+  const collabEndpoint = collab;
   const roomsOfServer = rooms;
   return {
     app,
@@ -204,6 +243,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     signaling: endpoint,
     floor,
     attendance,
+    collab: collabEndpoint,
+    collabAccess,
     logger,
     store,
     auth,
@@ -216,6 +257,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     async close() {
       votingOfServer.stop();
       endpoint.close();
+      await collabEndpoint.close();
       await roomsOfServer.closeAll();
       await app.close();
       pool.close();

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../sfu-server/src/config/config';
 import { createLogger } from '../../sfu-server/src/observability/logger';
-import { startServer, type RunningServer } from '../../sfu-server/src/server';
+import { startServer, type RunningServer, type ServerDeps } from '../../sfu-server/src/server';
 
 let nextPortBlock = 0;
 
@@ -12,8 +12,9 @@ import { TEST_ADMIN_PASSWORD } from './constants';
 
 export { TEST_ADMIN_PASSWORD };
 
-export async function startTestServer(env: Record<string, string> = {}): Promise<RunningServer & { dataDir: string }> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'phonghop-test-'));
+export async function startTestServer(env: Record<string, string> = {}, deps: ServerDeps = {}): Promise<RunningServer & { dataDir: string }> {
+  // DATA_DIR may be given to start again on the same data (a restart).
+  const dataDir = env['DATA_DIR'] ?? fs.mkdtempSync(path.join(os.tmpdir(), 'phonghop-test-'));
   // Each test file runs in its own process: spread RTC port ranges by pid to avoid clashes.
   const base = 43000 + ((process.pid * 7 + nextPortBlock++ * 50) % 2000) * 10;
   const config = loadConfig({
@@ -31,6 +32,6 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     ...(process.env.MEDIASOUP_WORKER_BIN ? { MEDIASOUP_WORKER_BIN: process.env.MEDIASOUP_WORKER_BIN } : {}),
     ...env,
   });
-  const server = await startServer(config, createLogger(config.LOG_LEVEL));
+  const server = await startServer(config, createLogger(config.LOG_LEVEL), deps);
   return Object.assign(server, { dataDir });
 }

@@ -41,6 +41,8 @@ const ConfigSchema = z.object({
   TRUST_PROXY: bool.default(false),
   /** Login requests accepted per minute and address (failed passwords are limited separately). */
   LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
+  /** Stored updates of a collaboration document (annotations) above which they are compacted into one snapshot. */
+  COLLAB_COMPACT_AFTER: z.coerce.number().int().min(2).max(100_000).default(200),
   /** PostgreSQL connection URL; without it the embedded SQLite store in DATA_DIR is used. */
   DATABASE_URL: z.string().url().optional(),
   /** Secret for signing session tokens (≥ 32 bytes); made and kept in DATA_DIR when absent. */

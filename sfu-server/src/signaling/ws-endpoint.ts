@@ -3,13 +3,14 @@
  * `Authorization: Bearer` header), builds a connection with its own context, and routes its
  * requests to the handler table. Unauthenticated upgrades get HTTP 401.
  */
-import type { IncomingMessage, Server } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { AuthService } from '../auth/auth-service';
 import { tokenFrom } from '../auth/http-auth';
 import type { Actor } from '../auth/policy';
 import type { ConferenceContext } from '../media/conference-handlers';
+import type { UpgradeEndpoint } from '../http/upgrade-router';
 import type { Logger } from '../observability/logger';
 import { SignalingConnection } from './connection';
 import type { Handlers } from './handlers';
@@ -26,7 +27,8 @@ export interface SignalingEndpointOptions {
   logger: Logger;
 }
 
-export class SignalingEndpoint {
+/** Mounted on the HTTP server through the UpgradeRouter (http/upgrade-router.ts). */
+export class SignalingEndpoint implements UpgradeEndpoint {
   readonly #wss = new WebSocketServer({ noServer: true, maxPayload: HARD_FRAME_LIMIT });
   readonly #options: SignalingEndpointOptions;
   readonly #connections = new Map<SignalingConnection<ConferenceContext>, Actor>();
@@ -100,12 +102,6 @@ export class SignalingEndpoint {
     for (const [connection, actor] of this.#connections) {
       if (actor.accountId === accountId) connection.close(4003, 'session ended');
     }
-  }
-
-  attach(server: Server): void {
-    server.on('upgrade', (req, socket, head) => {
-      if (!this.handleUpgrade(req, socket, head)) socket.destroy();
-    });
   }
 
   close(): void {

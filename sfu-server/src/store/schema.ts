@@ -294,6 +294,14 @@ export interface DocumentSignaturesTable {
   signed_at: string;
 }
 
+/** One binary Yjs update (or a compacted snapshot) of a collaboration document. */
+export interface CollabUpdatesTable {
+  id: Generated<number>;
+  doc_name: string;
+  data: Uint8Array;
+  created_at: string;
+}
+
 export interface Database {
   units: UnitsTable;
   bridge_points: BridgePointsTable;
@@ -322,4 +330,5 @@ export interface Database {
   trust_anchors: TrustAnchorsTable;
   signed_documents: SignedDocumentsTable;
   document_signatures: DocumentSignaturesTable;
+  collab_updates: CollabUpdatesTable;
 }

@@ -4,6 +4,9 @@
  */
 import type { ComponentType } from 'react';
 import { SignatureViewerTool } from '../signing/SignatureViewerTool';
+import { AnnotationLayer } from '../annotations/AnnotationLayer';
+import { AnnotationToolbar } from '../annotations/AnnotationToolbar';
+import { ExportButton } from '../annotations/ExportButton';
 
 export interface PageOverlayProps {
   meetingId: string;
@@ -30,7 +33,7 @@ export interface ViewerToolProps {
 }
 
 /** Drawn over each rendered page, in this order (later ones on top). */
-export const PAGE_OVERLAYS: ComponentType<PageOverlayProps>[] = [];
+export const PAGE_OVERLAYS: ComponentType<PageOverlayProps>[] = [AnnotationLayer];
 
 /** Extra controls in the viewer's toolbar. */
-export const VIEWER_TOOLS: ComponentType<ViewerToolProps>[] = [SignatureViewerTool];
+export const VIEWER_TOOLS: ComponentType<ViewerToolProps>[] = [AnnotationToolbar, ExportButton, SignatureViewerTool];

@@ -3,6 +3,7 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001-people-and-meetings';
 import * as m0002 from './0002-meetings-created-by';
 import * as m0003 from './0003-documents';
+import * as m0004 from './0004-collab';
 import * as m0005 from './0005-attendance-floor';
 import * as m0006 from './0006-votes';
 import * as m0007 from './0007-chat';
@@ -12,6 +13,7 @@ export const migrations: Record<string, Migration> = {
   '0001-people-and-meetings': m0001,
   '0002-meetings-created-by': m0002,
   '0003-documents': m0003,
+  '0004-collab': m0004,
   '0005-attendance-floor': m0005,
   '0006-votes': m0006,
   '0007-chat': m0007,

@@ -1,0 +1,220 @@
+/**
+ * One collaboration document in memory while someone is connected to it: the Y.Doc, its awareness
+ * (who is there, cursors), the connected peers, and the write-behind to the store.
+ *
+ * Protocol: y-websocket's framing — a varUint message type (0 sync, 1 awareness) then the
+ * y-protocols payload. On connect the server sends sync step 1 and the awareness states; the
+ * client answers with step 2 (what the server lacks) and asks with its own step 1 (answered
+ * with step 2: what the client lacks). So any reconnect resynchronises fully. A read-only peer's
+ * step 2 and updates are dropped, never applied.
+ *
+ * Persistence: every update the Y.Doc accepts (re-encoded by Yjs, so a malformed message can never
+ * reach the store) is queued; one writer per document appends the updates queued during
+ * `writeDelayMs` merged into one row, and when the document has more than `compactAfter` rows replaces them all with a snapshot
+ * of the whole state. The document is compacted again when its last peer leaves, then unloaded.
+ */
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
+import type { Logger } from '../observability/logger';
+import type { CollabStore } from './collab-store';
+
+export const MESSAGE_SYNC = 0;
+export const MESSAGE_AWARENESS = 1;
+
+export interface CollabPeer {
+  readonly readOnly: boolean;
+  send(message: Uint8Array): void;
+}
+
+/** The client sent something that is not a valid y-websocket message. */
+export class BadMessage extends Error {}
+
+const LOADED_FROM_STORE = Symbol('store');
+
+export class CollabDoc {
+  readonly doc = new Y.Doc();
+  readonly awareness = new awarenessProtocol.Awareness(this.doc);
+  /** Each peer with the awareness client ids it controls (removed when it leaves). */
+  readonly peers = new Map<CollabPeer, Set<number>>();
+  #pending: Uint8Array[] = [];
+  #writing: Promise<void> | null = null;
+  #rows = 0;
+  #compactNext = false;
+  #destroyed = false;
+
+  private constructor(
+    readonly name: string,
+    readonly store: CollabStore,
+    readonly compactAfter: number,
+    readonly logger: Logger,
+    readonly writeDelayMs: number,
+  ) {
+    // The server holds no awareness state of its own.
+    this.awareness.setLocalState(null);
+  }
+
+  static async load(name: string, store: CollabStore, compactAfter: number, logger: Logger, writeDelayMs = 0): Promise<CollabDoc> {
+    const d = new CollabDoc(name, store, compactAfter, logger, writeDelayMs);
+    const updates = await store.load(name);
+    d.#rows = updates.length;
+    d.doc.transact(() => {
+      for (const u of updates) {
+        try {
+          Y.applyUpdate(d.doc, u, LOADED_FROM_STORE);
+        } catch (err) {
+          logger.error({ err, doc: name }, 'a stored collaboration update could not be applied; skipped');
+        }
+      }
+    }, LOADED_FROM_STORE);
+    d.doc.on('update', (update: Uint8Array, origin: unknown) => d.#onUpdate(update, origin));
+    d.awareness.on('update', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
+      const changed = [...added, ...updated, ...removed];
+      const peerIds = d.peers.get(origin as CollabPeer);
+      if (peerIds) {
+        for (const id of added) peerIds.add(id);
+        for (const id of removed) peerIds.delete(id);
+      }
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
+      encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(d.awareness, changed));
+      // To everyone, the sender too: clients count it as a sign of life (y-websocket closes a silent connection after 30 s).
+      d.#broadcast(encoding.toUint8Array(encoder), null);
+    });
+    return d;
+  }
+
+  /** Rows this document has in the store (after the writes queued so far). */
+  get storedRows(): number {
+    return this.#rows;
+  }
+
+  #onUpdate(update: Uint8Array, origin: unknown): void {
+    if (origin === LOADED_FROM_STORE) return;
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MESSAGE_SYNC);
+    syncProtocol.writeUpdate(encoder, update);
+    this.#broadcast(encoding.toUint8Array(encoder), origin);
+    this.#pending.push(update);
+    this.#scheduleWrite();
+  }
+
+  #broadcast(message: Uint8Array, except: unknown): void {
+    for (const peer of this.peers.keys()) if (peer !== except) peer.send(message);
+  }
+
+  #scheduleWrite(): void {
+    if (this.#writing) return;
+    this.#writing = (async () => {
+      // Writes queued while one runs (or while waiting) are merged into the next row.
+      while (this.#pending.length > 0 || this.#compactNext) {
+        // A stroke streams dozens of updates a second; SQLite's synchronous commit blocks the
+        // process for a few milliseconds each: gather them for a moment, one row per burst.
+        if (this.writeDelayMs > 0 && !this.#destroyed) await new Promise((r) => setTimeout(r, this.writeDelayMs));
+        const batch = this.#pending;
+        this.#pending = [];
+        try {
+          if (this.#compactNext || this.#rows + 1 > this.compactAfter) {
+            this.#compactNext = false;
+            // The whole state includes everything queued so far.
+            this.#pending = [];
+            await this.store.replaceWithSnapshot(this.name, Y.encodeStateAsUpdate(this.doc));
+            this.#rows = 1;
+          } else {
+            await this.store.append(this.name, batch.length === 1 ? batch[0]! : Y.mergeUpdates(batch));
+            this.#rows += 1;
+          }
+        } catch (err) {
+          // The state stays in memory: the next write (or the compaction at the last disconnect) stores it.
+          this.logger.error({ err, doc: this.name }, 'storing a collaboration update failed');
+          this.#compactNext = true;
+          if (this.#destroyed) break;
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+      }
+    })().finally(() => {
+      this.#writing = null;
+    });
+  }
+
+  /** Resolves once every update received so far is in the store. */
+  async flush(): Promise<void> {
+    while (this.#writing) await this.#writing;
+  }
+
+  /** Replaces the stored rows with one snapshot (if there is more than one) and waits for it. */
+  async compact(): Promise<void> {
+    if (this.#rows > 1 || this.#pending.length > 0) {
+      this.#compactNext = true;
+      this.#scheduleWrite();
+    }
+    await this.flush();
+  }
+
+  add(peer: CollabPeer): void {
+    this.peers.set(peer, new Set());
+    const step1 = encoding.createEncoder();
+    encoding.writeVarUint(step1, MESSAGE_SYNC);
+    syncProtocol.writeSyncStep1(step1, this.doc);
+    peer.send(encoding.toUint8Array(step1));
+    const states = [...this.awareness.getStates().keys()];
+    if (states.length > 0) {
+      const aw = encoding.createEncoder();
+      encoding.writeVarUint(aw, MESSAGE_AWARENESS);
+      encoding.writeVarUint8Array(aw, awarenessProtocol.encodeAwarenessUpdate(this.awareness, states));
+      peer.send(encoding.toUint8Array(aw));
+    }
+  }
+
+  /** Removes a peer and its awareness states; returns how many peers are left. */
+  remove(peer: CollabPeer): number {
+    const ids = this.peers.get(peer);
+    this.peers.delete(peer);
+    if (ids && ids.size > 0) awarenessProtocol.removeAwarenessStates(this.awareness, [...ids], null);
+    return this.peers.size;
+  }
+
+  /** Handles one binary message from a peer; throws BadMessage when it is malformed. */
+  handle(peer: CollabPeer, message: Uint8Array): void {
+    try {
+      const decoder = decoding.createDecoder(message);
+      const type = decoding.readVarUint(decoder);
+      if (type === MESSAGE_SYNC) {
+        const encoder = encoding.createEncoder();
+        encoding.writeVarUint(encoder, MESSAGE_SYNC);
+        const syncType = decoding.readVarUint(decoder);
+        if (syncType === syncProtocol.messageYjsSyncStep1) {
+          syncProtocol.readSyncStep1(decoder, encoder, this.doc);
+          peer.send(encoding.toUint8Array(encoder));
+        } else if (syncType === syncProtocol.messageYjsSyncStep2 || syncType === syncProtocol.messageYjsUpdate) {
+          if (peer.readOnly) return;
+          syncProtocol.readSyncStep2(decoder, this.doc, peer, (err: Error) => {
+            throw err;
+          });
+        } else {
+          throw new BadMessage(`unknown sync message ${syncType}`);
+        }
+      } else if (type === MESSAGE_AWARENESS) {
+        awarenessProtocol.applyAwarenessUpdate(this.awareness, decoding.readVarUint8Array(decoder), peer);
+      } else {
+        throw new BadMessage(`unknown message type ${type}`);
+      }
+    } catch (err) {
+      if (err instanceof BadMessage) throw err;
+      throw new BadMessage(err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  get destroyed(): boolean {
+    return this.#destroyed;
+  }
+
+  destroy(): void {
+    if (this.#destroyed) return;
+    this.#destroyed = true;
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+}

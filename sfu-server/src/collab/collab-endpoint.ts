@@ -1,0 +1,268 @@
+/**
+ * The collaboration WebSocket endpoint: `/collab/<document name>`, speaking the y-websocket
+ * protocol (sync + awareness from y-protocols), so a stock `WebsocketProvider` pointed at
+ * `<server>/collab` with the document name as its room works.
+ *
+ * Authentication: the same access token as the rest — cookie `ph_access`, `Authorization: Bearer`,
+ * or, for clients that cannot set headers (browsers' WebSocket, stock y-websocket), an
+ * `access_token` query parameter. Missing or invalid → HTTP 401, no upgrade.
+ * Authorization: the name's resolver (CollabAccess). Refused → the socket is upgraded and closed
+ * at once with 4400 (bad name) or 4403 (forbidden); nothing of the document is sent.
+ *
+ * Documents are loaded on the first connection and unloaded (after compaction) when the last one
+ * leaves, so memory holds only documents someone has open.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { AuthService } from '../auth/auth-service';
+import { tokenFrom } from '../auth/http-auth';
+import type { Actor } from '../auth/policy';
+import type { UpgradeEndpoint } from '../http/upgrade-router';
+import type { Logger } from '../observability/logger';
+import { COLLAB_CLOSE, type CollabAccess, type CollabGrant } from './collab-access';
+import { BadMessage, CollabDoc, type CollabPeer } from './collab-doc';
+import type { CollabStore } from './collab-store';
+
+export const COLLAB_PATH = '/collab/';
+/** Yjs updates of annotations are small; a whole-document sync of a big one stays well under this. */
+const MAX_MESSAGE = 8 * 1024 * 1024;
+
+export interface CollabEndpointOptions {
+  auth: AuthService;
+  access: CollabAccess;
+  store: CollabStore;
+  parseCookies: (header: string) => Record<string, string | undefined>;
+  logger: Logger;
+  /** Stored rows of a document above which it is compacted into one snapshot. */
+  compactAfter?: number;
+  /** Updates are gathered this long before they are written as one row (default 100 ms). */
+  writeDelayMs?: number;
+  /** A connection that does not answer a ping within this time is closed. */
+  heartbeatMs?: number;
+}
+
+class Connection implements CollabPeer {
+  alive = true;
+  constructor(
+    readonly ws: WebSocket,
+    readonly actor: Actor,
+    readonly docName: string,
+    readonly grant: CollabGrant,
+  ) {}
+
+  get readOnly(): boolean {
+    return this.grant.mode === 'read';
+  }
+
+  send(message: Uint8Array): void {
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(message);
+  }
+}
+
+export class CollabEndpoint implements UpgradeEndpoint {
+  readonly #wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE });
+  readonly #options: CollabEndpointOptions;
+  readonly #docs = new Map<string, Promise<CollabDoc>>();
+  readonly #connections = new Set<Connection>();
+  readonly #heartbeat: NodeJS.Timeout;
+  #closed = false;
+
+  constructor(options: CollabEndpointOptions) {
+    this.#options = options;
+    this.#heartbeat = setInterval(() => this.#ping(), options.heartbeatMs ?? 30_000);
+    this.#heartbeat.unref();
+  }
+
+  get connectionCount(): number {
+    return this.#connections.size;
+  }
+
+  /** Names of the documents held in memory now. */
+  get loadedDocuments(): string[] {
+    return [...this.#docs.keys()];
+  }
+
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (!url.pathname.startsWith(COLLAB_PATH)) return false;
+    let name: string;
+    try {
+      name = decodeURIComponent(url.pathname.slice(COLLAB_PATH.length));
+    } catch {
+      name = '';
+    }
+    this.#authenticate(req, url).then(
+      async (actor) => {
+        if (!actor) {
+          socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{"code":"unauthorized","message":"sign in first"}');
+          return;
+        }
+        const decision = await this.#options.access.decide(actor, name);
+        this.#wss.handleUpgrade(req, socket, head, (ws) => {
+          if (!decision.ok) {
+            this.#options.logger.info({ account: actor.accountId, doc: name, reason: decision.reason }, 'collaboration document refused');
+            ws.close(decision.code, decision.reason);
+            return;
+          }
+          this.#accept(ws, actor, name, decision.grant);
+        });
+      },
+      (err: unknown) => {
+        this.#options.logger.error({ err }, 'collaboration authentication failed');
+        socket.destroy();
+      },
+    ).catch((err: unknown) => {
+      this.#options.logger.error({ err, doc: name }, 'collaboration authorization failed');
+      socket.destroy();
+    });
+    return true;
+  }
+
+  async #authenticate(req: IncomingMessage, url: URL): Promise<Actor | null> {
+    const cookies = req.headers.cookie ? this.#options.parseCookies(req.headers.cookie) : {};
+    const token = tokenFrom(req.headers, cookies) ?? url.searchParams.get('access_token');
+    return token ? this.#options.auth.authenticate(token) : null;
+  }
+
+  #accept(ws: WebSocket, actor: Actor, name: string, grant: CollabGrant): void {
+    if (this.#closed) {
+      ws.close(1001, 'server shutting down');
+      return;
+    }
+    const conn = new Connection(ws, actor, name, grant);
+    this.#connections.add(conn);
+    const logger = this.#options.logger.child({ account: actor.accountId, doc: name });
+    // Messages that arrive while the document loads are handled in order once it is there.
+    let chain: Promise<CollabDoc | null> = this.#join(name, conn).catch((err: unknown) => {
+      logger.error({ err }, 'loading a collaboration document failed');
+      ws.close(1011, 'document unavailable');
+      return null;
+    });
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      chain = chain.then((doc) => {
+        if (!doc) return null;
+        if (!isBinary) {
+          ws.close(1003, 'binary y-websocket messages only');
+          return doc;
+        }
+        try {
+          doc.handle(conn, toBytes(data));
+        } catch (err) {
+          if (!(err instanceof BadMessage)) throw err;
+          logger.warn({ err: err.message }, 'malformed collaboration message');
+          ws.close(1007, 'malformed message');
+        }
+        return doc;
+      });
+    });
+    ws.on('pong', () => {
+      conn.alive = true;
+    });
+    ws.on('error', () => ws.terminate());
+    ws.on('close', () => {
+      this.#connections.delete(conn);
+      void chain.then((doc) => {
+        if (doc && doc.peers.has(conn) && doc.remove(conn) === 0) void this.#release(name, doc);
+      });
+    });
+  }
+
+  /** Adds the connection to the loaded document (loading it if needed), never to one being unloaded. */
+  async #join(name: string, conn: Connection): Promise<CollabDoc | null> {
+    for (;;) {
+      const doc = await this.#open(name);
+      if (conn.ws.readyState !== conn.ws.OPEN) return null;
+      if (!doc.destroyed) {
+        doc.add(conn);
+        return doc;
+      }
+      if (this.#docs.get(name) !== undefined && (await this.#docs.get(name)) === doc) this.#docs.delete(name);
+    }
+  }
+
+  #open(name: string): Promise<CollabDoc> {
+    let doc = this.#docs.get(name);
+    if (!doc) {
+      const { store, compactAfter = 100, logger, writeDelayMs = 100 } = this.#options;
+      doc = CollabDoc.load(name, store, compactAfter, logger.child({ doc: name }), writeDelayMs);
+      this.#docs.set(name, doc);
+      doc.catch(() => {
+        if (this.#docs.get(name) === doc) this.#docs.delete(name);
+      });
+    }
+    return doc;
+  }
+
+  /** The last peer left: compact, then unload unless someone came back meanwhile. */
+  async #release(name: string, doc: CollabDoc): Promise<void> {
+    try {
+      await doc.compact();
+    } catch (err) {
+      this.#options.logger.error({ err, doc: name }, 'compacting a collaboration document failed');
+    }
+    if (doc.peers.size > 0 || doc.destroyed) return;
+    if (this.#docs.get(name) !== undefined && (await this.#docs.get(name)) === doc && doc.peers.size === 0) {
+      this.#docs.delete(name);
+      doc.destroy();
+    }
+  }
+
+  #ping(): void {
+    for (const c of this.#connections) {
+      if (!c.alive) {
+        c.ws.terminate();
+        continue;
+      }
+      c.alive = false;
+      c.ws.ping();
+    }
+  }
+
+  /** Closes the connections that match (their clients reconnect and are checked again). */
+  closeWhere(match: (actor: Actor, grant: CollabGrant, docName: string) => boolean, code: number = COLLAB_CLOSE.recheck, reason = 'access changed'): number {
+    let n = 0;
+    for (const c of this.#connections) {
+      if (match(c.actor, c.grant, c.docName)) {
+        c.ws.close(code, reason);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** A meeting changed status (ended: its shared layers become read-only): its peers reconnect. */
+  meetingChanged(meetingId: string): void {
+    this.closeWhere((_a, grant) => grant.meetingId === meetingId);
+  }
+
+  disconnectSession(sessionId: string): void {
+    this.closeWhere((actor) => actor.sessionId === sessionId, COLLAB_CLOSE.sessionEnded, 'session ended');
+  }
+
+  disconnectAccount(accountId: string): void {
+    this.closeWhere((actor) => actor.accountId === accountId, COLLAB_CLOSE.sessionEnded, 'session ended');
+  }
+
+  /** Closes every connection and stores every loaded document. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearInterval(this.#heartbeat);
+    for (const c of this.#connections) c.ws.close(1001, 'server shutting down');
+    const docs = await Promise.allSettled([...this.#docs.values()]);
+    for (const d of docs) {
+      if (d.status === 'fulfilled') {
+        await d.value.compact().catch((err: unknown) => this.#options.logger.error({ err, doc: d.value.name }, 'storing a collaboration document at shutdown failed'));
+        d.value.destroy();
+      }
+    }
+    this.#docs.clear();
+    this.#wss.close();
+  }
+}
+
+function toBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
