@@ -19,7 +19,14 @@ function db(): Promise<IDBDatabase> {
       req.result.createObjectStore(PACKS);
       req.result.createObjectStore(FILES);
     };
-    req.onsuccess = () => resolve(req.result);
+    req.onsuccess = () => {
+      // Let another tab (or a deletion) upgrade or delete the database instead of waiting for us forever.
+      req.result.onversionchange = () => {
+        req.result.close();
+        opening = null;
+      };
+      resolve(req.result);
+    };
     req.onerror = () => {
       opening = null;
       reject(req.error ?? new Error('indexedDB unavailable'));
