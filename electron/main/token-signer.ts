@@ -8,7 +8,8 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import graphene from 'graphene-pk11';
+import { createRequire } from 'node:module';
+import type * as Graphene from 'graphene-pk11';
 import type { TokenCertificate, TokenSignError } from '../../common/desktop-api.js';
 
 export class TokenSignerError extends Error {
@@ -33,9 +34,15 @@ export function configuredModules(env: NodeJS.ProcessEnv = process.env, platform
   return [...new Set([...extra, ...fromEnv, ...(DEFAULT_PKCS11_MODULES[platform] ?? [])])].filter((p) => fs.existsSync(p));
 }
 
+/** The native PKCS#11 binding, loaded on first use: the app starts (and runs) without it until a token is used. */
+let grapheneModule: typeof Graphene | undefined;
+function graphene(): typeof Graphene {
+  return (grapheneModule ??= createRequire(import.meta.url)('graphene-pk11') as typeof Graphene);
+}
+
 interface Loaded {
   path: string;
-  module: graphene.Module;
+  module: Graphene.Module;
 }
 
 const hex = (b: Buffer) => b.toString('hex');
@@ -51,7 +58,7 @@ export class TokenSigner {
   constructor(modulePaths: string[]) {
     for (const path of modulePaths) {
       try {
-        const module = graphene.Module.load(path);
+        const module = graphene().Module.load(path);
         module.initialize();
         this.#modules.push({ path, module });
       } catch {
@@ -71,20 +78,20 @@ export class TokenSigner {
       const slots = module.getSlots(true);
       for (let i = 0; i < slots.length; i++) {
         const slot = slots.items(i);
-        let token: graphene.Token;
-        let session: graphene.Session;
+        let token: Graphene.Token;
+        let session: Graphene.Session;
         try {
           token = slot.getToken();
           // Empty slots of a reader, and tokens never initialised, have nothing to list.
-          if (!(token.flags & graphene.TokenFlag.TOKEN_INITIALIZED)) continue;
-          session = slot.open(graphene.SessionFlag.SERIAL_SESSION);
+          if (!(token.flags & graphene().TokenFlag.TOKEN_INITIALIZED)) continue;
+          session = slot.open(graphene().SessionFlag.SERIAL_SESSION);
         } catch {
           continue;
         }
         try {
-          const objects = session.find({ class: graphene.ObjectClass.CERTIFICATE, certType: graphene.CertificateType.X_509 });
+          const objects = session.find({ class: graphene().ObjectClass.CERTIFICATE, certType: graphene().CertificateType.X_509 });
           for (let k = 0; k < objects.length; k++) {
-            const cert = objects.items(k).toType<graphene.X509Certificate>();
+            const cert = objects.items(k).toType<Graphene.X509Certificate>();
             const der = cert.value;
             let x509: crypto.X509Certificate;
             try {
@@ -122,36 +129,36 @@ export class TokenSigner {
       const slot = slots.items(i);
       try {
         const token = slot.getToken();
-        if (!(token.flags & graphene.TokenFlag.TOKEN_INITIALIZED) || token.serialNumber.trim() !== serial) continue;
+        if (!(token.flags & graphene().TokenFlag.TOKEN_INITIALIZED) || token.serialNumber.trim() !== serial) continue;
       } catch {
         continue;
       }
-      const session = slot.open(graphene.SessionFlag.SERIAL_SESSION);
+      const session = slot.open(graphene().SessionFlag.SERIAL_SESSION);
       try {
         try {
-          session.login(pin, graphene.UserType.USER);
+          session.login(pin, graphene().UserType.USER);
         } catch (err) {
           const msg = String((err as Error).message);
           if (/PIN_INCORRECT|PIN_LEN_RANGE/.test(msg)) throw new TokenSignerError('pin_incorrect', 'wrong PIN');
           if (/PIN_LOCKED/.test(msg)) throw new TokenSignerError('pin_locked', 'the token is locked: too many wrong PINs');
           if (!/USER_ALREADY_LOGGED_IN/.test(msg)) throw new TokenSignerError('token_error', msg);
         }
-        const keys = session.find({ class: graphene.ObjectClass.PRIVATE_KEY, id: Buffer.from(ckaId, 'hex') });
+        const keys = session.find({ class: graphene().ObjectClass.PRIVATE_KEY, id: Buffer.from(ckaId, 'hex') });
         if (keys.length === 0) throw new TokenSignerError('not_found', 'no private key on the token for this certificate');
-        const key = keys.items(0).toType<graphene.PrivateKey>();
+        const key = keys.items(0).toType<Graphene.PrivateKey>();
         const mechanisms = slot.getMechanisms();
         const has = (name: string) => {
           for (let m = 0; m < mechanisms.length; m++) if (mechanisms.items(m).name === name) return true;
           return false;
         };
         try {
-          if (key.type === graphene.KeyType.RSA) {
+          if (key.type === graphene().KeyType.RSA) {
             if (has('SHA256_RSA_PKCS')) return new Uint8Array(session.createSign('SHA256_RSA_PKCS', key).once(Buffer.from(data)));
             // Tokens without hash-and-sign: the DigestInfo (RFC 8017 9.2) is built here, the RSA operation runs on the token.
             const digestInfo = Buffer.concat([Buffer.from('3031300d060960864801650304020105000420', 'hex'), crypto.createHash('sha256').update(data).digest()]);
             return new Uint8Array(session.createSign('RSA_PKCS', key).once(digestInfo));
           }
-          if (key.type === graphene.KeyType.EC) {
+          if (key.type === graphene().KeyType.EC) {
             const raw = session.createSign('ECDSA', key).once(crypto.createHash('sha256').update(data).digest());
             return ecdsaRawToDer(raw);
           }
@@ -187,12 +194,12 @@ function commonName(dn: string): string {
 }
 
 /** The issuers of `leaf` found among the token's CA certificates. */
-function chainOnToken(session: graphene.Session, leaf: crypto.X509Certificate): crypto.X509Certificate[] {
+function chainOnToken(session: Graphene.Session, leaf: crypto.X509Certificate): crypto.X509Certificate[] {
   const cas: crypto.X509Certificate[] = [];
-  const objects = session.find({ class: graphene.ObjectClass.CERTIFICATE });
+  const objects = session.find({ class: graphene().ObjectClass.CERTIFICATE });
   for (let k = 0; k < objects.length; k++) {
     try {
-      const c = new crypto.X509Certificate(objects.items(k).toType<graphene.X509Certificate>().value);
+      const c = new crypto.X509Certificate(objects.items(k).toType<Graphene.X509Certificate>().value);
       if (c.ca) cas.push(c);
     } catch {
       /* not X.509 */

@@ -13,6 +13,8 @@ import { CommentBody, DocComment, DocumentPack, DocumentPatch, MeetingDocument, 
 import { Account, BridgePoint, Meeting, MyMeetings, Unit } from '../../common/api/model';
 import { AccountBody, AccountPatch, AgendaBody, BridgePointBody, BridgePointPatch, InvitationsBody, LoginBody, MeetingBody, MeetingPatch, RefreshBody, Session, TransitionBody, UnitBody, UnitPatch } from '../../common/api/requests';
 import { MediaMetrics } from '../../common/api/metrics';
+import { VoteList } from '../../common/api/voting';
+import { VoteDefinition, VoteEntry } from '../../common/protocol/voting';
 import { FinishBody, PrepareBody, PreparedSigning, SignedDocument, TrustAnchor, TrustAnchorBody, VerificationReport } from '../../common/api/signing';
 import { HealthResponse } from '../../sfu-server/src/http/health-routes';
 import type { RunningServer } from '../../sfu-server/src/server';
@@ -42,7 +44,7 @@ function openApi30Validator() {
 }
 
 /** Each route's contract: the zod schemas its request and its success answer must be documented with. */
-const CONTRACT: Record<string, { body?: z.ZodType; params?: boolean; query?: string[]; status: number; response: z.ZodType | 'none' | 'text' }> = {
+const CONTRACT: Record<string, { body?: z.ZodType; params?: boolean | string; query?: string[]; status: number; response: z.ZodType | 'none' | 'text' }> = {
   'GET /api/health': { status: 200, response: HealthResponse },
   'POST /api/auth/login': { body: LoginBody, status: 200, response: Session },
   'POST /api/auth/refresh': { body: RefreshBody, status: 200, response: Session },
@@ -67,6 +69,12 @@ const CONTRACT: Record<string, { body?: z.ZodType; params?: boolean; query?: str
   'PUT /api/meetings/{id}/invitations': { params: true, body: InvitationsBody, status: 200, response: Meeting },
   'POST /api/meetings/{id}/transition': { params: true, body: TransitionBody, status: 200, response: Meeting },
   'GET /api/meetings/{id}/invitation.ics': { params: true, status: 200, response: 'text' },
+  'GET /api/meetings/{id}/votes': { params: true, status: 200, response: VoteList },
+  'POST /api/meetings/{id}/votes': { params: true, body: VoteDefinition, status: 201, response: VoteEntry },
+  'PUT /api/votes/{voteId}': { params: 'voteId', body: VoteDefinition, status: 200, response: VoteEntry },
+  'POST /api/votes/{voteId}/cancel': { params: 'voteId', status: 200, response: VoteEntry },
+  'GET /api/meetings/{id}/votes/results.csv': { params: true, status: 200, response: 'text' },
+  'GET /api/meetings/{id}/votes/results.pdf': { params: true, status: 200, response: 'text' },
   'GET /api/meetings/{id}/documents': { params: true, status: 200, response: DocumentPack },
   'POST /api/meetings/{id}/documents': { params: true, query: ['agendaItemId'], status: 201, response: MeetingDocument },
   'POST /api/meetings/{id}/documents/publish': { params: true, status: 200, response: DocumentPack },
@@ -171,7 +179,7 @@ describe('the OpenAPI document', () => {
 
     // Path and query parameters.
     const params = op!.parameters ?? [];
-    if (c.params) expect(params.find((p) => p.in === 'path' && p.name === 'id')).toMatchObject({ required: true, schema: { type: 'string', format: 'uuid' } });
+    if (c.params) expect(params.find((p) => p.in === 'path' && p.name === (typeof c.params === 'string' ? c.params : 'id'))).toMatchObject({ required: true, schema: { type: 'string', format: 'uuid' } });
     else expect(params.filter((p) => p.in === 'path')).toEqual([]);
     expect(params.filter((p) => p.in === 'query').map((p) => p.name)).toEqual(c.query ?? []);
 
