@@ -99,7 +99,10 @@ export function MeetingPage({ id }: { id: string }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [status]);
 
-  if (meeting.error)
+  // A background reload that cannot reach the server (a restart, a network drop) keeps the page as
+  // it is — with any open document — rather than replacing it with an error.
+  const unreachable = meeting.error instanceof ApiRequestError && meeting.error.status === 0;
+  if (meeting.error && !(unreachable && meeting.data))
     return (
       <Container size="md" py="lg">
         <BackLink />
