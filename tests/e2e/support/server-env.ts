@@ -21,6 +21,8 @@ export function e2eServerEnv(): Record<string, string> {
     DATA_DIR: process.env.E2E_DATA_DIR ?? path.join(os.tmpdir(), `phonghop-e2e-${process.pid}-${Date.now()}`),
     PATH: process.env.PATH ?? '',
     ...(process.env.MEDIASOUP_WORKER_BIN ? { MEDIASOUP_WORKER_BIN: process.env.MEDIASOUP_WORKER_BIN } : {}),
+    // A worker cache outside the checkout (servers the tests spawn themselves get the env as given).
+    ...(process.env.PHONGHOP_WORKER_CACHE ? { PHONGHOP_WORKER_CACHE: process.env.PHONGHOP_WORKER_CACHE } : {}),
   };
 }
 
