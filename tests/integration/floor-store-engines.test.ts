@@ -10,16 +10,10 @@ import { emptyRecord, joined, left } from '../../sfu-server/src/attendance/atten
 import { loadAttendance, meetingAttendance, saveRecord, saveRollCall } from '../../sfu-server/src/attendance/attendance-store';
 import { endRequest, finishSpeaking, loadFloor, loadQuorumRule, saveModeration, saveQuorumRule, saveRoomState } from '../../sfu-server/src/floor/floor-store';
 import type { Db } from '../../sfu-server/src/store/database';
-import { startPostgres, type TestPostgres } from '../support/postgres';
+import { usePostgres } from '../support/use-postgres';
 import { ENGINES, openTestServices, type Engine, type TestServices } from '../support/stores';
 
-let pg: TestPostgres | null = null;
-beforeAll(async () => {
-  pg = await startPostgres();
-}, 120_000);
-afterAll(async () => {
-  await pg?.stop();
-});
+const pg = usePostgres();
 
 async function seed(db: Db) {
   const now = new Date().toISOString();
@@ -59,7 +53,7 @@ async function seed(db: Db) {
 describe.each(ENGINES)('floor and attendance store on %s', (engine: Engine) => {
   let s: TestServices;
   beforeAll(async () => {
-    s = await openTestServices(engine, pg);
+    s = await openTestServices(engine, pg.current);
   });
   afterAll(async () => {
     await s?.close();

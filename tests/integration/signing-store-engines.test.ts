@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccountBody, MeetingBody } from '../../common/api/requests';
 import { AppError } from '../../sfu-server/src/errors';
 import { SigningService } from '../../sfu-server/src/signing/signing-service';
-import { startPostgres, type TestPostgres } from '../support/postgres';
+import { usePostgres } from '../support/use-postgres';
 import { makeSamplePdf } from '../support/sample-pdf';
 import { actorOf, ENGINES, openTestServices, type Engine, type TestServices } from '../support/stores';
 import { makeSigner, makeTestCa } from '../support/test-ca';
@@ -19,19 +19,13 @@ const ca = makeTestCa();
 const chairCert = makeSigner(ca, 'Nguyễn Văn An');
 const secretaryCert = makeSigner(ca, 'Trần Thị Bình');
 
-let pg: TestPostgres | null = null;
-beforeAll(async () => {
-  pg = await startPostgres();
-}, 120_000);
-afterAll(async () => {
-  await pg?.stop();
-});
+const pg = usePostgres();
 
 describe.each(ENGINES)('signing on %s', (engine: Engine) => {
   let s: TestServices;
   let signing: SigningService;
   beforeAll(async () => {
-    s = await openTestServices(engine, pg);
+    s = await openTestServices(engine, pg.current);
     signing = new SigningService(s.db, s.meetings, s.options.dataDir);
   }, 60_000);
   afterAll(async () => {

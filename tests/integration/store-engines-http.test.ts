@@ -9,18 +9,12 @@ import { TestApi } from '../support/api-client';
 import { uploadFile } from '../support/documents';
 import { expectApiError, member, type Member } from '../support/http';
 import { makeVietnamesePdf } from '../support/pdf-samples';
-import { startPostgres, type TestPostgres } from '../support/postgres';
+import { usePostgres } from '../support/use-postgres';
 import { TestSignalingClient } from '../support/signaling-test-client';
 import { ENGINES, snapshot, type Engine } from '../support/stores';
 import { startTestServer } from '../support/test-server';
 
-let pg: TestPostgres | null = null;
-beforeAll(async () => {
-  pg = await startPostgres();
-}, 120_000);
-afterAll(async () => {
-  await pg?.stop();
-});
+const pg = usePostgres();
 
 const hours = (h: number) => new Date(Date.now() + h * 3600_000).toISOString();
 
@@ -31,7 +25,7 @@ describe.each(ENGINES)('the server on %s', (engine: Engine) => {
   let chair: Member;
 
   beforeAll(async () => {
-    server = await startTestServer(engine === 'postgres' ? { DATABASE_URL: pg!.url(await pg!.createDatabase()) } : {});
+    server = await startTestServer(engine === 'postgres' ? { DATABASE_URL: pg.current!.url(await pg.current!.createDatabase()) } : {});
     admin = await TestApi.admin(server.url);
     secretary = await member(server, admin, 'secretary', 'Thư ký Phạm Thị Thu');
     chair = await member(server, admin, 'chair', 'Chủ tịch Nguyễn Văn An');

@@ -13,7 +13,7 @@ import type { Actor } from '../../sfu-server/src/auth/policy';
 import { AppError } from '../../sfu-server/src/errors';
 import { migrate, openStore } from '../../sfu-server/src/store/database';
 import { migrations } from '../../sfu-server/src/store/migrations';
-import { startPostgres, type TestPostgres } from '../support/postgres';
+import { usePostgres } from '../support/use-postgres';
 import { actorOf, ENGINES, FailingStatement, freshStoreOptions, openTestServices, quietLogger, servicesOver, snapshot, type Engine, type TestServices } from '../support/stores';
 
 /** The tables of migration 0001 and their columns (sfu-server/src/store/schema.ts). */
@@ -32,13 +32,7 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
 const PASSWORD = 'Mat-khau-thu-1';
 const hours = (h: number) => new Date(Date.now() + h * 3600_000).toISOString();
 
-let pg: TestPostgres | null = null;
-beforeAll(async () => {
-  pg = await startPostgres();
-}, 120_000);
-afterAll(async () => {
-  await pg?.stop();
-});
+const pg = usePostgres();
 
 /** Resolves with the AppError the promise rejects with (fails the test if it resolves). */
 async function appError(p: Promise<unknown>): Promise<AppError> {
@@ -53,7 +47,7 @@ async function appError(p: Promise<unknown>): Promise<AppError> {
 describe.each(ENGINES)('store on %s', (engine: Engine) => {
   describe('migrations', () => {
     it('create every table and column from an empty store, and record each migration once', async () => {
-      const options = await freshStoreOptions(engine, pg);
+      const options = await freshStoreOptions(engine, pg.current);
       const store = await openStore(options);
       try {
         expect(store.dialect).toBe(engine);
@@ -72,7 +66,7 @@ describe.each(ENGINES)('store on %s', (engine: Engine) => {
     });
 
     it('migrating twice is a no-op, and reopening keeps the data', async () => {
-      const options = await freshStoreOptions(engine, pg);
+      const options = await freshStoreOptions(engine, pg.current);
       const first = await openStore(options);
       const s = servicesOver(first.db);
       const unit = await s.directory.createUnit(actorOf({ id: crypto.randomUUID(), role: 'admin', displayName: 'x', unitId: null, bridgePointId: null }), UnitBody.parse({ name: 'Tỉnh Quảng Ninh', level: 'province' }));
@@ -97,7 +91,7 @@ describe.each(ENGINES)('store on %s', (engine: Engine) => {
     });
 
     it('enforces foreign keys', async () => {
-      const options = await freshStoreOptions(engine, pg);
+      const options = await freshStoreOptions(engine, pg.current);
       const store = await openStore(options);
       try {
         await expect(
@@ -117,7 +111,7 @@ describe.each(ENGINES)('store on %s', (engine: Engine) => {
     let seq = 0;
 
     beforeAll(async () => {
-      s = await openTestServices(engine, pg);
+      s = await openTestServices(engine, pg.current);
       const account = await s.directory.createAccount(null, AccountBody.parse({ username: 'admin', displayName: 'Quản trị', role: 'admin', password: PASSWORD }));
       admin = actorOf(account);
     }, 60_000);

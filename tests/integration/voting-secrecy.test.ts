@@ -6,22 +6,16 @@
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPostgres, type TestPostgres } from '../support/postgres';
+import { usePostgres } from '../support/use-postgres';
 import { ENGINES, openTestServices, type Engine, type TestServices } from '../support/stores';
 import { insertLiveMeeting, votingOver } from '../support/voting-store';
 
-let pg: TestPostgres | null = null;
-beforeAll(async () => {
-  pg = await startPostgres();
-}, 120_000);
-afterAll(async () => {
-  await pg?.stop();
-});
+const pg = usePostgres();
 
 describe.each(ENGINES)('secret ballots on %s', (engine: Engine) => {
   let s: TestServices;
   beforeAll(async () => {
-    s = await openTestServices(engine, pg);
+    s = await openTestServices(engine, pg.current);
   });
   afterAll(async () => {
     await s?.close();

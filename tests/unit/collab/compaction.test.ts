@@ -9,16 +9,10 @@ import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CollabDoc, MESSAGE_SYNC, type CollabPeer } from '../../../sfu-server/src/collab/collab-doc';
 import { CollabStore } from '../../../sfu-server/src/collab/collab-store';
-import { startPostgres, type TestPostgres } from '../../support/postgres';
+import { usePostgres } from '../../support/use-postgres';
 import { ENGINES, FailingStatement, openTestServices, quietLogger, type Engine, type TestServices } from '../../support/stores';
 
-let pg: TestPostgres | null = null;
-beforeAll(async () => {
-  pg = await startPostgres();
-}, 120_000);
-afterAll(async () => {
-  await pg?.stop();
-});
+const pg = usePostgres();
 
 class Peer implements CollabPeer {
   sent: Uint8Array[] = [];
@@ -44,7 +38,7 @@ function updateMessage(doc: Y.Doc, change: () => void): Uint8Array {
 describe.each(ENGINES)('collaboration store on %s', (engine: Engine) => {
   let services: TestServices;
   beforeAll(async () => {
-    services = await openTestServices(engine, pg);
+    services = await openTestServices(engine, pg.current);
   }, 60_000);
   afterAll(async () => {
     await services?.close();
