@@ -9,6 +9,7 @@ import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, 
 import type { RunningServer } from '../../sfu-server/src/server';
 import { liveMeeting, person, TestApi } from '../support/api-client';
 import { TestSignalingClient } from '../support/signaling-test-client';
+import { mediasoupAnswer } from '../support/werift-endpoint';
 import { startTestServer } from '../support/test-server';
 
 let server: RunningServer;
@@ -65,29 +66,7 @@ it('completes ICE and DTLS with a WebRTC peer and receives its SRTP media', asyn
     },
   });
 
-  const serverFp = t.dtlsParameters.fingerprints.find((f) => f.algorithm === 'sha-256')!.value;
-  const answer = [
-    'v=0',
-    'o=- 1 1 IN IP4 127.0.0.1',
-    's=-',
-    't=0 0',
-    'a=ice-lite',
-    `a=group:BUNDLE ${mid}`,
-    'm=video 7 UDP/TLS/RTP/SAVPF 101',
-    'c=IN IP4 127.0.0.1',
-    `a=ice-ufrag:${t.iceParameters.usernameFragment}`,
-    `a=ice-pwd:${t.iceParameters.password}`,
-    ...t.iceCandidates.filter((c) => c.protocol === 'udp').map((c) => `a=candidate:${c.foundation} 1 udp ${c.priority} ${c.address} ${c.port} typ ${c.type}`),
-    'a=end-of-candidates',
-    `a=fingerprint:sha-256 ${serverFp}`,
-    'a=setup:passive',
-    'a=rtcp-mux',
-    'a=rtcp-rsize',
-    `a=mid:${mid}`,
-    'a=recvonly',
-    'a=rtpmap:101 VP8/90000',
-    '',
-  ].join('\r\n');
+  const answer = mediasoupAnswer(t, mid, 'recvonly');
   await pc.setRemoteDescription({ type: 'answer', sdp: answer });
 
   const room = await server.rooms.get(meeting.id);

@@ -39,29 +39,7 @@ export async function connectWerift(client: TestSignalingClient, t: ResponseData
   const fingerprint = /a=fingerprint:sha-256 (\S+)/.exec(offer)![1]!;
   const mid = /a=mid:(\S+)/.exec(offer)![1]!;
   await client.request('connectWebRtcTransport', { transportId: t.id, dtlsParameters: { role: 'client', fingerprints: [{ algorithm: 'sha-256', value: fingerprint }] } });
-  const serverFp = t.dtlsParameters.fingerprints.find((f) => f.algorithm === 'sha-256')!.value;
-  const answer = [
-    'v=0',
-    'o=- 1 1 IN IP4 127.0.0.1',
-    's=-',
-    't=0 0',
-    'a=ice-lite',
-    `a=group:BUNDLE ${mid}`,
-    'm=video 7 UDP/TLS/RTP/SAVPF 101',
-    'c=IN IP4 127.0.0.1',
-    `a=ice-ufrag:${t.iceParameters.usernameFragment}`,
-    `a=ice-pwd:${t.iceParameters.password}`,
-    ...t.iceCandidates.filter((c) => c.protocol === 'udp').map((c) => `a=candidate:${c.foundation} 1 udp ${c.priority} ${c.address} ${c.port} typ ${c.type}`),
-    'a=end-of-candidates',
-    `a=fingerprint:sha-256 ${serverFp}`,
-    'a=setup:passive',
-    'a=rtcp-mux',
-    'a=rtcp-rsize',
-    `a=mid:${mid}`,
-    'a=sendrecv',
-    'a=rtpmap:101 VP8/90000',
-    '',
-  ].join('\r\n');
+  const answer = mediasoupAnswer(t, mid, 'sendrecv');
   await pc.setRemoteDescription({ type: 'answer', sdp: answer });
   const received = new Map<number, number>();
   const hook = () => {
@@ -101,4 +79,31 @@ export function weriftVideoParameters(endpoint: WeriftEndpoint) {
     encodings: [{ ssrc: endpoint.ssrc }],
     rtcp: { cname: `werift-${endpoint.ssrc}`, reducedSize: true },
   };
+}
+
+/** The SDP answer of a mediasoup WebRTC transport (ICE-lite, DTLS passive, one VP8 m-line), for a werift offer. */
+export function mediasoupAnswer(t: ResponseData<'createWebRtcTransport'>, mid: string, direction: 'sendrecv' | 'recvonly'): string {
+  const serverFp = t.dtlsParameters.fingerprints.find((f) => f.algorithm === 'sha-256')!.value;
+  return [
+    'v=0',
+    'o=- 1 1 IN IP4 127.0.0.1',
+    's=-',
+    't=0 0',
+    'a=ice-lite',
+    `a=group:BUNDLE ${mid}`,
+    'm=video 7 UDP/TLS/RTP/SAVPF 101',
+    'c=IN IP4 127.0.0.1',
+    `a=ice-ufrag:${t.iceParameters.usernameFragment}`,
+    `a=ice-pwd:${t.iceParameters.password}`,
+    ...t.iceCandidates.filter((c) => c.protocol === 'udp').map((c) => `a=candidate:${c.foundation} 1 udp ${c.priority} ${c.address} ${c.port} typ ${c.type}`),
+    'a=end-of-candidates',
+    `a=fingerprint:sha-256 ${serverFp}`,
+    'a=setup:passive',
+    'a=rtcp-mux',
+    'a=rtcp-rsize',
+    `a=mid:${mid}`,
+    `a=${direction}`,
+    'a=rtpmap:101 VP8/90000',
+    '',
+  ].join('\r\n');
 }
