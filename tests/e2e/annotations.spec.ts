@@ -9,7 +9,8 @@
  *   clients (no local copy) get the shared layer, and B's private note only for B.
  * Runs against a server of its own (tests/e2e/support/own-server.ts) so it can restart it.
  */
-import { expect, test, type Browser, type Page, type WebSocketRoute } from '@playwright/test';
+import { type Browser, type Page, type WebSocketRoute } from '@playwright/test';
+import { expect, test } from './support/test';
 import { PASSWORD, person, TestApi } from '../support/api-client';
 import { uploadFile } from '../support/documents';
 import { makeVietnamesePdf } from '../support/pdf-samples';

@@ -2,7 +2,7 @@
  * Three bridge points join one room through the UI, each sees and hears the other two; one mutes
  * and the others stop receiving its audio; one leaves and the others see it go.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/test';
 import { liveMeeting, PASSWORD, person, TestApi } from '../support/api-client';
 import { audioBytesReceived, expectGrowing, framesDecoded, openJoinedClient, tile } from './support/conference';
 

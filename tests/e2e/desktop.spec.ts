@@ -2,7 +2,7 @@
  * The renderer as the desktop app runs it, with a typed fake of the preload's API: the first-run
  * server address, and the session token kept in the OS secure storage rather than only in cookies.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/test';
 import { person, PASSWORD, TestApi } from '../support/api-client';
 import { desktopCalls, useFakeDesktop } from './support/fake-desktop';
 

@@ -7,7 +7,8 @@
  * a Vietnamese search with diacritics finds and highlights "Quảng Ninh"; with no network, the
  * document opened before is read from the device.
  */
-import { expect as baseExpect, test, type Page } from '@playwright/test';
+import { expect as baseExpect, type Page } from '@playwright/test';
+import { test } from './support/test';
 import { PASSWORD, person, TestApi } from '../support/api-client';
 import { makeVietnamesePdf, PNG_1X1, sharedSample } from '../support/pdf-samples';
 import { logIn } from './support/conference';

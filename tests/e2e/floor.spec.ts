@@ -6,7 +6,8 @@
  * host sends no audio others receive until it accepts the host's request to unmute; a removed
  * point is told so and cannot come back.
  */
-import { expect as baseExpect, test, type Browser, type Page } from '@playwright/test';
+import { expect as baseExpect, type Browser, type Page } from '@playwright/test';
+import { test } from './support/test';
 import { liveMeeting, PASSWORD, person, TestApi } from '../support/api-client';
 import { audioBytesReceived, expectGrowing, tile } from './support/conference';
 

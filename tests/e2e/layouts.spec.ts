@@ -4,7 +4,8 @@
  * video is forwarded), pinning, the speaker view following the one who speaks, chair focus, a
  * screen shared from the desktop app's picker and from a browser, and device settings.
  */
-import { expect as baseExpect, test, type Browser, type Page } from '@playwright/test';
+import { expect as baseExpect, type Browser, type Page } from '@playwright/test';
+import { test } from './support/test';
 import { liveMeeting, PASSWORD, person, TestApi } from '../support/api-client';
 import { expectGrowing, tile } from './support/conference';
 import { desktopCalls, useFakeDesktop } from './support/fake-desktop';

@@ -5,7 +5,8 @@
  * the room, where each sees the other; someone who was not invited finds nothing and cannot get
  * in even with the address; the secretary ends it and everyone in the room is told why they left.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { expect, test } from './support/test';
 import { PASSWORD, person, TestApi } from '../support/api-client';
 import { logIn, tile } from './support/conference';
 

@@ -2,7 +2,7 @@
  * The pre-join screen as a user meets it: camera preview, microphone level, device choice, who
  * they will appear as; Vietnamese by default with a switch to English; accessible names.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/test';
 import { liveMeeting, PASSWORD, person, TestApi } from '../support/api-client';
 import { logIn } from './support/conference';
 

@@ -5,7 +5,8 @@
  * stops passing, as on a dropped link): "Đang kết nối lại…" shows, then it is back with the same
  * identity and pictures flow both ways again.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { expect, test } from './support/test';
 import type { MediaMetrics } from '../../common/api/metrics';
 import { liveMeeting, PASSWORD, person, TestApi } from '../support/api-client';
 import { expectGrowing, framesDecoded, joinLiveMeeting, logIn, openJoinedClient, tile } from './support/conference';

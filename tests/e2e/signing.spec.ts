@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/test';
 import { liveMeeting, PASSWORD, person, TestApi } from '../support/api-client';
 import { TEST_ADMIN_PASSWORD } from '../support/constants';
 import { hasPdfsig, makeNssDb, pdfsig } from '../support/pdfsig';

@@ -3,7 +3,8 @@
  * get the ballot (one of them joining late) and vote, the chair closes it, and everyone sees the
  * result; a chat message reaches another participant, with an unread badge on the chat button.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { expect, test } from './support/test';
 import { liveMeeting, PASSWORD, person, TestApi } from '../support/api-client';
 import { logIn } from './support/conference';
 
