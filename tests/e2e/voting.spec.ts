@@ -39,7 +39,7 @@ async function vote(page: Page, option: string) {
 
 // Not yet passing (issue #6): in the clean-clone run a delegate's ballot dialog did not appear within 30 s after
 // the chair opened the vote; ballots, results and chat are covered through real signaling in tests/integration/voting*.test.ts and chat.test.ts.
-test.fixme('the chair opens a vote, three delegates vote, all see the result; chat reaches another client', async ({ browser, baseURL }) => {
+test('the chair opens a vote, three delegates vote, all see the result; chat reaches another client', async ({ browser, baseURL }) => {
   // Four real browsers with camera and microphone on a shared 2-core machine.
   test.setTimeout(900_000);
   const admin = await TestApi.admin(baseURL!);
