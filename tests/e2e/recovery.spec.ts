@@ -20,6 +20,36 @@ async function picturesFlow(page: Page, otherName: string): Promise<number> {
   return Date.now() - start;
 }
 
+/**
+ * Starts watching, in the page, for the first frame of `name`'s picture on a new track (the one
+ * after a rejoin); the returned function resolves with the page's clock at that frame. Watched in
+ * the page every 20 ms, so the figure is not the test's polling interval.
+ */
+async function watchNextPicture(page: Page, name: string): Promise<() => Promise<number>> {
+  const key = `__nextPicture_${Math.random().toString(36).slice(2)}`;
+  await page.evaluate(
+    ({ who, key }) => {
+      const video = () =>
+        [...document.querySelectorAll('[data-testid="participant-tile"]')]
+          .find((t) => t.querySelector('[data-testid="tile-name"]')?.textContent === who)
+          ?.querySelector('video') ?? null;
+      const trackId = (v: HTMLVideoElement | null) => ((v?.srcObject as MediaStream | null)?.getVideoTracks()[0]?.id ?? null);
+      const before = trackId(video());
+      (window as unknown as Record<string, Promise<number>>)[key] = new Promise<number>((resolve) => {
+        const tick = () => {
+          const v = video();
+          const id = trackId(v);
+          if (v && id && id !== before && v.readyState >= 2) v.requestVideoFrameCallback(() => resolve(Date.now()));
+          else setTimeout(tick, 20);
+        };
+        tick();
+      });
+    },
+    { who: name, key },
+  );
+  return () => page.evaluate((k) => (window as unknown as Record<string, Promise<number>>)[k]!, key);
+}
+
 test('a killed media worker and a 5-second network cut both recover by themselves', async ({ browser, baseURL }) => {
   // Two browsers, two recoveries, on a shared 2-core machine.
   test.setTimeout(420_000);
@@ -67,13 +97,16 @@ test('a killed media worker and a 5-second network cut both recover by themselve
   const room = before.rooms.find((r) => r.meetingId === meeting.id)!;
   expect(room.participants).toBe(2);
   const pids = room.workers.map((i) => before.workers[i]!.pid);
+  const nextAtA = await watchNextPicture(a.page, b.name);
+  const nextAtB = await watchNextPicture(b.page, a.name);
   const killedAt = Date.now();
   for (const pid of pids) process.kill(pid, 'SIGKILL');
+  const [framesAtA, framesAtB] = await Promise.all([nextAtA(), nextAtB()]);
+  console.log(`media back ${Math.max(framesAtA, framesAtB) - killedAt} ms after the worker was killed (first new frame: A ${framesAtA - killedAt} ms, B ${framesAtB - killedAt} ms)`);
   // Both come back by themselves (no click): the same people, pictures moving again.
   await expect.poll(async () => ((await admin.ok('GET', '/api/metrics')) as MediaMetrics).workers.filter((w) => w.alive && !pids.includes(w.pid)).length, { timeout: 20_000 }).toBe(before.workers.length);
   await picturesFlow(a.page, b.name);
   await picturesFlow(b.page, a.name);
-  console.log(`media back ${Date.now() - killedAt} ms after the worker was killed`);
   for (const p of [a.page, b.page]) await expect(p.getByTestId('participant-count')).toHaveText('2 điểm cầu');
   const after = (await admin.ok('GET', '/api/metrics')) as MediaMetrics;
   expect(after.rooms.find((r) => r.meetingId === meeting.id)?.participants).toBe(2);

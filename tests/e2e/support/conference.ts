@@ -1,5 +1,5 @@
 /** What a user does in the conference UI, as reusable steps, and what the tests read back. */
-import { expect, type Browser, type Page } from '@playwright/test';
+import { expect, type Browser, type BrowserContextOptions, type Page } from '@playwright/test';
 
 export interface Participant {
   page: Page;
@@ -7,9 +7,9 @@ export interface Participant {
   point: string;
 }
 
-/** Logs in through the login page and lands on "my meetings". */
-export async function logIn(browser: Browser, username: string, password: string): Promise<Page> {
-  const context = await browser.newContext();
+/** Logs in through the login page and lands on "my meetings" (`options.baseURL` for a server of the test's own). */
+export async function logIn(browser: Browser, username: string, password: string, options: BrowserContextOptions = {}): Promise<Page> {
+  const context = await browser.newContext(options);
   const page = await context.newPage();
   await page.goto('/');
   await page.getByRole('textbox', { name: /^Tên đăng nhập/ }).fill(username);

@@ -74,13 +74,37 @@ const CAMERA_ENCODINGS: RTCRtpEncodingParameters[] = [
 /** A shared screen: one layer, sharp text rather than motion. */
 const SCREEN_ENCODINGS: RTCRtpEncodingParameters[] = [{ maxBitrate: 1_500_000, maxFramerate: 15 }];
 
-const RECONNECT_DELAYS_MS = [250, 500, 1000, 2000, 3000];
+/**
+ * Waits between rejoin attempts: short, so a few seconds' cut costs little more than the cut, with
+ * ±20 % jitter so hundreds of points do not knock on a restarted server at the same instant.
+ */
+const RECONNECT_DELAYS_MS = [250, 500, 1000, 1500, 2000];
+
+function reconnectDelay(attempt: number): number {
+  const base = RECONNECT_DELAYS_MS[Math.min(attempt, RECONNECT_DELAYS_MS.length - 1)] ?? 2000;
+  return Math.round(base * (0.8 + Math.random() * 0.4));
+}
+
+/** Sleeps `ms`, or less if the device says its network is back (the `online` event). */
+function waitOrOnline(ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      globalThis.removeEventListener?.('online', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    globalThis.addEventListener?.('online', done);
+  });
+}
 /** The signaling path is checked this often; an answer later than the timeout means it is down. */
 const LIVENESS_INTERVAL_MS = 2000;
 const LIVENESS_TIMEOUT_MS = 3000;
 
 /** Close codes the server uses to end a presence for good (see sfu-server signaling). */
 const FINAL_CLOSE_CODES: Record<number, string> = { 4001: 'joined_elsewhere', 4003: 'session_ended', 4004: 'meeting_ended', 4005: 'removed' };
+/** The server's media restarted (a worker died) and it is ready for us: rejoin without waiting. */
+const MEDIA_RESTART_CLOSE_CODE = 4010;
 /** Join refusals that retrying cannot change. */
 const FINAL_JOIN_ERRORS = new Set(['meeting_not_live', 'not_invited', 'not_found', 'forbidden', 'removed_from_meeting', 'meeting_locked']);
 
@@ -210,12 +234,19 @@ export class ConferenceEngine {
     if (!options) return;
     const client = new SignalingClient(signalingUrl(options.server));
     this.#client = client;
-    client.onNotification((name, data) => {
+    const dispatch = (name: NotificationName, data: Notifications[NotificationName]) => {
       if (this.#session !== session) return;
       this.#emitFeature(name, data);
       this.#notificationQueue = this.#notificationQueue.then(() => this.#onNotification(name, data)).catch((err) => {
         console.warn('notification handling failed', name, err);
       });
+    };
+    // Notifications can arrive before the answer to `join` (another point joining at the same
+    // moment) and describe what happened after it: they wait until the answer's list is applied.
+    let early: Array<[NotificationName, Notifications[NotificationName]]> | null = [];
+    client.onNotification((name, data) => {
+      if (early) early.push([name, data]);
+      else dispatch(name, data);
     });
     client.onClose((code) => {
       if (this.#session !== session) return;
@@ -225,7 +256,7 @@ export class ConferenceEngine {
         this.#session++;
         this.#teardown();
         this.#set({ status: 'left', peers: [], selfId: null, self: null, error: { code: final } });
-      } else if (this.#state.status === 'joined') void this.#reconnect(session);
+      } else if (this.#state.status === 'joined') void this.#reconnect(session, code === MEDIA_RESTART_CLOSE_CODE ? 0 : undefined);
     });
     await client.opened;
     const joined = await client.request('join', { meetingId: options.meetingId });
@@ -237,6 +268,8 @@ export class ConferenceEngine {
     }
     const device = this.#device;
     this.#set({ selfId: joined.peerId, self: joined.self, room: joined.meetingTitle, peers: joined.peers.map((info) => ({ info, tracks: [] })) });
+    for (const [name, data] of early) dispatch(name, data);
+    early = null;
 
     // Sending and receiving are set up side by side: the others' media starts arriving while our
     // own producers are still being negotiated (join time is dominated by round trips).
@@ -292,12 +325,14 @@ export class ConferenceEngine {
     this.#livenessTimer = null;
   }
 
-  async #reconnect(session: number): Promise<void> {
+  /** `firstDelayMs`: how long before the first attempt (by default the first of RECONNECT_DELAYS_MS). */
+  async #reconnect(session: number, firstDelayMs?: number): Promise<void> {
     if (this.#state.status === 'reconnecting') return;
     this.#set({ status: 'reconnecting' });
     this.#teardown({ keepOptions: true });
     for (let attempt = 0; this.#session === session; attempt++) {
-      await new Promise((r) => setTimeout(r, RECONNECT_DELAYS_MS[Math.min(attempt, RECONNECT_DELAYS_MS.length - 1)]));
+      const delay = attempt === 0 && firstDelayMs !== undefined ? firstDelayMs : reconnectDelay(attempt);
+      if (delay > 0) await waitOrOnline(delay);
       if (this.#session !== session) return;
       // After a failed attempt the access token may have expired (a long meeting): the session is
       // refreshed through HTTP (a network error here just means we are still cut off).
@@ -466,7 +501,8 @@ export class ConferenceEngine {
     this.#setPeers((peers) =>
       peers.map((p) => (p.info.id === n.peerId ? { ...p, tracks: [...p.tracks.filter((t) => t.source !== n.source), track] } : p)),
     );
-    await client.request('resumeConsumer', { consumerId: consumer.id });
+    // Not awaited: the next notification (often the same peer's other track) is consumed meanwhile.
+    client.request('resumeConsumer', { consumerId: consumer.id }).catch((err: unknown) => console.warn('could not resume a consumer', err));
   }
 
   #updateTrack(consumerId: string, patch: Partial<RemoteTrack> | null): void {
