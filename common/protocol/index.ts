@@ -11,6 +11,7 @@ import { floorRequests, type FloorNotifications } from './floor';
 import { votingRequests, type VotingNotifications } from './voting';
 import { mediaControlRequests, type MediaControlNotifications } from './media-control';
 import { pointsRequests } from './points';
+import { meetingWatchRequests, type MeetingWatchNotifications } from './meeting-watch';
 
 export * from './envelope';
 export * from './media-types';
@@ -21,6 +22,7 @@ export * from './floor';
 export * from './attendance';
 export * from './media-control';
 export * from './points';
+export * from './meeting-watch';
 
 export const requests = {
   ...conferenceRequests,
@@ -31,6 +33,7 @@ export const requests = {
   ...attendanceRequests,
   ...mediaControlRequests,
   ...pointsRequests,
+  ...meetingWatchRequests,
 } as const;
 
 export type Requests = typeof requests;
@@ -45,7 +48,8 @@ export type Notifications = ConferenceNotifications &
   ChatNotifications &
   FloorNotifications &
   AttendanceNotifications &
-  MediaControlNotifications;
+  MediaControlNotifications &
+  MeetingWatchNotifications;
 export type NotificationName = keyof Notifications;
 
 export function isMethod(name: string): name is Method {

@@ -49,6 +49,8 @@ import { WorkerPool } from './media/worker-pool';
 import { registerDirectoryRoutes } from './meetings/directory-routes';
 import { DirectoryService } from './meetings/directory-service';
 import { registerMeetingRoutes } from './meetings/meetings-routes';
+import { MeetingWatch } from './meetings/meeting-watch';
+import { meetingWatchHandlers } from './meetings/meeting-watch-handlers';
 import { MeetingsService } from './meetings/meetings-service';
 import { createLogger, type Logger } from './observability/logger';
 import type { Handlers } from './signaling/handlers';
@@ -93,6 +95,7 @@ export interface RunningServer extends Services {
   attendance: AttendanceService;
   collab: CollabEndpoint;
   collabAccess: CollabAccess;
+  meetingWatch: MeetingWatch;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -112,7 +115,10 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     collab?.disconnectAccount(accountId);
   });
   let voting: VotingService | undefined;
+  // Meeting pages open without joining the room get told which part changed.
+  const meetingWatch = new MeetingWatch();
   const meetings = new MeetingsService(store.db, (meetingId, status) => {
+    meetingWatch.changed(meetingId, 'meeting');
     if (status === 'ended' || status === 'cancelled') {
       // Open votes close with what was cast before the room goes.
       void (voting?.meetingEnded(meetingId) ?? Promise.resolve())
@@ -121,13 +127,14 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     }
     collab?.meetingChanged(meetingId);
   });
-  const signing = new SigningService(store.db, meetings, config.DATA_DIR);
+  const signing = new SigningService(store.db, meetings, config.DATA_DIR, (meetingId) => meetingWatch.changed(meetingId, 'signatures'));
   await ensureAdmin(directory, logger, config.ADMIN_PASSWORD);
   const documentFiles = new FileStore(config.DATA_DIR);
   await documentFiles.init();
-  const documents = new DocumentsService(store.db, meetings, documentFiles, Math.round(config.MAX_DOCUMENT_MB * 1024 * 1024), (meetingId, name, data, filter) =>
-    rooms?.broadcast(meetingId, name, data, filter ? (peer) => filter(peer.identity) : undefined),
-  );
+  const documents = new DocumentsService(store.db, meetings, documentFiles, Math.round(config.MAX_DOCUMENT_MB * 1024 * 1024), (meetingId, name, data, filter) => {
+    rooms?.broadcast(meetingId, name, data, filter ? (peer) => filter(peer.identity) : undefined);
+    meetingWatch.changed(meetingId, name === 'docComment' ? 'comments' : 'pack');
+  });
 
   const workerBin = config.MEDIASOUP_WORKER_BIN ?? resolveWorkerBin(repoRoot) ?? undefined;
   const pool = await WorkerPool.create({
@@ -195,10 +202,14 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     ...attendanceHandlers(attendance, meetings),
     ...mediaControlHandlers({ plainRtp: config.PLAIN_RTP_ENABLED }),
     ...pointsHandlers(new PointsService(store.db, meetings)),
+    ...meetingWatchHandlers(meetingWatch, meetings),
   };
   signaling = new SignalingEndpoint({
     handlers,
-    onDisconnect: conferenceDisconnect,
+    onDisconnect: (ctx) => {
+      conferenceDisconnect(ctx);
+      meetingWatch.drop(ctx);
+    },
     auth,
     parseCookies: (header) => app.parseCookie(header),
     heartbeatMs: config.HEARTBEAT_SECONDS * 1000,
@@ -245,6 +256,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     attendance,
     collab: collabEndpoint,
     collabAccess,
+    meetingWatch,
     logger,
     store,
     auth,

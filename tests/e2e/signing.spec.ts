@@ -54,6 +54,12 @@ test('the admin trusts a CA; the secretary puts up a PDF; the chair signs it wit
   // The secretary may sign too, but not the chair's part.
   await expect(secSection.getByRole('button', { name: 'Ký số' })).toBeVisible();
 
+  // A delegate of the meeting has its page open already: what happens next shows there without reloading.
+  const del = await logIn(browser, delegate.username, PASSWORD);
+  await del.goto(`/#/meetings/${meeting.id}`);
+  const delSection = del.getByTestId('signed-documents');
+  await expect(delSection.getByTestId('signed-document-status')).toHaveText('Chưa ký');
+
   // 3. The chair signs with the PKCS#12 file; a wrong password first.
   const chair = await logIn(browser, meeting.chair.username, PASSWORD);
   await chair.goto(`/#/meetings/${meeting.id}`);
@@ -73,10 +79,8 @@ test('the admin trusts a CA; the secretary puts up a PDF; the chair signs it wit
   await expect(section.getByText('Chứng thư số do tổ chức chứng thực tin cậy cấp')).toBeVisible();
   await expect(section.getByRole('button', { name: 'Ký số' })).toHaveCount(0);
 
-  // 4. A delegate of the meeting checks the signature.
-  const del = await logIn(browser, delegate.username, PASSWORD);
-  await del.goto(`/#/meetings/${meeting.id}`);
-  const delSection = del.getByTestId('signed-documents');
+  // 4. The delegate's open page shows the signature (pushed by the server), and the delegate checks it.
+  await expect(delSection.getByTestId('signed-document-status')).toHaveText('Đã ký một phần');
   await expect(delSection.getByText(/^Chủ tọa .* đã ký \(Nguyễn Văn An\)/)).toBeVisible();
   await expect(delSection.getByRole('button', { name: 'Ký số' })).toHaveCount(0);
   await delSection.getByRole('button', { name: 'Kiểm tra chữ ký' }).click();

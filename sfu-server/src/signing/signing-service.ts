@@ -59,6 +59,8 @@ export class SigningService {
     readonly db: Db,
     readonly meetings: MeetingsService,
     dataDir: string,
+    /** A meeting's signed documents changed (a new one or version, a signature). */
+    readonly onChanged: (meetingId: string) => void = () => {},
   ) {
     this.#dir = path.join(dataDir, 'signed-documents');
   }
@@ -168,6 +170,7 @@ export class SigningService {
       await audit(tx, { actorId: actor.accountId, action: 'document.prepareSigning', targetType: 'signed_document', targetId: id, details: { meetingId, version, sha256: hash } });
     });
     const row = await this.db.selectFrom('signed_documents').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    this.onChanged(meetingId);
     return this.#toApi(actor, row, facts);
   }
 
@@ -275,6 +278,7 @@ export class SigningService {
         .execute();
       await audit(tx, { actorId: actor.accountId, action: 'document.sign', targetType: 'signed_document', targetId: row.id, details: { role, sha256: hash, certificate: subjectFields(signer).commonName } });
     });
+    this.onChanged(row.meeting_id);
     return this.get(actor, row.id);
   }
 

@@ -14,6 +14,7 @@ import type { DocComment, MeetingDocument } from '../../../../common/api/documen
 import { apiErrorMessage } from '../../app/i18n';
 import { formatDateTime } from '../../app/time';
 import type { MeetingSectionProps } from '../meetings/meeting-sections';
+import { useOnMeetingChange } from '../meetings/meeting-watch';
 import { CommentThread, withComment } from './Comments';
 import { ConfidentialModal } from './ConfidentialModal';
 import { DocumentList } from './DocumentList';
@@ -22,9 +23,7 @@ import { comments as fetchComments, deleteDocument, publishPack, setPackWatermar
 import { UploadList, UploadZone, useUploads } from './UploadZone';
 import { usePack } from './use-pack';
 
-const POLL_MS = 20_000;
-
-export function PackSection({ meeting, me }: MeetingSectionProps) {
+export function PackSection({ meeting, me, changes }: MeetingSectionProps) {
   const { t } = useTranslation();
   const { pack, offline, error, reload, setPack } = usePack(meeting.id);
   const [open, setOpen] = useState<MeetingDocument | null>(null);
@@ -34,19 +33,16 @@ export function PackSection({ meeting, me }: MeetingSectionProps) {
   const [showComments, setShowComments] = useState<string | null>(null);
   const { uploads, start, dismiss } = useUploads(() => void reload());
 
-  // Invitees waiting for the pack see it appear without reloading the page.
-  useEffect(() => {
-    const timer = setInterval(() => {
-      if (document.visibilityState === 'visible') void reload();
-    }, POLL_MS);
-    return () => clearInterval(timer);
-  }, [reload]);
+  // Invitees waiting for the pack see it appear the moment it is published (the server's push).
+  useOnMeetingChange(changes, ['pack'], () => void reload());
 
   const readable = Boolean(pack && (pack.published || pack.canManage));
+  const [commentsVersion, setCommentsVersion] = useState(0);
+  useOnMeetingChange(changes, ['comments'], () => setCommentsVersion((v) => v + 1));
   useEffect(() => {
     if (!readable || offline) return;
     fetchComments(meeting.id).then(setComments, () => undefined);
-  }, [meeting.id, readable, offline, pack?.publishedAt]);
+  }, [meeting.id, readable, offline, pack?.publishedAt, commentsVersion]);
 
   if (meeting.status === 'cancelled') return null;
   if (error && !pack)

@@ -33,6 +33,7 @@ import { AgendaEditor } from './AgendaEditor';
 import { InvitationsEditor } from './InvitationsEditor';
 import { MeetingFormModal } from './MeetingFormModal';
 import { MEETING_SECTIONS } from './meeting-sections';
+import { useMeetingChanges, useOnMeetingChange } from './meeting-watch';
 import { canListAccounts } from './MyMeetingsPage';
 import { StatusBadge } from './StatusBadge';
 
@@ -87,17 +88,10 @@ export function MeetingPage({ id }: { id: string }) {
   const [transitionError, setTransitionError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  // While the meeting is published (or live), look again now and then: the join button appears
-  // when the secretary starts it, and disappears when it ends.
-  const status = meeting.data?.status;
-  useEffect(() => {
-    if (status !== 'published' && status !== 'live') return;
-    const timer = setInterval(() => {
-      if (document.visibilityState === 'visible') void meeting.reload();
-    }, 30_000);
-    return () => clearInterval(timer);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [status]);
+  // The server says when the meeting changes (the join button appears when the secretary starts
+  // it, and goes when it ends); the sections listen to their own parts.
+  const changes = useMeetingChanges(id);
+  useOnMeetingChange(changes, ['meeting'], () => void meeting.reload());
 
   // A background reload that cannot reach the server (a restart, a network drop) keeps the page as
   // it is — with any open document — rather than replacing it with an error.
@@ -235,7 +229,7 @@ export function MeetingPage({ id }: { id: string }) {
               </Card>
               <AgendaCard meeting={m} />
               {MEETING_SECTIONS.filter((s) => s.column === 'main').map(({ id: key, Component }) => (
-                <Component key={key} meeting={m} me={me} reload={() => void meeting.reload()} />
+                <Component key={key} meeting={m} me={me} reload={() => void meeting.reload()} changes={changes} />
               ))}
             </Stack>
           </Grid.Col>
@@ -243,7 +237,7 @@ export function MeetingPage({ id }: { id: string }) {
             <Stack gap="md">
               <InvitedCard meeting={m} units={units.data} points={points.data} people={people} me={me} canSeePeople={accounts.data !== undefined} />
               {MEETING_SECTIONS.filter((s) => s.column === 'side').map(({ id: key, Component }) => (
-                <Component key={key} meeting={m} me={me} reload={() => void meeting.reload()} />
+                <Component key={key} meeting={m} me={me} reload={() => void meeting.reload()} changes={changes} />
               ))}
             </Stack>
           </Grid.Col>

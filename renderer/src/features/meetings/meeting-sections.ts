@@ -8,12 +8,15 @@ import type { Account, Meeting } from '../../../../common/api/model';
 import { documentsSection } from '../documents/register';
 import { VotesSection } from '../voting/VotesSection';
 import { MeetingSignedDocuments } from '../signing/MeetingSignedDocuments';
+import type { MeetingChanges } from './meeting-watch';
 
 export interface MeetingSectionProps {
   meeting: Meeting;
   me: Account;
   /** Loads the meeting again (after a change that affects it). */
   reload: () => void;
+  /** Pushes from the server naming the part of the meeting that changed (meeting-watch.ts). */
+  changes: MeetingChanges | undefined;
 }
 
 export interface MeetingSection {

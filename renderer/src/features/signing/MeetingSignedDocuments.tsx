@@ -12,6 +12,7 @@ import { FormFooter } from '../../app/FormFooter';
 import { apiErrorMessage } from '../../app/i18n';
 import { useAsync } from '../../app/use-async';
 import type { MeetingSectionProps } from '../meetings/meeting-sections';
+import { useOnMeetingChange } from '../meetings/meeting-watch';
 import { SignaturePanel, formatVietnamTime } from './SignaturePanel';
 import { SignDialog } from './SignDialog';
 import { signingApi } from './signing-api';
@@ -54,9 +55,11 @@ function UploadDialog({ meetingId, base, opened, onClose, onDone }: { meetingId:
   );
 }
 
-export function MeetingSignedDocuments({ meeting, me }: MeetingSectionProps) {
+export function MeetingSignedDocuments({ meeting, me, changes }: MeetingSectionProps) {
   const { t, i18n } = useTranslation();
   const docs = useAsync(() => signingApi.documents(meeting.id), [meeting.id]);
+  // A new version or a signature made elsewhere shows at once.
+  useOnMeetingChange(changes, ['signatures'], () => void docs.reload());
   const [signing, setSigning] = useState<SignedDocument | null>(null);
   const [upload, setUpload] = useState<{ base: SignedDocument | null } | null>(null);
   const [checked, setChecked] = useState<Record<string, { report?: VerificationReport; error?: unknown }>>({});
