@@ -18,6 +18,9 @@ import { CollabAccess } from './collab/collab-access';
 import { CollabEndpoint } from './collab/collab-endpoint';
 import { CollabStore } from './collab/collab-store';
 import { DOCUMENT_PREFIX, documentLayersResolver } from './collab/document-layers';
+import { MINUTES_PREFIX, minutesResolver } from './minutes/minutes-collab';
+import { registerMinutesRoutes } from './minutes/minutes-routes';
+import { MinutesService } from './minutes/minutes-service';
 import { AuthService } from './auth/auth-service';
 import { ensureAdmin } from './auth/bootstrap-admin';
 import { authHook } from './auth/http-auth';
@@ -74,6 +77,7 @@ export interface Services {
   voting: VotingService;
   chat: ChatService;
   signing: SigningService;
+  minutes: MinutesService;
 }
 
 /** Capabilities given from outside (tests) or wired from other branches at merge. */
@@ -183,6 +187,13 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   registerVotingRoutes(app, voting);
   registerMetricsRoutes(app, new MediaMetricsService(pool, rooms), config.METRICS_TOKEN);
   await registerSigningRoutes(app, signing);
+  const minutes = new MinutesService({
+    db: store.db,
+    meetings,
+    signing,
+    collabState: (name) => (collab ? collab.state(name) : Promise.reject(new Error('collaboration is not running'))),
+  });
+  registerMinutesRoutes(app, minutes);
   await registerStaticClient(app, config.RENDERER_DIR, logger);
 
   // Every feature's signaling methods, one table (features add theirs with one spread each).
@@ -212,7 +223,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       const row = await store.db.selectFrom('meetings').select('status').where('id', '=', meetingId).executeTakeFirst();
       return (row?.status as MeetingStatus | undefined) ?? null;
     }),
-  );
+  ).register(MINUTES_PREFIX, minutesResolver(meetings));
   collab = new CollabEndpoint({
     auth,
     access: collabAccess,
@@ -254,6 +265,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     voting: votingOfServer,
     chat,
     signing,
+    minutes,
     async close() {
       votingOfServer.stop();
       endpoint.close();

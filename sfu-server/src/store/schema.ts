@@ -302,6 +302,25 @@ export interface CollabUpdatesTable {
   created_at: string;
 }
 
+/** One speaking turn: from when the floor was given to when it was taken back or given to another. */
+export interface SpeakingTurnsTable {
+  id: string;
+  meeting_id: string;
+  account_id: string;
+  display_name: string;
+  point_name: string;
+  topic: string;
+  started_at: string;
+  ended_at: string | null;
+}
+
+/** The signed-document key of a meeting's minutes (its PDF versions to sign). */
+export interface MeetingMinutesTable {
+  meeting_id: string;
+  document_key: string;
+  updated_at: string;
+}
+
 export interface Database {
   units: UnitsTable;
   bridge_points: BridgePointsTable;
@@ -331,4 +350,6 @@ export interface Database {
   signed_documents: SignedDocumentsTable;
   document_signatures: DocumentSignaturesTable;
   collab_updates: CollabUpdatesTable;
+  speaking_turns: SpeakingTurnsTable;
+  meeting_minutes: MeetingMinutesTable;
 }
