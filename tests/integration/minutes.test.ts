@@ -55,8 +55,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-const open = (who: Person | TestApi, id = meetingId) => {
-  const c = stockClient(server.url, `minutes/${id}`, 'token' in who ? who.token : who.token!);
+const open = (who: { token: string | null }, id = meetingId) => {
+  const c = stockClient(server.url, `minutes/${id}`, who.token);
   collab.push(c);
   return c;
 };
