@@ -8,6 +8,7 @@ import type { Account, Meeting } from '../../../../common/api/model';
 import { documentsSection } from '../documents/register';
 import { VotesSection } from '../voting/VotesSection';
 import { MeetingSignedDocuments } from '../signing/MeetingSignedDocuments';
+import { MinutesSection } from '../minutes/MinutesSection';
 
 export interface MeetingSectionProps {
   meeting: Meeting;
@@ -26,5 +27,6 @@ export interface MeetingSection {
 export const MEETING_SECTIONS: MeetingSection[] = [
   documentsSection,
   { id: 'votes', column: 'main', Component: VotesSection },
+  { id: 'minutes', column: 'main', Component: MinutesSection },
   { id: 'signed-documents', column: 'main', Component: MeetingSignedDocuments },
 ];

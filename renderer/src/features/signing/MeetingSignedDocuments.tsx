@@ -5,7 +5,7 @@
  */
 import { Alert, Anchor, Badge, Button, Card, FileInput, Group, Modal, Stack, Text, TextInput, Title } from '@mantine/core';
 import { IconDownload, IconFilePlus, IconShieldSearch, IconSignature } from '@tabler/icons-react';
-import { useState, type FormEvent } from 'react';
+import { useCallback, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SignedDocument, VerificationReport } from '../../../../common/api/signing';
 import { FormFooter } from '../../app/FormFooter';
@@ -15,6 +15,7 @@ import type { MeetingSectionProps } from '../meetings/meeting-sections';
 import { SignaturePanel, formatVietnamTime } from './SignaturePanel';
 import { SignDialog } from './SignDialog';
 import { signingApi } from './signing-api';
+import { useSignedDocumentsChanged } from './signed-documents-events';
 
 const STATUS_COLOR = { unsigned: 'gray', partially_signed: 'yellow', signed: 'green', superseded: 'dark' } as const;
 
@@ -57,6 +58,8 @@ function UploadDialog({ meetingId, base, opened, onClose, onDone }: { meetingId:
 export function MeetingSignedDocuments({ meeting, me }: MeetingSectionProps) {
   const { t, i18n } = useTranslation();
   const docs = useAsync(() => signingApi.documents(meeting.id), [meeting.id]);
+  const { reload } = docs;
+  useSignedDocumentsChanged(meeting.id, useCallback(() => void reload(), [reload]));
   const [signing, setSigning] = useState<SignedDocument | null>(null);
   const [upload, setUpload] = useState<{ base: SignedDocument | null } | null>(null);
   const [checked, setChecked] = useState<Record<string, { report?: VerificationReport; error?: unknown }>>({});
