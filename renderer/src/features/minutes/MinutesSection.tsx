@@ -3,19 +3,21 @@
  * secretary only: the conclusions' shared editor, a preview of the whole record, and "produce the
  * PDF", which puts a new version up for both of them to sign in the documents-to-sign section.
  */
-import { Alert, Button, Card, Group, Modal, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Card, Group, Loader, Modal, Stack, Text, Title } from '@mantine/core';
 import { IconEye, IconFileTypePdf } from '@tabler/icons-react';
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MinutesRecord } from '../../../../common/api/minutes';
 import { apiErrorMessage } from '../../app/i18n';
 import type { MeetingSectionProps } from '../meetings/meeting-sections';
 import { signedDocumentsChanged } from '../signing/signed-documents-events';
-import { ConclusionsEditor } from './ConclusionsEditor';
 import { minutesApi } from './minutes-api';
 import { MinutesPreview } from './MinutesPreview';
 
 const OPEN = ['published', 'live', 'ended'];
+
+/** The editor (tiptap, ProseMirror) is loaded only by the two people who see it. */
+const ConclusionsEditor = lazy(() => import('./ConclusionsEditor').then((m) => ({ default: m.ConclusionsEditor })));
 
 export function MinutesSection({ meeting, me }: MeetingSectionProps) {
   const { t } = useTranslation();
@@ -53,7 +55,9 @@ export function MinutesSection({ meeting, me }: MeetingSectionProps) {
         <Text size="sm" c="dimmed">
           {t('minutes.hint')}
         </Text>
-        <ConclusionsEditor meetingId={meeting.id} accountId={me.id} />
+        <Suspense fallback={<Loader size="sm" />}>
+          <ConclusionsEditor meetingId={meeting.id} accountId={me.id} />
+        </Suspense>
         {error && <Alert color="red">{error}</Alert>}
         {produced !== null && (
           <Alert color="green" data-testid="minutes-produced">
