@@ -192,7 +192,10 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     meetings,
     signing,
     collabState: (name) => (collab ? collab.state(name) : Promise.reject(new Error('collaboration is not running'))),
+    addToPack: (...args) => documents.addFromCapability(...args),
   });
+  // Fully signed minutes go into the meeting's pack; a failure there is logged, the signature stays.
+  signing.onFullySigned = (doc) => minutes.fullySigned(doc).catch((err: unknown) => logger.error({ err, documentId: doc.id }, 'putting the signed minutes into the pack failed'));
   registerMinutesRoutes(app, minutes);
   await registerStaticClient(app, config.RENDERER_DIR, logger);
 

@@ -130,13 +130,18 @@ describe('the record, the PDF, signing and versions', () => {
     expect(Buffer.from(bytes).includes('/FontFile2')).toBe(true);
   });
 
-  it('chair and secretary sign it; a delegate sees it signed and valid; producing again makes version 2 to sign again', async () => {
+  it('chair and secretary sign it; a delegate sees it signed and valid, in the pack too; producing again makes version 2 to sign again', async () => {
     const ca = makeTestCa();
     await admin.ok('POST', '/api/signing/trust-anchors', { certificate: ca.pem });
     const me = async (p: Person) => actorOf(await p.api.ok('GET', '/api/auth/me'));
-    for (const [who, name] of [[chair, 'Nguyễn Văn Chủ'], [secretary, 'Trần Thị Thư']] as const) {
-      await server.signing.signWithP12(await me(who), v1.id, makeSigner(ca, name).p12('pw'), { password: 'pw', title: '', reason: 'Biên bản', location: '' });
-    }
+    const p12 = { chair: makeSigner(ca, 'Nguyễn Văn Chủ').p12('pw'), secretary: makeSigner(ca, 'Trần Thị Thư').p12('pw') };
+    const signBoth = async (id: string) => {
+      for (const who of [chair, secretary]) await server.signing.signWithP12(await me(who), id, who === chair ? p12.chair : p12.secretary, { password: 'pw', title: '', reason: 'Biên bản', location: '' });
+    };
+    await server.documents.publish(await me(secretary), meetingId);
+    type Pack = { items: { documents: { title: string; versions: { sha256: string }[] }[] }[] };
+    const packMinutes = async () => (await delegates[0]!.api.ok<Pack>('GET', `/api/meetings/${meetingId}/documents`)).items.flatMap((i) => i.documents).filter((d) => d.title.startsWith('Biên bản cuộc họp'));
+    await signBoth(v1.id);
     const seen: SignedDocument[] = await delegates[0]!.api.ok('GET', `/api/meetings/${meetingId}/signed-documents`);
     expect(seen).toMatchObject([{ id: v1.id, status: 'signed', signatures: [{ signerRole: 'chair' }, { signerRole: 'secretary' }] }]);
     const report = await delegates[0]!.api.ok('GET', `/api/signed-documents/${v1.id}/verification`);
@@ -150,5 +155,10 @@ describe('the record, the PDF, signing and versions', () => {
       [2, 'unsigned', 0],
     ]);
     expect((await secretary.api.ok('GET', `/api/meetings/${meetingId}/minutes`)).documentKey).toBe(v1.documentKey);
+    // Fully signed versions go into the pack, as one document with a version each (the unsigned v2 not yet).
+    expect((await packMinutes()).map((d) => d.versions.map((v) => v.sha256))).toEqual([[after[0]!.sha256]]);
+    await signBoth(v2.id);
+    const v2Signed: SignedDocument = await delegates[0]!.api.ok('GET', `/api/signed-documents/${v2.id}`);
+    expect((await packMinutes()).map((d) => d.versions.map((v) => v.sha256))).toEqual([[v2Signed.sha256, after[0]!.sha256]]);
   });
 });

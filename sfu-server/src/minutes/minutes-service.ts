@@ -8,7 +8,7 @@ import { minutesDocName, type MinutesDraft, type MinutesRecord } from '../../../
 import type { SignedDocument } from '../../../common/api/signing';
 import type { Actor } from '../auth/policy';
 import type { MeetingsService } from '../meetings/meetings-service';
-import type { SigningService } from '../signing/signing-service';
+import type { FullySigned, SigningService } from '../signing/signing-service';
 import type { Db } from '../store/database';
 import { conclusionsFromState } from './conclusions';
 import { minutesPdf } from './minutes-pdf';
@@ -20,6 +20,8 @@ export interface MinutesDeps {
   signing: SigningService;
   /** A collaboration document's whole state now (CollabEndpoint.state). */
   collabState: (docName: string) => Promise<Uint8Array>;
+  /** Puts a PDF into the meeting's pack (DocumentsService.addFromCapability): a new document, or a version of one. */
+  addToPack?: (meetingId: string, documentId: string | null, title: string, fileName: string, pdf: Uint8Array, by: string) => Promise<string>;
 }
 
 export class MinutesService {
@@ -45,11 +47,22 @@ export class MinutesService {
       // Two first versions made at once: the second keeps its own key (both stay listed), the minutes point at the first.
       await this.deps.db
         .insertInto('meeting_minutes')
-        .values({ meeting_id: meetingId, document_key: doc.documentKey, updated_at: new Date().toISOString() })
+        .values({ meeting_id: meetingId, document_key: doc.documentKey, pack_document_id: null, updated_at: new Date().toISOString() })
         .onConflict((oc) => oc.column('meeting_id').doNothing())
         .execute();
     }
     return doc;
+  }
+
+  /** A minutes version got its last signature: it goes into the meeting's pack (one document, a version per signed version). */
+  async fullySigned(doc: FullySigned): Promise<void> {
+    if (!this.deps.addToPack) return;
+    const row = await this.deps.db.selectFrom('meeting_minutes').select(['pack_document_id']).where('meeting_id', '=', doc.meetingId).where('document_key', '=', doc.documentKey).executeTakeFirst();
+    if (!row) return;
+    const id = await this.deps.addToPack(doc.meetingId, row.pack_document_id, doc.title, doc.fileName, doc.pdf, doc.by);
+    if (id !== row.pack_document_id) {
+      await this.deps.db.updateTable('meeting_minutes').set({ pack_document_id: id, updated_at: new Date().toISOString() }).where('meeting_id', '=', doc.meetingId).execute();
+    }
   }
 
   async #record(actor: Actor, meetingId: string): Promise<MinutesRecord> {

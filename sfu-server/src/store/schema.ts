@@ -318,6 +318,7 @@ export interface SpeakingTurnsTable {
 export interface MeetingMinutesTable {
   meeting_id: string;
   document_key: string;
+  pack_document_id: string | null;
   updated_at: string;
 }
 

@@ -1,7 +1,7 @@
 /**
  * The minutes (biên bản): each speaking turn with its start and end (the floor's history; the
  * speaker queue only kept when a request was made and ended), and which signed-document key holds
- * a meeting's minutes PDF versions.
+ * a meeting's minutes PDF versions (and the pack document their signed versions go to).
  */
 import type { Kysely } from 'kysely';
 
@@ -25,6 +25,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('meeting_id', 'text', (c) => c.primaryKey().references('meetings.id').onDelete('cascade'))
     // signed_documents.document_key of the minutes' PDF versions
     .addColumn('document_key', 'text', (c) => c.notNull())
+    // the pack's document holding the fully signed versions (null until the first is signed)
+    .addColumn('pack_document_id', 'text', (c) => c.references('documents.id').onDelete('set null'))
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
 }
