@@ -1,8 +1,8 @@
 /**
  * The minutes as users make them: the secretary types the chair's conclusions in the minutes
  * editor and the chair, in another browser, sees them appear live; the secretary previews and
- * produces the PDF; the chair signs it with a PKCS#12 file; a delegate opens the meeting and sees
- * "Đã ký bởi …, hợp lệ" on the minutes.
+ * produces the PDF; the chair signs it with a PKCS#12 file (the secretary too, through the API); a
+ * delegate opens the meeting, sees "Đã ký bởi …, hợp lệ" on the minutes and finds them in the pack.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -67,14 +67,26 @@ test('the secretary drafts the conclusions with the chair live, produces the min
   await expect(dialog).toBeHidden({ timeout: 30_000 });
   await expect(chairDocs.getByTestId('signed-document-status')).toHaveText('Đã ký một phần');
 
-  // 5. A delegate opens the meeting: no minutes editor, the minutes signed and valid.
+  // 5. The secretary signs too (through the API: the UI step is the chair's above), with the pack published.
+  await meeting.secretary.api.ok('POST', `/api/meetings/${meeting.id}/documents/publish`);
+  const [minutesDoc] = await meeting.secretary.api.ok('GET', `/api/meetings/${meeting.id}/signed-documents`);
+  const form = new FormData();
+  form.set('password', 'pw');
+  form.set('p12', new Blob([Buffer.from(makeSigner(ca, 'Trần Thị Bình').p12('pw'))]), 'thu-ky.p12');
+  const signed = await fetch(`${baseURL}/api/signed-documents/${minutesDoc.id}/sign`, { method: 'POST', headers: { authorization: `Bearer ${meeting.secretary.token}` }, body: form });
+  expect(signed.status).toBe(200);
+
+  // 6. A delegate opens the meeting: no minutes editor; the minutes signed and valid, and in the pack.
   const del = await logIn(browser, delegate.username, PASSWORD);
   await del.goto(`/#/meetings/${meeting.id}`);
   const delDocs = del.getByTestId('signed-documents');
   await expect(delDocs.getByText(`Biên bản cuộc họp: ${title}`)).toBeVisible();
+  await expect(delDocs.getByTestId('signed-document-status')).toHaveText('Đã ký đủ');
+  await expect(del.getByTestId('pack-item').getByText(`Biên bản cuộc họp: ${title}`)).toBeVisible();
   await expect(del.getByTestId('minutes')).toHaveCount(0);
   await delDocs.getByRole('button', { name: 'Kiểm tra chữ ký' }).click();
-  await expect(delDocs.getByTestId('signature-item')).toHaveAttribute('data-verdict', 'valid');
-  await expect(delDocs.getByTestId('signature-headline')).toHaveText('Đã ký bởi Nguyễn Văn An, hợp lệ');
+  await expect(delDocs.getByTestId('signature-item')).toHaveCount(2);
+  for (const item of await delDocs.getByTestId('signature-item').all()) await expect(item).toHaveAttribute('data-verdict', 'valid');
+  await expect(delDocs.getByTestId('signature-headline')).toHaveText(['Đã ký bởi Nguyễn Văn An, hợp lệ', 'Đã ký bởi Trần Thị Bình, hợp lệ']);
   fs.rmSync(dir, { recursive: true, force: true });
 });
