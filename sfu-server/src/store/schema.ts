@@ -211,13 +211,17 @@ export interface MeetingRoomStateTable {
   updated_at: string;
 }
 
-export interface SpeakRequestsTable {
+/** Who speaks, as a request to speak and a speaking turn both record it. */
+interface SpeakerColumns {
   id: string;
   meeting_id: string;
   account_id: string;
   display_name: string;
   point_name: string;
   topic: string;
+}
+
+export interface SpeakRequestsTable extends SpeakerColumns {
   requested_at: string;
   status: string;
   ended_at: string | null;
@@ -303,13 +307,7 @@ export interface CollabUpdatesTable {
 }
 
 /** One speaking turn: from when the floor was given to when it was taken back or given to another. */
-export interface SpeakingTurnsTable {
-  id: string;
-  meeting_id: string;
-  account_id: string;
-  display_name: string;
-  point_name: string;
-  topic: string;
+export interface SpeakingTurnsTable extends SpeakerColumns {
   started_at: string;
   ended_at: string | null;
 }
