@@ -18,6 +18,9 @@ import { CollabAccess } from './collab/collab-access';
 import { CollabEndpoint } from './collab/collab-endpoint';
 import { CollabStore } from './collab/collab-store';
 import { DOCUMENT_PREFIX, documentLayersResolver } from './collab/document-layers';
+import { MINUTES_PREFIX, minutesResolver } from './minutes/minutes-collab';
+import { registerMinutesRoutes } from './minutes/minutes-routes';
+import { MinutesService } from './minutes/minutes-service';
 import { AuthService } from './auth/auth-service';
 import { ensureAdmin } from './auth/bootstrap-admin';
 import { authHook } from './auth/http-auth';
@@ -76,6 +79,7 @@ export interface Services {
   voting: VotingService;
   chat: ChatService;
   signing: SigningService;
+  minutes: MinutesService;
 }
 
 /** Capabilities given from outside (tests) or wired from other branches at merge. */
@@ -190,6 +194,16 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   registerVotingRoutes(app, voting);
   registerMetricsRoutes(app, new MediaMetricsService(pool, rooms), config.METRICS_TOKEN);
   await registerSigningRoutes(app, signing);
+  const minutes = new MinutesService({
+    db: store.db,
+    meetings,
+    signing,
+    collabState: (name) => (collab ? collab.state(name) : Promise.reject(new Error('collaboration is not running'))),
+    addToPack: (...args) => documents.addFromCapability(...args),
+  });
+  // Fully signed minutes go into the meeting's pack; a failure there is logged, the signature stays.
+  signing.onFullySigned = (doc) => minutes.fullySigned(doc).catch((err: unknown) => logger.error({ err, documentId: doc.id }, 'putting the signed minutes into the pack failed'));
+  registerMinutesRoutes(app, minutes);
   await registerStaticClient(app, config.RENDERER_DIR, logger);
 
   // Every feature's signaling methods, one table (features add theirs with one spread each).
@@ -223,7 +237,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       const row = await store.db.selectFrom('meetings').select('status').where('id', '=', meetingId).executeTakeFirst();
       return (row?.status as MeetingStatus | undefined) ?? null;
     }),
-  );
+  ).register(MINUTES_PREFIX, minutesResolver(meetings));
   collab = new CollabEndpoint({
     auth,
     access: collabAccess,
@@ -266,6 +280,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     voting: votingOfServer,
     chat,
     signing,
+    minutes,
     async close() {
       votingOfServer.stop();
       endpoint.close();

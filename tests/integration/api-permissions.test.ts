@@ -102,6 +102,11 @@ const POLICY = {
   'POST /api/signed-documents/:id/sign · ended':          [403,  200,  200,  403,  403,  403,  403,  404,  404,  401],
   'POST /api/signed-documents/:id/prepare · ended':       [403,  200,  200,  403,  403,  403,  403,  404,  404,  401],
   'POST /api/signed-documents/:id/finish · ended':        [403,  200,  200,  403,  403,  403,  403,  404,  404,  401],
+  'GET /api/meetings/:id/minutes · draft':                [403,  403,  403,  404,  404,  404,  404,  404,  404,  401],
+  'GET /api/meetings/:id/minutes · live':                 [403,  200,  200,  403,  403,  403,  403,  404,  404,  401],
+  'GET /api/meetings/:id/minutes/preview.pdf · ended':    [403,  200,  200,  403,  403,  403,  403,  404,  404,  401],
+  'POST /api/meetings/:id/minutes/pdf · ended':           [403,  201,  201,  403,  403,  403,  403,  404,  404,  401],
+  'POST /api/meetings/:id/minutes/pdf · cancelled':       [403,  403,  403,  403,  403,  403,  403,  404,  404,  401],
 
   'WS join · draft':                                      [NL,   NL,   NL,   NI,   NI,   NI,   NI,   NI,   NI,   401],
   'WS join · published':                                  [NL,   NL,   NL,   NL,   NL,   NL,   NL,   NI,   NI,   401],
@@ -411,6 +416,20 @@ const CALLS: Record<Case, Call> = {
     run: http('POST', (t) => `/api/signed-documents/${t['doc']}/finish`, (_who, t) => ({ preparationId: t['prep'], signature: t['sig'] })),
     writes: true,
   },
+  'GET /api/meetings/:id/minutes · draft': meetingCall('draft', 'GET', '/minutes', undefined, false),
+  'GET /api/meetings/:id/minutes · live': {
+    ...meetingCall('live', 'GET', '/minutes', undefined, false),
+    after: async (_who, t, body) => expect(body).toMatchObject({ docName: `minutes/${t['m']}`, documentKey: null, record: { meeting: { id: t['m'], chairName: 'Chủ tọa Nguyễn Văn Chủ' }, agenda: [{ title: 'Khai mạc' }] } }),
+  },
+  'GET /api/meetings/:id/minutes/preview.pdf · ended': {
+    ...meetingCall('ended', 'GET', '/minutes/preview.pdf', undefined, false),
+    after: async (_who, _t, body) => expect(String(body)).toMatch(/^%PDF-/),
+  },
+  'POST /api/meetings/:id/minutes/pdf · ended': {
+    ...meetingCall('ended', 'POST', '/minutes/pdf'),
+    after: async (_who, t, body) => expect(body).toMatchObject({ meetingId: t['m'], version: 1, status: 'unsigned' }),
+  },
+  'POST /api/meetings/:id/minutes/pdf · cancelled': meetingCall('cancelled', 'POST', '/minutes/pdf'),
 
   'WS join · draft': joinCall('draft'),
   'WS join · published': joinCall('published'),

@@ -1,14 +1,15 @@
 /**
  * The floor and attendance tables on SQLite and PostgreSQL: the room state, queue, moderation,
  * attendance and roll calls are written (inserts and upserts) and read back the same on both, and
- * `meetingAttendance` (what the minutes read) reports them.
+ * `meetingAttendance` and the minutes' record (speaking turns) report them.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_QUORUM } from '../../common/protocol';
 import { emptyRecord, joined, left } from '../../sfu-server/src/attendance/attendance-model';
 import { loadAttendance, meetingAttendance, saveRecord, saveRollCall } from '../../sfu-server/src/attendance/attendance-store';
-import { endRequest, finishSpeaking, loadFloor, loadQuorumRule, saveModeration, saveQuorumRule, saveRoomState } from '../../sfu-server/src/floor/floor-store';
+import { endRequest, finishSpeaking, loadFloor, loadQuorumRule, saveModeration, saveQuorumRule, saveRoomState, startTurn } from '../../sfu-server/src/floor/floor-store';
+import { assembleMinutes } from '../../sfu-server/src/minutes/minutes-record';
 import type { Db } from '../../sfu-server/src/store/database';
 import { usePostgres } from '../support/use-postgres';
 import { ENGINES, openTestServices, type Engine, type TestServices } from '../support/stores';
@@ -141,5 +142,22 @@ describe.each(ENGINES)('floor and attendance store on %s', (engine: Engine) => {
     expect(report.quorum).toMatchObject({ basis: 'delegates', total: 2, present: 2, required: 2, met: true });
     const who = await s.db.selectFrom('attendance').select('marked_by').where('account_id', '=', d2.id).executeTakeFirstOrThrow();
     expect(who.marked_by).toBe(chair.id);
+  });
+
+  it('records speaking turns with their start and end, and the minutes record reads them', async () => {
+    const { meetingId, d1, d2 } = await seed(s.db);
+    const at = (second: number) => new Date(Date.UTC(2026, 10, 23, 8, 0, second)).toISOString();
+    await startTurn(s.db, meetingId, { accountId: d1.id, displayName: 'Đại biểu Một', pointName: 'Điểm cầu 1', topic: 'Dự toán ngân sách', startedAt: at(0) });
+    await finishSpeaking(s.db, meetingId);
+    await startTurn(s.db, meetingId, { accountId: d2.id, displayName: 'Đại biểu Hai', pointName: '', topic: '', startedAt: at(30) });
+    const r = await assembleMinutes(s.db, meetingId, []);
+    expect(r.speakers.map((x) => [x.displayName, x.topic, x.startedAt, x.endedAt !== null])).toEqual([
+      ['Đại biểu Một', 'Dự toán ngân sách', at(0), true],
+      ['Đại biểu Hai', '', at(30), false],
+    ]);
+    expect(r.meeting).toMatchObject({ place: 'Họp trực tuyến, 2 điểm cầu', chairName: 'Chủ tọa', secretaryName: 'Thư ký' });
+    expect(r.attendance.points).toHaveLength(2);
+    await s.db.insertInto('meeting_minutes').values({ meeting_id: meetingId, document_key: randomUUID(), pack_document_id: null, updated_at: at(0) }).execute();
+    expect(await s.db.selectFrom('meeting_minutes').select('pack_document_id').where('meeting_id', '=', meetingId).executeTakeFirstOrThrow()).toEqual({ pack_document_id: null });
   });
 });

@@ -13,6 +13,7 @@ import { CommentBody, DocComment, DocumentPack, DocumentPatch, MeetingDocument, 
 import { Account, BridgePoint, Meeting, MyMeetings, Unit } from '../../common/api/model';
 import { AccountBody, AccountPatch, AgendaBody, BridgePointBody, BridgePointPatch, InvitationsBody, LoginBody, MeetingBody, MeetingPatch, RefreshBody, Session, TransitionBody, UnitBody, UnitPatch } from '../../common/api/requests';
 import { MediaMetrics } from '../../common/api/metrics';
+import { MinutesDraft } from '../../common/api/minutes';
 import { VoteList } from '../../common/api/voting';
 import { VoteDefinition, VoteEntry } from '../../common/protocol/voting';
 import { FinishBody, PrepareBody, PreparedSigning, SignedDocument, TrustAnchor, TrustAnchorBody, VerificationReport } from '../../common/api/signing';
@@ -99,6 +100,9 @@ const CONTRACT: Record<string, { body?: z.ZodType; params?: boolean | string; qu
   'POST /api/signed-documents/{id}/sign': { params: true, status: 200, response: SignedDocument },
   'POST /api/signed-documents/{id}/prepare': { params: true, body: PrepareBody, status: 200, response: PreparedSigning },
   'POST /api/signed-documents/{id}/finish': { params: true, body: FinishBody, status: 200, response: SignedDocument },
+  'GET /api/meetings/{id}/minutes': { params: true, status: 200, response: MinutesDraft },
+  'GET /api/meetings/{id}/minutes/preview.pdf': { params: true, status: 200, response: 'text' },
+  'POST /api/meetings/{id}/minutes/pdf': { params: true, status: 201, response: SignedDocument },
   'GET /api/audit': { query: ['targetType', 'targetId', 'limit'], status: 200, response: z.array(z.object({ id: z.number(), at: z.string(), actorId: z.string(), action: z.string(), targetType: z.string(), targetId: z.string(), details: z.unknown() })) },
 };
 

@@ -78,7 +78,7 @@ export function actorOf(account: Pick<Account, 'id' | 'role' | 'displayName' | '
   return { accountId: account.id, sessionId: 'test-session', role: account.role, displayName: account.displayName, unitId: account.unitId, bridgePointId: account.bridgePointId };
 }
 
-export const TABLES = ['units', 'bridge_points', 'accounts', 'sessions', 'meetings', 'meeting_points', 'meeting_delegates', 'agenda_items', 'audit_log', 'document_packs', 'documents', 'document_readers', 'document_versions', 'document_comments', 'trust_anchors', 'signed_documents', 'document_signatures'] as const satisfies readonly (keyof Database)[];
+export const TABLES = ['units', 'bridge_points', 'accounts', 'sessions', 'meetings', 'meeting_points', 'meeting_delegates', 'agenda_items', 'audit_log', 'document_packs', 'documents', 'document_readers', 'document_versions', 'document_comments', 'trust_anchors', 'signed_documents', 'document_signatures', 'speaking_turns', 'meeting_minutes'] as const satisfies readonly (keyof Database)[];
 
 /** Every row of every table, in a stable order: two equal snapshots mean nothing changed. */
 export async function snapshot(db: Db, tables: readonly (keyof Database)[] = TABLES): Promise<Record<string, unknown[]>> {

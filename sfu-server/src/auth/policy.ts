@@ -53,7 +53,9 @@ export type MeetingAction =
   /** Sign the meeting's documents to sign (the minutes): its chair and secretary. */
   | 'document.sign'
   /** Put up a document (a new version) for them to sign: the organisers. */
-  | 'document.prepareSigning';
+  | 'document.prepareSigning'
+  /** Draft the minutes (the record, the conclusions' shared editor) and produce their PDF: the chair and the secretary. */
+  | 'minutes.write';
 
 /** Roles that may ever vote: guests, observers, operators (a room, not a person) and admins never do. */
 export const VOTER_ROLES: readonly Role[] = ['delegate', 'chair', 'secretary'];
@@ -129,6 +131,10 @@ export function canOnMeeting(actor: Actor, action: MeetingAction, m: MeetingFact
     case 'document.prepareSigning':
       // Putting up a document (a new version) for them to sign: the organisers.
       return (isAdmin || organiser) && m.status !== 'cancelled';
+    case 'minutes.write':
+      // The minutes are the chair's and the secretary's, as their signatures are: not the admin's,
+      // not the creator's; from publication (prepared ahead) to after the meeting ended.
+      return (actor.accountId === m.chairId || actor.accountId === m.secretaryId) && (m.status === 'published' || m.status === 'live' || m.status === 'ended');
   }
 }
 

@@ -15,6 +15,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import * as Y from 'yjs';
 import type { AuthService } from '../auth/auth-service';
 import { tokenFrom } from '../auth/http-auth';
 import type { Actor } from '../auth/policy';
@@ -81,6 +82,18 @@ export class CollabEndpoint implements UpgradeEndpoint {
   /** Names of the documents held in memory now. */
   get loadedDocuments(): string[] {
     return [...this.#docs.keys()];
+  }
+
+  /**
+   * A document's whole state as one Yjs update, as the server holds it now: the loaded document if
+   * someone has it open (including edits not yet written), else what the store holds.
+   */
+  async state(name: string): Promise<Uint8Array> {
+    const loaded = this.#docs.get(name);
+    const doc = loaded ? await loaded.catch(() => null) : null;
+    if (doc && !doc.destroyed) return Y.encodeStateAsUpdate(doc.doc);
+    const updates = await this.#options.store.load(name);
+    return updates.length ? Y.mergeUpdates(updates) : Y.encodeStateAsUpdate(new Y.Doc());
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {

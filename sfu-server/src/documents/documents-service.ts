@@ -5,7 +5,7 @@
  * `DocumentAccess` for the other capabilities (annotations, signatures, minutes).
  */
 import { randomUUID } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { z } from 'zod';
 import type { CommentBody, DocComment, DocumentPack, DocumentPatch, DocumentVersion, MeetingDocument, PackItem } from '../../../common/api/documents';
 import type { Role } from '../../../common/api/model';
@@ -281,6 +281,29 @@ export class DocumentsService implements DocumentAccess {
     });
     await this.#changed(doc.meeting_id);
     return this.#one(actor, doc.meeting_id, documentId);
+  }
+
+  /**
+   * Puts a PDF into the pack for another capability that has already decided it belongs there (the
+   * fully signed minutes): a new document outside the agenda, or a new version of `documentId`.
+   * Whatever the meeting's status. Returns the document's id.
+   */
+  async addFromCapability(meetingId: string, documentId: string | null, title: string, fileName: string, pdf: Uint8Array, by: string): Promise<string> {
+    const { received, pageCount } = await this.#accept({ fileName, stream: Readable.from([Buffer.from(pdf)]) }, () => false);
+    const id = documentId ?? randomUUID();
+    const at = new Date().toISOString();
+    await this.db.transaction().execute(async (tx) => {
+      if (!documentId) {
+        await tx.insertInto('documents').values({ id, meeting_id: meetingId, agenda_item_id: 'outside-agenda', title, confidential: 0, allowed_roles: '[]', watermark: null, created_by: by, created_at: at, updated_at: at }).execute();
+      }
+      const last = await tx.selectFrom('document_versions').select('number').where('document_id', '=', id).orderBy('number', 'desc').executeTakeFirst();
+      const number = (last?.number ?? 0) + 1;
+      await tx.insertInto('document_versions').values({ id: randomUUID(), document_id: id, number, file_name: fileName, size: received.size, sha256: received.sha256, page_count: pageCount, uploaded_by: by, uploaded_at: at }).execute();
+      await tx.updateTable('documents').set({ updated_at: at }).where('id', '=', id).execute();
+      await audit(tx, { actorId: by, action: documentId ? 'document.version' : 'document.upload', targetType: 'document', targetId: id, details: { meetingId, number, sha256: received.sha256, size: received.size, pageCount } });
+    });
+    await this.#changed(meetingId);
+    return id;
   }
 
   async update(actor: Actor, documentId: string, patch: z.output<typeof DocumentPatch>): Promise<MeetingDocument> {

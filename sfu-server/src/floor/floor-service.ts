@@ -15,7 +15,7 @@ import type { Logger } from '../observability/logger';
 import { audit } from '../store/audit';
 import type { Db } from '../store/database';
 import { enqueue, isHost, isOrganiser, mayUseAudio, muteAllTargets, snapshot, type FloorModel, type ModerationEntry, type Speaker } from './floor-model';
-import { endRequest, finishSpeaking, loadFloor, pointName, saveModeration, saveRoomState } from './floor-store';
+import { endRequest, finishSpeaking, loadFloor, pointName, saveModeration, saveRoomState, startTurn } from './floor-store';
 import { Serial } from './serial';
 
 /** Close code for a participant removed by the host: the client does not reconnect. */
@@ -123,6 +123,7 @@ export class FloorService {
       await this.#o.db.transaction().execute(async (tx) => {
         await finishSpeaking(tx, meetingId);
         if (request) await endRequest(tx, request.id, 'speaking');
+        await startTurn(tx, meetingId, holder);
         if (mod?.hostMuted) await saveModeration(tx, meetingId, accountId, { ...mod, hostMuted: false });
         await saveRoomState(tx, { ...model, holder });
         await audit(tx, { actorId: actor.accountId, action: 'floor.give', targetType: 'meeting', targetId: meetingId, details: { accountId } });

@@ -1,4 +1,5 @@
-/** Loading and saving a meeting's floor (room state, speaker queue, host mutes and removals). */
+/** Loading and saving a meeting's floor (room state, speaker queue, speaking turns, host mutes and removals). */
+import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { DEFAULT_QUORUM, type MeetingQuorumRule } from '../../../common/protocol';
 import { notFound } from '../errors';
@@ -139,12 +140,17 @@ export async function endRequest(db: Db, id: string, status: 'speaking' | 'done'
     .execute();
 }
 
-/** The request being served (if the floor was given from the queue) is done. */
+/** The request being served (if the floor was given from the queue) is done, and the speaking turn ends. */
 export async function finishSpeaking(db: Db, meetingId: string): Promise<void> {
+  const at = new Date().toISOString();
+  await db.updateTable('speak_requests').set({ status: 'done', ended_at: at }).where('meeting_id', '=', meetingId).where('status', '=', 'speaking').execute();
+  await db.updateTable('speaking_turns').set({ ended_at: at }).where('meeting_id', '=', meetingId).where('ended_at', 'is', null).execute();
+}
+
+/** A speaking turn starts (kept for the minutes: who spoke, from when, until when). */
+export async function startTurn(db: Db, meetingId: string, holder: { accountId: string; displayName: string; pointName: string; topic: string; startedAt: string }): Promise<void> {
   await db
-    .updateTable('speak_requests')
-    .set({ status: 'done', ended_at: new Date().toISOString() })
-    .where('meeting_id', '=', meetingId)
-    .where('status', '=', 'speaking')
+    .insertInto('speaking_turns')
+    .values({ id: randomUUID(), meeting_id: meetingId, account_id: holder.accountId, display_name: holder.displayName, point_name: holder.pointName, topic: holder.topic, started_at: holder.startedAt, ended_at: null })
     .execute();
 }

@@ -45,6 +45,9 @@ export const NATIONAL_HEADING: Content[] = [
   { text: 'Độc lập - Tự do - Hạnh phúc', style: 'motto' },
 ];
 
+/** A date and time as Vietnamese documents write it, in Vietnam's time (GMT+7). */
+export const vnTime = (iso: string | null) => (iso ? new Date(iso).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', hour12: false }) : '');
+
 /** Renders a document (A4, Roboto 10 pt unless it says otherwise) to a PDF buffer. */
 export async function renderPdf(doc: TDocumentDefinitions): Promise<Buffer> {
   setUp();

@@ -51,9 +51,23 @@ export function certificateFromText(text: string): Uint8Array {
   return new Uint8Array(Buffer.from(b64, 'base64'));
 }
 
+/** A version that has just received its last required signature, with its signed bytes. */
+export interface FullySigned {
+  id: string;
+  meetingId: string;
+  documentKey: string;
+  title: string;
+  fileName: string;
+  pdf: Uint8Array;
+  /** Who signed last. */
+  by: string;
+}
+
 export class SigningService {
   readonly #preparations = new Map<string, Preparation>();
   readonly #dir: string;
+  /** Told when a version becomes fully signed (the minutes put it into the pack); its failure does not undo the signature. */
+  onFullySigned: ((doc: FullySigned) => Promise<void>) | null = null;
 
   constructor(
     readonly db: Db,
@@ -266,10 +280,11 @@ export class SigningService {
     if (!last?.intact || !last.coversWholeDocument) throw new AppError('bad_request', 'the signed document did not verify', { reason: 'signature_mismatch' });
     const hash = this.#write(signed);
     const at = new Date().toISOString();
+    let status = 'partially_signed' as SignedDocumentStatus;
     await this.db.transaction().execute(async (tx) => {
       const roles = new Set((await tx.selectFrom('document_signatures').select('signer_role').where('document_id', '=', row.id).execute()).map((r) => r.signer_role));
       roles.add(role);
-      const status: SignedDocumentStatus = roles.has('chair') && roles.has('secretary') ? 'signed' : 'partially_signed';
+      status = roles.has('chair') && roles.has('secretary') ? 'signed' : 'partially_signed';
       const r = await tx.updateTable('signed_documents').set({ sha256: hash, size: signed.length, status, updated_at: at }).where('id', '=', row.id).where('sha256', '=', expectedSha).where('status', '!=', 'superseded').executeTakeFirst();
       if (Number(r.numUpdatedRows) !== 1) throw new AppError('conflict', 'the document changed while you were signing: sign again', { reason: 'changed_meanwhile' });
       await tx
@@ -278,6 +293,9 @@ export class SigningService {
         .execute();
       await audit(tx, { actorId: actor.accountId, action: 'document.sign', targetType: 'signed_document', targetId: row.id, details: { role, sha256: hash, certificate: subjectFields(signer).commonName } });
     });
+    if (status === 'signed') {
+      await this.onFullySigned?.({ id: row.id, meetingId: row.meeting_id, documentKey: row.document_key, title: row.title, fileName: row.file_name, pdf: signed, by: actor.accountId });
+    }
     this.onChanged(row.meeting_id);
     return this.get(actor, row.id);
   }

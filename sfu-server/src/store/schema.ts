@@ -211,13 +211,17 @@ export interface MeetingRoomStateTable {
   updated_at: string;
 }
 
-export interface SpeakRequestsTable {
+/** Who speaks, as a request to speak and a speaking turn both record it. */
+interface SpeakerColumns {
   id: string;
   meeting_id: string;
   account_id: string;
   display_name: string;
   point_name: string;
   topic: string;
+}
+
+export interface SpeakRequestsTable extends SpeakerColumns {
   requested_at: string;
   status: string;
   ended_at: string | null;
@@ -302,6 +306,20 @@ export interface CollabUpdatesTable {
   created_at: string;
 }
 
+/** One speaking turn: from when the floor was given to when it was taken back or given to another. */
+export interface SpeakingTurnsTable extends SpeakerColumns {
+  started_at: string;
+  ended_at: string | null;
+}
+
+/** The signed-document key of a meeting's minutes (its PDF versions to sign). */
+export interface MeetingMinutesTable {
+  meeting_id: string;
+  document_key: string;
+  pack_document_id: string | null;
+  updated_at: string;
+}
+
 export interface Database {
   units: UnitsTable;
   bridge_points: BridgePointsTable;
@@ -331,4 +349,6 @@ export interface Database {
   signed_documents: SignedDocumentsTable;
   document_signatures: DocumentSignaturesTable;
   collab_updates: CollabUpdatesTable;
+  speaking_turns: SpeakingTurnsTable;
+  meeting_minutes: MeetingMinutesTable;
 }

@@ -1,7 +1,7 @@
 /** A meeting's vote results as CSV (UTF-8 with BOM, for Excel) and as PDF (reports/pdf.ts). */
 import { stringify } from 'csv-stringify/sync';
 import type { Content, TableCell } from 'pdfmake/interfaces';
-import { NATIONAL_HEADING, renderPdf } from '../reports/pdf';
+import { NATIONAL_HEADING, renderPdf, vnTime } from '../reports/pdf';
 import type { MeetingVotesReport } from './vote-report';
 
 const QUORUM_VI = { none: 'Không yêu cầu', majority: 'Quá nửa số người được biểu quyết', two_thirds: 'Ít nhất hai phần ba số người được biểu quyết' } as const;
@@ -11,8 +11,6 @@ const PASS_VI = {
   two_thirds_eligible: 'Ít nhất hai phần ba tổng số người được biểu quyết',
   two_thirds_cast: 'Ít nhất hai phần ba số phiếu biểu quyết',
 } as const;
-
-const vnTime = (iso: string | null) => (iso ? new Date(iso).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', hour12: false }) : '');
 
 export function votesCsv(report: MeetingVotesReport): string {
   const rows: (string | number)[][] = [['Cuộc họp', 'Nội dung biểu quyết', 'Mục chương trình', 'Hình thức', 'Kết thúc lúc', 'Phương án', 'Số phiếu', '% số phiếu biểu quyết', '% tổng số người được biểu quyết', 'Số người được biểu quyết', 'Số người đã biểu quyết', 'Đủ điều kiện hợp lệ', 'Kết quả', 'Mã chuỗi kiểm chứng']];

@@ -9,6 +9,7 @@ import { documentsSection } from '../documents/register';
 import { VotesSection } from '../voting/VotesSection';
 import { MeetingSignedDocuments } from '../signing/MeetingSignedDocuments';
 import type { MeetingChanges } from './meeting-watch';
+import { MinutesSection } from '../minutes/MinutesSection';
 
 export interface MeetingSectionProps {
   meeting: Meeting;
@@ -29,5 +30,6 @@ export interface MeetingSection {
 export const MEETING_SECTIONS: MeetingSection[] = [
   documentsSection,
   { id: 'votes', column: 'main', Component: VotesSection },
+  { id: 'minutes', column: 'main', Component: MinutesSection },
   { id: 'signed-documents', column: 'main', Component: MeetingSignedDocuments },
 ];

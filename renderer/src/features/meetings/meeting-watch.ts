@@ -1,17 +1,17 @@
 /**
  * The meeting page's live link to the server: one signaling connection that watches the meeting
  * (`meeting.watch`) without joining the room. The server names the part that changed (pack,
- * comments, signatures, minutes, the meeting itself) and the sections showing it load it again.
+ * comments, signatures, the meeting itself) and the sections showing it load it again.
  * After a drop the link comes back by itself and every section reloads, since pushes may have been
  * missed meanwhile.
  */
 import { useEffect, useRef, useState } from 'react';
-import type { MeetingTopic } from '../../../../common/protocol';
+import { MeetingTopic } from '../../../../common/protocol';
 import { SignalingClient } from '../../net/signaling-client';
 import { serverUrl, signalingUrl } from '../../platform/desktop';
 
 type Listener = (topic: MeetingTopic) => void;
-const ALL_TOPICS: readonly MeetingTopic[] = ['meeting', 'pack', 'comments', 'signatures', 'minutes'];
+const ALL_TOPICS: readonly MeetingTopic[] = MeetingTopic.options;
 const RETRY_MS = [1000, 2000, 5000, 10_000];
 
 export class MeetingChanges {

@@ -8,6 +8,7 @@ import * as m0005 from './0005-attendance-floor';
 import * as m0006 from './0006-votes';
 import * as m0007 from './0007-chat';
 import * as m0008 from './0008-signatures';
+import * as m0009 from './0009-minutes';
 
 export const migrations: Record<string, Migration> = {
   '0001-people-and-meetings': m0001,
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '0006-votes': m0006,
   '0007-chat': m0007,
   '0008-signatures': m0008,
+  '0009-minutes': m0009,
 };
