@@ -79,6 +79,7 @@ async function heapMb(page: Page): Promise<number> {
 async function openOnce(page: Page, title: string): Promise<number> {
   const row = page.getByTestId('document-row').filter({ hasText: title }).first();
   // A string, not a function: the TypeScript loader would wrap inner functions in helpers the page lacks.
+  // It ends in `undefined`: evaluate would otherwise wait for the promise, which only the click settles.
   await page.evaluate(`window.__benchPainted = new Promise((resolve) => {
     const obs = new MutationObserver(() => {
       if (document.querySelector('[data-testid="pdf-page-1"][data-rendered="true"]')) {
@@ -87,14 +88,20 @@ async function openOnce(page: Page, title: string): Promise<number> {
       }
     });
     obs.observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-rendered'], childList: true });
-  })`);
+  }); undefined`);
   const handle = await row.getByTestId('open-document').elementHandle();
   const start = await page.evaluate((b) => {
     const t = performance.now();
     (b as HTMLElement).click();
     return t;
   }, handle);
-  const painted = await page.evaluate(() => (window as unknown as { __benchPainted: Promise<number> }).__benchPainted);
+  const painted = await Promise.race([
+    page.evaluate(() => (window as unknown as { __benchPainted: Promise<number> }).__benchPainted),
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`page 1 of ${title} was not drawn within 60 s`)), 60_000)),
+  ]).catch(async (err: unknown) => {
+    await page.screenshot({ path: 'test-results/bench-open-document.png' }).catch(() => undefined);
+    throw err;
+  });
   return painted - start;
 }
 

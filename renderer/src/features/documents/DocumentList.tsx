@@ -1,9 +1,10 @@
 /** The pack as a list: agenda items in order, each with its documents (title, version, pages, hash). */
 import { Badge, Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { IconFileTypePdf, IconLock } from '@tabler/icons-react';
-import type { ReactNode } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DocumentPack, MeetingDocument, PackItem } from '../../../../common/api/documents';
+import { prewarmPdf } from './pdf';
 
 export interface DocumentListProps {
   pack: DocumentPack;
@@ -19,6 +20,13 @@ export interface DocumentListProps {
 
 export function DocumentList({ pack, onOpen, docActions, itemFooter, openId, compact }: DocumentListProps) {
   const { t } = useTranslation();
+  // A document is likely to be opened from here: have pdf.js's worker ready before the click.
+  const hasDocuments = pack.items.some((i) => i.documents.length > 0);
+  useEffect(() => {
+    if (!hasDocuments) return;
+    const timer = setTimeout(prewarmPdf, 300);
+    return () => clearTimeout(timer);
+  }, [hasDocuments]);
   return (
     <Stack gap="sm" data-testid="document-list">
       {pack.items.map((item) => (
