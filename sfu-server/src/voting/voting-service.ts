@@ -17,7 +17,9 @@ import type { Logger } from '../observability/logger';
 import { audit } from '../store/audit';
 import type { Db } from '../store/database';
 import type { Database, VotesTable } from '../store/schema';
-import { appendEvent, lockChain, type ChainEvent } from './chain';
+import { alreadyVoted, writeBallots, type BallotRequest, type CastAck, type WrittenBallots } from './ballots';
+import { appendEvent, appendEvents, lockChain } from './chain';
+import { CommitQueue, type Outcome } from './commit-queue';
 import { defaultEligible, presentCount, type Presence } from './eligibility';
 import { computeResult } from './tally';
 import { meetingVotesReport, type MeetingVotesReport } from './vote-report';
@@ -37,6 +39,9 @@ interface PendingProgress {
   ballots: NamedBallot[];
   timer: NodeJS.Timeout;
 }
+
+/** A ballot waiting in the meeting's commit queue, with the vote row its checks were made on. */
+type QueuedBallot = BallotRequest & { row: VotesTable };
 
 export interface VotingServiceOptions {
   db: Db;
@@ -85,6 +90,8 @@ export class VotingService {
   readonly #logger: Logger;
   readonly #timers = new Map<string, NodeJS.Timeout>();
   readonly #progress = new Map<string, PendingProgress>();
+  /** Ballots of one meeting arriving while a commit is in flight go together into the next one. */
+  readonly ballots = new CommitQueue<QueuedBallot, CastAck>((meetingId, batch) => this.#commitBallots(meetingId, batch));
 
   constructor(options: VotingServiceOptions) {
     this.db = options.db;
@@ -333,10 +340,11 @@ export class VotingService {
 
   // ---- ballots ---------------------------------------------------------------------------
   /**
-   * One ballot, committed before this returns. `onBehalfOf`: a bridge-point operator recording
+   * One ballot, committed before this returns (together with the ballots that arrived while the
+   * previous commit of the meeting was in flight: commit-queue.ts, ballots.ts). `onBehalfOf`: a bridge-point operator recording
    * the ballot of a delegate of its point's unit who is not connected (see proxyCandidates).
    */
-  async cast(actor: Actor, voteId: string, choices: string[], onBehalfOf?: string): Promise<{ voteId: string; castCount: number; chainHead: string }> {
+  async cast(actor: Actor, voteId: string, choices: string[], onBehalfOf?: string): Promise<CastAck> {
     const row = await this.#row(voteId);
     const facts = await this.#facts(actor, row.meeting_id);
     if (row.status === 'draft' && !VotingService.isOrganiser(actor, facts)) throw notFound('vote');
@@ -359,38 +367,38 @@ export class VotingService {
     const unknown = unique.filter((c) => !options.some((o) => o.id === c));
     if (unknown.length) throw new AppError('bad_request', 'unknown option', { field: 'choices', options: unknown });
     if (unique.length > row.max_choices) throw new AppError('bad_request', `at most ${row.max_choices} choice(s)`, { field: 'choices', max: row.max_choices });
-    const secret = row.secret === 1;
     const sorted = options.map((o) => o.id).filter((id) => unique.includes(id));
+    return this.ballots.submit(row.meeting_id, { row, voteId, voter, recordedBy: proxy ? actor.accountId : null, choices: sorted });
+  }
 
-    let head = '';
-    let castCount = 0;
+  /** One transaction for a batch of ballots of one meeting (commit-queue.ts); then their progress is announced. */
+  async #commitBallots(meetingId: string, batch: QueuedBallot[]): Promise<Outcome<CastAck>[]> {
+    let written: WrittenBallots<QueuedBallot> & { names: Map<string, string> };
     try {
-      await this.db.transaction().execute(async (tx) => {
-        await lockChain(tx, row.meeting_id, this.#postgres);
-        const current = await tx.selectFrom('votes').select('status').where('id', '=', voteId).executeTakeFirstOrThrow();
-        if (current.status !== 'open') throw new AppError('vote_not_open', `the vote is ${current.status}`);
-        const already = await tx.selectFrom('vote_voters').select('account_id').where('vote_id', '=', voteId).where('account_id', '=', voter).executeTakeFirst();
-        if (already) throw new AppError('already_voted', 'a ballot was already cast and cannot be changed');
-        await tx.insertInto('vote_voters').values({ vote_id: voteId, account_id: voter, recorded_by: proxy ? actor.accountId : null, choices: secret ? null : JSON.stringify(sorted) }).execute();
-        // Every counter of the vote is written (0 added to the others): no counter row shows which ballot touched it.
-        for (const o of options) {
-          const add = sorted.includes(o.id) ? 1 : 0;
-          await tx.updateTable('vote_tallies').set((eb) => ({ count: eb('count', '+', add) })).where('vote_id', '=', voteId).where('option_id', '=', o.id).execute();
-        }
-        const event: ChainEvent = secret
-          ? { type: 'ballot', voteId, voterId: voter, recordedBy: proxy ? actor.accountId : null }
-          : { type: 'ballot', voteId, voterId: voter, recordedBy: proxy ? actor.accountId : null, choices: sorted, at: new Date().toISOString() };
-        head = await appendEvent(tx, row.meeting_id, event);
-        const n = await tx.selectFrom('vote_voters').select((eb) => eb.fn.countAll<number>().as('n')).where('vote_id', '=', voteId).executeTakeFirstOrThrow();
-        castCount = Number(n.n);
+      written = await this.db.transaction().execute(async (tx) => {
+        await lockChain(tx, meetingId, this.#postgres);
+        const w = await writeBallots(tx, meetingId, batch);
+        const named = w.accepted.filter((b) => b.row.secret === 0).map((b) => b.voter);
+        const names = named.length ? await tx.selectFrom('accounts').select(['id', 'display_name']).where('id', 'in', named).execute() : [];
+        return { ...w, names: new Map(names.map((n) => [n.id, n.display_name])) };
       });
     } catch (err) {
+      // A batch that failed as a whole is retried ballot by ballot, so one cannot sink the others.
+      if (batch.length > 1) {
+        const outcomes: Outcome<CastAck>[] = [];
+        for (const b of batch) outcomes.push(...(await this.#commitBallots(meetingId, [b])));
+        return outcomes;
+      }
       // Two devices of one person racing on PostgreSQL: the primary key refuses the second.
-      if (!(err instanceof AppError) && /unique|primary key|duplicate/i.test(String((err as Error)?.message))) throw new AppError('already_voted', 'a ballot was already cast and cannot be changed');
-      throw err;
+      if (!(err instanceof AppError) && /unique|primary key|duplicate/i.test(String((err as Error)?.message))) return [{ ok: false, error: alreadyVoted() }];
+      return [{ ok: false, error: err }];
     }
-    await this.#queueProgress(row, voter, proxy ? actor.accountId : null, secret ? null : sorted, castCount);
-    return { voteId, castCount, chainHead: head };
+    for (const q of batch) {
+      if (!written.accepted.includes(q)) continue;
+      const ballot = q.row.secret ? null : { accountId: q.voter, displayName: written.names.get(q.voter) ?? '', choices: q.choices, recordedBy: q.recordedBy };
+      this.#queueProgress(q.row, written.castCounts.get(q.voteId)!, ballot);
+    }
+    return written.outcomes;
   }
 
   async proxyCandidates(actor: Actor, voteId: string): Promise<ProxyCandidate[]> {
@@ -439,12 +447,7 @@ export class VotingService {
     }
   }
 
-  async #queueProgress(row: VotesTable, voter: string, recordedBy: string | null, choices: string[] | null, castCount: number): Promise<void> {
-    let ballot: NamedBallot | null = null;
-    if (choices) {
-      const who = await this.db.selectFrom('accounts').select('display_name').where('id', '=', voter).executeTakeFirst();
-      ballot = { accountId: voter, displayName: who?.display_name ?? '', choices, recordedBy };
-    }
+  #queueProgress(row: VotesTable, castCount: number, ballot: NamedBallot | null): void {
     let pending = this.#progress.get(row.id);
     if (!pending) {
       const timer = setTimeout(() => {
@@ -458,7 +461,8 @@ export class VotingService {
     if (ballot) pending.ballots.push(ballot);
   }
 
-  async #flushProgress(voteId: string): Promise<void> {
+  /** Sends the pending progress; `counts`: the counters if the caller has them (no read then). */
+  async #flushProgress(voteId: string, counts?: Record<string, number>): Promise<void> {
     const pending = this.#progress.get(voteId);
     if (!pending) return;
     this.#progress.delete(voteId);
@@ -467,7 +471,8 @@ export class VotingService {
     const peers = this.#presence.peers(row.meeting_id);
     if (!peers.length) return;
     let tally: Record<string, number> | null = null;
-    if (row.secret === 0) {
+    if (row.secret === 0 && counts) tally = counts;
+    else if (row.secret === 0) {
       const tallies = await this.db.selectFrom('vote_tallies').select(['option_id', 'count']).where('vote_id', '=', row.id).execute();
       tally = Object.fromEntries(tallies.map((t) => [t.option_id, Number(t.count)]));
     }
