@@ -138,7 +138,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   });
   const roomsRef = () => rooms;
   const presence = {
-    peers: (meetingId: string) => [...(roomsRef()?.find(meetingId)?.peers.values() ?? [])].map((p) => ({ accountId: p.identity.accountId, role: p.identity.role, displayName: p.identity.displayName, pointName: p.identity.pointName, notify: p.notify })),
+    peers: (meetingId: string) => [...(roomsRef()?.find(meetingId)?.peers.values() ?? [])].map((p) => ({ accountId: p.identity.accountId, role: p.identity.role, displayName: p.identity.displayName, pointName: p.identity.pointName, notify: p.notify, sendFrame: p.sendFrame })),
   };
   voting = new VotingService({ db: store.db, postgres: store.dialect === 'postgres', meetings, presence, logger: logger.child({ component: 'voting' }) });
   await voting.start();

@@ -36,6 +36,8 @@ export interface PresentPeer {
   displayName: string;
   pointName: string;
   notify: Notify;
+  /** Sends a frame encoded once for many recipients, when the connection can. */
+  sendFrame?: ((frame: string) => void) | undefined;
 }
 
 export interface Presence {

@@ -19,6 +19,7 @@ import type { Db } from '../store/database';
 import type { Database, VotesTable } from '../store/schema';
 import { alreadyVoted, writeBallots, type BallotRequest, type CastAck, type WrittenBallots } from './ballots';
 import { appendEvent, appendEvents, lockChain } from './chain';
+import { FanOut } from './fan-out';
 import { CommitQueue, type Outcome } from './commit-queue';
 import { defaultEligible, presentCount, type Presence } from './eligibility';
 import { computeResult } from './tally';
@@ -295,28 +296,38 @@ export class VotingService {
     });
   }
 
+  /**
+   * Closing: the result is computed in the closing transaction, which also reads all the closed
+   * view needs; right after the commit the last progress and the result go out to the room with no
+   * further store read.
+   */
   async #close(row: VotesTable, reason: CloseReason, by: string | null): Promise<void> {
     const closedAt = new Date().toISOString();
-    let result: VoteResult | undefined;
-    await this.db.transaction().execute(async (tx) => {
+    const closed = await this.db.transaction().execute(async (tx) => {
       await lockChain(tx, row.meeting_id, this.#postgres);
       const current = await tx.selectFrom('votes').select('status').where('id', '=', row.id).executeTakeFirstOrThrow();
       if (current.status !== 'open') throw new AppError('vote_not_open', `the vote is ${current.status}`);
       const tallies = await tx.selectFrom('vote_tallies').select(['option_id', 'count']).where('vote_id', '=', row.id).execute();
-      const cast = await tx.selectFrom('vote_voters').select((eb) => eb.fn.countAll<number>().as('n')).where('vote_id', '=', row.id).executeTakeFirstOrThrow();
+      const voters = await tx.selectFrom('vote_voters').select('account_id').where('vote_id', '=', row.id).execute();
+      const meeting = await tx.selectFrom('meetings').select(['chair_id', 'secretary_id', 'created_by']).where('id', '=', row.meeting_id).executeTakeFirstOrThrow();
       const counts = Object.fromEntries(tallies.map((t) => [t.option_id, Number(t.count)]));
+      const cast = voters.length;
       const eligible = (JSON.parse(row.eligible_ids ?? '[]') as string[]).length;
-      const computed = computeResult({ options: parseOptions(row), custom: row.custom === 1, counts, cast: Number(cast.n), eligible, quorum: row.quorum as never, passRule: row.pass_rule as never });
-      await appendEvent(tx, row.meeting_id, { type: 'closed', voteId: row.id, by, reason, at: closedAt });
-      const head = await appendEvent(tx, row.meeting_id, { type: 'result', voteId: row.id, counts, cast: Number(cast.n), eligible, quorumMet: computed.quorumMet, passed: computed.passed });
-      result = { eligible, cast: Number(cast.n), options: computed.options, quorumMet: computed.quorumMet, passed: computed.passed, chainHead: head, closedAt };
-      await tx.updateTable('votes').set({ status: 'closed', closed_at: closedAt, result: JSON.stringify(result), updated_at: closedAt }).where('id', '=', row.id).execute();
+      const computed = computeResult({ options: parseOptions(row), custom: row.custom === 1, counts, cast, eligible, quorum: row.quorum as never, passRule: row.pass_rule as never });
+      const [, head] = await appendEvents(tx, row.meeting_id, [
+        { type: 'closed', voteId: row.id, by, reason, at: closedAt },
+        { type: 'result', voteId: row.id, counts, cast, eligible, quorumMet: computed.quorumMet, passed: computed.passed },
+      ]);
+      const result: VoteResult = { eligible, cast, options: computed.options, quorumMet: computed.quorumMet, passed: computed.passed, chainHead: head!, closedAt };
+      const set = { status: 'closed', closed_at: closedAt, result: JSON.stringify(result), updated_at: closedAt };
+      await tx.updateTable('votes').set(set).where('id', '=', row.id).execute();
       await audit(tx, { actorId: by, action: 'vote.close', targetType: 'vote', targetId: row.id, details: { reason, passed: computed.passed } });
+      return { row: { ...row, ...set }, counts, voterIds: new Set(voters.map((v) => v.account_id)), organisers: new Set([meeting.chair_id, meeting.secretary_id, meeting.created_by]) };
     });
     clearTimeout(this.#timers.get(row.id));
     this.#timers.delete(row.id);
-    await this.#flushProgress(row.id);
-    await this.#pushUpdate(row.id);
+    await this.#flushProgress(row.id, closed.counts);
+    this.#broadcast(closed.row, { voterIds: closed.voterIds, counts: closed.counts, ballots: null, defaultCount: 0 }, closed.organisers);
   }
 
   async cancel(actor: Actor, voteId: string): Promise<VoteEntry> {
@@ -431,19 +442,24 @@ export class VotingService {
   // ---- pushing ---------------------------------------------------------------------------
   async #pushUpdate(voteId: string): Promise<void> {
     const row = await this.#row(voteId);
-    const peers = this.#presence.peers(row.meeting_id);
-    if (!peers.length) return;
+    if (!this.#presence.peers(row.meeting_id).length) return;
     const meeting = await this.db.selectFrom('meetings').select(['chair_id', 'secretary_id', 'created_by']).where('id', '=', row.meeting_id).executeTakeFirstOrThrow();
-    const organisers = new Set([meeting.chair_id, meeting.secretary_id, meeting.created_by]);
-    const extras = await this.#extras(row);
-    // Named ballots go out one by one in voteProgress; vote.state gives the whole list. The view is
-    // made once; only `me` differs per recipient.
+    this.#broadcast(row, await this.#extras(row), new Set([meeting.chair_id, meeting.secretary_id, meeting.created_by]));
+  }
+
+  /**
+   * `voteUpdated` to the room. Named ballots go out one by one in voteProgress; vote.state gives
+   * the whole list. The view is made once; only `me` differs, and each distinct `me` is encoded once.
+   */
+  #broadcast(row: VotesTable, extras: VoteExtras, organisers: ReadonlySet<string>): void {
+    const peers = this.#presence.peers(row.meeting_id);
     const eligible = new Set(row.eligible_ids ? (JSON.parse(row.eligible_ids) as string[]) : []);
     const base = entryOf(row, { ...extras, ballots: null }, { eligible: false, voted: false, canManage: false });
+    const out = new FanOut('voteUpdated');
     for (const peer of peers) {
-      const organiser = organisers.has(peer.accountId);
-      if (row.status === 'draft' && !organiser) continue;
-      peer.notify('voteUpdated', { ...base, me: { eligible: eligible.has(peer.accountId), voted: extras.voterIds.has(peer.accountId), canManage: organiser } });
+      const me = { eligible: eligible.has(peer.accountId), voted: extras.voterIds.has(peer.accountId), canManage: organisers.has(peer.accountId) };
+      if (row.status === 'draft' && !me.canManage) continue;
+      out.send(peer, `${me.eligible} ${me.voted} ${me.canManage}`, () => ({ ...base, me }));
     }
   }
 
@@ -477,6 +493,7 @@ export class VotingService {
       tally = Object.fromEntries(tallies.map((t) => [t.option_id, Number(t.count)]));
     }
     const data = { voteId: row.id, castCount: pending.castCount, tally, ballots: pending.ballots };
-    for (const peer of peers) peer.notify('voteProgress', data);
+    const out = new FanOut('voteProgress');
+    for (const peer of peers) out.send(peer, '', () => data);
   }
 }
