@@ -17,7 +17,7 @@ import type { Logger } from '../observability/logger';
 import { audit } from '../store/audit';
 import type { Db } from '../store/database';
 import type { Database, VotesTable } from '../store/schema';
-import { alreadyVoted, writeBallots, type BallotRequest, type CastAck, type WrittenBallots } from './ballots';
+import { alreadyVoted, validChoices, writeBallots, type BallotRequest, type CastAck } from './ballots';
 import { appendEvent, appendEvents, lockChain } from './chain';
 import { FanOut } from './fan-out';
 import { CommitQueue, type Outcome } from './commit-queue';
@@ -41,8 +41,15 @@ interface PendingProgress {
   timer: NodeJS.Timeout;
 }
 
-/** A ballot waiting in the meeting's commit queue, with the vote row its checks were made on. */
-type QueuedBallot = BallotRequest & { row: VotesTable };
+/** A ballot as asked, waiting in its vote's commit queue; checked in the batch's transaction. */
+interface BallotAttempt {
+  actor: Actor;
+  voteId: string;
+  choices: string[];
+  onBehalfOf: string | undefined;
+  /** The meeting whose room the request came from: the vote must be of it. */
+  roomMeetingId: string | undefined;
+}
 
 export interface VotingServiceOptions {
   db: Db;
@@ -91,8 +98,8 @@ export class VotingService {
   readonly #logger: Logger;
   readonly #timers = new Map<string, NodeJS.Timeout>();
   readonly #progress = new Map<string, PendingProgress>();
-  /** Ballots of one meeting arriving while a commit is in flight go together into the next one. */
-  readonly ballots = new CommitQueue<QueuedBallot, CastAck>((meetingId, batch) => this.#commitBallots(meetingId, batch));
+  /** Ballots of one vote arriving while a commit is in flight go together into the next one. */
+  readonly ballots = new CommitQueue<BallotAttempt, CastAck>((voteId, take) => this.#commitBallots(voteId, take));
 
   constructor(options: VotingServiceOptions) {
     this.db = options.db;
@@ -355,61 +362,77 @@ export class VotingService {
    * previous commit of the meeting was in flight: commit-queue.ts, ballots.ts). `onBehalfOf`: a bridge-point operator recording
    * the ballot of a delegate of its point's unit who is not connected (see proxyCandidates).
    */
-  async cast(actor: Actor, voteId: string, choices: string[], onBehalfOf?: string): Promise<CastAck> {
-    const row = await this.#row(voteId);
-    const facts = await this.#facts(actor, row.meeting_id);
+  async cast(actor: Actor, voteId: string, choices: string[], onBehalfOf?: string, roomMeetingId?: string): Promise<CastAck> {
+    return this.ballots.submit(voteId, { actor, voteId, choices, onBehalfOf, roomMeetingId });
+  }
+
+  /**
+   * One transaction for the ballots of a vote that gathered in its commit queue (commit-queue.ts):
+   * every ballot's rules are checked in it, each with its own outcome, then those that pass are
+   * written together (ballots.ts); their progress is announced after the commit.
+   */
+  async #commitBallots(voteId: string, take: () => BallotAttempt[]): Promise<Outcome<CastAck>[]> {
+    const row = await this.db.selectFrom('votes').selectAll().where('id', '=', voteId).executeTakeFirst();
+    if (!row) return take().map(() => ({ ok: false, error: notFound('vote') }));
+    let batch: BallotAttempt[] = [];
+    let done: { outcomes: Outcome<CastAck>[]; ballots: BallotRequest[]; castCounts: Map<string, number>; names: Map<string, string> };
+    try {
+      done = await this.db.transaction().execute(async (tx) => {
+        await lockChain(tx, row.meeting_id, this.#postgres);
+        batch = take();
+        const checked: (BallotRequest | AppError)[] = [];
+        for (const a of batch) checked.push(await this.#checkBallot(tx, row, a).catch((err: unknown) => (err instanceof AppError ? err : Promise.reject(err))));
+        const valid = checked.filter((c): c is BallotRequest => !(c instanceof AppError));
+        const w = await writeBallots(tx, row.meeting_id, valid);
+        const named = row.secret ? [] : w.accepted.map((b) => b.voter);
+        const names = named.length ? await tx.selectFrom('accounts').select(['id', 'display_name']).where('id', 'in', named).execute() : [];
+        let next = 0;
+        const outcomes = checked.map((c): Outcome<CastAck> => (c instanceof AppError ? { ok: false, error: c } : w.outcomes[next++]!));
+        return { outcomes, ballots: w.accepted, castCounts: w.castCounts, names: new Map(names.map((n) => [n.id, n.display_name])) };
+      });
+    } catch (err) {
+      if (batch.length === 0) batch = take();
+      // A batch that failed as a whole is retried ballot by ballot, so one cannot sink the others.
+      if (batch.length > 1) {
+        const outcomes: Outcome<CastAck>[] = [];
+        for (const a of batch) outcomes.push(...(await this.#commitBallots(voteId, () => [a])));
+        return outcomes;
+      }
+      // Two devices of one person racing on PostgreSQL: the primary key refuses the second.
+      const dup = !(err instanceof AppError) && /unique|primary key|duplicate/i.test(String((err as Error)?.message));
+      return batch.map(() => ({ ok: false, error: dup ? alreadyVoted() : err }));
+    }
+    for (const b of done.ballots) {
+      const ballot = row.secret ? null : { accountId: b.voter, displayName: done.names.get(b.voter) ?? '', choices: b.choices, recordedBy: b.recordedBy };
+      this.#queueProgress(row, done.castCounts.get(voteId)!, ballot);
+    }
+    return done.outcomes;
+  }
+
+  /** The rules of one ballot, read in the batch's transaction: who may vote, for whom, when, what. */
+  async #checkBallot(tx: Transaction<Database>, row: VotesTable, a: BallotAttempt): Promise<BallotRequest> {
+    const { actor } = a;
+    if (a.roomMeetingId !== undefined && a.roomMeetingId !== row.meeting_id) throw notFound('vote');
+    const facts = await this.#meetings.facts(actor, row.meeting_id, tx);
+    if (!canOnMeeting(actor, 'meeting.view', facts)) throw notFound('meeting');
     if (row.status === 'draft' && !VotingService.isOrganiser(actor, facts)) throw notFound('vote');
-    const proxy = onBehalfOf !== undefined && onBehalfOf !== actor.accountId;
-    const voter = proxy ? onBehalfOf : actor.accountId;
+    const proxy = a.onBehalfOf !== undefined && a.onBehalfOf !== actor.accountId;
+    const voter = proxy ? a.onBehalfOf! : actor.accountId;
     if (proxy) {
       if (!canOnMeeting(actor, 'vote.proxy', facts)) throw forbidden('only the operator of an invited bridge point records ballots for others');
-      const candidates = await this.#proxyCandidates(actor, row);
+      const candidates = await this.#proxyCandidates(actor, row, tx);
       if (!candidates.some((c) => c.accountId === voter)) throw forbidden('that delegate is not of this bridge point, or is connected and votes themselves');
     } else if (!canOnMeeting(actor, 'vote.cast', facts)) {
       throw forbidden(actor.role === 'guest' || actor.role === 'observer' ? 'guests and observers do not vote' : 'you cannot vote in this meeting');
     }
-    if (row.status !== 'open') throw new AppError('vote_not_open', row.status === 'draft' ? 'the vote is not open yet' : `the vote is ${row.status}`);
-    if (row.closes_at && Date.parse(row.closes_at) <= Date.now()) throw new AppError('vote_not_open', 'the time to vote is over');
-    const eligible = JSON.parse(row.eligible_ids ?? '[]') as string[];
-    if (!eligible.includes(voter)) throw forbidden('not on the list of voters of this vote');
-    const options = parseOptions(row);
-    const unique = [...new Set(choices)];
-    if (unique.length !== choices.length) throw new AppError('bad_request', 'an option is chosen twice', { field: 'choices' });
-    const unknown = unique.filter((c) => !options.some((o) => o.id === c));
-    if (unknown.length) throw new AppError('bad_request', 'unknown option', { field: 'choices', options: unknown });
-    if (unique.length > row.max_choices) throw new AppError('bad_request', `at most ${row.max_choices} choice(s)`, { field: 'choices', max: row.max_choices });
-    const sorted = options.map((o) => o.id).filter((id) => unique.includes(id));
-    return this.ballots.submit(row.meeting_id, { row, voteId, voter, recordedBy: proxy ? actor.accountId : null, choices: sorted });
-  }
-
-  /** One transaction for a batch of ballots of one meeting (commit-queue.ts); then their progress is announced. */
-  async #commitBallots(meetingId: string, batch: QueuedBallot[]): Promise<Outcome<CastAck>[]> {
-    let written: WrittenBallots<QueuedBallot> & { names: Map<string, string> };
-    try {
-      written = await this.db.transaction().execute(async (tx) => {
-        await lockChain(tx, meetingId, this.#postgres);
-        const w = await writeBallots(tx, meetingId, batch);
-        const named = w.accepted.filter((b) => b.row.secret === 0).map((b) => b.voter);
-        const names = named.length ? await tx.selectFrom('accounts').select(['id', 'display_name']).where('id', 'in', named).execute() : [];
-        return { ...w, names: new Map(names.map((n) => [n.id, n.display_name])) };
-      });
-    } catch (err) {
-      // A batch that failed as a whole is retried ballot by ballot, so one cannot sink the others.
-      if (batch.length > 1) {
-        const outcomes: Outcome<CastAck>[] = [];
-        for (const b of batch) outcomes.push(...(await this.#commitBallots(meetingId, [b])));
-        return outcomes;
-      }
-      // Two devices of one person racing on PostgreSQL: the primary key refuses the second.
-      if (!(err instanceof AppError) && /unique|primary key|duplicate/i.test(String((err as Error)?.message))) return [{ ok: false, error: alreadyVoted() }];
-      return [{ ok: false, error: err }];
+    if (row.status === 'draft') throw new AppError('vote_not_open', 'the vote is not open yet');
+    if (!(JSON.parse(row.eligible_ids ?? '[]') as string[]).includes(voter)) {
+      // A vote closed meanwhile says so before "not on the list".
+      if (row.status !== 'open') throw new AppError('vote_not_open', `the vote is ${row.status}`);
+      if (row.closes_at && Date.parse(row.closes_at) <= Date.now()) throw new AppError('vote_not_open', 'the time to vote is over');
+      throw forbidden('not on the list of voters of this vote');
     }
-    for (const q of batch) {
-      if (!written.accepted.includes(q)) continue;
-      const ballot = q.row.secret ? null : { accountId: q.voter, displayName: written.names.get(q.voter) ?? '', choices: q.choices, recordedBy: q.recordedBy };
-      this.#queueProgress(q.row, written.castCounts.get(q.voteId)!, ballot);
-    }
-    return written.outcomes;
+    return { voteId: row.id, voter, recordedBy: proxy ? actor.accountId : null, choices: validChoices(row, a.choices) };
   }
 
   async proxyCandidates(actor: Actor, voteId: string): Promise<ProxyCandidate[]> {
@@ -424,15 +447,15 @@ export class VotingService {
    * Delegates an operator may vote for: eligible for this vote, whose unit is the unit of the
    * operator's bridge point, and who are not joined in the room themselves (they vote on their own device).
    */
-  async #proxyCandidates(actor: Actor, row: VotesTable): Promise<ProxyCandidate[]> {
+  async #proxyCandidates(actor: Actor, row: VotesTable, db: Db | Transaction<Database> = this.db): Promise<ProxyCandidate[]> {
     if (!actor.bridgePointId || !row.eligible_ids) return [];
-    const point = await this.db.selectFrom('bridge_points').select('unit_id').where('id', '=', actor.bridgePointId).executeTakeFirst();
+    const point = await db.selectFrom('bridge_points').select('unit_id').where('id', '=', actor.bridgePointId).executeTakeFirst();
     if (!point) return [];
     const eligible = JSON.parse(row.eligible_ids) as string[];
     if (!eligible.length) return [];
     const connected = new Set(this.#presence.peers(row.meeting_id).map((p) => p.accountId));
-    const people = await this.db.selectFrom('accounts').select(['id', 'display_name']).where('unit_id', '=', point.unit_id).where('id', 'in', eligible).execute();
-    const voted = new Set((await this.db.selectFrom('vote_voters').select('account_id').where('vote_id', '=', row.id).execute()).map((v) => v.account_id));
+    const people = await db.selectFrom('accounts').select(['id', 'display_name']).where('unit_id', '=', point.unit_id).where('id', 'in', eligible).execute();
+    const voted = new Set((await db.selectFrom('vote_voters').select('account_id').where('vote_id', '=', row.id).execute()).map((v) => v.account_id));
     return people
       .filter((p) => !connected.has(p.id) && p.id !== actor.accountId)
       .map((p) => ({ accountId: p.id, displayName: p.display_name, voted: voted.has(p.id) }))
