@@ -72,7 +72,7 @@ describe.each(ENGINES)('group commit of ballots on %s', (engine: Engine) => {
     const r = await openVote(5, false);
     const [a, b, c] = r.voters;
     const results = await Promise.allSettled([r.voting.cast(a!, r.voteId, ['tan-thanh']), r.voting.cast(b!, r.voteId, ['tan-thanh']), r.voting.cast(b!, r.voteId, ['khong-tan-thanh']), r.voting.cast(c!, r.voteId, ['khong-bieu-quyet'])]);
-    // Either of b's two may come first (the checks before queueing run concurrently); one wins.
+    // One of b's two wins (in order of arrival); the other is refused, the rest are not affected.
     const codes = results.map((x) => (x.status === 'fulfilled' ? 'ok' : codeOf(x.reason)));
     expect([codes[0], codes[3], [codes[1], codes[2]].sort()]).toEqual(['ok', 'ok', ['already_voted', 'ok']]);
     const won = codes[1] === 'ok' ? 'tan-thanh' : 'khong-tan-thanh';

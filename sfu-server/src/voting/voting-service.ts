@@ -21,7 +21,7 @@ import { alreadyVoted, validChoices, writeBallots, type BallotRequest, type Cast
 import { appendEvent, appendEvents, lockChain } from './chain';
 import { FanOut } from './fan-out';
 import { CommitQueue, type Outcome } from './commit-queue';
-import { defaultEligible, presentCount, type Presence } from './eligibility';
+import { defaultEligible, presentCount, type AttendanceRecord, type Presence } from './eligibility';
 import { computeResult } from './tally';
 import { meetingVotesReport, type MeetingVotesReport } from './vote-report';
 import { entryOf, parseOptions, type VoteExtras } from './vote-rows';
@@ -56,6 +56,8 @@ export interface VotingServiceOptions {
   postgres: boolean;
   meetings: MeetingsService;
   presence: Presence;
+  /** Who is recorded present (attendance); without it, only people joined in the room count. */
+  attendance?: AttendanceRecord | undefined;
   logger: Logger;
 }
 
@@ -95,6 +97,7 @@ export class VotingService {
   readonly #postgres: boolean;
   readonly #meetings: MeetingsService;
   readonly #presence: Presence;
+  readonly #attendance: AttendanceRecord | undefined;
   readonly #logger: Logger;
   readonly #timers = new Map<string, NodeJS.Timeout>();
   readonly #progress = new Map<string, PendingProgress>();
@@ -106,6 +109,7 @@ export class VotingService {
     this.#postgres = options.postgres;
     this.#meetings = options.meetings;
     this.#presence = options.presence;
+    this.#attendance = options.attendance;
     this.#logger = options.logger;
   }
 
@@ -188,9 +192,10 @@ export class VotingService {
     return out;
   }
 
-  /** How many people eligible by default are present now (see eligibility.ts). */
+  /** How many people eligible by default are present now: joined or marked present (see eligibility.ts). */
   async present(meetingId: string): Promise<number> {
-    return presentCount(this.#presence, meetingId, new Set(await defaultEligible(this.db, meetingId)));
+    const attended = await this.#attendance?.presentIds(meetingId);
+    return presentCount(this.#presence, meetingId, new Set(await defaultEligible(this.db, meetingId)), attended);
   }
 
   async entry(actor: Actor, voteId: string): Promise<VoteEntry> {
