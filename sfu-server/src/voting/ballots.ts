@@ -11,10 +11,9 @@
  */
 import type { Transaction } from 'kysely';
 import { AppError } from '../errors';
-import type { Database, VotesTable } from '../store/schema';
+import type { Database } from '../store/schema';
 import { appendEvents, INSERT_CHUNK, type ChainEvent } from './chain';
 import type { Outcome } from './commit-queue';
-import { parseOptions } from './vote-rows';
 
 export interface BallotRequest {
   voteId: string;
@@ -37,17 +36,6 @@ export interface WrittenBallots<B extends BallotRequest = BallotRequest> {
   accepted: B[];
   /** Ballots cast per vote after the batch. */
   castCounts: Map<string, number>;
-}
-
-/** The chosen option ids in the vote's option order; refuses a repeated, unknown or extra choice. */
-export function validChoices(row: Pick<VotesTable, 'options' | 'max_choices'>, choices: string[]): string[] {
-  const options = parseOptions(row);
-  const unique = [...new Set(choices)];
-  if (unique.length !== choices.length) throw new AppError('bad_request', 'an option is chosen twice', { field: 'choices' });
-  const unknown = unique.filter((c) => !options.some((o) => o.id === c));
-  if (unknown.length) throw new AppError('bad_request', 'unknown option', { field: 'choices', options: unknown });
-  if (unique.length > row.max_choices) throw new AppError('bad_request', `at most ${row.max_choices} choice(s)`, { field: 'choices', max: row.max_choices });
-  return options.map((o) => o.id).filter((id) => unique.includes(id));
 }
 
 const keyOf = (voteId: string, voter: string) => `${voteId}\n${voter}`;

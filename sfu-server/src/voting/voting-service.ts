@@ -17,7 +17,8 @@ import type { Logger } from '../observability/logger';
 import { audit } from '../store/audit';
 import type { Db } from '../store/database';
 import type { Database, VotesTable } from '../store/schema';
-import { alreadyVoted, validChoices, writeBallots, type BallotRequest, type CastAck } from './ballots';
+import { checkBallot, isOrganiser, type BallotAttempt, type BallotRuleReads } from './ballot-rules';
+import { alreadyVoted, writeBallots, type BallotRequest, type CastAck } from './ballots';
 import { appendEvent, appendEvents, lockChain } from './chain';
 import { FanOut } from './fan-out';
 import { CommitQueue, type Outcome } from './commit-queue';
@@ -41,15 +42,6 @@ interface PendingProgress {
   timer: NodeJS.Timeout;
 }
 
-/** A ballot as asked, waiting in its vote's commit queue; checked in the batch's transaction. */
-interface BallotAttempt {
-  actor: Actor;
-  voteId: string;
-  choices: string[];
-  onBehalfOf: string | undefined;
-  /** The meeting whose room the request came from: the vote must be of it. */
-  roomMeetingId: string | undefined;
-}
 
 export interface VotingServiceOptions {
   db: Db;
@@ -101,6 +93,11 @@ export class VotingService {
   readonly #logger: Logger;
   readonly #timers = new Map<string, NodeJS.Timeout>();
   readonly #progress = new Map<string, PendingProgress>();
+  /** What a ballot's checks read (ballot-rules.ts), inside the batch's transaction. */
+  readonly #rules: BallotRuleReads = {
+    facts: (actor, meetingId, db) => this.#meetings.facts(actor, meetingId, db),
+    proxyCandidates: (actor, row, db) => this.#proxyCandidates(actor, row, db),
+  };
   /** Ballots of one vote arriving while a commit is in flight go together into the next one. */
   readonly ballots = new CommitQueue<BallotAttempt, CastAck>((voteId, take) => this.#commitBallots(voteId, take));
 
@@ -153,7 +150,7 @@ export class VotingService {
   }
 
   static isOrganiser(actor: Actor, f: MeetingFacts): boolean {
-    return actor.accountId === f.chairId || actor.accountId === f.secretaryId || actor.accountId === f.createdBy;
+    return isOrganiser(actor, f);
   }
 
   async #row(voteId: string): Promise<VotesTable> {
@@ -377,23 +374,25 @@ export class VotingService {
    * written together (ballots.ts); their progress is announced after the commit.
    */
   async #commitBallots(voteId: string, take: () => BallotAttempt[]): Promise<Outcome<CastAck>[]> {
-    const row = await this.db.selectFrom('votes').selectAll().where('id', '=', voteId).executeTakeFirst();
-    if (!row) return take().map(() => ({ ok: false, error: notFound('vote') }));
+    const found = await this.db.selectFrom('votes').select('meeting_id').where('id', '=', voteId).executeTakeFirst();
+    if (!found) return take().map(() => ({ ok: false, error: notFound('vote') }));
     let batch: BallotAttempt[] = [];
-    let done: { outcomes: Outcome<CastAck>[]; ballots: BallotRequest[]; castCounts: Map<string, number>; names: Map<string, string> };
+    let done: { row: VotesTable; outcomes: Outcome<CastAck>[]; ballots: BallotRequest[]; castCounts: Map<string, number>; names: Map<string, string> };
     try {
       done = await this.db.transaction().execute(async (tx) => {
-        await lockChain(tx, row.meeting_id, this.#postgres);
+        await lockChain(tx, found.meeting_id, this.#postgres);
+        // Read under the meeting's lock: no open, close or cancel can slip in between.
+        const row = await tx.selectFrom('votes').selectAll().where('id', '=', voteId).executeTakeFirstOrThrow();
         batch = take();
         const checked: (BallotRequest | AppError)[] = [];
-        for (const a of batch) checked.push(await this.#checkBallot(tx, row, a).catch((err: unknown) => (err instanceof AppError ? err : Promise.reject(err))));
+        for (const a of batch) checked.push(await checkBallot(tx, row, a, this.#rules).catch((err: unknown) => (err instanceof AppError ? err : Promise.reject(err))));
         const valid = checked.filter((c): c is BallotRequest => !(c instanceof AppError));
         const w = await writeBallots(tx, row.meeting_id, valid);
         const named = row.secret ? [] : w.accepted.map((b) => b.voter);
         const names = named.length ? await tx.selectFrom('accounts').select(['id', 'display_name']).where('id', 'in', named).execute() : [];
         let next = 0;
         const outcomes = checked.map((c): Outcome<CastAck> => (c instanceof AppError ? { ok: false, error: c } : w.outcomes[next++]!));
-        return { outcomes, ballots: w.accepted, castCounts: w.castCounts, names: new Map(names.map((n) => [n.id, n.display_name])) };
+        return { row, outcomes, ballots: w.accepted, castCounts: w.castCounts, names: new Map(names.map((n) => [n.id, n.display_name])) };
       });
     } catch (err) {
       if (batch.length === 0) batch = take();
@@ -408,36 +407,10 @@ export class VotingService {
       return batch.map(() => ({ ok: false, error: dup ? alreadyVoted() : err }));
     }
     for (const b of done.ballots) {
-      const ballot = row.secret ? null : { accountId: b.voter, displayName: done.names.get(b.voter) ?? '', choices: b.choices, recordedBy: b.recordedBy };
-      this.#queueProgress(row, done.castCounts.get(voteId)!, ballot);
+      const ballot = done.row.secret ? null : { accountId: b.voter, displayName: done.names.get(b.voter) ?? '', choices: b.choices, recordedBy: b.recordedBy };
+      this.#queueProgress(done.row, done.castCounts.get(voteId)!, ballot);
     }
     return done.outcomes;
-  }
-
-  /** The rules of one ballot, read in the batch's transaction: who may vote, for whom, when, what. */
-  async #checkBallot(tx: Transaction<Database>, row: VotesTable, a: BallotAttempt): Promise<BallotRequest> {
-    const { actor } = a;
-    if (a.roomMeetingId !== undefined && a.roomMeetingId !== row.meeting_id) throw notFound('vote');
-    const facts = await this.#meetings.facts(actor, row.meeting_id, tx);
-    if (!canOnMeeting(actor, 'meeting.view', facts)) throw notFound('meeting');
-    if (row.status === 'draft' && !VotingService.isOrganiser(actor, facts)) throw notFound('vote');
-    const proxy = a.onBehalfOf !== undefined && a.onBehalfOf !== actor.accountId;
-    const voter = proxy ? a.onBehalfOf! : actor.accountId;
-    if (proxy) {
-      if (!canOnMeeting(actor, 'vote.proxy', facts)) throw forbidden('only the operator of an invited bridge point records ballots for others');
-      const candidates = await this.#proxyCandidates(actor, row, tx);
-      if (!candidates.some((c) => c.accountId === voter)) throw forbidden('that delegate is not of this bridge point, or is connected and votes themselves');
-    } else if (!canOnMeeting(actor, 'vote.cast', facts)) {
-      throw forbidden(actor.role === 'guest' || actor.role === 'observer' ? 'guests and observers do not vote' : 'you cannot vote in this meeting');
-    }
-    if (row.status === 'draft') throw new AppError('vote_not_open', 'the vote is not open yet');
-    if (!(JSON.parse(row.eligible_ids ?? '[]') as string[]).includes(voter)) {
-      // A vote closed meanwhile says so before "not on the list".
-      if (row.status !== 'open') throw new AppError('vote_not_open', `the vote is ${row.status}`);
-      if (row.closes_at && Date.parse(row.closes_at) <= Date.now()) throw new AppError('vote_not_open', 'the time to vote is over');
-      throw forbidden('not on the list of voters of this vote');
-    }
-    return { voteId: row.id, voter, recordedBy: proxy ? actor.accountId : null, choices: validChoices(row, a.choices) };
   }
 
   async proxyCandidates(actor: Actor, voteId: string): Promise<ProxyCandidate[]> {
