@@ -149,9 +149,12 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   });
   const roomsRef = () => rooms;
   const presence = {
-    peers: (meetingId: string) => [...(roomsRef()?.find(meetingId)?.peers.values() ?? [])].map((p) => ({ accountId: p.identity.accountId, role: p.identity.role, displayName: p.identity.displayName, pointName: p.identity.pointName, notify: p.notify })),
+    peers: (meetingId: string) => [...(roomsRef()?.find(meetingId)?.peers.values() ?? [])].map((p) => ({ accountId: p.identity.accountId, role: p.identity.role, displayName: p.identity.displayName, pointName: p.identity.pointName, notify: p.notify, sendFrame: p.sendFrame })),
   };
-  voting = new VotingService({ db: store.db, postgres: store.dialect === 'postgres', meetings, presence, logger: logger.child({ component: 'voting' }) });
+  // Attendance needs the rooms, made below; votes ask it who is present only once running.
+  let attendanceRef: AttendanceService | undefined;
+  const attended = { presentIds: async (meetingId: string) => (await attendanceRef?.presentIds(meetingId)) ?? new Set<string>() };
+  voting = new VotingService({ db: store.db, postgres: store.dialect === 'postgres', meetings, presence, attendance: attended, logger: logger.child({ component: 'voting' }) });
   await voting.start();
   const chat = new ChatService({ db: store.db, meetings, presence });
   rooms = new Rooms({
@@ -169,6 +172,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   });
 
   const attendance = new AttendanceService(store.db, rooms, logger.child({ component: 'attendance' }));
+  attendanceRef = attendance;
   const floor = new FloorService({ db: store.db, rooms, logger: logger.child({ component: 'floor' }), recentlyPresent: (m, a) => attendance.recentlyPresent(m, a) });
 
   const https = config.TLS_CERT_FILE && config.TLS_KEY_FILE ? { cert: fs.readFileSync(config.TLS_CERT_FILE), key: fs.readFileSync(config.TLS_KEY_FILE) } : null;

@@ -9,6 +9,7 @@
  * writes them to test-results/bench-vote-tally.json.
  *
  *   node --import tsx tests/bench/vote-tally.ts     (DELEGATES=300 by default)
+ *   STORE=postgres node --import tsx tests/bench/vote-tally.ts   (a throw-away PostgreSQL, tests/support/postgres.ts)
  *
  * The server runs as its own process (node --import tsx sfu-server/src/main.ts) so its CPU time is
  * its own; the accounts, the meeting and the sessions are written into its store before it starts
@@ -24,12 +25,14 @@ import { hashPassword } from '../../sfu-server/src/auth/passwords';
 import { TokenSigner } from '../../sfu-server/src/auth/tokens';
 import { createLogger } from '../../sfu-server/src/observability/logger';
 import { openStore } from '../../sfu-server/src/store/database';
+import { startPostgres, type TestPostgres } from '../support/postgres';
 import { startServerProcess } from '../support/server-process';
 
 const DELEGATES = Math.max(1, Number(process.env['DELEGATES'] ?? 300));
 const CAST_WINDOW_MS = 1000;
 const TARGET_MS = 100;
-const OUTPUT = path.resolve('test-results/bench-vote-tally.json');
+const POSTGRES = process.env['STORE'] === 'postgres';
+const OUTPUT = path.resolve(`test-results/bench-vote-tally${POSTGRES ? '-postgres' : ''}.json`);
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -77,8 +80,8 @@ class Client {
   }
 }
 
-async function prepareStore(dataDir: string) {
-  const store = await openStore({ dataDir, logger: createLogger('silent') });
+async function prepareStore(dataDir: string, databaseUrl: string | undefined) {
+  const store = await openStore({ dataDir, databaseUrl, logger: createLogger('silent') });
   const db = store.db;
   const hash = await hashPassword('Bench-Password-1');
   const now = new Date().toISOString();
@@ -115,9 +118,11 @@ interface Round {
 
 async function main() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'phonghop-bench-votes-'));
-  console.log(`vote-tally: preparing ${DELEGATES} delegates, a chair, a live meeting…`);
-  const setup = await prepareStore(dataDir);
-  const server = await startServerProcess(dataDir, { MAX_PEERS_PER_ROOM: String(DELEGATES + 10), HEARTBEAT_SECONDS: '30' });
+  console.log(`vote-tally: preparing ${DELEGATES} delegates, a chair, a live meeting (${POSTGRES ? 'PostgreSQL' : 'SQLite'})…`);
+  const pg: TestPostgres | null = POSTGRES ? await startPostgres() : null;
+  const databaseUrl = pg ? pg.url(await pg.createDatabase()) : undefined;
+  const setup = await prepareStore(dataDir, databaseUrl);
+  const server = await startServerProcess(dataDir, { MAX_PEERS_PER_ROOM: String(DELEGATES + 10), HEARTBEAT_SECONDS: '30', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) });
   const pid = server.proc.pid!;
   const rounds: Round[] = [];
   try {
@@ -204,10 +209,11 @@ async function main() {
     for (const c of everyone) c.ws.close();
   } finally {
     await server.stop();
+    await pg?.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 
-  console.log(`\nvote-tally: ${DELEGATES} delegates cast within ${CAST_WINDOW_MS} ms, then the chair closes (target: result at every client < ${TARGET_MS} ms after close)`);
+  console.log(`\nvote-tally (${POSTGRES ? 'PostgreSQL' : 'SQLite'}): ${DELEGATES} delegates cast within ${CAST_WINDOW_MS} ms, then the chair closes (target: result at every client < ${TARGET_MS} ms after close)`);
   for (const r of rounds) {
     console.log(`  ${r.kind} ballot:`);
     console.log(`    casting   sent over ${ms(r.castSpreadMs)}, all ${DELEGATES} acknowledged (committed) after ${ms(r.allAckedMs)}; ack p50 ${ms(r.ack.p50)}, p95 ${ms(r.ack.p95)}, max ${ms(r.ack.max)}`);
@@ -216,7 +222,7 @@ async function main() {
   }
   console.log(`  machine: ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   fs.mkdirSync(path.dirname(OUTPUT), { recursive: true });
-  fs.writeFileSync(OUTPUT, JSON.stringify({ delegates: DELEGATES, targetMs: TARGET_MS, rounds, loadavg: os.loadavg() }, null, 2));
+  fs.writeFileSync(OUTPUT, JSON.stringify({ store: POSTGRES ? 'postgres' : 'sqlite', delegates: DELEGATES, targetMs: TARGET_MS, rounds, loadavg: os.loadavg() }, null, 2));
 }
 
 main().then(

@@ -116,3 +116,15 @@ it('a bridge-point operator records the ballot of a delegate of its unit who has
   expect(state.votes[0]!.ballots).toEqual([{ accountId: noDevice.id, displayName: 'Đại biểu không có máy', choices: ['tan-thanh'], recordedBy: op.id }]);
   for (const c of [chair!, opc!, own]) c.close();
 });
+
+it('"present" counts the eligible joined in the room and those the secretary marked present without a device', async () => {
+  const { meeting, delegates } = await votingMeeting(server.url, 3);
+  const [chair, secretary, joined] = await joinAll(server.url, meeting.id, [meeting.chair, meeting.secretary, delegates[0]!]);
+  const present = async () => (await chair!.request('vote.state', {})).present;
+  expect(await present()).toBe(3);
+  await secretary!.request('attendance.mark', { accountId: delegates[1]!.id, present: true, bridgePointId: null });
+  expect(await present()).toBe(4);
+  await secretary!.request('attendance.mark', { accountId: delegates[1]!.id, present: false });
+  expect(await present()).toBe(3);
+  for (const c of [chair!, secretary!, joined!]) c.close();
+});

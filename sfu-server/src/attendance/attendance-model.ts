@@ -101,6 +101,13 @@ export function otherIds(model: AttendanceModel): string[] {
   return [...model.records.values()].filter((r) => !model.delegates.has(r.accountId) && !r.bridgePointId && r.firstJoinedAt).map((r) => r.accountId);
 }
 
+/** Accounts present now: connected, or marked present (delegates without a device). */
+export function presentIds(model: AttendanceModel): Set<string> {
+  const ids = new Set<string>();
+  for (const r of model.records.values()) if (r.onlineSince !== null || r.markedPresent) ids.add(r.accountId);
+  return ids;
+}
+
 export function quorumOf(model: AttendanceModel, now: Date) {
   let delegatesPresent = 0;
   for (const id of model.delegates.keys()) if (delegateRow(model, id, now).present) delegatesPresent++;

@@ -13,7 +13,7 @@ import type { Logger } from '../observability/logger';
 import { audit } from '../store/audit';
 import type { Db } from '../store/database';
 import type { MeetingQuorumRule } from '../../../common/protocol';
-import { buildAttendance, delegateRow, emptyRecord, joined, left, otherRow, pointRow, quorumOf, type AttendanceModel } from './attendance-model';
+import { buildAttendance, delegateRow, emptyRecord, joined, left, otherRow, pointRow, presentIds, quorumOf, type AttendanceModel } from './attendance-model';
 import { loadAttendance, saveRecord, saveRollCall } from './attendance-store';
 
 /** A participant who left less than this ago may come back into a locked meeting (a reconnect). */
@@ -63,6 +63,11 @@ export class AttendanceService {
     if (!r) return false;
     if (r.onlineSince) return true;
     return r.lastLeftAt !== null && Date.now() - Date.parse(r.lastLeftAt) < RECONNECT_GRACE_MS;
+  }
+
+  /** Accounts present now: connected, or marked present (what a vote counts as present). */
+  async presentIds(meetingId: string): Promise<Set<string>> {
+    return presentIds(await this.model(meetingId));
   }
 
   async state(meetingId: string) {

@@ -16,6 +16,8 @@ export interface ConferenceContext {
   /** The address the signaling connection comes from (plain RTP is only sent back there). */
   remoteAddress?: string;
   notify: Notify;
+  /** Sends a frame encoded once for many recipients (signaling/connection.ts notificationFrame). */
+  sendFrame?: ((frame: string) => void) | undefined;
   disconnect: (code?: number, reason?: string) => void;
   peer?: Peer | undefined;
   room?: Room | undefined;
@@ -53,7 +55,7 @@ export function conferenceHandlers(rooms: Rooms, meetings: MeetingsService): Han
       const identity = await identityOf(meetings.db, ctx.actor);
       const room = await rooms.get(data.meetingId);
       room.chairAccountId = facts.chairId;
-      const peer = new Peer({ id: randomUUID(), ...identity, notify: ctx.notify, disconnect: ctx.disconnect });
+      const peer = new Peer({ id: randomUUID(), ...identity, notify: ctx.notify, sendFrame: ctx.sendFrame, disconnect: ctx.disconnect });
       const peers = room.join(peer);
       ctx.peer = peer;
       ctx.room = room;

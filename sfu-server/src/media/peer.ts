@@ -19,6 +19,8 @@ export interface PeerIdentity {
 export interface PeerInit extends PeerIdentity {
   id: string;
   notify: Notify;
+  /** Sends an already encoded notification frame, when the connection can (see signaling/connection.ts). */
+  sendFrame?: ((frame: string) => void) | undefined;
   /** Ends this peer's signaling connection (used when the same account joins again elsewhere). */
   disconnect?: (code?: number, reason?: string) => void;
 }
@@ -44,6 +46,7 @@ export class Peer {
   readonly identity: PeerIdentity;
   readonly joinedAt = Date.now();
   readonly notify: Notify;
+  readonly sendFrame: ((frame: string) => void) | undefined;
   readonly disconnect: (code?: number, reason?: string) => void;
   readonly transports = new Map<string, types.WebRtcTransport | types.PlainTransport>();
   /**
@@ -60,10 +63,11 @@ export class Peer {
   rtpCapabilities: types.RtpCapabilities | undefined;
 
   constructor(init: PeerInit) {
-    const { id, notify, disconnect, ...identity } = init;
+    const { id, notify, sendFrame, disconnect, ...identity } = init;
     this.id = id;
     this.identity = identity;
     this.notify = notify;
+    this.sendFrame = sendFrame;
     this.disconnect = disconnect ?? (() => {});
   }
 

@@ -70,12 +70,13 @@ export class MeetingsService {
   }
 
   /** What the policy needs about this meeting and this actor. */
-  async facts(actor: Actor, meetingId: string): Promise<MeetingFacts & { title: string }> {
-    const row = await this.db.selectFrom('meetings').select(['status', 'chair_id', 'secretary_id', 'created_by', 'title']).where('id', '=', meetingId).executeTakeFirst();
+  /** `db`: the caller's transaction, when it reads inside one. */
+  async facts(actor: Actor, meetingId: string, db: Db = this.db): Promise<MeetingFacts & { title: string }> {
+    const row = await db.selectFrom('meetings').select(['status', 'chair_id', 'secretary_id', 'created_by', 'title']).where('id', '=', meetingId).executeTakeFirst();
     if (!row) throw notFound('meeting');
-    const delegate = await this.db.selectFrom('meeting_delegates').select('meeting_id').where('meeting_id', '=', meetingId).where('account_id', '=', actor.accountId).executeTakeFirst();
+    const delegate = await db.selectFrom('meeting_delegates').select('meeting_id').where('meeting_id', '=', meetingId).where('account_id', '=', actor.accountId).executeTakeFirst();
     const point = actor.bridgePointId
-      ? await this.db.selectFrom('meeting_points').select('meeting_id').where('meeting_id', '=', meetingId).where('bridge_point_id', '=', actor.bridgePointId).executeTakeFirst()
+      ? await db.selectFrom('meeting_points').select('meeting_id').where('meeting_id', '=', meetingId).where('bridge_point_id', '=', actor.bridgePointId).executeTakeFirst()
       : undefined;
     return { status: row.status as MeetingStatus, chairId: row.chair_id, secretaryId: row.secretary_id, createdBy: row.created_by, invited: Boolean(delegate || point), title: row.title };
   }

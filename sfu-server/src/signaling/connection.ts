@@ -20,6 +20,11 @@ import type { Handlers } from './handlers';
 /** Requests allowed per second per connection (a burst of twice that is tolerated). */
 const RATE_PER_SECOND = 50;
 
+/** A notification as it goes on the wire. */
+export function notificationFrame<N extends keyof Notifications>(name: N, data: Notifications[N]): string {
+  return JSON.stringify({ notification: name, data });
+}
+
 export interface ConnectionOptions<Ctx> {
   socket: WebSocket;
   handlers: Handlers<Ctx>;
@@ -61,12 +66,17 @@ export class SignalingConnection<Ctx> {
   }
 
   notify<N extends keyof Notifications>(name: N, data: Notifications[N]): void {
-    this.#send({ notification: name, data });
+    this.sendFrame(notificationFrame(name, data));
+  }
+
+  /** Sends an already encoded frame (one notification encoded once for many recipients). */
+  sendFrame(frame: string): void {
+    const { socket } = this.#o;
+    if (socket.readyState === socket.OPEN) socket.send(frame);
   }
 
   #send(frame: unknown): void {
-    const { socket } = this.#o;
-    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
+    this.sendFrame(JSON.stringify(frame));
   }
 
   #error(id: number | null, code: ErrorBody['code'], message: string, details?: unknown): void {

@@ -74,6 +74,7 @@ export class SignalingEndpoint implements UpgradeEndpoint {
       actor,
       remoteAddress,
       notify: (name, data) => connection?.notify(name, data),
+      sendFrame: (frame) => connection?.sendFrame(frame),
       disconnect: (code = 4001, reason = 'joined again elsewhere') => connection?.close(code, reason),
     };
     connection = new SignalingConnection<ConferenceContext>({

@@ -10,6 +10,9 @@ import type { Database } from '../store/schema';
 
 export const GENESIS = '0'.repeat(64);
 
+/** Rows per multi-row insert (well under SQLite's and PostgreSQL's limits on bound values). */
+export const INSERT_CHUNK = 500;
+
 /** Everything a vote event may carry: JSON values only. */
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 export type ChainEvent = { type: string; voteId: string } & { [key: string]: Json };
@@ -38,12 +41,23 @@ export async function lockChain(tx: Transaction<Database>, meetingId: string, po
 
 /** Appends one event; returns the new head. */
 export async function appendEvent(tx: Transaction<Database>, meetingId: string, event: ChainEvent): Promise<string> {
+  const [hash] = await appendEvents(tx, meetingId, [event]);
+  return hash!;
+}
+
+/** Appends events in order (one read of the head, then batched inserts); returns each event's link hash. */
+export async function appendEvents(tx: Transaction<Database>, meetingId: string, events: ChainEvent[]): Promise<string[]> {
   const last = await tx.selectFrom('vote_chain').select(['seq', 'hash']).where('meeting_id', '=', meetingId).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-  const prev = last?.hash ?? GENESIS;
-  const json = canonicalJson(event);
-  const hash = linkHash(prev, json);
-  await tx.insertInto('vote_chain').values({ meeting_id: meetingId, seq: (last?.seq ?? 0) + 1, event: json, prev_hash: prev, hash }).execute();
-  return hash;
+  let prev = last?.hash ?? GENESIS;
+  let seq = last?.seq ?? 0;
+  const rows = events.map((e) => {
+    const json = canonicalJson(e);
+    const row = { meeting_id: meetingId, seq: ++seq, event: json, prev_hash: prev, hash: linkHash(prev, json) };
+    prev = row.hash;
+    return row;
+  });
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) await tx.insertInto('vote_chain').values(rows.slice(i, i + INSERT_CHUNK)).execute();
+  return rows.map((r) => r.hash);
 }
 
 export async function chainHead(db: Kysely<Database>, meetingId: string): Promise<string> {

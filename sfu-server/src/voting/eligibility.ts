@@ -1,6 +1,7 @@
 /**
- * Who may vote, and who is here: small functions the voting service is given, so the attendance
- * capability can later replace "present" (today: eligible people joined in the room).
+ * Who may vote, and who is here: small functions the voting service is given. "Present" comes
+ * from the attendance record (joined, or marked present by the secretary in a room without their
+ * own device), and the room itself.
  */
 import { VOTER_ROLES } from '../auth/policy';
 import type { Notify } from '../media/peer';
@@ -36,6 +37,8 @@ export interface PresentPeer {
   displayName: string;
   pointName: string;
   notify: Notify;
+  /** Sends a frame encoded once for many recipients, when the connection can. */
+  sendFrame?: ((frame: string) => void) | undefined;
 }
 
 export interface Presence {
@@ -43,9 +46,19 @@ export interface Presence {
   peers(meetingId: string): PresentPeer[];
 }
 
-/** How many of `eligible` are present now: today, joined in the room with their own device. */
-export function presentCount(presence: Presence, meetingId: string, eligible: ReadonlySet<string>): number {
+/** The attendance record of a meeting, as the voting service needs it. */
+export interface AttendanceRecord {
+  /** Accounts present now: connected, or marked present by the secretary. */
+  presentIds(meetingId: string): Promise<ReadonlySet<string>>;
+}
+
+/**
+ * How many of `eligible` are present now: recorded present by attendance (joined, or marked present
+ * without a device), or joined in the room this moment (attendance records a join a moment later).
+ */
+export function presentCount(presence: Presence, meetingId: string, eligible: ReadonlySet<string>, attended: ReadonlySet<string> = new Set()): number {
   const here = new Set<string>();
   for (const p of presence.peers(meetingId)) if (eligible.has(p.accountId)) here.add(p.accountId);
+  for (const id of attended) if (eligible.has(id)) here.add(id);
   return here.size;
 }

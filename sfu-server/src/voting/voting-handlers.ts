@@ -38,8 +38,8 @@ export function votingHandlers(voting: VotingService): Handlers<ConferenceContex
       return voting.cancel(ctx.actor, data.voteId);
     },
     async 'vote.cast'(ctx, data) {
-      await inMeeting(voting, ctx, data.voteId);
-      return voting.cast(ctx.actor, data.voteId, data.choices, data.onBehalfOf);
+      // The vote's meeting is checked with the ballot's other rules, in its batch's transaction.
+      return voting.cast(ctx.actor, data.voteId, data.choices, data.onBehalfOf, meetingOf(ctx));
     },
     async 'vote.proxyCandidates'(ctx, data) {
       await inMeeting(voting, ctx, data.voteId);

@@ -17,8 +17,12 @@ import type { Logger } from '../observability/logger';
 import { audit } from '../store/audit';
 import type { Db } from '../store/database';
 import type { Database, VotesTable } from '../store/schema';
-import { appendEvent, lockChain, type ChainEvent } from './chain';
-import { defaultEligible, presentCount, type Presence } from './eligibility';
+import { checkBallot, isOrganiser, type BallotAttempt, type BallotRuleReads } from './ballot-rules';
+import { alreadyVoted, writeBallots, type BallotRequest, type CastAck } from './ballots';
+import { appendEvent, appendEvents, lockChain } from './chain';
+import { FanOut } from './fan-out';
+import { CommitQueue, type Outcome } from './commit-queue';
+import { defaultEligible, presentCount, type AttendanceRecord, type Presence } from './eligibility';
 import { computeResult } from './tally';
 import { meetingVotesReport, type MeetingVotesReport } from './vote-report';
 import { entryOf, parseOptions, type VoteExtras } from './vote-rows';
@@ -38,11 +42,14 @@ interface PendingProgress {
   timer: NodeJS.Timeout;
 }
 
+
 export interface VotingServiceOptions {
   db: Db;
   postgres: boolean;
   meetings: MeetingsService;
   presence: Presence;
+  /** Who is recorded present (attendance); without it, only people joined in the room count. */
+  attendance?: AttendanceRecord | undefined;
   logger: Logger;
 }
 
@@ -82,15 +89,24 @@ export class VotingService {
   readonly #postgres: boolean;
   readonly #meetings: MeetingsService;
   readonly #presence: Presence;
+  readonly #attendance: AttendanceRecord | undefined;
   readonly #logger: Logger;
   readonly #timers = new Map<string, NodeJS.Timeout>();
   readonly #progress = new Map<string, PendingProgress>();
+  /** What a ballot's checks read (ballot-rules.ts), inside the batch's transaction. */
+  readonly #rules: BallotRuleReads = {
+    facts: (actor, meetingId, db) => this.#meetings.facts(actor, meetingId, db),
+    proxyCandidates: (actor, row, db) => this.#proxyCandidates(actor, row, db),
+  };
+  /** Ballots of one vote arriving while a commit is in flight go together into the next one. */
+  readonly ballots = new CommitQueue<BallotAttempt, CastAck>((voteId, take) => this.#commitBallots(voteId, take));
 
   constructor(options: VotingServiceOptions) {
     this.db = options.db;
     this.#postgres = options.postgres;
     this.#meetings = options.meetings;
     this.#presence = options.presence;
+    this.#attendance = options.attendance;
     this.#logger = options.logger;
   }
 
@@ -134,7 +150,7 @@ export class VotingService {
   }
 
   static isOrganiser(actor: Actor, f: MeetingFacts): boolean {
-    return actor.accountId === f.chairId || actor.accountId === f.secretaryId || actor.accountId === f.createdBy;
+    return isOrganiser(actor, f);
   }
 
   async #row(voteId: string): Promise<VotesTable> {
@@ -173,9 +189,10 @@ export class VotingService {
     return out;
   }
 
-  /** How many people eligible by default are present now (see eligibility.ts). */
+  /** How many people eligible by default are present now: joined or marked present (see eligibility.ts). */
   async present(meetingId: string): Promise<number> {
-    return presentCount(this.#presence, meetingId, new Set(await defaultEligible(this.db, meetingId)));
+    const attended = await this.#attendance?.presentIds(meetingId);
+    return presentCount(this.#presence, meetingId, new Set(await defaultEligible(this.db, meetingId)), attended);
   }
 
   async entry(actor: Actor, voteId: string): Promise<VoteEntry> {
@@ -288,28 +305,38 @@ export class VotingService {
     });
   }
 
+  /**
+   * Closing: the result is computed in the closing transaction, which also reads all the closed
+   * view needs; right after the commit the last progress and the result go out to the room with no
+   * further store read.
+   */
   async #close(row: VotesTable, reason: CloseReason, by: string | null): Promise<void> {
     const closedAt = new Date().toISOString();
-    let result: VoteResult | undefined;
-    await this.db.transaction().execute(async (tx) => {
+    const closed = await this.db.transaction().execute(async (tx) => {
       await lockChain(tx, row.meeting_id, this.#postgres);
       const current = await tx.selectFrom('votes').select('status').where('id', '=', row.id).executeTakeFirstOrThrow();
       if (current.status !== 'open') throw new AppError('vote_not_open', `the vote is ${current.status}`);
       const tallies = await tx.selectFrom('vote_tallies').select(['option_id', 'count']).where('vote_id', '=', row.id).execute();
-      const cast = await tx.selectFrom('vote_voters').select((eb) => eb.fn.countAll<number>().as('n')).where('vote_id', '=', row.id).executeTakeFirstOrThrow();
+      const voters = await tx.selectFrom('vote_voters').select('account_id').where('vote_id', '=', row.id).execute();
+      const meeting = await tx.selectFrom('meetings').select(['chair_id', 'secretary_id', 'created_by']).where('id', '=', row.meeting_id).executeTakeFirstOrThrow();
       const counts = Object.fromEntries(tallies.map((t) => [t.option_id, Number(t.count)]));
+      const cast = voters.length;
       const eligible = (JSON.parse(row.eligible_ids ?? '[]') as string[]).length;
-      const computed = computeResult({ options: parseOptions(row), custom: row.custom === 1, counts, cast: Number(cast.n), eligible, quorum: row.quorum as never, passRule: row.pass_rule as never });
-      await appendEvent(tx, row.meeting_id, { type: 'closed', voteId: row.id, by, reason, at: closedAt });
-      const head = await appendEvent(tx, row.meeting_id, { type: 'result', voteId: row.id, counts, cast: Number(cast.n), eligible, quorumMet: computed.quorumMet, passed: computed.passed });
-      result = { eligible, cast: Number(cast.n), options: computed.options, quorumMet: computed.quorumMet, passed: computed.passed, chainHead: head, closedAt };
-      await tx.updateTable('votes').set({ status: 'closed', closed_at: closedAt, result: JSON.stringify(result), updated_at: closedAt }).where('id', '=', row.id).execute();
+      const computed = computeResult({ options: parseOptions(row), custom: row.custom === 1, counts, cast, eligible, quorum: row.quorum as never, passRule: row.pass_rule as never });
+      const [, head] = await appendEvents(tx, row.meeting_id, [
+        { type: 'closed', voteId: row.id, by, reason, at: closedAt },
+        { type: 'result', voteId: row.id, counts, cast, eligible, quorumMet: computed.quorumMet, passed: computed.passed },
+      ]);
+      const result: VoteResult = { eligible, cast, options: computed.options, quorumMet: computed.quorumMet, passed: computed.passed, chainHead: head!, closedAt };
+      const set = { status: 'closed', closed_at: closedAt, result: JSON.stringify(result), updated_at: closedAt };
+      await tx.updateTable('votes').set(set).where('id', '=', row.id).execute();
       await audit(tx, { actorId: by, action: 'vote.close', targetType: 'vote', targetId: row.id, details: { reason, passed: computed.passed } });
+      return { row: { ...row, ...set }, counts, voterIds: new Set(voters.map((v) => v.account_id)), organisers: new Set([meeting.chair_id, meeting.secretary_id, meeting.created_by]) };
     });
     clearTimeout(this.#timers.get(row.id));
     this.#timers.delete(row.id);
-    await this.#flushProgress(row.id);
-    await this.#pushUpdate(row.id);
+    await this.#flushProgress(row.id, closed.counts);
+    this.#broadcast(closed.row, { voterIds: closed.voterIds, counts: closed.counts, ballots: null, defaultCount: 0 }, closed.organisers);
   }
 
   async cancel(actor: Actor, voteId: string): Promise<VoteEntry> {
@@ -333,64 +360,57 @@ export class VotingService {
 
   // ---- ballots ---------------------------------------------------------------------------
   /**
-   * One ballot, committed before this returns. `onBehalfOf`: a bridge-point operator recording
+   * One ballot, committed before this returns (together with the ballots that arrived while the
+   * previous commit of the meeting was in flight: commit-queue.ts, ballots.ts). `onBehalfOf`: a bridge-point operator recording
    * the ballot of a delegate of its point's unit who is not connected (see proxyCandidates).
    */
-  async cast(actor: Actor, voteId: string, choices: string[], onBehalfOf?: string): Promise<{ voteId: string; castCount: number; chainHead: string }> {
-    const row = await this.#row(voteId);
-    const facts = await this.#facts(actor, row.meeting_id);
-    if (row.status === 'draft' && !VotingService.isOrganiser(actor, facts)) throw notFound('vote');
-    const proxy = onBehalfOf !== undefined && onBehalfOf !== actor.accountId;
-    const voter = proxy ? onBehalfOf : actor.accountId;
-    if (proxy) {
-      if (!canOnMeeting(actor, 'vote.proxy', facts)) throw forbidden('only the operator of an invited bridge point records ballots for others');
-      const candidates = await this.#proxyCandidates(actor, row);
-      if (!candidates.some((c) => c.accountId === voter)) throw forbidden('that delegate is not of this bridge point, or is connected and votes themselves');
-    } else if (!canOnMeeting(actor, 'vote.cast', facts)) {
-      throw forbidden(actor.role === 'guest' || actor.role === 'observer' ? 'guests and observers do not vote' : 'you cannot vote in this meeting');
-    }
-    if (row.status !== 'open') throw new AppError('vote_not_open', row.status === 'draft' ? 'the vote is not open yet' : `the vote is ${row.status}`);
-    if (row.closes_at && Date.parse(row.closes_at) <= Date.now()) throw new AppError('vote_not_open', 'the time to vote is over');
-    const eligible = JSON.parse(row.eligible_ids ?? '[]') as string[];
-    if (!eligible.includes(voter)) throw forbidden('not on the list of voters of this vote');
-    const options = parseOptions(row);
-    const unique = [...new Set(choices)];
-    if (unique.length !== choices.length) throw new AppError('bad_request', 'an option is chosen twice', { field: 'choices' });
-    const unknown = unique.filter((c) => !options.some((o) => o.id === c));
-    if (unknown.length) throw new AppError('bad_request', 'unknown option', { field: 'choices', options: unknown });
-    if (unique.length > row.max_choices) throw new AppError('bad_request', `at most ${row.max_choices} choice(s)`, { field: 'choices', max: row.max_choices });
-    const secret = row.secret === 1;
-    const sorted = options.map((o) => o.id).filter((id) => unique.includes(id));
+  async cast(actor: Actor, voteId: string, choices: string[], onBehalfOf?: string, roomMeetingId?: string): Promise<CastAck> {
+    return this.ballots.submit(voteId, { actor, voteId, choices, onBehalfOf, roomMeetingId });
+  }
 
-    let head = '';
-    let castCount = 0;
+  /**
+   * One transaction for the ballots of a vote that gathered in its commit queue (commit-queue.ts):
+   * every ballot's rules are checked in it, each with its own outcome, then those that pass are
+   * written together (ballots.ts); their progress is announced after the commit.
+   */
+  async #commitBallots(voteId: string, take: () => BallotAttempt[]): Promise<Outcome<CastAck>[]> {
+    const found = await this.db.selectFrom('votes').select('meeting_id').where('id', '=', voteId).executeTakeFirst();
+    if (!found) return take().map(() => ({ ok: false, error: notFound('vote') }));
+    let batch: BallotAttempt[] = [];
+    let done: { row: VotesTable; outcomes: Outcome<CastAck>[]; ballots: BallotRequest[]; castCounts: Map<string, number>; names: Map<string, string> };
     try {
-      await this.db.transaction().execute(async (tx) => {
-        await lockChain(tx, row.meeting_id, this.#postgres);
-        const current = await tx.selectFrom('votes').select('status').where('id', '=', voteId).executeTakeFirstOrThrow();
-        if (current.status !== 'open') throw new AppError('vote_not_open', `the vote is ${current.status}`);
-        const already = await tx.selectFrom('vote_voters').select('account_id').where('vote_id', '=', voteId).where('account_id', '=', voter).executeTakeFirst();
-        if (already) throw new AppError('already_voted', 'a ballot was already cast and cannot be changed');
-        await tx.insertInto('vote_voters').values({ vote_id: voteId, account_id: voter, recorded_by: proxy ? actor.accountId : null, choices: secret ? null : JSON.stringify(sorted) }).execute();
-        // Every counter of the vote is written (0 added to the others): no counter row shows which ballot touched it.
-        for (const o of options) {
-          const add = sorted.includes(o.id) ? 1 : 0;
-          await tx.updateTable('vote_tallies').set((eb) => ({ count: eb('count', '+', add) })).where('vote_id', '=', voteId).where('option_id', '=', o.id).execute();
-        }
-        const event: ChainEvent = secret
-          ? { type: 'ballot', voteId, voterId: voter, recordedBy: proxy ? actor.accountId : null }
-          : { type: 'ballot', voteId, voterId: voter, recordedBy: proxy ? actor.accountId : null, choices: sorted, at: new Date().toISOString() };
-        head = await appendEvent(tx, row.meeting_id, event);
-        const n = await tx.selectFrom('vote_voters').select((eb) => eb.fn.countAll<number>().as('n')).where('vote_id', '=', voteId).executeTakeFirstOrThrow();
-        castCount = Number(n.n);
+      done = await this.db.transaction().execute(async (tx) => {
+        await lockChain(tx, found.meeting_id, this.#postgres);
+        // Read under the meeting's lock: no open, close or cancel can slip in between.
+        const row = await tx.selectFrom('votes').selectAll().where('id', '=', voteId).executeTakeFirstOrThrow();
+        batch = take();
+        const checked: (BallotRequest | AppError)[] = [];
+        for (const a of batch) checked.push(await checkBallot(tx, row, a, this.#rules).catch((err: unknown) => (err instanceof AppError ? err : Promise.reject(err))));
+        const valid = checked.filter((c): c is BallotRequest => !(c instanceof AppError));
+        const w = await writeBallots(tx, row.meeting_id, valid);
+        const named = row.secret ? [] : w.accepted.map((b) => b.voter);
+        const names = named.length ? await tx.selectFrom('accounts').select(['id', 'display_name']).where('id', 'in', named).execute() : [];
+        let next = 0;
+        const outcomes = checked.map((c): Outcome<CastAck> => (c instanceof AppError ? { ok: false, error: c } : w.outcomes[next++]!));
+        return { row, outcomes, ballots: w.accepted, castCounts: w.castCounts, names: new Map(names.map((n) => [n.id, n.display_name])) };
       });
     } catch (err) {
+      if (batch.length === 0) batch = take();
+      // A batch that failed as a whole is retried ballot by ballot, so one cannot sink the others.
+      if (batch.length > 1) {
+        const outcomes: Outcome<CastAck>[] = [];
+        for (const a of batch) outcomes.push(...(await this.#commitBallots(voteId, () => [a])));
+        return outcomes;
+      }
       // Two devices of one person racing on PostgreSQL: the primary key refuses the second.
-      if (!(err instanceof AppError) && /unique|primary key|duplicate/i.test(String((err as Error)?.message))) throw new AppError('already_voted', 'a ballot was already cast and cannot be changed');
-      throw err;
+      const dup = !(err instanceof AppError) && /unique|primary key|duplicate/i.test(String((err as Error)?.message));
+      return batch.map(() => ({ ok: false, error: dup ? alreadyVoted() : err }));
     }
-    await this.#queueProgress(row, voter, proxy ? actor.accountId : null, secret ? null : sorted, castCount);
-    return { voteId, castCount, chainHead: head };
+    for (const b of done.ballots) {
+      const ballot = done.row.secret ? null : { accountId: b.voter, displayName: done.names.get(b.voter) ?? '', choices: b.choices, recordedBy: b.recordedBy };
+      this.#queueProgress(done.row, done.castCounts.get(voteId)!, ballot);
+    }
+    return done.outcomes;
   }
 
   async proxyCandidates(actor: Actor, voteId: string): Promise<ProxyCandidate[]> {
@@ -405,15 +425,15 @@ export class VotingService {
    * Delegates an operator may vote for: eligible for this vote, whose unit is the unit of the
    * operator's bridge point, and who are not joined in the room themselves (they vote on their own device).
    */
-  async #proxyCandidates(actor: Actor, row: VotesTable): Promise<ProxyCandidate[]> {
+  async #proxyCandidates(actor: Actor, row: VotesTable, db: Db | Transaction<Database> = this.db): Promise<ProxyCandidate[]> {
     if (!actor.bridgePointId || !row.eligible_ids) return [];
-    const point = await this.db.selectFrom('bridge_points').select('unit_id').where('id', '=', actor.bridgePointId).executeTakeFirst();
+    const point = await db.selectFrom('bridge_points').select('unit_id').where('id', '=', actor.bridgePointId).executeTakeFirst();
     if (!point) return [];
     const eligible = JSON.parse(row.eligible_ids) as string[];
     if (!eligible.length) return [];
     const connected = new Set(this.#presence.peers(row.meeting_id).map((p) => p.accountId));
-    const people = await this.db.selectFrom('accounts').select(['id', 'display_name']).where('unit_id', '=', point.unit_id).where('id', 'in', eligible).execute();
-    const voted = new Set((await this.db.selectFrom('vote_voters').select('account_id').where('vote_id', '=', row.id).execute()).map((v) => v.account_id));
+    const people = await db.selectFrom('accounts').select(['id', 'display_name']).where('unit_id', '=', point.unit_id).where('id', 'in', eligible).execute();
+    const voted = new Set((await db.selectFrom('vote_voters').select('account_id').where('vote_id', '=', row.id).execute()).map((v) => v.account_id));
     return people
       .filter((p) => !connected.has(p.id) && p.id !== actor.accountId)
       .map((p) => ({ accountId: p.id, displayName: p.display_name, voted: voted.has(p.id) }))
@@ -423,28 +443,28 @@ export class VotingService {
   // ---- pushing ---------------------------------------------------------------------------
   async #pushUpdate(voteId: string): Promise<void> {
     const row = await this.#row(voteId);
-    const peers = this.#presence.peers(row.meeting_id);
-    if (!peers.length) return;
+    if (!this.#presence.peers(row.meeting_id).length) return;
     const meeting = await this.db.selectFrom('meetings').select(['chair_id', 'secretary_id', 'created_by']).where('id', '=', row.meeting_id).executeTakeFirstOrThrow();
-    const organisers = new Set([meeting.chair_id, meeting.secretary_id, meeting.created_by]);
-    const extras = await this.#extras(row);
-    // Named ballots go out one by one in voteProgress; vote.state gives the whole list. The view is
-    // made once; only `me` differs per recipient.
+    this.#broadcast(row, await this.#extras(row), new Set([meeting.chair_id, meeting.secretary_id, meeting.created_by]));
+  }
+
+  /**
+   * `voteUpdated` to the room. Named ballots go out one by one in voteProgress; vote.state gives
+   * the whole list. The view is made once; only `me` differs, and each distinct `me` is encoded once.
+   */
+  #broadcast(row: VotesTable, extras: VoteExtras, organisers: ReadonlySet<string>): void {
+    const peers = this.#presence.peers(row.meeting_id);
     const eligible = new Set(row.eligible_ids ? (JSON.parse(row.eligible_ids) as string[]) : []);
     const base = entryOf(row, { ...extras, ballots: null }, { eligible: false, voted: false, canManage: false });
+    const out = new FanOut('voteUpdated');
     for (const peer of peers) {
-      const organiser = organisers.has(peer.accountId);
-      if (row.status === 'draft' && !organiser) continue;
-      peer.notify('voteUpdated', { ...base, me: { eligible: eligible.has(peer.accountId), voted: extras.voterIds.has(peer.accountId), canManage: organiser } });
+      const me = { eligible: eligible.has(peer.accountId), voted: extras.voterIds.has(peer.accountId), canManage: organisers.has(peer.accountId) };
+      if (row.status === 'draft' && !me.canManage) continue;
+      out.send(peer, `${me.eligible} ${me.voted} ${me.canManage}`, () => ({ ...base, me }));
     }
   }
 
-  async #queueProgress(row: VotesTable, voter: string, recordedBy: string | null, choices: string[] | null, castCount: number): Promise<void> {
-    let ballot: NamedBallot | null = null;
-    if (choices) {
-      const who = await this.db.selectFrom('accounts').select('display_name').where('id', '=', voter).executeTakeFirst();
-      ballot = { accountId: voter, displayName: who?.display_name ?? '', choices, recordedBy };
-    }
+  #queueProgress(row: VotesTable, castCount: number, ballot: NamedBallot | null): void {
     let pending = this.#progress.get(row.id);
     if (!pending) {
       const timer = setTimeout(() => {
@@ -458,7 +478,8 @@ export class VotingService {
     if (ballot) pending.ballots.push(ballot);
   }
 
-  async #flushProgress(voteId: string): Promise<void> {
+  /** Sends the pending progress; `counts`: the counters if the caller has them (no read then). */
+  async #flushProgress(voteId: string, counts?: Record<string, number>): Promise<void> {
     const pending = this.#progress.get(voteId);
     if (!pending) return;
     this.#progress.delete(voteId);
@@ -467,11 +488,13 @@ export class VotingService {
     const peers = this.#presence.peers(row.meeting_id);
     if (!peers.length) return;
     let tally: Record<string, number> | null = null;
-    if (row.secret === 0) {
+    if (row.secret === 0 && counts) tally = counts;
+    else if (row.secret === 0) {
       const tallies = await this.db.selectFrom('vote_tallies').select(['option_id', 'count']).where('vote_id', '=', row.id).execute();
       tally = Object.fromEntries(tallies.map((t) => [t.option_id, Number(t.count)]));
     }
     const data = { voteId: row.id, castCount: pending.castCount, tally, ballots: pending.ballots };
-    for (const peer of peers) peer.notify('voteProgress', data);
+    const out = new FanOut('voteProgress');
+    for (const peer of peers) out.send(peer, '', () => data);
   }
 }
