@@ -18,6 +18,11 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: true,
     chunkSizeWarningLimit: 2000,
+    rollupOptions: {
+      // The service worker is its own entry, at a fixed name next to index.html (its scope is the app).
+      input: { index: path.join(here, 'index.html'), sw: path.join(here, 'src/offline/service-worker.ts') },
+      output: { entryFileNames: (chunk) => (chunk.name === 'sw' ? 'sw.js' : 'assets/[name]-[hash].js') },
+    },
   },
   server: {
     proxy: {

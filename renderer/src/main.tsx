@@ -9,6 +9,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import './app/i18n';
 import { App } from './app/App';
+import { registerServiceWorker } from './offline/register';
 
 const theme = createTheme({
   fontFamily: '"Be Vietnam Pro", "Segoe UI", Roboto, sans-serif',
@@ -29,3 +30,5 @@ createRoot(root).render(
     </MantineProvider>
   </StrictMode>,
 );
+
+registerServiceWorker();

@@ -14,6 +14,7 @@ import { expect, test } from './support/test';
 import { PASSWORD, person, TestApi } from '../support/api-client';
 import { uploadFile } from '../support/documents';
 import { makeVietnamesePdf } from '../support/pdf-samples';
+import { draw, layer, openDocument, sharedMarks, status, surface, tool, toolbar } from './support/annotations';
 import { OwnServer } from './support/own-server';
 
 test.use({ actionTimeout: 45_000 });
@@ -39,45 +40,6 @@ async function logInAt(browser: Browser, username: string): Promise<Page> {
   return page;
 }
 const password = () => PASSWORD;
-
-async function openDocument(page: Page, meetingId: string, title: string): Promise<void> {
-  await page.goto(`/#/meetings/${meetingId}`);
-  await page.getByTestId('pack-section').getByTestId('document-row').filter({ hasText: title }).getByTestId('open-document').click();
-  await expect(page.getByTestId('pdf-page-1')).toHaveAttribute('data-rendered', 'true', { timeout: 60_000 });
-  await expect(page.getByTestId('annotation-toolbar')).toBeVisible();
-  await expect(status(page)).toHaveAttribute('data-status', 'connected', { timeout: 30_000 });
-}
-
-const status = (page: Page) => page.getByTestId('annotation-status');
-const toolbar = (page: Page) => page.getByTestId('annotation-toolbar');
-const surface = (page: Page) => page.getByTestId('pdf-page-1').getByTestId('annotation-surface');
-const sharedMarks = (page: Page) => page.getByTestId('pdf-page-1').locator('[data-testid="annotation-mark"][data-layer="shared"]');
-
-async function tool(page: Page, name: 'Bút' | 'Bút dạ quang' | 'Ghi chú chữ' | 'Tẩy' | 'Chọn / đọc'): Promise<void> {
-  await toolbar(page).getByRole('button', { name, exact: true }).click();
-}
-
-async function layer(page: Page, name: 'Chung' | 'Riêng'): Promise<void> {
-  await toolbar(page).getByText(name, { exact: true }).click();
-}
-
-/**
- * Presses at `from`, moves to `to` in steps (fractions of the page), calls `during` before
- * releasing. The page is zoomed to the viewer's width: keep to its upper part, which is on screen.
- */
-async function draw(page: Page, from: [number, number], to: [number, number], during?: () => Promise<void>): Promise<void> {
-  await surface(page).scrollIntoViewIfNeeded();
-  const box = (await surface(page).boundingBox())!;
-  const at = ([x, y]: [number, number]) => [box.x + x * box.width, box.y + y * box.height] as const;
-  await page.mouse.move(...at(from));
-  await page.mouse.down();
-  for (let i = 1; i <= 12; i++) {
-    const f = i / 12;
-    await page.mouse.move(...at([from[0] + (to[0] - from[0]) * f, from[1] + (to[1] - from[1]) * f]));
-  }
-  await during?.();
-  await page.mouse.up();
-}
 
 async function sharedIds(page: Page): Promise<string[]> {
   return (await sharedMarks(page).evaluateAll((els) => els.map((e) => e.getAttribute('data-mark-id') ?? ''))).sort();

@@ -24,6 +24,7 @@ import {
   UnitPatch,
 } from '../../../common/api/requests';
 import { desktopApi, serverUrl } from '../platform/desktop';
+import { offlineCopy } from './offline-copy';
 
 export const REFRESH_SECRET_KEY = 'refreshToken';
 
@@ -61,6 +62,8 @@ interface CallOptions<S extends z.ZodType | undefined> {
 }
 
 type Result<S> = S extends z.ZodType ? z.output<S> : void;
+
+const ME = '/api/auth/me';
 
 export class ApiClient {
   #refreshing: Promise<boolean> | null = null;
@@ -129,6 +132,8 @@ export class ApiClient {
       retry: false,
     });
     await this.#keepRefreshToken(session);
+    offlineCopy.ownedBy(session.account.id);
+    offlineCopy.keep(ME, session.account);
     this.onSession(session.account);
     return session;
   }
@@ -178,24 +183,43 @@ export class ApiClient {
     } catch {
       /* the session may already be gone */
     } finally {
+      offlineCopy.clear();
       await desktopApi()
         ?.setSecret(REFRESH_SECRET_KEY, null)
         .catch(() => undefined);
     }
   }
 
+  /**
+   * A GET whose last answer is kept on the device (offline-copy.ts) and given back when the
+   * server cannot be reached at all.
+   */
+  async #kept<S extends z.ZodType>(path: string, schema: S): Promise<z.output<S>> {
+    try {
+      const value = (await this.call('GET', path, { schema })) as z.output<S>;
+      offlineCopy.keep(path, value);
+      return value;
+    } catch (err) {
+      if (err instanceof ApiRequestError && err.status === 0) {
+        const copy = schema.safeParse(offlineCopy.read(path));
+        if (copy.success) return copy.data as z.output<S>;
+      }
+      throw err;
+    }
+  }
+
   /** The signed-in account (refreshing the session first if the access token has expired). */
   me(): Promise<Account> {
-    return this.call('GET', '/api/auth/me', { schema: Account });
+    return this.#kept(ME, Account);
   }
 
   // ---- directory -------------------------------------------------------------------------
-  units = () => this.call('GET', '/api/units', { schema: z.array(Unit) });
+  units = () => this.#kept('/api/units', z.array(Unit));
   createUnit = (body: z.input<typeof UnitBody>) => this.call('POST', '/api/units', { body, schema: Unit });
   updateUnit = (id: string, body: z.input<typeof UnitPatch>) => this.call('PATCH', `/api/units/${enc(id)}`, { body, schema: Unit });
   deleteUnit = (id: string) => this.call('DELETE', `/api/units/${enc(id)}`);
 
-  bridgePoints = () => this.call('GET', '/api/bridge-points', { schema: z.array(BridgePoint) });
+  bridgePoints = () => this.#kept('/api/bridge-points', z.array(BridgePoint));
   createBridgePoint = (body: z.input<typeof BridgePointBody>) => this.call('POST', '/api/bridge-points', { body, schema: BridgePoint });
   updateBridgePoint = (id: string, body: z.input<typeof BridgePointPatch>) =>
     this.call('PATCH', `/api/bridge-points/${enc(id)}`, { body, schema: BridgePoint });
@@ -206,8 +230,8 @@ export class ApiClient {
   updateAccount = (id: string, body: z.input<typeof AccountPatch>) => this.call('PATCH', `/api/accounts/${enc(id)}`, { body, schema: Account });
 
   // ---- meetings --------------------------------------------------------------------------
-  myMeetings = () => this.call('GET', '/api/meetings', { schema: MyMeetings });
-  meeting = (id: string) => this.call('GET', `/api/meetings/${enc(id)}`, { schema: Meeting });
+  myMeetings = () => this.#kept('/api/meetings', MyMeetings);
+  meeting = (id: string) => this.#kept(`/api/meetings/${enc(id)}`, Meeting);
   createMeeting = (body: z.input<typeof MeetingBody>) => this.call('POST', '/api/meetings', { body, schema: Meeting });
   updateMeeting = (id: string, body: z.input<typeof MeetingPatch>) => this.call('PATCH', `/api/meetings/${enc(id)}`, { body, schema: Meeting });
   setAgenda = (id: string, body: z.input<typeof AgendaBody>) => this.call('PUT', `/api/meetings/${enc(id)}/agenda`, { body, schema: Meeting });
