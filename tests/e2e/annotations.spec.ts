@@ -15,19 +15,11 @@ import { PASSWORD, person, TestApi } from '../support/api-client';
 import { uploadFile } from '../support/documents';
 import { makeVietnamesePdf } from '../support/pdf-samples';
 import { draw, layer, openDocument, sharedMarks, status, surface, tool, toolbar } from './support/annotations';
-import { OwnServer } from './support/own-server';
+import { useOwnServer } from './support/own-server';
 
 test.use({ actionTimeout: 45_000 });
 
-let server: OwnServer;
-test.beforeAll(async () => {
-  test.setTimeout(180_000);
-  server = await OwnServer.create();
-  await server.start();
-});
-test.afterAll(async () => {
-  await server?.dispose();
-});
+const server = useOwnServer();
 
 async function logInAt(browser: Browser, username: string): Promise<Page> {
   const context = await browser.newContext({ baseURL: server.url });

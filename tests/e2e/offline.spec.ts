@@ -12,19 +12,11 @@ import { uploadFile } from '../support/documents';
 import { makeVietnamesePdf } from '../support/pdf-samples';
 import { draw, openDocument, sharedMarks, status, tool } from './support/annotations';
 import { logIn } from './support/conference';
-import { OwnServer } from './support/own-server';
+import { useOwnServer } from './support/own-server';
 
 test.use({ actionTimeout: 45_000 });
 
-let server: OwnServer;
-test.beforeAll(async () => {
-  test.setTimeout(180_000);
-  server = await OwnServer.create();
-  await server.start();
-});
-test.afterAll(async () => {
-  await server?.dispose();
-});
+const server = useOwnServer();
 
 test('with the server gone, the restarted app opens the kept pack, and a stroke drawn then reaches the others later', async ({ browser }) => {
   test.setTimeout(420_000);

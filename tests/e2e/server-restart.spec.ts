@@ -7,17 +7,9 @@
 import { expect, test } from './support/test';
 import { liveMeeting, PASSWORD, person, TestApi } from '../support/api-client';
 import { audioBytesReceived, expectGrowing, framesDecoded, joinLiveMeeting, logIn, tile } from './support/conference';
-import { OwnServer } from './support/own-server';
+import { useOwnServer } from './support/own-server';
 
-let server: OwnServer;
-test.beforeAll(async () => {
-  test.setTimeout(180_000);
-  server = await OwnServer.create();
-  await server.start();
-});
-test.afterAll(async () => {
-  await server?.dispose();
-});
+const server = useOwnServer();
 
 test('a server restart mid-call: both points come back by themselves, same identity, media flowing', async ({ browser }) => {
   test.setTimeout(420_000);

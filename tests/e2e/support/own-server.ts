@@ -8,6 +8,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { e2eServerEnv } from './server-env';
+import { test } from './test';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -73,4 +74,31 @@ export class OwnServer {
     await this.stop();
     fs.rmSync(this.dataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A server of the spec file's own: started before its tests (same port and data throughout, so it
+ * can be stopped and started again), removed after them. Call at the top level of the spec.
+ */
+export function useOwnServer(): Pick<OwnServer, 'url' | 'start' | 'stop'> {
+  let server: OwnServer | undefined;
+  test.beforeAll(async () => {
+    test.setTimeout(180_000);
+    server = await OwnServer.create();
+    await server.start();
+  });
+  test.afterAll(async () => {
+    await server?.dispose();
+  });
+  const started = (): OwnServer => {
+    if (!server) throw new Error('the own server has not been started (useOwnServer must be called at the top level of the spec)');
+    return server;
+  };
+  return {
+    get url() {
+      return started().url;
+    },
+    start: () => started().start(),
+    stop: () => started().stop(),
+  };
 }
