@@ -5,6 +5,7 @@
  * entry positioned over the page's box. Far from view, the canvas and text are released.
  */
 import { TextLayer, type PDFDocumentProxy, type RenderTask } from 'pdfjs-dist';
+import type { RenderQueue } from './render-queue';
 import type { TextContent, TextItem } from 'pdfjs-dist/types/src/display/api';
 import { memo, useEffect, useRef, useState } from 'react';
 import { PAGE_OVERLAYS } from './page-overlays';
@@ -17,6 +18,8 @@ export interface PageSize {
 
 export interface PdfPageProps {
   pdf: PDFDocumentProxy;
+  /** The viewer's drawing queue: one page at a time, the nearest to the page being read first. */
+  queue: RenderQueue;
   pageNumber: number;
   scale: number;
   /** Size at scale 1 (PDF points), as known so far. */
@@ -85,7 +88,7 @@ function highlight(layer: TextLayer, matches: TextMatch[], current: number): HTM
 }
 
 export const PdfPage = memo(function PdfPage(props: PdfPageProps) {
-  const { pdf, pageNumber, scale, size, onSize, root, watermark, matches, currentMatch, getText } = props;
+  const { pdf, pageNumber, scale, size, onSize, root, watermark, matches, currentMatch, getText, queue } = props;
   const boxRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const textRef = useRef<HTMLDivElement>(null);
@@ -110,7 +113,9 @@ export const PdfPage = memo(function PdfPage(props: PdfPageProps) {
     let task: RenderTask | null = null;
     let layer: TextLayer | null = null;
     void (async () => {
+      const release = await queue.turn(pageNumber);
       try {
+        if (cancelled) return;
         const page = await pdf.getPage(pageNumber);
         if (cancelled) return;
         const base = page.getViewport({ scale: 1 });
@@ -135,6 +140,8 @@ export const PdfPage = memo(function PdfPage(props: PdfPageProps) {
         setRendered(true);
       } catch (err) {
         if (!cancelled && (err as { name?: string }).name !== 'RenderingCancelledException') console.warn('page render failed', pageNumber, err);
+      } finally {
+        release();
       }
     })();
     return () => {
@@ -149,7 +156,7 @@ export const PdfPage = memo(function PdfPage(props: PdfPageProps) {
       textDiv.replaceChildren();
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [near, pdf, pageNumber, scale, watermarkKey]);
+  }, [near, pdf, pageNumber, scale, watermarkKey, queue]);
 
   // Search highlights, over the rendered text layer.
   useEffect(() => {

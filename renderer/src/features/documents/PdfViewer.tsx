@@ -14,6 +14,7 @@ import { useTranslation } from 'react-i18next';
 import type { DocumentVersion, MeetingDocument } from '../../../../common/api/documents';
 import { VIEWER_TOOLS } from './page-overlays';
 import { openPdf } from './pdf';
+import { RenderQueue } from './render-queue';
 import { itemStrings, PdfPage, type PageSize } from './PdfPage';
 import { findInItems, type TextMatch } from './search';
 import { Thumbnails } from './Thumbnails';
@@ -60,6 +61,7 @@ export function PdfViewer(props: PdfViewerProps) {
   const texts = useRef(new Map<number, Promise<TextContent>>());
   const jumping = useRef<number | null>(null);
   const currentRef = useRef(1);
+  const queue = useMemo(() => new RenderQueue(() => currentRef.current), []);
 
   // Open the document.
   useEffect(() => {
@@ -327,6 +329,7 @@ export function PdfViewer(props: PdfViewerProps) {
                   <PdfPage
                     key={n}
                     pdf={pdf}
+                    queue={queue}
                     pageNumber={n}
                     scale={scale}
                     size={sizes.get(n) ?? base}
