@@ -2,8 +2,10 @@
  * Load benchmark: up to 300 simulated bridge points in one session, without browsers. Each point
  * sends a 180p VP8 stream (~150 kbit/s, synthetic RTP) and muted audio through plain RTP
  * transports (`media.createPlainTransport`, enabled with PLAIN_RTP_ENABLED), and receives the
- * chair's and the current speaker's audio and video (the server picks the speaker: the speaking
- * point's audio carries a loud audio level). For 50/100/200/300 points it prints the CPU of the
+ * chair's and the current speaker's audio and video. As in a real provincial conference (a meeting
+ * this large starts in controlled mode), the speaking point asks for the floor and the chair gives
+ * it, which unmutes its microphone on the server; the server then detects it as the active speaker
+ * (its audio carries a loud audio level). For 50/100/200/300 points it prints the CPU of the
  * server process and of its mediasoup workers, the receive packet loss, and the same for the same
  * streams forwarded by bare mediasoup in a child process with no application around it (the ratio
  * is our overhead). Figures only, no assertions.
@@ -82,7 +84,7 @@ async function prepareStore(dataDir: string) {
   for (const a of accounts) tokens.push(await sign(a.id));
   const adminToken = await sign(adminId);
   await store.close();
-  return { meetingId, tokens, adminToken };
+  return { meetingId, tokens, adminToken, accountIds: accounts.map((a) => a.id) };
 }
 
 async function startOurServer(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
@@ -147,7 +149,16 @@ async function measure(pid: number, points: RtpPoint[], consumers: number): Prom
   };
 }
 
-async function ourPhase(n: number, url: string, pid: number, meetingId: string, tokens: string[], adminToken: string): Promise<Phase> {
+interface OurSetup {
+  url: string;
+  pid: number;
+  meetingId: string;
+  tokens: string[];
+  accountIds: string[];
+  adminToken: string;
+}
+
+async function ourPhase(n: number, { url, pid, meetingId, tokens, accountIds, adminToken }: OurSetup): Promise<Phase> {
   const points = Array.from({ length: n }, (_, i) => new RtpPoint(streamsOf(i)));
   const clients: TestSignalingClient[] = [];
   const peerIds: string[] = [];
@@ -171,6 +182,9 @@ async function ourPhase(n: number, url: string, pid: number, meetingId: string, 
     );
   }
   const stop = startSending(points);
+  // The speaking point asks for the floor and the chair gives it (its microphone is then resumed).
+  await clients[SPEAKER]!.request('floor.request', { topic: 'Báo cáo tình hình' });
+  await clients[CHAIR]!.request('floor.give', { accountId: accountIds[SPEAKER]! });
   // Until the server hears the speaking point as the speaker (the receivers then follow it).
   let snapshot = await metrics(url, adminToken);
   for (let i = 0; i < 60 && snapshot.rooms[0]?.activeSpeaker !== peerIds[SPEAKER]; i++) {
@@ -184,6 +198,7 @@ async function ourPhase(n: number, url: string, pid: number, meetingId: string, 
   if (!speakerOk) console.log(`  (n=${n}: the server's speaker is ${room?.activeSpeaker === peerIds[CHAIR] ? 'the chair' : String(room?.activeSpeaker)}, not the speaking point)`);
   const result = await measure(pid, points, room?.consumers ?? 0);
   stop();
+  await clients[CHAIR]!.request('floor.take', {});
   for (const c of clients) c?.close();
   for (const p of points) p.close();
   for (let i = 0; i < 40 && (await metrics(url, adminToken)).rooms.length > 0; i++) await sleep(250);
@@ -216,13 +231,13 @@ const pct = (x: number) => `${(x * 100).toFixed(1)} %`.padStart(8);
 async function main(): Promise<void> {
   console.log(`Load: ${COUNTS.join('/')} bridge points, ${SECONDS} s each, ${os.availableParallelism()} cores, load average ${os.loadavg()[0]!.toFixed(1)} at start`);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'phonghop-load-'));
-  const { meetingId, tokens, adminToken } = await prepareStore(dataDir);
+  const { meetingId, tokens, adminToken, accountIds } = await prepareStore(dataDir);
   const { child, url } = await startOurServer(dataDir);
   const bare = spawn(process.execPath, ['--import', 'tsx', 'tests/bench/support/bare-sfu.ts'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const rows: string[] = [];
   try {
     for (const n of COUNTS) {
-      const ours = await ourPhase(n, url, child.pid!, meetingId, tokens, adminToken);
+      const ours = await ourPhase(n, { url, pid: child.pid!, meetingId, tokens, accountIds, adminToken });
       const ref = await barePhase(n, bare);
       const ratio = (ours.processCpu + ours.workersCpu) / Math.max(1e-6, ref.processCpu + ref.workersCpu);
       const row = [
