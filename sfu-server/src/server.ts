@@ -238,8 +238,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const collabAccess = new CollabAccess().register(
     DOCUMENT_PREFIX,
     documentLayersResolver(deps.documentAccess ?? documents, async (meetingId) => {
-      const row = await store.db.selectFrom('meetings').select('status').where('id', '=', meetingId).executeTakeFirst();
-      return (row?.status as MeetingStatus | undefined) ?? null;
+      const row = await store.db.selectFrom('meetings').select(['status', 'chair_id', 'secretary_id']).where('id', '=', meetingId).executeTakeFirst();
+      return row ? { status: row.status as MeetingStatus, chairId: row.chair_id, secretaryId: row.secretary_id } : null;
     }),
   ).register(MINUTES_PREFIX, minutesResolver(meetings));
   collab = new CollabEndpoint({

@@ -9,6 +9,7 @@ import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../sfu-server/src/server';
 import { liveMeeting, person, TestApi, type Person } from '../support/api-client';
+import { addMark, readPage, removeMarks } from '../../renderer/src/features/annotations/mark-model';
 import { eventually, firstClose, stockClient, synced, type StockClient } from '../support/collab-client';
 import { TestDocuments } from '../support/test-documents';
 import { startTestServer } from '../support/test-server';
@@ -205,6 +206,53 @@ describe('stock y-websocket clients', () => {
     const privateAgain = client(`doc/${docId}/private/${a.id}`, a, new Y.Doc());
     await synced(privateAgain);
     await eventually(() => expect(strokes(privateAgain)).toEqual(['riêng, sau khi kết thúc']));
+  });
+});
+
+describe('authorship of marks in the shared layer', () => {
+  const NAME_A = 'Đại biểu Lê Văn An';
+  const NAME_B = 'Đại biểu Phạm Thị Bình';
+  const draw = (cl: StockClient, id: string, author: string, authorName: string) =>
+    addMark(cl.doc, 'v1', 1, { id, author, authorName, tool: 'pen', color: '#d62828', width: 0.0025, points: [0.1, 0.1, 0.4, 0.4] }, null);
+  const ids = (cl: StockClient) => readPage(cl.doc, 'v1', 1).map((m) => `${m.id}:${m.authorName}`).sort();
+
+  it("a client that forges a mark in another's name or erases another's mark is closed with 4403 and changes nothing; the chair may erase any mark", async () => {
+    const docId = randomUUID();
+    await documents.add(docId, meeting.id);
+    const name = `doc/${docId}/shared`;
+    const ca = client(name, a);
+    const cb = client(name, b);
+    await Promise.all([synced(ca), synced(cb)]);
+    draw(ca, 'a1', a.id, NAME_A);
+    draw(cb, 'b1', b.id, NAME_B);
+    const both = [`a1:${NAME_A}`, `b1:${NAME_B}`];
+    await eventually(() => expect(ids(ca)).toEqual(both));
+    await eventually(() => expect(ids(cb)).toEqual(both));
+
+    // B erases A's mark: refused, the connection is closed, nobody else loses it.
+    const refused = firstClose(cb);
+    removeMarks(cb.doc, 'v1', 1, new Set(['a1']), null);
+    expect(await refused).toEqual({ code: 4403, reason: 'another person’s mark' });
+    cb.destroy();
+    // A forged mark in A's name from B's token: refused the same way.
+    const forger = client(name, b, new Y.Doc());
+    await synced(forger);
+    const forged = firstClose(forger);
+    draw(forger, 'fake', a.id, NAME_A);
+    expect(await forged).toEqual({ code: 4403, reason: 'a mark in another person’s name' });
+    forger.destroy();
+    await new Promise((r) => setTimeout(r, 200));
+    const reader = client(name, c, new Y.Doc());
+    await synced(reader);
+    expect(ids(reader)).toEqual(both);
+    expect(ids(ca)).toEqual(both);
+
+    // The chair moderates: erasing A's mark is allowed and reaches everyone.
+    const chair = client(name, meeting.chair, new Y.Doc());
+    await synced(chair);
+    expect(removeMarks(chair.doc, 'v1', 1, new Set(['a1']), null)).toBe(1);
+    await eventually(() => expect(ids(ca)).toEqual([`b1:${NAME_B}`]));
+    await eventually(() => expect(ids(reader)).toEqual([`b1:${NAME_B}`]));
   });
 });
 

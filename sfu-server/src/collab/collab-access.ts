@@ -5,6 +5,7 @@
  * anything it does not recognise is refused.
  */
 import type { Actor } from '../auth/policy';
+import type { UpdateGuard } from './mark-authorship';
 
 export type CollabMode = 'write' | 'read';
 
@@ -12,6 +13,8 @@ export interface CollabGrant {
   mode: CollabMode;
   /** The meeting this document belongs to: its connections are re-checked when the meeting changes. */
   meetingId: string | null;
+  /** Checks each update of a writer before it is applied (refused → the connection is closed with 4403). */
+  guard?: UpdateGuard;
 }
 
 /** `segments` are the name's segments after the prefix. */

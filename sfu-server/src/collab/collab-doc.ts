@@ -20,17 +20,23 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import type { Logger } from '../observability/logger';
 import type { CollabStore } from './collab-store';
+import type { UpdateGuard } from './mark-authorship';
 
 export const MESSAGE_SYNC = 0;
 export const MESSAGE_AWARENESS = 1;
 
 export interface CollabPeer {
   readonly readOnly: boolean;
+  /** Checks each update this peer sends before it is applied (e.g. authorship of marks). */
+  readonly guard?: UpdateGuard | undefined;
   send(message: Uint8Array): void;
 }
 
 /** The client sent something that is not a valid y-websocket message. */
 export class BadMessage extends Error {}
+
+/** The client sent a valid update it may not make (its guard refused it); nothing of it was applied. */
+export class RefusedUpdate extends Error {}
 
 const LOADED_FROM_STORE = Symbol('store');
 
@@ -190,9 +196,10 @@ export class CollabDoc {
           peer.send(encoding.toUint8Array(encoder));
         } else if (syncType === syncProtocol.messageYjsSyncStep2 || syncType === syncProtocol.messageYjsUpdate) {
           if (peer.readOnly) return;
-          syncProtocol.readSyncStep2(decoder, this.doc, peer, (err: Error) => {
-            throw err;
-          });
+          const update = decoding.readVarUint8Array(decoder);
+          const refusal = peer.guard?.(this.doc, update);
+          if (refusal) throw new RefusedUpdate(refusal);
+          Y.applyUpdate(this.doc, update, peer);
         } else {
           throw new BadMessage(`unknown sync message ${syncType}`);
         }
@@ -202,7 +209,7 @@ export class CollabDoc {
         throw new BadMessage(`unknown message type ${type}`);
       }
     } catch (err) {
-      if (err instanceof BadMessage) throw err;
+      if (err instanceof BadMessage || err instanceof RefusedUpdate) throw err;
       throw new BadMessage(err instanceof Error ? err.message : String(err));
     }
   }

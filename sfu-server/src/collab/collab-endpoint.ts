@@ -22,7 +22,8 @@ import type { Actor } from '../auth/policy';
 import type { UpgradeEndpoint } from '../http/upgrade-router';
 import type { Logger } from '../observability/logger';
 import { COLLAB_CLOSE, type CollabAccess, type CollabGrant } from './collab-access';
-import { BadMessage, CollabDoc, type CollabPeer } from './collab-doc';
+import { BadMessage, CollabDoc, RefusedUpdate, type CollabPeer } from './collab-doc';
+import type { UpdateGuard } from './mark-authorship';
 import type { CollabStore } from './collab-store';
 
 export const COLLAB_PATH = '/collab/';
@@ -54,6 +55,10 @@ class Connection implements CollabPeer {
 
   get readOnly(): boolean {
     return this.grant.mode === 'read';
+  }
+
+  get guard(): UpdateGuard | undefined {
+    return this.grant.guard;
   }
 
   send(message: Uint8Array): void {
@@ -162,6 +167,11 @@ export class CollabEndpoint implements UpgradeEndpoint {
         try {
           doc.handle(conn, toBytes(data));
         } catch (err) {
+          if (err instanceof RefusedUpdate) {
+            logger.warn({ reason: err.message }, 'collaboration update refused');
+            ws.close(COLLAB_CLOSE.forbidden, err.message);
+            return doc;
+          }
           if (!(err instanceof BadMessage)) throw err;
           logger.warn({ err: err.message }, 'malformed collaboration message');
           ws.close(1007, 'malformed message');

@@ -20,7 +20,7 @@ class Readers implements DocumentAccess {
 }
 
 function access(status: MeetingStatus = 'live', docs = new Readers({ d1: { meetingId: 'm1', readers: ['alice', 'bob', 'admin1', 'chair1'] } })) {
-  return { docs, registry: new CollabAccess().register('doc', documentLayersResolver(docs, async (id) => (id === 'm1' ? status : null))) };
+  return { docs, registry: new CollabAccess().register('doc', documentLayersResolver(docs, async (id) => (id === 'm1' ? { status, chairId: 'chair1', secretaryId: 'sec1' } : null))) };
 }
 
 describe('document layers', () => {
@@ -32,8 +32,14 @@ describe('document layers', () => {
       ['cancelled', 'read'],
     ] as const) {
       const { registry } = access(status);
-      expect(await registry.decide(actor('alice'), 'doc/d1/shared')).toEqual({ ok: true, grant: { mode, meetingId: 'm1' } });
+      const decision = await registry.decide(actor('alice'), 'doc/d1/shared');
+      expect(decision).toMatchObject({ ok: true, grant: { mode, meetingId: 'm1' } });
+      // A writer other than the chair or secretary has its updates checked for authorship.
+      expect(decision.ok && typeof decision.grant.guard).toBe(mode === 'write' ? 'function' : 'undefined');
     }
+    // The chair moderates the shared layer: no authorship guard.
+    const chair = await access('live').registry.decide(actor('chair1', 'chair'), 'doc/d1/shared');
+    expect(chair).toEqual({ ok: true, grant: { mode: 'write', meetingId: 'm1' } });
     const { registry } = access();
     expect(await registry.decide(actor('mallory'), 'doc/d1/shared')).toMatchObject({ ok: false, code: 4403 });
     expect(await registry.decide(actor('alice'), 'doc/unknown/shared')).toMatchObject({ ok: false, code: 4403 });

@@ -1,0 +1,184 @@
+/**
+ * Authorship of the marks in a shared annotation layer, enforced on the server: a participant may
+ * add marks only in their own name and change or erase only their own marks. (The meeting's chair
+ * and secretary moderate the layer: they get no guard.) Without this a modified client could draw
+ * in the chair's name or erase a colleague's notes, and every screen would show it as genuine.
+ *
+ * The check reads an incoming Yjs update before it is applied (Y.decodeUpdate), looking only at
+ * what the server does not have yet, and finds for each new item and each deletion the mark it
+ * belongs to (see mark-model.ts in the renderer for the layout):
+ *   top-level Y.Array `marks/<version>/<page>` → Y.Map mark { author, authorName, …, points: Y.Array }
+ * A new item's parent is written in the update only when it has no neighbour; otherwise it is
+ * the parent of its left (or right) neighbour, which may be in the server's document or earlier
+ * in the same update.
+ */
+import * as Y from 'yjs';
+
+export interface MarkAuthor {
+  accountId: string;
+  displayName: string;
+}
+
+/** Returns why the update is refused, or null when it only touches the author's own marks. */
+export type UpdateGuard = (doc: Y.Doc, update: Uint8Array) => string | null;
+
+const MARKS_PREFIX = 'marks/';
+
+type Struct = Y.Item | Y.GC | Y.Skip;
+/** Where an item hangs: a top-level type (by name), inside another item's type, or nowhere known. */
+type Parent = { root: string } | { item: Y.Item; server: boolean } | null;
+
+class Refusal extends Error {}
+
+export function markAuthorshipGuard(author: MarkAuthor): UpdateGuard {
+  return (doc, update) => {
+    try {
+      new UpdateCheck(doc, update, author).run();
+      return null;
+    } catch (err) {
+      if (err instanceof Refusal) return err.message;
+      throw err;
+    }
+  };
+}
+
+class UpdateCheck {
+  readonly #doc: Y.Doc;
+  readonly #author: MarkAuthor;
+  readonly #structs: Struct[];
+  readonly #ds: ReturnType<typeof Y.decodeUpdate>['ds'];
+  readonly #sv: Map<number, number>;
+  /** Update items by client, in clock order. */
+  readonly #byClient = new Map<number, Y.Item[]>();
+  /** Marks whose `author` key this update sets (already checked to be the author). */
+  readonly #authoredHere = new Set<string>();
+
+  constructor(doc: Y.Doc, update: Uint8Array, author: MarkAuthor) {
+    this.#doc = doc;
+    this.#author = author;
+    const decoded = Y.decodeUpdate(update);
+    this.#structs = decoded.structs;
+    this.#ds = decoded.ds;
+    this.#sv = Y.decodeStateVector(Y.encodeStateVector(doc));
+    for (const s of this.#structs) {
+      if (!(s instanceof Y.Item)) continue;
+      const list = this.#byClient.get(s.id.client) ?? [];
+      list.push(s);
+      this.#byClient.set(s.id.client, list);
+    }
+  }
+
+  run(): void {
+    const fresh = this.#structs.filter((s): s is Y.Item => s instanceof Y.Item && !this.#known(s.id.client, s.id.clock + s.length - 1));
+    // The keys first: a new mark's author is set in the same update as its points.
+    for (const item of fresh) {
+      const sub = this.#parentSub(item, false);
+      if (sub === 'author' || sub === 'authorName') this.#checkKey(item, sub);
+    }
+    for (const item of fresh) this.#checkInsert(item);
+    this.#checkDeletions();
+  }
+
+  #known(client: number, clock: number): boolean {
+    return clock < (this.#sv.get(client) ?? 0);
+  }
+
+  /** The item holding this id: the server's when it has it, else the update's; null if neither (or collected). */
+  #find(id: Y.ID): { item: Y.Item; server: boolean } | null {
+    if (this.#known(id.client, id.clock)) {
+      const s = Y.getItem(this.#doc.store, id) as Struct;
+      return s instanceof Y.Item ? { item: s, server: true } : null;
+    }
+    const list = this.#byClient.get(id.client);
+    const item = list?.find((i) => id.clock >= i.id.clock && id.clock < i.id.clock + i.length);
+    return item ? { item, server: false } : null;
+  }
+
+  #parentOf(item: Y.Item, server: boolean, depth = 0): Parent {
+    if (depth > 10_000) throw new Refusal('update too deeply chained');
+    if (server) {
+      const parent = item.parent as Y.AbstractType<unknown> | null;
+      if (!parent) return null;
+      if (parent._item) return { item: parent._item, server: true };
+      return { root: Y.findRootTypeKey(parent) };
+    }
+    if (typeof item.parent === 'string') return { root: item.parent };
+    if (item.parent instanceof Y.ID) return this.#find(item.parent);
+    const neighbour = (item.origin && this.#find(item.origin)) || (item.rightOrigin && this.#find(item.rightOrigin));
+    return neighbour ? this.#parentOf(neighbour.item, neighbour.server, depth + 1) : null;
+  }
+
+  #parentSub(item: Y.Item, server: boolean, depth = 0): string | null {
+    if (server || item.parentSub !== null || typeof item.parent === 'string' || item.parent instanceof Y.ID) return item.parentSub;
+    if (depth > 10_000) throw new Refusal('update too deeply chained');
+    const neighbour = (item.origin && this.#find(item.origin)) || (item.rightOrigin && this.#find(item.rightOrigin));
+    return neighbour ? this.#parentSub(neighbour.item, neighbour.server, depth + 1) : null;
+  }
+
+  /**
+   * The mark (the item of its Y.Map, a direct child of a `marks/…` array) that something inside
+   * `parent` belongs to; null when it is not inside a mark (other content is not this guard's
+   * business: nothing shows it as anyone's).
+   */
+  #markOf(parent: { item: Y.Item; server: boolean }): { item: Y.Item; server: boolean } | null {
+    let top = parent;
+    for (let depth = 0; depth < 100; depth++) {
+      const up = this.#parentOf(top.item, top.server);
+      if (!up) return null;
+      if ('root' in up) return up.root.startsWith(MARKS_PREFIX) ? top : null;
+      top = up;
+    }
+    throw new Refusal('annotation nested too deeply');
+  }
+
+  /** A mark's `author` or `authorName` key: only the writer's own. */
+  #checkKey(item: Y.Item, key: 'author' | 'authorName'): void {
+    if (item.deleted) return;
+    const parent = this.#parentOf(item, false);
+    if (!parent || 'root' in parent) return;
+    const up = this.#parentOf(parent.item, parent.server);
+    if (!up || !('root' in up) || !up.root.startsWith(MARKS_PREFIX)) return; // not a mark's own key
+    const expected = key === 'author' ? this.#author.accountId : this.#author.displayName;
+    const value = item.content instanceof Y.ContentAny ? item.content.getContent()[0] : undefined;
+    if (value !== expected) throw new Refusal(key === 'author' ? 'a mark in another person’s name' : 'a mark under another name');
+    // Only a mark made in this same update is vouched for by its key; an existing one keeps the
+    // author the server has (re-setting `author` there is a write into that mark, checked as such).
+    if (!parent.server && key === 'author') this.#authoredHere.add(idKey(parent.item.id));
+  }
+
+  #checkInsert(item: Y.Item): void {
+    const parent = this.#parentOf(item, false);
+    // Hanging on something collected (deleted long ago): Yjs drops it as deleted too.
+    // A new mark (its keys say whose it is), or content outside the marks.
+    if (!parent || 'root' in parent) return;
+    const mark = this.#markOf(parent);
+    if (mark) this.#checkOwn(mark);
+  }
+
+  #checkOwn(mark: { item: Y.Item; server: boolean }): void {
+    if (this.#authoredHere.has(idKey(mark.item.id))) return;
+    const type = mark.server && mark.item.content instanceof Y.ContentType ? mark.item.content.type : null;
+    const author = type instanceof Y.Map ? (type as Y.Map<unknown>).get('author') : undefined;
+    if (author !== this.#author.accountId) throw new Refusal('another person’s mark');
+  }
+
+  /** Erasing (or changing) something the server has: only inside one's own marks. */
+  #checkDeletions(): void {
+    for (const [client, ranges] of this.#ds.clients) {
+      for (const { clock, len } of ranges) {
+        const end = Math.min(clock + len, this.#sv.get(client) ?? 0);
+        for (let c = clock; c < end; ) {
+          const s = Y.getItem(this.#doc.store, Y.createID(client, c)) as Struct;
+          c = s.id.clock + s.length;
+          if (!(s instanceof Y.Item) || s.deleted) continue;
+          const parent = this.#parentOf(s, true);
+          if (!parent) continue;
+          const mark = 'root' in parent ? (parent.root.startsWith(MARKS_PREFIX) ? { item: s, server: true } : null) : this.#markOf(parent);
+          if (mark) this.#checkOwn(mark);
+        }
+      }
+    }
+  }
+}
+
+const idKey = (id: Y.ID) => `${id.client}:${id.clock}`;

@@ -1,0 +1,108 @@
+/**
+ * Authorship of marks in a shared layer, checked on the update bytes a client would send: real
+ * Y.Docs, the renderer's own mark model, the server's replica as it would be.
+ */
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { markAuthorshipGuard } from '../../../sfu-server/src/collab/mark-authorship';
+import { addMark, extendMark, pageMarks, readPage, removeMarks } from '../../../renderer/src/features/annotations/mark-model';
+
+const A = { accountId: 'acc-a', displayName: 'Đại biểu An' };
+const B = { accountId: 'acc-b', displayName: 'Đại biểu Bình' };
+const V = 'v1';
+
+/** The server's replica and one client per person, in sync. */
+function setup() {
+  const server = new Y.Doc();
+  const clients = { a: new Y.Doc(), b: new Y.Doc() };
+  return { server, ...clients };
+}
+
+/** What `doc` would send the server now (everything the server lacks, plus what it deleted). */
+function pending(server: Y.Doc, doc: Y.Doc): Uint8Array {
+  return Y.encodeStateAsUpdate(doc, Y.encodeStateVector(server));
+}
+
+/** Sends a client's changes through the guard of `who`; applied (and spread to the others) only if allowed. */
+function send(server: Y.Doc, from: Y.Doc, who: typeof A, others: Y.Doc[] = []): string | null {
+  const update = pending(server, from);
+  const refusal = markAuthorshipGuard(who)(server, update);
+  if (refusal === null) {
+    Y.applyUpdate(server, update);
+    for (const o of others) Y.applyUpdate(o, Y.encodeStateAsUpdate(server));
+  }
+  return refusal;
+}
+
+const draw = (doc: Y.Doc, who: typeof A, id: string, page = 1) =>
+  addMark(doc, V, page, { id, author: who.accountId, authorName: who.displayName, tool: 'pen', color: '#d62828', width: 0.0025, points: [0.1, 0.1, 0.2, 0.2] }, null);
+
+describe('mark authorship in a shared layer', () => {
+  it('lets each person draw, extend, annotate and erase their own marks', () => {
+    const { server, a, b } = setup();
+    const points = draw(a, A, 'a1');
+    expect(send(server, a, A, [b])).toBeNull();
+    extendMark(points, [0.3, 0.3], null);
+    expect(send(server, a, A, [b])).toBeNull();
+    addMark(a, V, 2, { id: 'a2', author: A.accountId, authorName: A.displayName, tool: 'note', color: '#fde68a', width: 0, points: [0.5, 0.5], text: 'Đề nghị làm rõ số liệu' }, null);
+    expect(send(server, a, A, [b])).toBeNull();
+    expect(removeMarks(a, V, 1, new Set(['a1']), null)).toBe(1);
+    expect(send(server, a, A, [b])).toBeNull();
+    expect(readPage(b, V, 1)).toEqual([]);
+    expect(readPage(b, V, 2).map((m) => m.text)).toEqual(['Đề nghị làm rõ số liệu']);
+  });
+
+  it('refuses a mark in another person’s name or under another name', () => {
+    const { server, b } = setup();
+    draw(b, A, 'forged');
+    expect(send(server, b, B)).toBe('a mark in another person’s name');
+    const c = new Y.Doc();
+    draw(c, { accountId: B.accountId, displayName: 'Chủ tọa' }, 'renamed');
+    expect(send(server, c, B)).toBe('a mark under another name');
+    expect(readPage(server, V, 1)).toEqual([]);
+  });
+
+  it("refuses extending, changing, re-signing or erasing someone else's mark; the server's replica is untouched", () => {
+    const { server, a } = setup();
+    draw(a, A, 'a1');
+    expect(send(server, a, A)).toBeNull();
+    const before = Y.encodeStateAsUpdate(server);
+    const tries: [string, (theirs: Y.Map<unknown>, b: Y.Doc) => void][] = [
+      ['extend', (m) => extendMark(m.get('points') as Y.Array<number>, [0.9, 0.9], null)],
+      ['recolour', (m) => m.set('color', '#111827')],
+      ['re-sign', (m) => m.set('author', B.accountId)],
+      ['rename', (m) => m.set('authorName', B.displayName)],
+      ['erase', (_m, b) => removeMarks(b, V, 1, new Set(['a1']), null)],
+      ['erase a point', (m) => (m.get('points') as Y.Array<number>).delete(0, 2)],
+    ];
+    for (const [what, change] of tries) {
+      // Each attempt from a fresh replica of what B received.
+      const b = new Y.Doc();
+      Y.applyUpdate(b, before);
+      change(pageMarks(b, V, 1).get(0), b);
+      expect(send(server, b, B), what).not.toBeNull();
+      expect(Y.encodeStateAsUpdate(server), what).toEqual(before);
+    }
+  });
+
+  it("a reconnecting client's full resync carries others' marks the server already has: only its own new ones are checked", () => {
+    const { server, a, b } = setup();
+    draw(a, A, 'a1');
+    expect(send(server, a, A, [b])).toBeNull();
+    // B goes offline, draws; on reconnect it sends its whole state (as a stock client's sync step 2 may).
+    draw(b, B, 'b1');
+    const whole = Y.encodeStateAsUpdate(b);
+    expect(markAuthorshipGuard(B)(server, whole)).toBeNull();
+    Y.applyUpdate(server, whole);
+    expect(readPage(server, V, 1).map((m) => `${m.id}:${m.author}`).sort()).toEqual(['a1:acc-a', 'b1:acc-b']);
+  });
+
+  it('leaves content outside the marks alone, and throws on bytes that are not an update', () => {
+    const { server } = setup();
+    const c = new Y.Doc();
+    c.getMap('meta').set('by', 'B');
+    c.getArray('strokes').push(['nét']);
+    expect(send(server, c, B)).toBeNull();
+    expect(() => markAuthorshipGuard(B)(server, new Uint8Array([1, 2, 3, 4, 5, 6]))).toThrow();
+  });
+});
