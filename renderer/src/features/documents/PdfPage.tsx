@@ -4,7 +4,7 @@
  * selection and search highlights, the watermark drawn into the canvas, then every PAGE_OVERLAYS
  * entry positioned over the page's box. Far from view, the canvas and text are released.
  */
-import { TextLayer, type PDFDocumentProxy, type RenderTask } from 'pdfjs-dist';
+import { TextLayer, type PDFDocumentProxy, type PDFPageProxy, type RenderTask } from 'pdfjs-dist';
 import type { RenderQueue } from './render-queue';
 import type { TextContent, TextItem } from 'pdfjs-dist/types/src/display/api';
 import { memo, useEffect, useRef, useState } from 'react';
@@ -112,11 +112,13 @@ export const PdfPage = memo(function PdfPage(props: PdfPageProps) {
     let cancelled = false;
     let task: RenderTask | null = null;
     let layer: TextLayer | null = null;
+    let drawn: PDFPageProxy | null = null;
     void (async () => {
       const release = await queue.turn(pageNumber);
       try {
         if (cancelled) return;
         const page = await pdf.getPage(pageNumber);
+        drawn = page;
         if (cancelled) return;
         const base = page.getViewport({ scale: 1 });
         if (Math.abs(base.width - size.width) > 0.5 || Math.abs(base.height - size.height) > 0.5) onSize(pageNumber, { width: base.width, height: base.height });
@@ -154,6 +156,9 @@ export const PdfPage = memo(function PdfPage(props: PdfPageProps) {
       canvas.width = 0;
       canvas.height = 0;
       textDiv.replaceChildren();
+      // And pdf.js's cached drawing instructions and fonts objects for it (done once any render
+      // still cancelling has finished); drawing it again asks the worker anew.
+      drawn?.cleanup();
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [near, pdf, pageNumber, scale, watermarkKey, queue]);
