@@ -16,16 +16,11 @@
  * child process (as in production), so /proc gives its CPU apart from the generator's.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { MediaMetrics } from '../../common/api/metrics';
-import { hashPassword } from '../../sfu-server/src/auth/passwords';
-import { TokenSigner } from '../../sfu-server/src/auth/tokens';
-import { createLogger } from '../../sfu-server/src/observability/logger';
-import { openStore } from '../../sfu-server/src/store/database';
 import { TestSignalingClient } from '../support/signaling-test-client';
+import { metrics, prepareStore, sleep, startServer } from './support/bench-meeting';
 import type { BareCommand, BareReply } from './support/bare-sfu';
 import { cpuOf } from './support/proc-cpu';
 import { audioParameters, RtpPoint, startSending, videoParameters, type PointStreams } from './support/rtp-points';
@@ -37,7 +32,6 @@ const MAX_PEERS_PER_ROUTER = 150;
 const CHAIR = 0;
 const SPEAKER = 1;
 const PORT = 18000 + (process.pid % 900);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Phase {
   consumers: number;
@@ -49,78 +43,6 @@ interface Phase {
 
 function streamsOf(i: number): PointStreams {
   return { videoSsrc: 100_000 + i * 2, audioSsrc: 100_001 + i * 2, audio: i === SPEAKER ? { level: 5 } : i === CHAIR ? { level: 60 } : null };
-}
-
-/** A store with MAX operator accounts (one bridge point each), an admin, and a live meeting chaired by point 0. */
-async function prepareStore(dataDir: string) {
-  const store = await openStore({ dataDir, logger: createLogger('silent') });
-  const db = store.db;
-  const now = new Date().toISOString();
-  const hash = await hashPassword(randomUUID());
-  const unitId = randomUUID();
-  await db.insertInto('units').values({ id: unitId, name: 'UBND tỉnh Đo Tải', level: 'province', parent_id: null, created_at: now }).execute();
-  const accounts: { id: string; pointId: string }[] = [];
-  for (let i = 0; i < MAX; i++) accounts.push({ id: randomUUID(), pointId: randomUUID() });
-  await db.insertInto('bridge_points').values(accounts.map((a, i) => ({ id: a.pointId, unit_id: unitId, name: `Điểm cầu ${i + 1}`, headcount: 20, created_at: now }))).execute();
-  const rows = accounts.map((a, i) => ({ id: a.id, username: `diemcau${i + 1}`, display_name: `Điểm cầu ${i + 1}`, title: '', role: 'operator', unit_id: unitId, bridge_point_id: a.pointId, password_hash: hash, disabled: 0, created_at: now, updated_at: now }));
-  for (let i = 0; i < rows.length; i += 100) await db.insertInto('accounts').values(rows.slice(i, i + 100)).execute();
-  const adminId = randomUUID();
-  await db.insertInto('accounts').values({ id: adminId, username: 'bench-admin', display_name: 'Quản trị', title: '', role: 'admin', unit_id: null, bridge_point_id: null, password_hash: hash, disabled: 0, created_at: now, updated_at: now }).execute();
-  const meetingId = randomUUID();
-  const chairId = accounts[CHAIR]!.id;
-  await db
-    .insertInto('meetings')
-    .values({ id: meetingId, title: 'Hội nghị trực tuyến toàn tỉnh (đo tải)', description: '', starts_at: now, ends_at: new Date(Date.now() + 3600_000).toISOString(), status: 'live', chair_id: chairId, secretary_id: chairId, created_by: chairId, created_at: now, updated_at: now })
-    .execute();
-  for (let i = 0; i < accounts.length; i += 100) await db.insertInto('meeting_points').values(accounts.slice(i, i + 100).map((a) => ({ meeting_id: meetingId, bridge_point_id: a.pointId }))).execute();
-  // Sessions and access tokens, as a login would make them (300 scrypt logins would dominate the run).
-  const signer = TokenSigner.fromDataDir(dataDir);
-  const sign = async (accountId: string) => {
-    const sid = randomUUID();
-    await db.insertInto('sessions').values({ id: sid, account_id: accountId, refresh_hash: randomUUID(), created_at: now, expires_at: new Date(Date.now() + 86400_000).toISOString(), revoked_at: null }).execute();
-    return (await signer.signAccess({ sub: accountId, sid })).token;
-  };
-  const tokens: string[] = [];
-  for (const a of accounts) tokens.push(await sign(a.id));
-  const adminToken = await sign(adminId);
-  await store.close();
-  return { meetingId, tokens, adminToken, accountIds: accounts.map((a) => a.id) };
-}
-
-async function startOurServer(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'sfu-server/src/main.ts'], {
-    env: {
-      ...process.env,
-      PORT: String(PORT),
-      HOST: '127.0.0.1',
-      RTC_LISTEN_IP: '127.0.0.1',
-      RTC_MIN_PORT: '50000',
-      RTC_MAX_PORT: '52999',
-      MEDIASOUP_WORKERS: '2',
-      ROUTER_MAX_PEERS: String(MAX_PEERS_PER_ROUTER),
-      PLAIN_RTP_ENABLED: '1',
-      HEARTBEAT_SECONDS: '30',
-      LOG_LEVEL: 'warn',
-      DATA_DIR: dataDir,
-      RENDERER_DIR: path.join(dataDir, 'no-client'),
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${PORT}`;
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`${url}/api/health`)).ok) return { child, url };
-    } catch {
-      /* not up yet */
-    }
-    await sleep(200);
-  }
-  throw new Error('the server did not start');
-}
-
-async function metrics(url: string, adminToken: string): Promise<MediaMetrics> {
-  const res = await fetch(`${url}/api/metrics`, { headers: { authorization: `Bearer ${adminToken}` } });
-  return (await res.json()) as MediaMetrics;
 }
 
 /** Sends for SECONDS after a warm-up and measures CPU of `pid` (+ workers) and the receivers' loss. */
@@ -231,8 +153,8 @@ const pct = (x: number) => `${(x * 100).toFixed(1)} %`.padStart(8);
 async function main(): Promise<void> {
   console.log(`Load: ${COUNTS.join('/')} bridge points, ${SECONDS} s each, ${os.availableParallelism()} cores, load average ${os.loadavg()[0]!.toFixed(1)} at start`);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'phonghop-load-'));
-  const { meetingId, tokens, adminToken, accountIds } = await prepareStore(dataDir);
-  const { child, url } = await startOurServer(dataDir);
+  const { meetingId, tokens, adminToken, accountIds } = await prepareStore(dataDir, MAX);
+  const { child, url } = await startServer(dataDir, PORT, { ROUTER_MAX_PEERS: String(MAX_PEERS_PER_ROUTER), PLAIN_RTP_ENABLED: '1' });
   const bare = spawn(process.execPath, ['--import', 'tsx', 'tests/bench/support/bare-sfu.ts'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const rows: string[] = [];
   try {

@@ -41,11 +41,16 @@ async function openClient(browser: Browser, username: string, title: string, opt
   }
 }
 
-/** Whether the server forwards that participant's camera to this page now (media control). */
+/**
+ * Whether the server forwards that participant's camera to this page now (media control): false
+ * also when the page has no consumer of it (made only once the camera is first forwarded here);
+ * null when the participant is not in the room.
+ */
 function videoForwarding(page: Page, name: string): Promise<boolean | null> {
   return page.evaluate((n) => {
     const peer = window.__phonghop?.engine.getState().peers.find((p) => p.info.displayName === n);
-    return peer?.tracks.find((t) => t.kind === 'video' && t.source === 'webcam')?.forwarding ?? null;
+    if (!peer) return null;
+    return peer.tracks.find((t) => t.kind === 'video' && t.source === 'webcam')?.forwarding ?? false;
   }, name);
 }
 

@@ -56,6 +56,8 @@ export class Peer {
   subscription: 'all' | 'chair-and-speaker' = 'all';
   readonly producers = new Map<string, types.Producer<{ source: MediaSource; peerId: string }>>();
   readonly consumers = new Map<string, types.Consumer<ConsumerData>>();
+  /** Producers a consumer is being made for now (so two triggers do not make two). */
+  readonly consuming = new Set<string>();
   /** The tiles this receiver shows (null until it reports them: then everything counts as shown). */
   tileViews: TileView[] | null = null;
   receiveMode: ReceiveMode = 'normal';

@@ -374,6 +374,11 @@ export class Room {
       if (onlySenders && !onlySenders.has(consumer.appData.peerId)) continue;
       pending.push(this.#applyConsumer(receiver, consumer));
     }
+    // Senders this receiver may get now but has no consumer of yet (made on first need).
+    for (const sender of this.#peers.values()) {
+      if (sender === receiver || (onlySenders && !onlySenders.has(sender.id))) continue;
+      for (const producer of sender.producers.values()) pending.push(this.#consume(receiver, sender, producer));
+    }
     await Promise.all(pending);
   }
 
@@ -509,9 +514,11 @@ export class Room {
   }
 
   /** A muted microphone leaves the speaker detection (and stops being the speaker at once). */
-  #micPausedChanged(peer: Peer, producer: types.Producer): void {
+  #micPausedChanged(peer: Peer, producer: types.Producer<{ source: MediaSource; peerId: string }>): void {
     this.#observeSpeaker(producer, !producer.paused);
     if (producer.paused && this.#activeSpeaker === peer.id) this.#setSpeaker(null);
+    // A microphone heard for the first time: its consumers are made now.
+    if (!producer.paused) for (const receiver of this.#peers.values()) if (receiver !== peer) void this.#consume(receiver, peer, producer);
   }
 
   #onDominantSpeaker(peerId: string): void {
@@ -562,8 +569,37 @@ export class Room {
     const target = this.routerOf(receiver);
     const source = this.routerOf(sender);
     if (!caps || !transport || !target || !source || producer.closed) return;
-    if (!this.#subscribes(receiver, sender.id)) return;
+    if (!this.#wants(receiver, sender, producer)) return;
+    if (receiver.consuming.has(producer.id)) return;
     for (const c of receiver.consumers.values()) if (c.producerId === producer.id) return;
+    receiver.consuming.add(producer.id);
+    try {
+      await this.#makeConsumer(receiver, sender, producer, { caps, transport, target, source });
+    } finally {
+      receiver.consuming.delete(producer.id);
+    }
+  }
+
+  /**
+   * Whether a receiver needs a consumer of that producer now. Consumers are made on first need and
+   * then kept (paused when not forwarded): a 300-point room in controlled mode would otherwise give
+   * every receiver ~600 consumers, nearly all paused, and every browser as many transceivers.
+   * - plain RTP receivers: the chair's and the current speaker's media only;
+   * - microphones: once not paused (a muted point's audio is not forwarded anyway);
+   * - cameras and screens: once the forwarding policy sends them (last-N, pinned, chair, on screen).
+   */
+  #wants(receiver: Peer, sender: Peer, producer: types.Producer<{ source: MediaSource; peerId: string }>): boolean {
+    if (receiver.subscription !== 'all') return this.#subscribes(receiver, sender.id);
+    if (producer.kind === 'audio') return !producer.paused;
+    return decideVideo({ views: receiver.tileViews, mode: receiver.receiveMode }, { peerId: sender.id, source: producer.appData.source }, { lastN: this.#lastN, chairs: this.#chairs }).forward;
+  }
+
+  async #makeConsumer(
+    receiver: Peer,
+    sender: Peer,
+    producer: types.Producer<{ source: MediaSource; peerId: string }>,
+    { caps, transport, target, source }: { caps: types.RtpCapabilities; transport: types.WebRtcTransport | types.PlainTransport; target: RoomRouter; source: RoomRouter },
+  ): Promise<void> {
     if (target !== source) {
       try {
         await this.#pipe(producer.id, source, target);

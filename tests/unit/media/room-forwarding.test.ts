@@ -1,6 +1,7 @@
 /**
- * The forwarding policy applied by a room to real mediasoup consumers: last-N, tiles on screen,
- * layers by tile size, receive modes, the client unable to override, and the active speaker.
+ * The forwarding policy applied by a room to real mediasoup consumers: consumers made on first
+ * need, last-N, tiles on screen, layers by tile size, receive modes, the client unable to
+ * override, and the active speaker.
  */
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
@@ -24,7 +25,21 @@ afterAll(() => worker?.close());
 const transport = { listenIp: '127.0.0.1', announcedAddress: undefined, portRange: { min: 46000, max: 46999 }, initialAvailableOutgoingBitrate: 600_000 };
 const tick = () => new Promise((r) => setTimeout(r, 30));
 
-function recordingPeer(id: string, role = 'operator') {
+/** Polls until `check` passes (consumers are made and resumed over a few worker round trips). */
+async function until(check: () => void, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      check();
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await tick();
+    }
+  }
+}
+
+function recordingPeer(id: string, role = 'operator', onNewConsumer?: (consumerId: string) => void) {
   const received: { name: string; data: unknown }[] = [];
   const peer = new Peer({
     id,
@@ -35,7 +50,10 @@ function recordingPeer(id: string, role = 'operator') {
     unitName: 'UBND xã',
     level: 'commune',
     headcount: 10,
-    notify: <N extends keyof Notifications>(name: N, data: Notifications[N]) => void received.push({ name, data }),
+    notify: <N extends keyof Notifications>(name: N, data: Notifications[N]) => {
+      received.push({ name, data });
+      if (name === 'newConsumer') onNewConsumer?.((data as Notifications['newConsumer']).id);
+    },
   });
   return { peer, received };
 }
@@ -54,7 +72,7 @@ const opus = (ssrc: number): types.RtpParameters => ({
 });
 
 /** Senders a, b, c, d (camera + microphone) and receiver r, joined in that order, lastN = 2. */
-async function setUp(opts: { chairOf?: string } = {}) {
+async function setUp(opts: { chairOf?: string; mutedMics?: string[] } = {}) {
   const router = await worker.createRouter({ mediaCodecs });
   // A long interval: the observer itself stays quiet (no real audio here); the test announces speakers.
   const speakerObserver = await router.createActiveSpeakerObserver({ interval: 600_000 });
@@ -67,40 +85,43 @@ async function setUp(opts: { chairOf?: string } = {}) {
     room.join(s.peer);
     const t = await room.createTransport(s.peer, 'send');
     await room.produce(s.peer, { transportId: t.id, kind: 'video', rtpParameters: vp8Simulcast((ssrc += 10)), source: 'webcam' });
-    const micId = await room.produce(s.peer, { transportId: t.id, kind: 'audio', rtpParameters: opus((ssrc += 10)), source: 'mic' });
+    const paused = opts.mutedMics?.includes(s.peer.id) ?? false;
+    const micId = await room.produce(s.peer, { transportId: t.id, kind: 'audio', rtpParameters: opus((ssrc += 10)), source: 'mic', paused });
     mics.set(s.peer.id, s.peer.producer(micId));
   }
-  const r = recordingPeer('r');
+  // The client sets up and resumes every consumer it is given, as the engine does.
+  const r = recordingPeer('r', 'operator', (id) => setTimeout(() => void room.setConsumerPaused(r.peer, id, false).catch(() => {}), 0));
   room.join(r.peer);
   await room.createTransport(r.peer, 'recv');
   await room.ready(r.peer, router.rtpCapabilities as types.RtpCapabilities);
-  // The client resumes everything it set up, as the engine does.
-  for (const c of [...r.peer.consumers.values()]) await room.setConsumerPaused(r.peer, c.id, false);
+  await until(() => expect([...r.peer.consumers.values()].every((c) => !c.appData.clientPaused)).toBe(true));
   const consumerOf = (peerId: string, kind: 'audio' | 'video') => [...r.peer.consumers.values()].find((c) => c.appData.peerId === peerId && c.kind === kind)!;
+  const has = (peerId: string, kind: 'audio' | 'video') => [...r.peer.consumers.values()].some((c) => c.appData.peerId === peerId && c.kind === kind);
   const speak = async (peerId: string) => {
     speakerObserver.emit('dominantspeaker', { producer: mics.get(peerId)! });
     await tick();
   };
   const forwardingNotes = () => r.received.filter((n) => n.name === 'consumerForwarding').map((n) => n.data as Notifications['consumerForwarding']);
-  return { room, r, senders, consumerOf, speak, mics, forwardingNotes };
+  return { room, r, senders, consumerOf, has, speak, mics, forwardingNotes };
 }
 
 describe('room forwarding', () => {
-  it('forwards camera video from the last N only (join order until someone speaks), all audio', async () => {
-    const { room, consumerOf, forwardingNotes } = await setUp();
+  it('makes consumers only for what it forwards: cameras of the last N (join order until someone speaks), unmuted microphones', async () => {
+    const { room, r, consumerOf, has, mics, senders } = await setUp({ mutedMics: ['d'] });
     await tick();
     expect(consumerOf('a', 'video').paused).toBe(false);
     expect(consumerOf('b', 'video').paused).toBe(false);
-    expect(consumerOf('c', 'video').paused).toBe(true);
-    expect(consumerOf('d', 'video').paused).toBe(true);
-    for (const id of ['a', 'b', 'c', 'd']) expect(consumerOf(id, 'audio').paused).toBe(false);
-    expect(forwardingNotes()).toEqual(
-      expect.arrayContaining([
-        { consumerId: consumerOf('c', 'video').id, forwarding: false },
-        { consumerId: consumerOf('d', 'video').id, forwarding: false },
-      ]),
-    );
-    expect(forwardingNotes().some((n) => n.consumerId === consumerOf('a', 'video').id)).toBe(false);
+    expect(has('c', 'video')).toBe(false);
+    expect(has('d', 'video')).toBe(false);
+    for (const id of ['a', 'b', 'c']) expect(consumerOf(id, 'audio').paused).toBe(false);
+    expect(has('d', 'audio')).toBe(false);
+    expect(r.peer.consumers.size).toBe(5);
+    // Unmuted: its consumer is made at once and its sound flows.
+    await room.setProducerPaused(senders[3]!.peer, mics.get('d')!.id, false);
+    await until(() => expect(consumerOf('d', 'audio')?.paused).toBe(false));
+    // Muted again: the consumer stays (for the next time), its producer paused.
+    await room.setProducerPaused(senders[3]!.peer, mics.get('d')!.id, true);
+    await until(() => expect(consumerOf('d', 'audio').producerPaused).toBe(true));
     room.close();
   });
 
@@ -109,11 +130,11 @@ describe('room forwarding', () => {
     await speak('d');
     expect(r.received.filter((n) => n.name === 'activeSpeaker').at(-1)?.data).toEqual({ peerId: 'd' });
     expect(senders[0]!.received.some((n) => n.name === 'activeSpeaker')).toBe(true);
-    expect(consumerOf('d', 'video').paused).toBe(false);
+    await until(() => expect(consumerOf('d', 'video')?.paused).toBe(false));
     expect(consumerOf('a', 'video').paused).toBe(false);
     expect(consumerOf('b', 'video').paused).toBe(true);
     await speak('c');
-    expect(consumerOf('c', 'video').paused).toBe(false);
+    await until(() => expect(consumerOf('c', 'video')?.paused).toBe(false));
     expect(consumerOf('d', 'video').paused).toBe(false);
     expect(consumerOf('a', 'video').paused).toBe(true);
     expect(room.activeSpeaker).toBe('c');
@@ -130,9 +151,12 @@ describe('room forwarding', () => {
 
   it('does not let the client resume what the server keeps paused', async () => {
     const { room, r, consumerOf } = await setUp();
-    const d = consumerOf('d', 'video');
-    await room.setConsumerPaused(r.peer, d.id, false);
-    expect(d.paused).toBe(true);
+    // b's tile leaves the screen: the server pauses it, and the client cannot resume it.
+    await room.setTileViews(r.peer, [{ peerId: 'a', source: 'webcam', width: 320, height: 180 }], 'normal');
+    const b = consumerOf('b', 'video');
+    expect(b.paused).toBe(true);
+    await room.setConsumerPaused(r.peer, b.id, false);
+    expect(b.paused).toBe(true);
     // ...but the client may pause what it does not want.
     const a = consumerOf('a', 'video');
     await room.setConsumerPaused(r.peer, a.id, true);
@@ -153,6 +177,7 @@ describe('room forwarding', () => {
       ],
       'normal',
     );
+    await until(() => expect(consumerOf('c', 'video')?.paused).toBe(false)); // pinned: made now
     expect(consumerOf('a', 'video').paused).toBe(false);
     expect(consumerOf('a', 'video').preferredLayers?.spatialLayer).toBe(0);
     expect(consumerOf('b', 'video').paused).toBe(true); // in last-N but off screen

@@ -155,9 +155,10 @@ export function ParticipantTile({ peer, engine, ...placement }: { peer: RemotePe
       ) : (
         <Group h="100%" justify="center">
           <Text c="gray.4" size="xl" fw={700}>
-            {cam?.paused ? t('room.videoOff') : cam && !video ? t('room.connecting') : initials(name)}
+            {cam?.paused ? t('room.videoOff') : initials(name)}
           </Text>
-          {video && !video.producerPaused && !video.forwarding && (
+          {/* A camera the server does not send here now (last-N, off screen): its consumer is made on first need. */}
+          {cam && !cam.paused && (!video || (!video.producerPaused && !video.forwarding)) && (
             <Text c="gray.5" size="xs" pos="absolute" top={6} left={8} data-testid="tile-not-received">
               {t('media.notReceived')}
             </Text>
