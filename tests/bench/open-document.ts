@@ -28,9 +28,11 @@ const median = (xs: number[]) => {
   return s.length ? (s[Math.floor((s.length - 1) / 2)]! + s[Math.ceil((s.length - 1) / 2)]!) / 2 : NaN;
 };
 
-/** Proportional resident memory (PSS, MiB) of every process started with this user-data dir (the browser and its children). */
-function browserRssMb(userDataDir: string): number {
-  let kb = 0;
+/**
+ * Proportional resident memory (PSS, MiB) of every process started with this user-data dir (the
+ * browser and its children), by process type (`browser`, `renderer`, `gpu-process`, `utility`, …).
+ */
+function browserProcessesMb(userDataDir: string): Map<string, number> {
   const pids = new Set<string>();
   for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
@@ -56,16 +58,25 @@ function browserRssMb(userDataDir: string): number {
       }
     }
   }
+  const byType = new Map<string, number>();
   for (const pid of pids) {
     try {
+      const type = /--type=([a-z-]+)/.exec(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'))?.[1] ?? 'browser';
       // PSS: shared pages divided among the processes sharing them (RSS would count them in each).
-      kb += Number(/Pss:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
+      const kb = Number(/Pss:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
+      byType.set(type, (byType.get(type) ?? 0) + kb / 1024);
     } catch {
       /* gone */
     }
   }
-  return kb / 1024;
+  return byType;
 }
+
+function browserRssMb(userDataDir: string): number {
+  return [...browserProcessesMb(userDataDir).values()].reduce((a, b) => a + b, 0);
+}
+
+const breakdown = (m: Map<string, number>) => [...m].map(([type, mb]) => `${type} ${mb.toFixed(0)}`).join(', ');
 
 async function heapMb(page: Page): Promise<number> {
   const cdp = await page.context().newCDPSession(page);
@@ -151,7 +162,7 @@ async function main(): Promise<void> {
     await page.getByRole('heading', { name: 'Cuộc họp của tôi' }).waitFor();
     await page.goto(`/#/meetings/${m.id}`);
     await page.getByTestId('document-row').first().waitFor();
-    console.log(`baseline: browser PSS ${browserRssMb(userDataDir).toFixed(0)} MB, JS heap ${(await heapMb(page)).toFixed(1)} MB`);
+    console.log(`baseline: browser PSS ${browserRssMb(userDataDir).toFixed(0)} MB (${breakdown(browserProcessesMb(userDataDir))}), JS heap ${(await heapMb(page)).toFixed(1)} MB`);
 
     for (const d of docs) {
       const cold: number[] = [];
@@ -178,6 +189,7 @@ async function main(): Promise<void> {
     const scroller = page.getByTestId('viewer-scroller');
     const t0 = Date.now();
     let maxRss = 0;
+    let atPeak = new Map<string, number>();
     let maxHeap = 0;
     for (;;) {
       const done = await scroller.evaluate((el) => {
@@ -185,13 +197,16 @@ async function main(): Promise<void> {
         return el.scrollTop + el.clientHeight >= el.scrollHeight - 2;
       });
       await page.waitForTimeout(60);
-      maxRss = Math.max(maxRss, browserRssMb(userDataDir));
+      const now = browserProcessesMb(userDataDir);
+      const total = [...now.values()].reduce((a, b) => a + b, 0);
+      if (total > maxRss) [maxRss, atPeak] = [total, now];
       if (done) break;
     }
     await page.waitForTimeout(500);
     maxHeap = await heapMb(page);
+    const after = browserProcessesMb(userDataDir);
     const drawn = await page.locator('[data-testid^="pdf-page-"][data-rendered="true"]').count();
-    console.log(`${big.title}: scrolled through all ${big.pages} pages in ${((Date.now() - t0) / 1000).toFixed(1)} s; pages drawn at the end ${drawn}; peak browser PSS ${maxRss.toFixed(0)} MB, JS heap at the end ${maxHeap.toFixed(1)} MB (target < ${TARGET_MB} MB)`);
+    console.log(`${big.title}: scrolled through all ${big.pages} pages in ${((Date.now() - t0) / 1000).toFixed(1)} s; pages drawn at the end ${drawn}; peak browser PSS ${maxRss.toFixed(0)} MB (${breakdown(atPeak)}), at the end ${[...after.values()].reduce((a, b) => a + b, 0).toFixed(0)} MB (${breakdown(after)}), JS heap at the end ${maxHeap.toFixed(1)} MB (target < ${TARGET_MB} MB)`);
   } finally {
     await context?.close();
     await server.close();
