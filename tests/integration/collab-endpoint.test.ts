@@ -47,16 +47,22 @@ afterAll(async () => {
   await server?.close();
 });
 
+/** A new document of the meeting, with A and B connected to its shared layer. */
+async function aAndBOnNewSharedLayer() {
+  const docId = randomUUID();
+  await documents.add(docId, meeting.id);
+  const name = `doc/${docId}/shared`;
+  const ca = client(name, a);
+  const cb = client(name, b);
+  await Promise.all([synced(ca), synced(cb)]);
+  return { docId, name, ca, cb };
+}
+
 const strokes = (cl: StockClient) => cl.doc.getArray<string>('strokes').toArray();
 
 describe('stock y-websocket clients', () => {
   it('two invitees sync a shared layer both ways, and a late joiner gets everything', async () => {
-    const docId = randomUUID();
-    await documents.add(docId, meeting.id);
-    const name = `doc/${docId}/shared`;
-    const ca = client(name, a);
-    const cb = client(name, b);
-    await Promise.all([synced(ca), synced(cb)]);
+    const { name, ca, cb } = await aAndBOnNewSharedLayer();
     ca.doc.getArray<string>('strokes').push(['nét của A']);
     cb.doc.getArray<string>('strokes').push(['nét của B']);
     await eventually(() => expect(strokes(ca).sort()).toEqual(['nét của A', 'nét của B']));
@@ -160,12 +166,7 @@ describe('stock y-websocket clients', () => {
   });
 
   it('edits made offline on both sides merge when the client reconnects', async () => {
-    const docId = randomUUID();
-    await documents.add(docId, meeting.id);
-    const name = `doc/${docId}/shared`;
-    const ca = client(name, a);
-    const cb = client(name, b);
-    await Promise.all([synced(ca), synced(cb)]);
+    const { name, ca, cb } = await aAndBOnNewSharedLayer();
     ca.doc.getArray<string>('strokes').push(['chung']);
     await eventually(() => expect(strokes(cb)).toEqual(['chung']));
     cb.provider.disconnect();
@@ -217,12 +218,7 @@ describe('authorship of marks in the shared layer', () => {
   const ids = (cl: StockClient) => readPage(cl.doc, 'v1', 1).map((m) => `${m.id}:${m.authorName}`).sort();
 
   it("a client that forges a mark in another's name or erases another's mark is closed with 4403 and changes nothing; the chair may erase any mark", async () => {
-    const docId = randomUUID();
-    await documents.add(docId, meeting.id);
-    const name = `doc/${docId}/shared`;
-    const ca = client(name, a);
-    const cb = client(name, b);
-    await Promise.all([synced(ca), synced(cb)]);
+    const { name, ca, cb } = await aAndBOnNewSharedLayer();
     draw(ca, 'a1', a.id, NAME_A);
     draw(cb, 'b1', b.id, NAME_B);
     const both = [`a1:${NAME_A}`, `b1:${NAME_B}`];
