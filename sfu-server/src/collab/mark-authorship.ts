@@ -27,6 +27,11 @@ const MARKS_PREFIX = 'marks/';
 type Struct = Y.Item | Y.GC | Y.Skip;
 /** Where an item hangs: a top-level type (by name), inside another item's type, or nowhere known. */
 type Parent = { root: string } | { item: Y.Item; server: boolean } | null;
+interface Where {
+  parent: Parent;
+  /** Its key, for an item of a map. */
+  sub: string | null;
+}
 
 class Refusal extends Error {}
 
@@ -52,6 +57,8 @@ class UpdateCheck {
   readonly #byClient = new Map<number, Y.Item[]>();
   /** Marks whose `author` key this update sets (already checked to be the author). */
   readonly #authoredHere = new Set<string>();
+  /** Where each of the update's items hangs, once found. */
+  readonly #memo = new Map<Y.Item, Where>();
 
   constructor(doc: Y.Doc, update: Uint8Array, author: MarkAuthor) {
     this.#doc = doc;
@@ -66,6 +73,7 @@ class UpdateCheck {
       list.push(s);
       this.#byClient.set(s.id.client, list);
     }
+    for (const list of this.#byClient.values()) list.sort((x, y) => x.id.clock - y.id.clock);
   }
 
   run(): void {
@@ -89,30 +97,66 @@ class UpdateCheck {
       const s = Y.getItem(this.#doc.store, id) as Struct;
       return s instanceof Y.Item ? { item: s, server: true } : null;
     }
+    // The update's items of one client are in clock order: binary search.
     const list = this.#byClient.get(id.client);
-    const item = list?.find((i) => id.clock >= i.id.clock && id.clock < i.id.clock + i.length);
-    return item ? { item, server: false } : null;
+    if (!list) return null;
+    let lo = 0;
+    let hi = list.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const item = list[mid]!;
+      if (id.clock < item.id.clock) hi = mid - 1;
+      else if (id.clock >= item.id.clock + item.length) lo = mid + 1;
+      else return { item, server: false };
+    }
+    return null;
   }
 
-  #parentOf(item: Y.Item, server: boolean, depth = 0): Parent {
-    if (depth > 10_000) throw new Refusal('update too deeply chained');
+  #parentOf(item: Y.Item, server: boolean): Parent {
+    return this.#where(item, server).parent;
+  }
+
+  #parentSub(item: Y.Item, server: boolean): string | null {
+    return this.#where(item, server).sub;
+  }
+
+  /**
+   * Where an item hangs (parent and key). An update's item without its own parent takes its
+   * neighbour's, which may take its own neighbour's...: the chain is walked once, without recursion,
+   * and every item on it remembered (a resync of a big layer holds long chains).
+   */
+  #where(item: Y.Item, server: boolean): Where {
     if (server) {
       const parent = item.parent as Y.AbstractType<unknown> | null;
-      if (!parent) return null;
-      if (parent._item) return { item: parent._item, server: true };
-      return { root: Y.findRootTypeKey(parent) };
+      if (!parent) return { parent: null, sub: item.parentSub };
+      return { parent: parent._item ? { item: parent._item, server: true } : { root: Y.findRootTypeKey(parent) }, sub: item.parentSub };
     }
-    if (typeof item.parent === 'string') return { root: item.parent };
-    if (item.parent instanceof Y.ID) return this.#find(item.parent);
-    const neighbour = (item.origin && this.#find(item.origin)) || (item.rightOrigin && this.#find(item.rightOrigin));
-    return neighbour ? this.#parentOf(neighbour.item, neighbour.server, depth + 1) : null;
-  }
-
-  #parentSub(item: Y.Item, server: boolean, depth = 0): string | null {
-    if (server || item.parentSub !== null || typeof item.parent === 'string' || item.parent instanceof Y.ID) return item.parentSub;
-    if (depth > 10_000) throw new Refusal('update too deeply chained');
-    const neighbour = (item.origin && this.#find(item.origin)) || (item.rightOrigin && this.#find(item.rightOrigin));
-    return neighbour ? this.#parentSub(neighbour.item, neighbour.server, depth + 1) : null;
+    const chain: Y.Item[] = [];
+    let at: { item: Y.Item; server: boolean } | null = { item, server: false };
+    let found: Where = { parent: null, sub: null };
+    while (at) {
+      const known = at.server ? this.#where(at.item, true) : this.#memo.get(at.item);
+      if (known) {
+        found = known;
+        break;
+      }
+      const it: Y.Item = at.item;
+      if (typeof it.parent === 'string') {
+        found = { parent: { root: it.parent }, sub: it.parentSub };
+        this.#memo.set(it, found);
+        break;
+      }
+      if (it.parent instanceof Y.ID) {
+        found = { parent: this.#find(it.parent), sub: it.parentSub };
+        this.#memo.set(it, found);
+        break;
+      }
+      chain.push(it);
+      if (chain.length > this.#structs.length + 1) throw new Refusal('update chained in a loop');
+      at = (it.origin && this.#find(it.origin)) || (it.rightOrigin && this.#find(it.rightOrigin)) || null;
+    }
+    for (const it of chain) this.#memo.set(it, found);
+    return found;
   }
 
   /**

@@ -105,4 +105,16 @@ describe('mark authorship in a shared layer', () => {
     expect(send(server, c, B)).toBeNull();
     expect(() => markAuthorshipGuard(B)(server, new Uint8Array([1, 2, 3, 4, 5, 6]))).toThrow();
   });
+
+  it("accepts a big layer's whole state at once (a client resyncing after a long offline session)", () => {
+    const { server, a } = setup();
+    a.transact(() => {
+      for (let i = 0; i < 1000; i++) {
+        const points = draw(a, A, `a${i}`, 1 + (i % 5));
+        for (let k = 0; k < 4; k++) extendMark(points, [k / 10, k / 10], null);
+      }
+    });
+    expect(send(server, a, A)).toBeNull();
+    expect(readPage(server, V, 1)).toHaveLength(200);
+  });
 });
