@@ -119,6 +119,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     collab?.disconnectAccount(accountId);
   });
   let voting: VotingService | undefined;
+  let floor: FloorService | undefined;
   // Meeting pages open without joining the room get told which part changed.
   const meetingWatch = new MeetingWatch();
   const meetings = new MeetingsService(store.db, (meetingId, status) => {
@@ -128,6 +129,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       void (voting?.meetingEnded(meetingId) ?? Promise.resolve())
         .catch((err: unknown) => logger.error({ err, meetingId }, 'closing the votes of an ended meeting failed'))
         .finally(() => rooms?.close(meetingId, 4004, 'meeting ended'));
+      // The last speaking turn ends with the meeting (the minutes show until when).
+      void (floor?.meetingEnded(meetingId) ?? Promise.resolve()).catch((err: unknown) => logger.error({ err, meetingId }, 'ending the speaking turn of an ended meeting failed'));
     }
     collab?.meetingChanged(meetingId);
   });
@@ -173,7 +176,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
 
   const attendance = new AttendanceService(store.db, rooms, logger.child({ component: 'attendance' }));
   attendanceRef = attendance;
-  const floor = new FloorService({ db: store.db, rooms, logger: logger.child({ component: 'floor' }), recentlyPresent: (m, a) => attendance.recentlyPresent(m, a) });
+  floor = new FloorService({ db: store.db, rooms, logger: logger.child({ component: 'floor' }), recentlyPresent: (m, a) => attendance.recentlyPresent(m, a) });
 
   const https = config.TLS_CERT_FILE && config.TLS_KEY_FILE ? { cert: fs.readFileSync(config.TLS_CERT_FILE), key: fs.readFileSync(config.TLS_KEY_FILE) } : null;
   const app = (https

@@ -162,3 +162,23 @@ describe('the record, the PDF, signing and versions', () => {
     expect((await packMinutes()).map((d) => d.versions.map((v) => v.sha256))).toEqual([[v2Signed.sha256, after[0]!.sha256]]);
   });
 });
+
+describe('the last speaking turn', () => {
+  it('ends with the meeting when nobody took the floor back: the minutes say until when', async () => {
+    const v = await votingMeeting(server.url, 1);
+    const joined = await joinAll(server.url, v.meeting.id, [v.meeting.chair, ...v.delegates]);
+    try {
+      await joined[0]!.request('floor.give', { accountId: v.delegates[0]!.id });
+      await wait(30);
+      await v.meeting.secretary.api.ok('POST', `/api/meetings/${v.meeting.id}/transition`, { to: 'ended' });
+      await eventually(async () => {
+        const r = (await v.meeting.secretary.api.ok<MinutesDraft>('GET', `/api/meetings/${v.meeting.id}/minutes`)).record;
+        expect(r.speakers).toHaveLength(1);
+        expect(r.speakers[0]!.endedAt).not.toBeNull();
+        expect(Date.parse(r.speakers[0]!.endedAt!)).toBeGreaterThanOrEqual(Date.parse(r.speakers[0]!.startedAt));
+      });
+    } finally {
+      for (const c of joined) c.close();
+    }
+  });
+});

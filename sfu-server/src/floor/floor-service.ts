@@ -61,6 +61,24 @@ export class FloorService {
     this.#models.delete(meetingId);
   }
 
+  /**
+   * The meeting ended (or was cancelled): a speaking turn still open ends now, so the minutes say
+   * until when the last speaker spoke; then the meeting's model leaves memory.
+   */
+  async meetingEnded(meetingId: string): Promise<void> {
+    await this.#serial.run(meetingId, async () => {
+      const model = await this.model(meetingId);
+      if (model.holder) {
+        await this.#o.db.transaction().execute(async (tx) => {
+          await finishSpeaking(tx, meetingId);
+          await saveRoomState(tx, { ...model, holder: null });
+        });
+        model.holder = null;
+      }
+      this.forget(meetingId);
+    });
+  }
+
   // ---- gates ----------------------------------------------------------------------------
   mayUseAudio(room: Room, peer: Peer): boolean {
     const model = this.#models.get(room.name);
