@@ -11,6 +11,8 @@
  *     CLIENTS=50   clients on the document (one draws)
  *     STROKES=60   strokes drawn, one every 120 ms, each 8 batches of 4 points 16 ms apart
  *
+ * Then the cost of the server's authorship check on a whole layer sent at once (a resync).
+ *
  * Server and clients share this one Node process (and the machine's cores with whatever else
  * runs), so the figures include the clients' own decoding: an upper bound for loopback.
  */
@@ -20,6 +22,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import * as Y from 'yjs';
 import { addMark, extendMark, pageMarks, WIDTHS } from '../../renderer/src/features/annotations/mark-model';
+import { markAuthorshipGuard } from '../../sfu-server/src/collab/mark-authorship';
 import { liveMeeting, person, TestApi, type Person } from '../support/api-client';
 import { stockClient, synced, type StockClient } from '../support/collab-client';
 import { TestDocuments } from '../support/test-documents';
@@ -142,10 +145,36 @@ async function main(): Promise<void> {
     console.log(`deliveries missing: ${missing}; rows stored for the document: ${result.storedRows}; target p95 < 50 ms: ${result.appear.p95 < 50 && result.complete.p95 < 50 ? 'met' : 'NOT met'}`);
     fs.mkdirSync('test-results', { recursive: true });
     fs.writeFileSync(path.join('test-results', 'bench-annotation-latency.json'), JSON.stringify(result, null, 2));
+    guardCost();
   } finally {
     for (const c of clients) c.destroy();
     await server.close();
   }
+}
+
+/**
+ * What the server's authorship check costs on the biggest update it sees: a client's whole layer
+ * at once (a resync after a long offline session): 3000 marks of 6 points on 10 pages.
+ */
+function guardCost(): void {
+  const me = { accountId: 'bench-account', displayName: 'Đại biểu đo' };
+  const doc = new Y.Doc();
+  doc.transact(() => {
+    for (let i = 0; i < 3000; i++) {
+      const points = addMark(doc, 'v1', 1 + (i % 10), { id: `m${i}`, author: me.accountId, authorName: me.displayName, tool: 'pen', color: '#d62828', width: WIDTHS.pen, points: [0.1, 0.1] }, null);
+      for (let k = 0; k < 5; k++) extendMark(points, [Math.random(), Math.random()], null);
+    }
+  });
+  const update = Y.encodeStateAsUpdate(doc);
+  const guard = markAuthorshipGuard(me);
+  const times: number[] = [];
+  for (let run = 0; run < 5; run++) {
+    const t0 = performance.now();
+    if (guard(new Y.Doc(), update) !== null) throw new Error('the guard refused an honest update');
+    times.push(performance.now() - t0);
+  }
+  times.sort((x, y) => x - y);
+  console.log(`authorship check of a whole layer (3000 marks, ${(update.length / 1024).toFixed(0)} KB, ${Y.decodeUpdate(update).structs.length} structs): median ${times[2]!.toFixed(0)} ms of 5`);
 }
 
 main().then(
