@@ -15,20 +15,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { TestSignalingClient } from '../support/signaling-test-client';
 import { metrics, prepareStore, sleep, startServer } from './support/bench-meeting';
+import { rssMb } from './support/proc-cpu';
 import { audioParameters, videoParameters } from './support/rtp-points';
 
 const COUNTS = (process.env['POINTS'] ?? '50,100,200,300').split(',').map(Number).filter((n) => n >= 2);
 const MAX = Math.max(...COUNTS);
 const PORT = 19000 + (process.pid % 900);
-
-function rssMb(pid: number): number {
-  try {
-    const line = fs.readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
-    return line ? Number(line.replace(/\D+/g, '')) / 1024 : NaN;
-  } catch {
-    return NaN;
-  }
-}
 
 interface Row {
   n: number;

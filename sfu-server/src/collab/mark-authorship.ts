@@ -52,11 +52,10 @@ class UpdateCheck {
   readonly #author: MarkAuthor;
   readonly #structs: Struct[];
   readonly #ds: ReturnType<typeof Y.decodeUpdate>['ds'];
-  readonly #sv: Map<number, number>;
   /** Update items by client, in clock order. */
   readonly #byClient = new Map<number, Y.Item[]>();
-  /** Marks whose `author` key this update sets (already checked to be the author). */
-  readonly #authoredHere = new Set<string>();
+  /** Marks made in this update whose `author` key it sets (already checked to be the author). */
+  readonly #authoredHere = new Set<Y.Item>();
   /** Where each of the update's items hangs, once found. */
   readonly #memo = new Map<Y.Item, Where>();
 
@@ -66,7 +65,6 @@ class UpdateCheck {
     const decoded = Y.decodeUpdate(update);
     this.#structs = decoded.structs;
     this.#ds = decoded.ds;
-    this.#sv = Y.decodeStateVector(Y.encodeStateVector(doc));
     for (const s of this.#structs) {
       if (!(s instanceof Y.Item)) continue;
       const list = this.#byClient.get(s.id.client) ?? [];
@@ -87,8 +85,9 @@ class UpdateCheck {
     this.#checkDeletions();
   }
 
+  /** Whether the server already has this clock of this client. */
   #known(client: number, clock: number): boolean {
-    return clock < (this.#sv.get(client) ?? 0);
+    return clock < Y.getState(this.#doc.store, client);
   }
 
   /** The item holding this id: the server's when it has it, else the update's; null if neither (or collected). */
@@ -179,15 +178,13 @@ class UpdateCheck {
   #checkKey(item: Y.Item, key: 'author' | 'authorName'): void {
     if (item.deleted) return;
     const parent = this.#parentOf(item, false);
-    if (!parent || 'root' in parent) return;
-    const up = this.#parentOf(parent.item, parent.server);
-    if (!up || !('root' in up) || !up.root.startsWith(MARKS_PREFIX)) return; // not a mark's own key
+    if (!parent || 'root' in parent || this.#markOf(parent)?.item !== parent.item) return; // not a mark's own key
     const expected = key === 'author' ? this.#author.accountId : this.#author.displayName;
     const value = item.content instanceof Y.ContentAny ? item.content.getContent()[0] : undefined;
     if (value !== expected) throw new Refusal(key === 'author' ? 'a mark in another person’s name' : 'a mark under another name');
     // Only a mark made in this same update is vouched for by its key; an existing one keeps the
     // author the server has (re-setting `author` there is a write into that mark, checked as such).
-    if (!parent.server && key === 'author') this.#authoredHere.add(idKey(parent.item.id));
+    if (!parent.server && key === 'author') this.#authoredHere.add(parent.item);
   }
 
   #checkInsert(item: Y.Item): void {
@@ -200,7 +197,7 @@ class UpdateCheck {
   }
 
   #checkOwn(mark: { item: Y.Item; server: boolean }): void {
-    if (this.#authoredHere.has(idKey(mark.item.id))) return;
+    if (this.#authoredHere.has(mark.item)) return;
     const type = mark.server && mark.item.content instanceof Y.ContentType ? mark.item.content.type : null;
     const author = type instanceof Y.Map ? (type as Y.Map<unknown>).get('author') : undefined;
     if (author !== this.#author.accountId) throw new Refusal('another person’s mark');
@@ -210,7 +207,7 @@ class UpdateCheck {
   #checkDeletions(): void {
     for (const [client, ranges] of this.#ds.clients) {
       for (const { clock, len } of ranges) {
-        const end = Math.min(clock + len, this.#sv.get(client) ?? 0);
+        const end = Math.min(clock + len, Y.getState(this.#doc.store, client));
         for (let c = clock; c < end; ) {
           const s = Y.getItem(this.#doc.store, Y.createID(client, c)) as Struct;
           c = s.id.clock + s.length;
@@ -224,5 +221,3 @@ class UpdateCheck {
     }
   }
 }
-
-const idKey = (id: Y.ID) => `${id.client}:${id.clock}`;

@@ -11,7 +11,7 @@ import type { types } from 'mediasoup';
 import type { DtlsParameters, MediaSource, Notifications, PeerInfo, ReceiveMode, RtpParameters, TileView, TransportOptions } from '../../../common/protocol';
 import { AppError } from '../errors';
 import type { Logger } from '../observability/logger';
-import { decideVideo, lastNSenders, layersForTile, pushSpeaker } from './forwarding-policy';
+import { decideVideo, lastNSenders, layersForTile, pushSpeaker, type VideoDecision } from './forwarding-policy';
 import type { ConsumerData, Peer } from './peer';
 import { placePeer, type WorkerLoad } from './placement';
 
@@ -389,11 +389,7 @@ export class Room {
     let forward = true;
     let layers: types.ConsumerLayers | undefined;
     if (consumer.kind === 'video') {
-      const decision = decideVideo(
-        { views: receiver.tileViews, mode: receiver.receiveMode },
-        { peerId: data.peerId, source: data.source },
-        { lastN: this.#lastN, chairs: this.#chairs },
-      );
+      const decision = this.#videoDecision(receiver, data.peerId, data.source);
       forward = decision.forward;
       if (forward && (consumer.type === 'simulcast' || consumer.type === 'svc')) layers = layersForTile(decision.height, receiver.receiveMode);
     }
@@ -591,7 +587,12 @@ export class Room {
   #wants(receiver: Peer, sender: Peer, producer: types.Producer<{ source: MediaSource; peerId: string }>): boolean {
     if (receiver.subscription !== 'all') return this.#subscribes(receiver, sender.id);
     if (producer.kind === 'audio') return !producer.paused;
-    return decideVideo({ views: receiver.tileViews, mode: receiver.receiveMode }, { peerId: sender.id, source: producer.appData.source }, { lastN: this.#lastN, chairs: this.#chairs }).forward;
+    return this.#videoDecision(receiver, sender.id, producer.appData.source).forward;
+  }
+
+  /** The forwarding policy's answer for one sender's video to this receiver, with the room's last-N and chairs. */
+  #videoDecision(receiver: Peer, senderId: string, source: MediaSource): VideoDecision {
+    return decideVideo({ views: receiver.tileViews, mode: receiver.receiveMode }, { peerId: senderId, source }, { lastN: this.#lastN, chairs: this.#chairs });
   }
 
   async #makeConsumer(

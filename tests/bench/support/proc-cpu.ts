@@ -1,4 +1,4 @@
-/** CPU time of a process and of its mediasoup-worker children, from /proc (Linux). */
+/** CPU time and resident memory of a process and of its mediasoup-worker children, from /proc (Linux). */
 import fs from 'node:fs';
 
 const TICKS = 100; // USER_HZ on Linux
@@ -31,4 +31,14 @@ export function cpuOf(pid: number): { process: number; workers: number } {
   const own = stat(pid)?.cpu ?? 0;
   const workers = workerPids(pid).reduce((sum, w) => sum + (stat(w)?.cpu ?? 0), 0);
   return { process: own, workers };
+}
+
+/** Resident memory of a process, MiB (NaN when it is gone). */
+export function rssMb(pid: number): number {
+  try {
+    const line = fs.readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+    return line ? Number(line.replace(/\D+/g, '')) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
 }
