@@ -11,6 +11,13 @@
  * A new item's parent is written in the update only when it has no neighbour; otherwise it is
  * the parent of its left (or right) neighbour, which may be in the server's document or earlier
  * in the same update.
+ *
+ * Only complete updates are accepted from a guarded writer: every item's neighbours and parent, and
+ * every deleted range, must be in the server's document or in the update itself. Yjs keeps an update
+ * with missing dependencies *pending* and applies it later, when the missing items arrive; such an
+ * update could not be checked now (its items' marks do not exist yet), and applied later it would
+ * let a delegate erase the chair's next marks or pre-write another person's next note. An honest
+ * client never sends one: it only ever refers to items it has, and sends everything the server lacks.
  */
 import * as Y from 'yjs';
 
@@ -75,6 +82,7 @@ class UpdateCheck {
   }
 
   run(): void {
+    this.#checkComplete();
     const fresh = this.#structs.filter((s): s is Y.Item => s instanceof Y.Item && !this.#known(s.id.client, s.id.clock + s.length - 1));
     // The keys first: a new mark's author is set in the same update as its points.
     for (const item of fresh) {
@@ -83,6 +91,36 @@ class UpdateCheck {
     }
     for (const item of fresh) this.#checkInsert(item);
     this.#checkDeletions();
+  }
+
+  /**
+   * Refuses an update Yjs would keep pending: a gap in a client's clocks, an item whose neighbour
+   * or parent is neither on the server nor in the update, a deletion of clocks nobody has yet.
+   */
+  #checkComplete(): void {
+    // Each client's clock reached once this update is applied: the server's, extended by the
+    // update's items only where they follow on without a gap.
+    const reach = new Map<number, number>();
+    const reached = (client: number) => reach.get(client) ?? Y.getState(this.#doc.store, client);
+    for (const s of this.#structs) {
+      if (s instanceof Y.Skip) continue; // a hole left by merging: what follows it must already be known
+      const client = s.id.client;
+      const at = reached(client);
+      if (s.id.clock > at) throw new Refusal('an update that depends on changes the server does not have');
+      reach.set(client, Math.max(at, s.id.clock + s.length));
+    }
+    const have = (id: Y.ID | null) => id === null || id.clock < reached(id.client);
+    for (const s of this.#structs) {
+      if (!(s instanceof Y.Item) || this.#known(s.id.client, s.id.clock + s.length - 1)) continue;
+      if (!have(s.origin) || !have(s.rightOrigin) || (s.parent instanceof Y.ID && !have(s.parent))) {
+        throw new Refusal('an update that depends on changes the server does not have');
+      }
+    }
+    for (const [client, ranges] of this.#ds.clients) {
+      for (const { clock, len } of ranges) {
+        if (clock + len > reached(client)) throw new Refusal('a deletion of changes the server does not have');
+      }
+    }
   }
 
   /** Whether the server already has this clock of this client. */

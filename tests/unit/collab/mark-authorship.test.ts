@@ -118,3 +118,101 @@ describe('mark authorship in a shared layer', () => {
     expect(readPage(server, V, 1)).toHaveLength(200);
   });
 });
+
+/**
+ * Yjs keeps an update whose dependencies are missing *pending* and applies it when they arrive.
+ * Both attacks send such an update about items the server does not have yet (the victim's next
+ * ones: a client's id and next clock are visible in every update it broadcasts).
+ */
+describe('updates that depend on what the server does not have yet (Yjs pending updates)', () => {
+  const CHAIR = { accountId: 'acc-chair', displayName: 'Chủ tọa' };
+
+  /** A replica of `of` (same client id) as it is now: what the victim will do next can be rehearsed on it. */
+  function rehearsal(of: Y.Doc): Y.Doc {
+    const ghost = new Y.Doc();
+    Y.applyUpdate(ghost, Y.encodeStateAsUpdate(of));
+    // After the state: Yjs gives a replica a new id when an update brings in its own client's items.
+    ghost.clientID = of.clientID;
+    return ghost;
+  }
+
+  it("refuses erasing the chair's future marks (a deletion of clocks the server does not have)", () => {
+    const server = new Y.Doc();
+    const chair = new Y.Doc();
+    draw(chair, CHAIR, 'c0');
+    Y.applyUpdate(server, pending(server, chair)); // the chair moderates: no guard
+    // The delegate rehearses the chair's next marks on a replica with the chair's client id, erases
+    // them there and sends only the deletions (diffUpdate against its own state vector: no items).
+    const ghost = rehearsal(chair);
+    for (let i = 0; i < 20; i++) draw(ghost, CHAIR, `ghost${i}`);
+    removeMarks(ghost, V, 1, new Set(Array.from({ length: 20 }, (_, i) => `ghost${i}`)), null);
+    const attack = Y.diffUpdate(Y.encodeStateAsUpdate(ghost), Y.encodeStateVector(ghost));
+    const refusal = markAuthorshipGuard(A)(server, attack);
+    expect(refusal).toBe('a deletion of changes the server does not have');
+    if (refusal === null) Y.applyUpdate(server, attack);
+    // The chair then draws: the mark must stay on the server.
+    draw(chair, CHAIR, 'c1');
+    Y.applyUpdate(server, pending(server, chair));
+    expect(readPage(server, V, 1).map((m) => m.id)).toEqual(['c0', 'c1']);
+    expect(server.store.pendingDs).toBeNull();
+  });
+
+  it("refuses pre-writing the text of someone else's next note (an item whose neighbour the server does not have)", () => {
+    const server = new Y.Doc();
+    const b = new Y.Doc();
+    draw(b, B, 'b0');
+    expect(send(server, b, B)).toBeNull();
+    const note = { id: 'b-note', author: B.accountId, authorName: B.displayName, tool: 'note' as const, color: '#fde68a', width: 0, points: [0.5, 0.5], text: 'Nhất trí' };
+    // A rehearses B's next note on a replica with B's client id, then writes over its text from
+    // A's own replica and sends only that (neither B's note nor anything of B's is in it).
+    const ghost = rehearsal(b);
+    addMark(ghost, V, 1, note, null);
+    const atk = new Y.Doc();
+    Y.applyUpdate(atk, Y.encodeStateAsUpdate(ghost));
+    const before = Y.encodeStateVector(atk);
+    pageMarks(atk, V, 1).get(1).set('text', 'Không nhất trí');
+    const attack = Y.encodeStateAsUpdate(atk, before);
+    const refusal = markAuthorshipGuard(A)(server, attack);
+    expect(refusal).toBe('an update that depends on changes the server does not have');
+    if (refusal === null) Y.applyUpdate(server, attack);
+    // B writes the note: it must say what B wrote.
+    addMark(b, V, 1, note, null);
+    expect(send(server, b, B)).toBeNull();
+    expect(readPage(server, V, 1).find((m) => m.id === 'b-note')?.text).toBe('Nhất trí');
+    expect(server.store.pendingStructs).toBeNull();
+  });
+
+  it('refuses an update with a gap in its own clocks, and one hanging on an unknown parent', () => {
+    const server = new Y.Doc();
+    const a = new Y.Doc();
+    draw(a, A, 'a0');
+    const first = pending(server, a);
+    draw(a, A, 'a1');
+    const second = Y.encodeStateAsUpdate(a, Y.encodeStateVector((() => { const d = new Y.Doc(); Y.applyUpdate(d, first); return d; })()));
+    // The second stroke without the first: Yjs would hold it until the first arrives.
+    expect(markAuthorshipGuard(A)(server, second)).toBe('an update that depends on changes the server does not have');
+    expect(markAuthorshipGuard(A)(server, first)).toBeNull();
+    Y.applyUpdate(server, first);
+    expect(markAuthorshipGuard(A)(server, second)).toBeNull();
+  });
+
+  it('an honest stream of updates, a resync and a reconnect after the server lost its last updates all pass', () => {
+    const server = new Y.Doc();
+    const a = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    a.on('update', (u: Uint8Array) => updates.push(u));
+    const points = draw(a, A, 'a0');
+    for (let i = 0; i < 10; i++) extendMark(points, [i / 10, i / 10], null);
+    removeMarks(a, V, 1, new Set(['a0']), null);
+    draw(a, A, 'a1');
+    for (const u of updates) {
+      expect(markAuthorshipGuard(A)(server, u)).toBeNull();
+      Y.applyUpdate(server, u);
+    }
+    // A server that lost the last updates (crash) gets them back in the client's step 2.
+    const lost = new Y.Doc();
+    Y.applyUpdate(lost, Y.mergeUpdates(updates.slice(0, 3)));
+    expect(markAuthorshipGuard(A)(lost, Y.encodeStateAsUpdate(a, Y.encodeStateVector(lost)))).toBeNull();
+    expect(markAuthorshipGuard(A)(new Y.Doc(), Y.encodeStateAsUpdate(a))).toBeNull();
+  });
+});
