@@ -109,10 +109,15 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   let signaling: SignalingEndpoint | undefined;
   let rooms: Rooms | undefined;
   let collab: CollabEndpoint | undefined;
-  const auth = new AuthService(store.db, TokenSigner.fromDataDir(config.DATA_DIR, config.AUTH_SECRET), (sessionId) => {
-    signaling?.disconnectSession(sessionId);
-    collab?.disconnectSession(sessionId);
-  });
+  const auth = new AuthService(
+    store.db,
+    TokenSigner.fromDataDir(config.DATA_DIR, config.AUTH_SECRET),
+    (sessionId) => {
+      signaling?.disconnectSession(sessionId);
+      collab?.disconnectSession(sessionId);
+    },
+    { idleSeconds: config.SESSION_IDLE_DAYS * 86_400, maxSeconds: config.SESSION_MAX_DAYS * 86_400 },
+  );
   const directory = new DirectoryService(store.db, async (accountId) => {
     await auth.revokeAll(accountId);
     signaling?.disconnectAccount(accountId);

@@ -16,7 +16,7 @@ export function registerAuthRoutes(app: FastifyInstance, auth: AuthService, logi
     account: s.account,
     accessToken: s.accessToken,
     expiresAt: s.expiresAt,
-    ...(desktop ? { refreshToken: s.refreshToken } : {}),
+    ...(desktop && s.refreshToken ? { refreshToken: s.refreshToken } : {}),
   });
 
   r.post(
@@ -28,7 +28,7 @@ export function registerAuthRoutes(app: FastifyInstance, auth: AuthService, logi
     },
     async (req, reply) => {
       const session = await auth.login(req.body.username, req.body.password, req.ip);
-      setSessionCookies(reply, session.accessToken, session.refreshToken, req.protocol === 'https');
+      setSessionCookies(reply, session, req.protocol === 'https');
       return answer(session, req.body.client === 'desktop');
     },
   );
@@ -42,7 +42,7 @@ export function registerAuthRoutes(app: FastifyInstance, auth: AuthService, logi
       const token = fromBody ?? req.cookies[REFRESH_COOKIE];
       if (!token) throw new AppError('unauthorized', 'no session');
       const session = await auth.refresh(token);
-      setSessionCookies(reply, session.accessToken, session.refreshToken, req.protocol === 'https');
+      setSessionCookies(reply, session, req.protocol === 'https');
       return answer(session, fromBody !== undefined);
     },
   );

@@ -7,7 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors';
 import type { AuthService } from './auth-service';
 import type { Actor } from './policy';
-import { ACCESS_TTL_SECONDS, REFRESH_TTL_SECONDS } from './tokens';
+import { ACCESS_TTL_SECONDS } from './tokens';
 
 export const ACCESS_COOKIE = 'ph_access';
 export const REFRESH_COOKIE = 'ph_refresh';
@@ -36,10 +36,14 @@ export function requireActor(req: FastifyRequest): Actor {
   return req.actor;
 }
 
-export function setSessionCookies(reply: FastifyReply, accessToken: string, refreshToken: string, secure: boolean): void {
+/** The access cookie, and the refresh cookie when a new refresh token was issued (it lives until the session's expiry). */
+export function setSessionCookies(reply: FastifyReply, session: { accessToken: string; refreshToken?: string | undefined; refreshExpiresAt: string }, secure: boolean): void {
   const base = { httpOnly: true, sameSite: 'strict' as const, secure };
-  reply.setCookie(ACCESS_COOKIE, accessToken, { ...base, path: '/', maxAge: ACCESS_TTL_SECONDS });
-  reply.setCookie(REFRESH_COOKIE, refreshToken, { ...base, path: '/api/auth', maxAge: REFRESH_TTL_SECONDS });
+  reply.setCookie(ACCESS_COOKIE, session.accessToken, { ...base, path: '/', maxAge: ACCESS_TTL_SECONDS });
+  if (session.refreshToken) {
+    const maxAge = Math.max(0, Math.floor((Date.parse(session.refreshExpiresAt) - Date.now()) / 1000));
+    reply.setCookie(REFRESH_COOKIE, session.refreshToken, { ...base, path: '/api/auth', maxAge });
+  }
 }
 
 export function clearSessionCookies(reply: FastifyReply): void {

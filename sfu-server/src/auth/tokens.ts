@@ -1,6 +1,7 @@
 /**
  * Session tokens: a short-lived signed access token (JWT, HS256) naming the account and session,
- * and a long-lived opaque refresh token stored only as its SHA-256 hash, rotated at each refresh.
+ * and a long-lived opaque refresh token stored only as its SHA-256 hash, rotated at each refresh
+ * (a rotated-away token presented again ends the whole session: see AuthService.refresh).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -8,7 +9,22 @@ import path from 'node:path';
 import { jwtVerify, SignJWT } from 'jose';
 
 export const ACCESS_TTL_SECONDS = 15 * 60;
-export const REFRESH_TTL_SECONDS = 30 * 24 * 3600;
+
+/** How long sessions last; see AuthService.refresh. */
+export interface SessionLifetimes {
+  /** Sliding: a session unused (not refreshed) this long ends (SESSION_IDLE_DAYS). */
+  idleSeconds: number;
+  /** Absolute: no session lasts longer than this from its login, however often refreshed (SESSION_MAX_DAYS). */
+  maxSeconds: number;
+  /**
+   * How long after a rotation the token just rotated away from still gets an access token (and no
+   * new refresh token) instead of counting as a replay: two tabs of one browser refreshing at the
+   * same moment send the same cookie.
+   */
+  graceSeconds: number;
+}
+
+export const DEFAULT_LIFETIMES: SessionLifetimes = { idleSeconds: 7 * 24 * 3600, maxSeconds: 30 * 24 * 3600, graceSeconds: 20 };
 
 export interface AccessClaims {
   sub: string;

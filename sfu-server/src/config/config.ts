@@ -41,6 +41,10 @@ const ConfigSchema = z.object({
   TRUST_PROXY: bool.default(false),
   /** Login requests accepted per minute and address (failed passwords are limited separately). */
   LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
+  /** A session not refreshed for this many days ends (sliding idle expiry). */
+  SESSION_IDLE_DAYS: z.coerce.number().min(0.01).max(365).default(7),
+  /** No session lasts longer than this many days after its login, however often it is refreshed. */
+  SESSION_MAX_DAYS: z.coerce.number().min(0.01).max(365).default(30),
   /** Stored updates of a collaboration document (annotations) above which they are compacted into one snapshot. */
   COLLAB_COMPACT_AFTER: z.coerce.number().int().min(2).max(100_000).default(200),
   /** PostgreSQL connection URL; without it the embedded SQLite store in DATA_DIR is used. */

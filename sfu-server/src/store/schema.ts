@@ -39,8 +39,24 @@ export interface SessionsTable {
   account_id: string;
   refresh_hash: string;
   created_at: string;
+  /** Sliding idle expiry: moved on at each refresh, never past absolute_expires_at. */
   expires_at: string;
   revoked_at: string | null;
+  /**
+   * Fixed at login (SESSION_MAX_DAYS): no refresh extends a session past it. Null only for rows
+   * written by tools (benchmarks): such a session ends SESSION_MAX_DAYS after created_at.
+   */
+  absolute_expires_at: string | null;
+  /** The refresh token rotated away from last, and when (the concurrent-refresh grace window). */
+  previous_refresh_hash: string | null;
+  rotated_at: string | null;
+}
+
+/** Refresh tokens a session has rotated away from: presenting one again ends the session. */
+export interface RetiredRefreshTokensTable {
+  hash: string;
+  session_id: string;
+  retired_at: string;
 }
 
 export interface MeetingsTable {
@@ -325,6 +341,7 @@ export interface Database {
   bridge_points: BridgePointsTable;
   accounts: AccountsTable;
   sessions: SessionsTable;
+  retired_refresh_tokens: RetiredRefreshTokensTable;
   meetings: MeetingsTable;
   meeting_points: MeetingPointsTable;
   meeting_delegates: MeetingDelegatesTable;
