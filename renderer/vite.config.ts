@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 import { pdfjsAssets } from './vite-pdfjs-assets';
+import { precompress } from './vite-precompress';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -12,7 +13,8 @@ export default defineConfig({
   // from the app bundle (file://) for the first-run set-up screen.
   base: './',
   publicDir: path.join(here, 'public'),
-  plugins: [react(), pdfjsAssets()],
+  // Brotli and gzip copies of the build, made once here and sent as they are by the server.
+  plugins: [react(), pdfjsAssets(), precompress()],
   build: {
     outDir: path.join(here, 'dist'),
     emptyOutDir: true,

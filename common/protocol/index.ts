@@ -12,6 +12,7 @@ import { votingRequests, type VotingNotifications } from './voting';
 import { mediaControlRequests, type MediaControlNotifications } from './media-control';
 import { pointsRequests } from './points';
 import { meetingWatchRequests, type MeetingWatchNotifications } from './meeting-watch';
+import { linkRequests, type LinkNotifications } from './link';
 
 export * from './envelope';
 export * from './media-types';
@@ -23,6 +24,7 @@ export * from './attendance';
 export * from './media-control';
 export * from './points';
 export * from './meeting-watch';
+export * from './link';
 
 export const requests = {
   ...conferenceRequests,
@@ -34,6 +36,7 @@ export const requests = {
   ...mediaControlRequests,
   ...pointsRequests,
   ...meetingWatchRequests,
+  ...linkRequests,
 } as const;
 
 export type Requests = typeof requests;
@@ -49,7 +52,8 @@ export type Notifications = ConferenceNotifications &
   FloorNotifications &
   AttendanceNotifications &
   MediaControlNotifications &
-  MeetingWatchNotifications;
+  MeetingWatchNotifications &
+  LinkNotifications;
 export type NotificationName = keyof Notifications;
 
 export function isMethod(name: string): name is Method {

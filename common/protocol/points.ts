@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { Id } from './conference';
+import { LinkFallback, LinkQuality } from './link';
 
 /** Picture: 'ok' = video arriving; 'off' = camera turned off; 'missing' = no camera or nothing arrives. */
 export const PictureState = z.enum(['ok', 'off', 'missing']);
@@ -24,6 +25,11 @@ export const PointStatus = z.object({
   /** Diagnostics: null for callers who may not see them, or while not connected. */
   picture: PictureState.nullable(),
   sound: SoundState.nullable(),
+  /**
+   * Diagnostics: the quality of the point's link now (see common/link-quality.ts), since when
+   * (ms since the epoch), and whether its client fell back to fewer videos or audio only.
+   */
+  link: z.object({ quality: LinkQuality, since: z.number(), fallback: LinkFallback }).nullable(),
 });
 export type PointStatus = z.infer<typeof PointStatus>;
 

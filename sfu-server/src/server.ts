@@ -39,9 +39,12 @@ import { registerHealthRoutes } from './http/health-routes';
 import { registerOpenApi } from './http/openapi';
 import { registerSecurityHeaders } from './http/security-headers';
 import { registerStaticClient } from './http/static-client';
+import { parseTurnUrls } from './turn/turn-credentials';
 import { UpgradeRouter } from './http/upgrade-router';
 import { conferenceDisconnect, conferenceHandlers, type ConferenceContext } from './media/conference-handlers';
 import { mediaControlHandlers } from './media/media-control-handlers';
+import { linkHandlers } from './points/link-handlers';
+import { LinkMonitor } from './points/link-monitor';
 import { pointsHandlers } from './points/points-handlers';
 import { PointsService } from './points/points-service';
 import { MediaMetricsService } from './media/media-metrics';
@@ -218,6 +221,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   registerMinutesRoutes(app, minutes);
   await registerStaticClient(app, config.RENDERER_DIR, logger);
 
+  // Each point's link quality, for the chair and hosts (points panel, tiles).
+  const linkMonitor = new LinkMonitor(rooms, meetings);
   // Every feature's signaling methods, one table (features add theirs with one spread each).
   const handlers: Handlers<ConferenceContext> = {
     ...conferenceHandlers(rooms, meetings),
@@ -227,7 +232,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     ...floorHandlers(floor, meetings),
     ...attendanceHandlers(attendance, meetings),
     ...mediaControlHandlers({ plainRtp: config.PLAIN_RTP_ENABLED }),
-    ...pointsHandlers(new PointsService(store.db, meetings)),
+    ...pointsHandlers(new PointsService(store.db, meetings, undefined, linkMonitor)),
+    ...linkHandlers(linkMonitor, config.TURN_SECRET && config.TURN_URLS ? { secret: config.TURN_SECRET, urls: parseTurnUrls(config.TURN_URLS), ttlSeconds: config.TURN_TTL_SECONDS } : null),
     ...meetingWatchHandlers(meetingWatch, meetings),
   };
   signaling = new SignalingEndpoint({
@@ -297,6 +303,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       votingOfServer.stop();
       endpoint.close();
       await collabEndpoint.close();
+      linkMonitor.close();
       await roomsOfServer.closeAll();
       await app.close();
       pool.close();

@@ -35,15 +35,23 @@ export class SignalingClient {
   #nextId = 1;
   #onNotification: NotificationHandler = () => {};
   #onClose: (code: number, reason: string) => void = () => {};
+  #lastHeardAt = Date.now();
   readonly opened: Promise<void>;
 
-  constructor(url: string, readonly timeoutMs = 10_000) {
+  /**
+   * `timeoutMs`: how long a request may go unanswered. Generous: on a commune link the answer can
+   * wait behind seconds of queued media and TCP retransmissions.
+   */
+  constructor(url: string, readonly timeoutMs = 20_000) {
     this.#ws = new WebSocket(url);
     this.opened = new Promise((resolve, reject) => {
       this.#ws.addEventListener('open', () => resolve(), { once: true });
       this.#ws.addEventListener('error', () => reject(new SignalingError('closed', 'cannot reach the server')), { once: true });
     });
-    this.#ws.addEventListener('message', (ev) => this.#onMessage(ev.data));
+    this.#ws.addEventListener('message', (ev) => {
+      this.#lastHeardAt = Date.now();
+      this.#onMessage(ev.data);
+    });
     this.#ws.addEventListener('close', (ev) => {
       for (const p of this.#pending.values()) {
         clearTimeout(p.timer);
@@ -52,6 +60,11 @@ export class SignalingClient {
       this.#pending.clear();
       this.#onClose(ev.code, ev.reason);
     });
+  }
+
+  /** When the server was last heard from (any frame: answer or notification), in ms since the epoch. */
+  get lastHeardAt(): number {
+    return this.#lastHeardAt;
   }
 
   get isOpen(): boolean {

@@ -25,8 +25,12 @@ const ConfigSchema = z.object({
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   DATA_DIR: z.string().default(path.resolve('data')),
   RENDERER_DIR: z.string().default(path.resolve('renderer/dist')),
-  /** Seconds without a pong before a signaling connection is judged dead. */
-  HEARTBEAT_SECONDS: z.coerce.number().min(1).max(120).default(4),
+  /**
+   * Seconds a signaling client may stay silent (no frame, no pong) before it is judged dead. Long
+   * enough for a WebSocket that shares a saturated commune link with its media (seconds of queue,
+   * TCP retransmissions at 5 % loss); a point that is dropped rejoins with the same identity.
+   */
+  HEARTBEAT_SECONDS: z.coerce.number().min(1).max(120).default(20),
   MAX_PEERS_PER_ROOM: z.coerce.number().int().min(2).max(5000).default(1000),
   /** Camera video goes to each receiver from the last N speakers only (plus pinned points, the chair, screen shares). */
   LAST_N: z.coerce.number().int().min(1).max(1000).default(25),
@@ -36,6 +40,13 @@ const ConfigSchema = z.object({
   PLAIN_RTP_ENABLED: bool.default(false),
   /** Bearer token a Prometheus scraper may use for GET /metrics (admins' sessions work too). */
   METRICS_TOKEN: z.string().min(16).optional(),
+  /**
+   * TURN for networks that pass only TCP 443 (coturn with `use-auth-secret`): the shared secret,
+   * and comma-separated turn:/turns: URIs handed to clients with credentials valid TURN_TTL_SECONDS.
+   */
+  TURN_SECRET: z.string().min(16).optional(),
+  TURN_URLS: z.string().optional(),
+  TURN_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 86_400).default(12 * 3600),
   /** Initial outgoing bitrate (bps) of WebRTC transports. */
   INITIAL_OUTGOING_BITRATE: z.coerce.number().int().min(100_000).default(1_000_000),
   TRUST_PROXY: bool.default(false),
@@ -67,6 +78,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  if (Boolean(result.data.TURN_SECRET) !== Boolean(result.data.TURN_URLS)) {
+    throw new Error('Invalid configuration: TURN_SECRET and TURN_URLS go together');
   }
   if (result.data.RTC_MIN_PORT > result.data.RTC_MAX_PORT) {
     throw new Error('Invalid configuration: RTC_MIN_PORT is above RTC_MAX_PORT');

@@ -10,6 +10,7 @@ import type { Peer } from '../media/peer';
 import type { Room } from '../media/room';
 import type { MeetingsService } from '../meetings/meetings-service';
 import type { Db } from '../store/database';
+import type { LinkMonitor } from './link-monitor';
 import { countPoints, pictureOf, soundOf, sortPoints, type ProducerSnapshot } from './point-health';
 
 const INVITED_TTL_MS = 30_000;
@@ -39,6 +40,7 @@ export class PointsService {
     private readonly db: Db,
     private readonly meetings: MeetingsService,
     private readonly now: () => number = Date.now,
+    private readonly links: LinkMonitor | null = null,
   ) {}
 
   async status(actor: Actor, room: Room): Promise<ResponseData<'points.status'>> {
@@ -64,6 +66,7 @@ export class PointsService {
         peerId: peer?.id ?? null,
         picture: producers ? pictureOf(producers) : null,
         sound: producers ? soundOf(producers) : null,
+        link: diagnostics && peer && this.links ? pointLink(this.links.linkOf(peer)) : null,
       };
     });
     sortPoints(points);
@@ -106,6 +109,11 @@ export class PointsService {
     this.#health.set(room, { at: this.now(), health });
     return health;
   }
+}
+
+/** The quality of a point's link and since when, as the link monitor last judged it. */
+function pointLink(link: ReturnType<LinkMonitor['linkOf']>) {
+  return link ? { quality: link.quality, since: link.since, fallback: link.fallback } : null;
 }
 
 /** Each peer's producers with their current bitrate and score, read from the workers. */

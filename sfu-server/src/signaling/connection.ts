@@ -14,6 +14,7 @@ import {
   type ResponseEnvelope,
 } from '../../../common/protocol';
 import { AppError } from '../errors';
+import { storeFailureError } from '../store/store-failures';
 import type { Logger } from '../observability/logger';
 import type { Handlers } from './handlers';
 
@@ -25,11 +26,21 @@ export function notificationFrame<N extends keyof Notifications>(name: N, data: 
   return JSON.stringify({ notification: name, data });
 }
 
+/** Pings per heartbeat period: four, at most one a second (and at least one every 5 s). */
+export function pingIntervalMs(heartbeatMs: number): number {
+  return Math.max(100, Math.min(5000, Math.max(1000, heartbeatMs / 4), heartbeatMs / 2));
+}
+
 export interface ConnectionOptions<Ctx> {
   socket: WebSocket;
   handlers: Handlers<Ctx>;
   context: Ctx;
   logger: Logger;
+  /**
+   * A client heard from by nothing (no frame, no pong) for this long is dropped. Pings go out four
+   * times per period, so a pong stuck behind seconds of queued media on a saturated commune link
+   * still arrives in time; any frame the client sends counts as well.
+   */
   heartbeatMs: number;
   onClose: (ctx: Ctx) => void;
 }
@@ -37,7 +48,8 @@ export interface ConnectionOptions<Ctx> {
 export class SignalingConnection<Ctx> {
   readonly #o: ConnectionOptions<Ctx>;
   #queue: Promise<void> = Promise.resolve();
-  #alive = true;
+  /** When the client was last heard from (any frame or a pong). */
+  #lastHeard = Date.now();
   #closed = false;
   #heartbeat: NodeJS.Timeout;
   #tokens = RATE_PER_SECOND * 2;
@@ -46,23 +58,27 @@ export class SignalingConnection<Ctx> {
   constructor(options: ConnectionOptions<Ctx>) {
     this.#o = options;
     const { socket } = options;
-    socket.on('message', (raw, isBinary) => this.#onFrame(raw as Buffer, isBinary));
+    socket.on('message', (raw, isBinary) => {
+      this.#lastHeard = Date.now();
+      this.#onFrame(raw as Buffer, isBinary);
+    });
     socket.on('pong', () => {
-      this.#alive = true;
+      this.#lastHeard = Date.now();
     });
     socket.on('close', () => this.#finish());
     socket.on('error', (err) => options.logger.warn({ err }, 'signaling socket error'));
-    // A client that vanished (killed app, cut cable) stops answering pings: drop it.
+    // A client that vanished (killed app, cut cable) stops answering pings: drop it once it has
+    // been silent for a whole heartbeat period. Several pings per period, and any frame counts, so
+    // a slow answer on a congested line is not taken for a dead client.
     this.#heartbeat = setInterval(() => {
-      if (!this.#alive) {
+      if (Date.now() - this.#lastHeard >= options.heartbeatMs) {
         options.logger.info('signaling client stopped answering, closing');
         socket.terminate();
         this.#finish();
         return;
       }
-      this.#alive = false;
       socket.ping();
-    }, options.heartbeatMs);
+    }, pingIntervalMs(options.heartbeatMs));
   }
 
   notify<N extends keyof Notifications>(name: N, data: Notifications[N]): void {
@@ -123,7 +139,11 @@ export class SignalingConnection<Ctx> {
       try {
         const result = await (handler as (ctx: Ctx, data: unknown) => Promise<unknown>)(this.#o.context, input.data);
         this.#send({ id, ok: true, data: result ?? {} });
-      } catch (err) {
+      } catch (thrown) {
+        // The database unreachable (restarting) or the disk full: a clear error the client may retry.
+        const failure = storeFailureError(thrown);
+        if (failure) this.#o.logger.warn({ err: thrown, method, code: failure.code }, 'request failed on the store');
+        const err = failure ?? thrown;
         if (err instanceof AppError) return this.#error(id, err.code, err.message, err.details);
         const message = err instanceof Error ? err.message : String(err);
         // mediasoup rejects semantically wrong parameters with TypeError/UnsupportedError.

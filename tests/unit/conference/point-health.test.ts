@@ -40,6 +40,7 @@ const point = (name: string, p: Partial<PointStatus> = {}): PointStatus => ({
   peerId: null,
   picture: null,
   sound: null,
+  link: null,
   ...p,
 });
 

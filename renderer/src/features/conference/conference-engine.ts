@@ -10,6 +10,7 @@ import { MAX_TILE_VIEWS } from '../../../../common/protocol';
 import { api } from '../../net/api-client';
 import { SignalingClient, SignalingError } from '../../net/signaling-client';
 import { signalingUrl } from '../../platform/desktop';
+import { livenessAction, LIVENESS_TICK_MS } from './link/liveness';
 import { readTrackStats, type TrackStats } from './track-stats';
 
 export interface RemoteTrack {
@@ -97,9 +98,6 @@ function waitOrOnline(ms: number): Promise<void> {
     globalThis.addEventListener?.('online', done);
   });
 }
-/** The signaling path is checked this often; an answer later than the timeout means it is down. */
-const LIVENESS_INTERVAL_MS = 2000;
-const LIVENESS_TIMEOUT_MS = 3000;
 
 /** Close codes the server uses to end a presence for good (see sfu-server signaling). */
 const FINAL_CLOSE_CODES: Record<number, string> = { 4001: 'joined_elsewhere', 4003: 'session_ended', 4004: 'meeting_ended', 4005: 'removed' };
@@ -141,7 +139,7 @@ export class ConferenceEngine {
   #tileViewsTimer: ReturnType<typeof setTimeout> | null = null;
   #tileViewsInFlight: Promise<void> | null = null;
   #tileViewsDirty = false;
-  #livenessTimer: ReturnType<typeof setInterval> | null = null;
+  #stopLivenessWatch: (() => void) | null = null;
   /** The camera sends only its lowest layer now (low-bandwidth mode). */
   #sentLayersLimited = false;
 
@@ -301,28 +299,41 @@ export class ConferenceEngine {
   }
 
   /**
-   * A network cut often leaves the WebSocket looking open (no FIN arrives): a small request every
-   * few seconds finds out, and the engine rejoins without waiting for TCP to give up.
+   * A network cut often leaves the WebSocket looking open (no FIN arrives). Every frame from the
+   * server counts as a sign of life; after a quiet spell a small request asks for one, and only a
+   * long silence (see link/liveness.ts: generous, a congested commune line is slow, not dead) or
+   * the device going offline makes the engine rejoin.
    */
   #watchLiveness(client: SignalingClient, session: number): void {
     this.#stopLiveness();
-    let waiting = false;
-    this.#livenessTimer = setInterval(() => {
-      if (waiting || this.#client !== client || this.#session !== session || this.#state.status !== 'joined') return;
-      waiting = true;
-      const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), LIVENESS_TIMEOUT_MS));
-      void Promise.race([client.request('media.ping', {}).then(() => 'ok' as const, () => 'failed' as const), timeout]).then((result) => {
-        waiting = false;
-        if (result === 'ok' || this.#client !== client || this.#session !== session || this.#state.status !== 'joined') return;
-        console.warn('signaling is not answering; rejoining');
-        void this.#reconnect(session);
-      });
-    }, LIVENESS_INTERVAL_MS);
+    let lastProbeAt = 0;
+    const current = () => this.#client === client && this.#session === session && this.#state.status === 'joined';
+    const rejoin = (why: string) => {
+      if (!current()) return;
+      console.warn(`${why}; rejoining`);
+      void this.#reconnect(session);
+    };
+    const onOffline = () => rejoin('the device is offline');
+    globalThis.addEventListener?.('offline', onOffline);
+    const timer = setInterval(() => {
+      if (!current()) return;
+      const now = Date.now();
+      const action = livenessAction(now, client.lastHeardAt, lastProbeAt);
+      if (action === 'rejoin') rejoin('signaling has been silent too long');
+      else if (action === 'probe') {
+        lastProbeAt = now;
+        client.request('media.ping', {}).catch(() => undefined);
+      }
+    }, LIVENESS_TICK_MS);
+    this.#stopLivenessWatch = () => {
+      clearInterval(timer);
+      globalThis.removeEventListener?.('offline', onOffline);
+    };
   }
 
   #stopLiveness(): void {
-    if (this.#livenessTimer) clearInterval(this.#livenessTimer);
-    this.#livenessTimer = null;
+    this.#stopLivenessWatch?.();
+    this.#stopLivenessWatch = null;
   }
 
   /** `firstDelayMs`: how long before the first attempt (by default the first of RECONNECT_DELAYS_MS). */
