@@ -1,0 +1,186 @@
+/**
+ * Which layers of each forwarded video fit one receiver's link: pure functions, unit-tested apart
+ * from mediasoup (like forwarding-policy.ts, which decides *whether* a video goes to a receiver and
+ * the largest layer its tile needs). The room feeds them the receiver's estimated bandwidth (the
+ * transport's 'bwe' trace), what each sender's simulcast streams carry now (producer scores and
+ * per-layer bitrates) and who speaks and chairs; it applies the answer as the consumers' preferred
+ * layers and priorities.
+ *
+ * Rules, and why:
+ * - Budget = estimated bandwidth × HEADROOM − what its audio takes. Speech is never given up for
+ *   video: audio is counted first.
+ * - Streams are served in order: screen shares, the speaker, the chair, pinned tiles, the others.
+ * - First pass, everyone's smooth minimum: each stream gets its lowest flowing spatial layer at
+ *   the highest temporal layer that fits (a smooth 180p beats a stuttering 720p). A priority stream
+ *   that does not fit even at its lowest frame rate keeps its lowest layer anyway (mediasoup's own
+ *   estimator then gives it what it can); another stream that does not fit is not forwarded.
+ * - Second pass, in the same order: a stream moves up a spatial layer only if the higher layer fits
+ *   at full frame rate, never above what its tile needs. Moving up must leave UPGRADE_MARGIN of
+ *   the budget unspent (so a layer is not taken and dropped at each estimate); keeping the layer
+ *   it had needs only that it fit.
+ * - Only flowing layers count: a sender whose upper layers stop arriving (its own uplink is weak)
+ *   is forwarded at the layers it does send; a layer that stops is left at once for one that flows.
+ * - mediasoup still adapts within these bounds (its transport-cc estimator raises and lowers layers
+ *   every few hundred ms); these rules set the ceiling and the order.
+ */
+
+export type StreamRole = 'screen' | 'speaker' | 'chair' | 'pinned' | 'other';
+
+/** Serving order of the budget. */
+const ROLE_ORDER: readonly StreamRole[] = ['screen', 'speaker', 'chair', 'pinned', 'other'];
+
+/**
+ * mediasoup consumer priority (1..255) per role: the worker's estimator serves higher priorities
+ * first and lets each take `priority` layer steps per round.
+ */
+export const ROLE_PRIORITY: Readonly<Record<StreamRole, number>> = { screen: 4, speaker: 4, chair: 3, pinned: 2, other: 1 };
+
+/** Share of the estimate video may plan on (the estimate lags; retransmissions and RTCP need room). */
+export const HEADROOM = 0.85;
+/** What one forwarded microphone takes on the wire (Opus ~32 kbit/s with FEC, plus RTP/UDP/IP). */
+export const AUDIO_BPS = 50_000;
+/** Moving a stream up must leave this share of the budget unspent (keeping a layer need not). */
+export const UPGRADE_MARGIN = 0.1;
+
+/**
+ * Nominal bitrates when the sender's own are not measured yet: the camera's simulcast caps
+ * (renderer: 150 / 400 / 1000 kbit/s), and for its temporal layers the share of the stream that
+ * the base layer, then the base plus the next, carry in VP8's three-layer pattern.
+ */
+export const NOMINAL_SPATIAL_BPS = [150_000, 400_000, 1_000_000] as const;
+export const NOMINAL_TEMPORAL_SHARE = [0.5, 0.75, 1] as const;
+
+export interface Layers {
+  spatialLayer: number;
+  temporalLayer: number;
+}
+
+export interface StreamInput {
+  id: string;
+  role: StreamRole;
+  /** The highest spatial layer the receiver's tile needs (forwarding-policy's layersForTile). */
+  maxSpatial: number;
+  /** Temporal layers per spatial layer the sender encodes (VP8 simulcast from Chromium: 3). */
+  temporalLayers: number;
+  /**
+   * For each spatial layer (simulcast stream) the sender has: bitrate in bit/s up to each temporal
+   * layer (cumulative, as mediasoup's `bitrateByLayer`), or null when not measured yet.
+   */
+  rates: readonly (readonly number[] | null)[];
+  /** For each spatial layer: whether it flows now (score > 0 and bits arriving). */
+  flowing: readonly boolean[];
+  /** Whether it has more than one layer to choose from (simulcast/SVC); single-layer streams are all or nothing. */
+  layered: boolean;
+  /** What it had after the previous plan (for the upgrade margin). */
+  previous?: Layers | undefined;
+}
+
+export interface StreamPlan {
+  forward: boolean;
+  /** Preferred layers (for layered streams). */
+  layers: Layers;
+  priority: number;
+}
+
+/** Bitrate of one layer choice, measured or nominal. */
+export function layerCost(stream: Pick<StreamInput, 'rates' | 'temporalLayers'>, spatial: number, temporal: number): number {
+  const measured = stream.rates[spatial]?.[temporal];
+  if (measured !== undefined && measured > 0) return measured;
+  // Not measured: the nominal rate of that simulcast stream, its share for the temporal layer.
+  const base = NOMINAL_SPATIAL_BPS[Math.min(spatial, NOMINAL_SPATIAL_BPS.length - 1)]!;
+  const shares = NOMINAL_TEMPORAL_SHARE;
+  const share = stream.temporalLayers <= 1 ? 1 : shares[Math.min(shares.length - 1, Math.round((temporal * (shares.length - 1)) / (stream.temporalLayers - 1)))]!;
+  return base * share;
+}
+
+/** The spatial layers that flow, lowest first (all of them when nothing is known yet). */
+export function flowingLayers(stream: Pick<StreamInput, 'flowing' | 'rates'>): number[] {
+  const count = Math.max(stream.flowing.length, stream.rates.length, 1);
+  const out: number[] = [];
+  for (let s = 0; s < count; s++) if (stream.flowing[s] !== false) out.push(s);
+  return out;
+}
+
+/** Budget for video: the estimate with headroom, less the audio it receives. Infinity: no estimate yet. */
+export function videoBudget(availableBps: number | undefined, audioStreams: number): number {
+  if (availableBps === undefined || !Number.isFinite(availableBps) || availableBps <= 0) return Infinity;
+  return Math.max(0, availableBps * HEADROOM - audioStreams * AUDIO_BPS);
+}
+
+const rank = (role: StreamRole) => ROLE_ORDER.indexOf(role);
+
+/** Plans one receiver: the layers, priority and forwarding of each video stream it is sent. */
+export function planReceiver(budgetBps: number, streams: readonly StreamInput[]): Map<string, StreamPlan> {
+  const ordered = streams.map((s, i) => ({ s, i })).sort((a, b) => rank(a.s.role) - rank(b.s.role) || a.i - b.i);
+  const plans = new Map<string, StreamPlan>();
+  const spent = new Map<string, number>();
+  let remaining = budgetBps;
+
+  // First pass: each its lowest flowing layer, at the highest frame rate that fits.
+  for (const { s } of ordered) {
+    const priority = ROLE_PRIORITY[s.role];
+    const maxT = Math.max(0, s.temporalLayers - 1);
+    if (!s.layered) {
+      const cost = layerCost(s, 0, maxT);
+      const fits = cost <= remaining || s.role !== 'other';
+      plans.set(s.id, { forward: fits, layers: { spatialLayer: 0, temporalLayer: maxT }, priority });
+      if (fits) {
+        remaining = Math.max(0, remaining - cost);
+        spent.set(s.id, cost);
+      }
+      continue;
+    }
+    const flowing = flowingLayers(s);
+    const low = flowing.length > 0 ? flowing[0]! : 0;
+    let chosen = -1;
+    for (let t = maxT; t >= 0; t--) {
+      if (layerCost(s, low, t) <= remaining) {
+        chosen = t;
+        break;
+      }
+    }
+    if (chosen < 0 && s.role === 'other') {
+      plans.set(s.id, { forward: false, layers: { spatialLayer: low, temporalLayer: 0 }, priority });
+      continue;
+    }
+    const t = Math.max(0, chosen);
+    const cost = layerCost(s, low, t);
+    remaining = Math.max(0, remaining - cost);
+    spent.set(s.id, cost);
+    plans.set(s.id, { forward: true, layers: { spatialLayer: low, temporalLayer: t }, priority });
+  }
+
+  // Second pass: move up, at full frame rate only, within what the tile needs.
+  for (const { s } of ordered) {
+    const plan = plans.get(s.id);
+    if (!s.layered || !plan?.forward) continue;
+    const maxT = Math.max(0, s.temporalLayers - 1);
+    if (plan.layers.temporalLayer < maxT) continue;
+    for (const sp of flowingLayers(s)) {
+      if (sp <= plan.layers.spatialLayer || sp > s.maxSpatial) continue;
+      const current = spent.get(s.id) ?? 0;
+      const extra = layerCost(s, sp, maxT) - current;
+      const had = s.previous !== undefined && s.previous.spatialLayer >= sp;
+      const room = had ? remaining : remaining - budgetBps * UPGRADE_MARGIN;
+      if (extra > room) break;
+      remaining -= extra;
+      spent.set(s.id, current + extra);
+      plan.layers = { spatialLayer: sp, temporalLayer: maxT };
+    }
+  }
+  return plans;
+}
+
+/**
+ * What one simulcast stream of a producer carries, from mediasoup's producer stats entry
+ * (`bitrateByLayer` keys "spatial.temporal" → cumulative bit/s; simulcast streams have spatial 0).
+ */
+export function ratesFromStats(entry: { bitrate?: number; bitrateByLayer?: Record<string, number> | undefined }, temporalLayers: number): number[] {
+  const out: number[] = [];
+  const byLayer = entry.bitrateByLayer ?? {};
+  for (let t = 0; t < Math.max(1, temporalLayers); t++) {
+    const v = byLayer[`0.${t}`];
+    out.push(typeof v === 'number' ? v : t === temporalLayers - 1 ? (entry.bitrate ?? 0) : 0);
+  }
+  return out;
+}

@@ -1,0 +1,215 @@
+/**
+ * Weak-link benchmark (issue 12): three points in a live meeting, the chair and one point on the
+ * host, one point ("the shaped point") in its own network namespace behind a shaped veth
+ * (tests/support/weak-link.ts). For a clean link and the issue's three profiles, in one run, it
+ * prints for the shaped point: time from opening the app to being in the room (cold cache: a new
+ * browser context; warm: the same context again), frames per second and height of each video it
+ * receives, concealed audio and jitter buffer delay; for the chair: frames per second and height of
+ * the shaped point's picture. The issue's targets are printed beside the figures. Figures only, no
+ * assertions; a non-zero exit means it could not run (it needs root for the namespace).
+ *
+ *   node --import tsx tests/bench/weak-links.ts     (WINDOW_S=15 seconds of measurement per profile,
+ *                                                    SETTLE_S=10 seconds after joining before it)
+ *
+ * All figures come from the pages' getStats() (two snapshots over the same window on both pages).
+ * The machine has 2 cores shared with whatever else runs: three Chromiums encoding 720p simulcast
+ * load it, so fps figures are noisy; compare runs made under the same load.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { liveMeeting, PASSWORD, person, TestApi } from '../support/api-client';
+import { CHROMIUM_ARGS } from '../e2e/support/server-env';
+import { figures, installPeerConnectionProbe, snapshot, type AudioFigures, type VideoFigures } from '../support/media-stats';
+import { startTestServer } from '../support/test-server';
+import { PROFILES, WeakLink, type LinkProfile } from '../support/weak-link';
+
+const WINDOW_S = Number(process.env['WINDOW_S'] ?? 15);
+const SETTLE_S = Number(process.env['SETTLE_S'] ?? 10);
+const RENDERER_DIR = path.resolve('renderer/dist');
+const OUTPUT = path.resolve('test-results/bench-weak-links.json');
+const POINT_NAME = 'Điểm cầu xã Vùng Cao';
+const OTHER_NAME = 'Điểm cầu xã Đồng Bằng';
+
+/** Issue 12's targets, by profile name. */
+const TARGETS: Record<string, string> = {
+  'clean': '—',
+  '2M/512k/1%': '—',
+  '768k/384k/3%': 'speaker ≥ 15 fps; chair sees point ≥ 15 fps; concealed ≤ 1 %',
+  '384k/256k/5%': 'speaker ≥ 12 fps (or audio-only by the app); chair sees point ≥ 10 fps; concealed ≤ 2 %; warm start < 8 s, cold < 20 s',
+};
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface ProfileResult {
+  profile: string;
+  coldMs: number | null;
+  warmMs: number | null;
+  received: VideoFigures[];
+  audio: AudioFigures | null;
+  chairSeesPoint: VideoFigures | null;
+  protocols: string[];
+  srtpCiphers: string[];
+  pointSends: { rid: string; height: number; fps: number; limitation: string }[];
+  dropped: { in: number; out: number };
+  error?: string;
+}
+
+async function newContext(browser: Browser): Promise<BrowserContext> {
+  const context = await browser.newContext({ locale: 'vi-VN', permissions: ['camera', 'microphone'] });
+  await installPeerConnectionProbe(context);
+  return context;
+}
+
+/**
+ * Opens the app at its start, signs in if it asks, opens the meeting's pre-join screen and joins
+ * as soon as it can; returns the time from opening the app to being in the room (page clock).
+ */
+async function openAndJoin(page: Page, url: string, meetingId: string, username: string): Promise<number> {
+  const started = Date.now();
+  await page.goto(url);
+  const login = page.getByRole('textbox', { name: /^Tên đăng nhập/ });
+  const meetings = page.getByRole('heading', { name: 'Cuộc họp của tôi' });
+  await login.or(meetings).first().waitFor({ timeout: 120_000 });
+  if (await login.isVisible()) {
+    await login.fill(username);
+    await page.getByLabel(/^Mật khẩu/).first().fill(PASSWORD);
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await meetings.waitFor({ timeout: 120_000 });
+  }
+  await page.goto(`${url}/#/meetings/${encodeURIComponent(meetingId)}/join`);
+  const join = page.getByRole('button', { name: 'Tham gia' });
+  await join.waitFor({ timeout: 120_000 });
+  await page.waitForFunction((button) => button instanceof HTMLButtonElement && !button.disabled, await join.elementHandle(), { timeout: 120_000 });
+  await join.click();
+  const leave = page.getByRole('button', { name: 'Rời phòng' });
+  await leave.or(page.getByRole('alert')).first().waitFor({ timeout: 120_000 });
+  if (!(await leave.isVisible())) throw new Error(`join failed: ${await page.getByRole('alert').first().innerText()}`);
+  return Date.now() - started;
+}
+
+async function leave(page: Page): Promise<void> {
+  await page
+    .getByRole('button', { name: 'Rời phòng' })
+    .click({ timeout: 5_000 })
+    .catch(() => undefined);
+  await page.close();
+}
+
+const fmt = (v: number | null | undefined, digits = 0) => (v === null || v === undefined || Number.isNaN(v) ? '—' : v.toFixed(digits));
+
+function printResult(r: ProfileResult): void {
+  console.log(`\n— ${r.profile}  (targets: ${TARGETS[r.profile] ?? '—'})`);
+  if (r.error) console.log(`  could not measure: ${r.error}`);
+  console.log(`  open app → in the room: cold ${fmt(r.coldMs && r.coldMs / 1000, 1)} s, warm ${fmt(r.warmMs && r.warmMs / 1000, 1)} s`);
+  for (const v of r.received) console.log(`  point receives ${v.from} (${v.source}): ${fmt(v.fps, 1)} fps, ${v.height || '—'}p, freezes ${v.freezes}`);
+  if (r.received.length === 0) console.log('  point receives no video');
+  if (r.audio) {
+    console.log(
+      `  point's audio: concealed ${fmt(r.audio.concealedPct, 2)} %, jitter buffer ${fmt(r.audio.jitterBufferMs)} ms, ${r.audio.packetsReceived} packets, ${r.audio.nacks} NACKs sent`,
+    );
+  }
+  const c = r.chairSeesPoint;
+  console.log(`  chair receives the point: ${c ? `${fmt(c.fps, 1)} fps, ${c.height || '—'}p, freezes ${c.freezes}` : 'no video'}`);
+  console.log(`  point sends: ${r.pointSends.map((s) => `${s.rid || 'single'} ${s.height || '—'}p ${fmt(s.fps, 1)} fps${s.limitation && s.limitation !== 'none' ? ` (${s.limitation})` : ''}`).join(', ') || '—'}`);
+  console.log(`  media over: ${[...new Set(r.protocols)].join(', ') || '—'}; SRTP: ${[...new Set(r.srtpCiphers)].join(', ') || '—'}; dropped by the link: ${r.dropped.in} in, ${r.dropped.out} out`);
+}
+
+async function measureProfile(link: WeakLink, pointBrowser: Browser, chair: Page, url: string, meetingId: string, username: string, profile: LinkProfile): Promise<ProfileResult> {
+  link.shape(profile);
+  const before = link.dropped();
+  const result: ProfileResult = { profile: profile.name, coldMs: null, warmMs: null, received: [], audio: null, chairSeesPoint: null, protocols: [], srtpCiphers: [], pointSends: [], dropped: { in: 0, out: 0 } };
+  const context = await newContext(pointBrowser);
+  try {
+    const page = await context.newPage();
+    result.coldMs = await openAndJoin(page, url, meetingId, username);
+    await sleep(SETTLE_S * 1000);
+    const [p0, c0] = [await snapshot(page), await snapshot(chair)];
+    await sleep(WINDOW_S * 1000);
+    const [p1, c1] = [await snapshot(page), await snapshot(chair)];
+    const point = figures(p0, p1);
+    result.received = point.video;
+    result.audio = point.audio;
+    result.chairSeesPoint = figures(c0, c1).video.find((v) => v.from === POINT_NAME && v.source === 'webcam') ?? null;
+    result.protocols = p1.protocols;
+    result.srtpCiphers = p1.srtpCiphers;
+    const sent = new Map(p0.outbound.map((o) => [`${o.kind}/${o.rid}`, o]));
+    result.pointSends = p1.outbound
+      .filter((o) => o.kind === 'video')
+      .map((o) => {
+        const p = sent.get(`${o.kind}/${o.rid}`);
+        const seconds = p ? (o.timestamp - p.timestamp) / 1000 : 0;
+        return { rid: o.rid, height: o.frameHeight, fps: p && seconds > 0 ? (o.framesEncoded - p.framesEncoded) / seconds : NaN, limitation: o.qualityLimitationReason };
+      });
+    await leave(page);
+    // Warm: the same context (its HTTP cache and stored session) opens the app again.
+    const again = await context.newPage();
+    result.warmMs = await openAndJoin(again, url, meetingId, username);
+    await leave(again);
+  } catch (err) {
+    result.error = err instanceof Error ? err.message.split('\n')[0] : String(err);
+  } finally {
+    await context.close().catch(() => undefined);
+    const after = link.dropped();
+    result.dropped = { in: after.in - before.in, out: after.out - before.out };
+  }
+  return result;
+}
+
+async function main(): Promise<void> {
+  if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html'))) throw new Error('renderer/dist is missing: run `npm run build:renderer` first');
+  if (process.getuid?.() !== 0) throw new Error('needs root (network namespaces, tc, iptables)');
+  const link = WeakLink.create();
+  let server: Awaited<ReturnType<typeof startTestServer>> | undefined;
+  let hostBrowser: Browser | undefined;
+  try {
+    server = await startTestServer({
+      HOST: link.hostAddress,
+      RTC_LISTEN_IP: link.hostAddress,
+      ANNOUNCED_IP: link.hostAddress,
+      RENDERER_DIR,
+      LOGIN_RATE_PER_MINUTE: '10000',
+      HEARTBEAT_SECONDS: '10',
+    });
+    const url = server.url;
+    hostBrowser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: [...CHROMIUM_ARGS, `--unsafely-treat-insecure-origin-as-secure=${url}`] });
+    const pointBrowser = await link.launchBrowser([url]);
+    console.log(
+      `Weak links (server ${url} on the host end of a veth, Chromium ${hostBrowser.version()}, ${os.cpus().length} CPUs, load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}; window ${WINDOW_S} s after ${SETTLE_S} s; machine shared with other work: figures are noisy)`,
+    );
+
+    const admin = await TestApi.admin(url);
+    const point = await person(admin, 'operator', POINT_NAME);
+    const other = await person(admin, 'operator', OTHER_NAME);
+    const meeting = await liveMeeting(admin, [point, other], 'Giao ban trực tuyến qua đường truyền yếu');
+
+    const chairContext = await newContext(hostBrowser);
+    const chair = await chairContext.newPage();
+    await openAndJoin(chair, url, meeting.id, meeting.chair.username);
+    const otherContext = await newContext(hostBrowser);
+    await openAndJoin(await otherContext.newPage(), url, meeting.id, other.username);
+
+    const results: ProfileResult[] = [];
+    for (const profile of [PROFILES.clean, PROFILES.adsl, PROFILES.mobile, PROFILES.bad]) {
+      const r = await measureProfile(link, pointBrowser, chair, url, meeting.id, point.username, profile);
+      printResult(r);
+      results.push(r);
+    }
+    fs.mkdirSync(path.dirname(OUTPUT), { recursive: true });
+    fs.writeFileSync(OUTPUT, `${JSON.stringify({ date: new Date().toISOString(), chromium: hostBrowser.version(), windowS: WINDOW_S, settleS: SETTLE_S, targets: TARGETS, results }, null, 2)}\n`);
+    console.log(`\nFigures written to ${path.relative(process.cwd(), OUTPUT)}`);
+  } finally {
+    await hostBrowser?.close().catch(() => undefined);
+    await link.dispose();
+    await server?.close();
+  }
+}
+
+await main().catch((err: unknown) => {
+  console.error(`weak-links benchmark could not run: ${err instanceof Error ? err.message : String(err)}`);
+  process.exitCode = 1;
+});

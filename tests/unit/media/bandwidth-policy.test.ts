@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import {
+  AUDIO_BPS,
+  HEADROOM,
+  layerCost,
+  planReceiver,
+  ratesFromStats,
+  ROLE_PRIORITY,
+  videoBudget,
+  type StreamInput,
+} from '../../../sfu-server/src/media/bandwidth-policy';
+
+/** A camera as Chromium sends it here: 180p / 360p / 720p, three temporal layers each (cumulative bit/s). */
+const CAMERA_RATES = [
+  [70_000, 105_000, 140_000],
+  [190_000, 285_000, 380_000],
+  [480_000, 720_000, 950_000],
+];
+
+function camera(id: string, role: StreamInput['role'], extra: Partial<StreamInput> = {}): StreamInput {
+  return { id, role, maxSpatial: 2, temporalLayers: 3, rates: CAMERA_RATES, flowing: [true, true, true], layered: true, ...extra };
+}
+
+describe('video budget', () => {
+  it('keeps headroom and counts audio first', () => {
+    expect(videoBudget(1_000_000, 2)).toBe(1_000_000 * HEADROOM - 2 * AUDIO_BPS);
+  });
+  it('is unlimited until the transport has an estimate', () => {
+    expect(videoBudget(undefined, 3)).toBe(Infinity);
+    expect(videoBudget(0, 3)).toBe(Infinity);
+  });
+  it('never goes below zero (a link that carries only the audio)', () => {
+    expect(videoBudget(80_000, 3)).toBe(0);
+  });
+});
+
+describe('layers per receiver', () => {
+  it('gives every stream the best layer its tile needs when the link is wide', () => {
+    const plans = planReceiver(5_000_000, [camera('chair', 'chair'), camera('b', 'other')]);
+    expect(plans.get('chair')!.layers).toEqual({ spatialLayer: 2, temporalLayer: 2 });
+    expect(plans.get('b')!.layers).toEqual({ spatialLayer: 2, temporalLayer: 2 });
+  });
+
+  it('never goes above what the tile needs', () => {
+    const plans = planReceiver(5_000_000, [camera('b', 'other', { maxSpatial: 0 })]);
+    expect(plans.get('b')!.layers).toEqual({ spatialLayer: 0, temporalLayer: 2 });
+  });
+
+  it('prefers a smooth low layer to a stuttering high one', () => {
+    // 450 kbit/s for video: 720p at its base rate (480k) does not fit; 360p at full rate (380k) does.
+    const plans = planReceiver(450_000, [camera('speaker', 'speaker')]);
+    expect(plans.get('speaker')!.layers).toEqual({ spatialLayer: 1, temporalLayer: 2 });
+  });
+
+  it('serves the speaker and the chair before the others', () => {
+    // Enough for 180p at full rate twice (280k) plus a little.
+    const plans = planReceiver(300_000, [camera('b', 'other'), camera('chair', 'chair'), camera('speaker', 'speaker')]);
+    expect(plans.get('speaker')).toMatchObject({ forward: true, layers: { spatialLayer: 0, temporalLayer: 2 } });
+    expect(plans.get('chair')).toMatchObject({ forward: true, layers: { spatialLayer: 0, temporalLayer: 2 } });
+    // The other point fits only at its base frame rate: it gets that, after the two.
+    expect(plans.get('b')).toMatchObject({ forward: false });
+  });
+
+  it('lowers the frame rate of a priority stream before giving it up, and keeps its lowest layer on a link too thin for it', () => {
+    expect(planReceiver(110_000, [camera('speaker', 'speaker')]).get('speaker')!.layers).toEqual({ spatialLayer: 0, temporalLayer: 1 });
+    const starved = planReceiver(10_000, [camera('speaker', 'speaker'), camera('b', 'other')]);
+    expect(starved.get('speaker')).toMatchObject({ forward: true, layers: { spatialLayer: 0, temporalLayer: 0 } });
+    expect(starved.get('b')!.forward).toBe(false);
+  });
+
+  it('forwards a sender at the layers it does send when its upper layers stop', () => {
+    const weakSender = camera('point', 'other', { flowing: [true, false, false], rates: [CAMERA_RATES[0]!, null, null] });
+    expect(planReceiver(5_000_000, [weakSender]).get('point')).toMatchObject({ forward: true, layers: { spatialLayer: 0, temporalLayer: 2 } });
+  });
+
+  it('moves to a layer that flows when the chosen one goes silent (even one above what the tile asks)', () => {
+    const onlyTop = camera('point', 'chair', { maxSpatial: 0, flowing: [false, false, true] });
+    expect(planReceiver(5_000_000, [onlyTop]).get('point')!.layers.spatialLayer).toBe(2);
+  });
+
+  it('does not take a higher layer on a margin it would lose at the next estimate, but keeps one it has', () => {
+    // Budget 400k: the step from 180p (140k) to 360p (380k) costs 240k of the 260k left: it fits,
+    // but would leave less than a tenth of the budget.
+    const tight = 400_000;
+    expect(planReceiver(tight, [camera('speaker', 'speaker')]).get('speaker')!.layers.spatialLayer).toBe(0);
+    expect(planReceiver(tight, [camera('speaker', 'speaker', { previous: { spatialLayer: 1, temporalLayer: 2 } })]).get('speaker')!.layers.spatialLayer).toBe(1);
+  });
+
+  it('gives priorities by role (mediasoup serves higher ones first)', () => {
+    const plans = planReceiver(Infinity, [camera('s', 'screen'), camera('sp', 'speaker'), camera('c', 'chair'), camera('p', 'pinned'), camera('o', 'other')]);
+    expect(plans.get('s')!.priority).toBe(ROLE_PRIORITY.screen);
+    expect(plans.get('c')!.priority).toBeGreaterThan(plans.get('p')!.priority);
+    expect(plans.get('p')!.priority).toBeGreaterThan(plans.get('o')!.priority);
+  });
+
+  it('keeps a single-layer screen share of a priority role, drops another single-layer stream that does not fit', () => {
+    const screen = { ...camera('screen', 'screen'), layered: false, temporalLayers: 1, rates: [[900_000]] };
+    const other = { ...camera('o', 'other'), layered: false, temporalLayers: 1, rates: [[900_000]] };
+    const plans = planReceiver(300_000, [screen, other]);
+    expect(plans.get('screen')!.forward).toBe(true);
+    expect(plans.get('o')!.forward).toBe(false);
+  });
+});
+
+describe('layer costs', () => {
+  it('uses measured rates, and nominal ones until measured', () => {
+    expect(layerCost({ rates: CAMERA_RATES, temporalLayers: 3 }, 1, 2)).toBe(380_000);
+    expect(layerCost({ rates: [null, null, null], temporalLayers: 3 }, 0, 0)).toBe(75_000);
+    expect(layerCost({ rates: [null], temporalLayers: 1 }, 2, 0)).toBe(1_000_000);
+  });
+  it('reads mediasoup producer stats (cumulative bitrate by temporal layer)', () => {
+    expect(ratesFromStats({ bitrate: 140_000, bitrateByLayer: { '0.0': 70_000, '0.1': 105_000, '0.2': 140_000 } }, 3)).toEqual([70_000, 105_000, 140_000]);
+    expect(ratesFromStats({ bitrate: 90_000 }, 1)).toEqual([90_000]);
+  });
+});
