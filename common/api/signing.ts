@@ -103,14 +103,6 @@ export const NewSignedDocumentQuery = z.strictObject({
   documentKey: Id.optional(),
 });
 
-/** Fields of the multipart PKCS#12 signing request (besides the file `p12`). */
-export const P12SignFields = z.object({
-  password: z.string().max(256),
-  title: Text(120).default(''),
-  reason: Text(200).default(''),
-  location: Text(200).default(''),
-});
-
 export const Base64 = z.string().regex(/^[A-Za-z0-9+/=\s]+$/, 'base64');
 
 export const PrepareBody = z.strictObject({
@@ -121,13 +113,29 @@ export const PrepareBody = z.strictObject({
   location: Text(200).default(''),
 });
 
+/**
+ * A prepared signature: the PDF with an empty signature (GET …/preparations/:pid/file) and what the
+ * signing device needs to build the CMS signed attributes itself (common/signing/device-signing.ts).
+ */
 export const PreparedSigning = z.object({
   preparationId: Id,
-  /** DER of the CMS signed attributes, base64: sign these bytes with SHA-256 (RSA PKCS#1 v1.5 or ECDSA). */
-  signedAttributes: z.string(),
+  documentId: Id,
+  /** SHA-256 (hex) of the version being signed: the prepared PDF begins with exactly its bytes. */
+  documentSha256: z.string(),
+  /** [0, a, b, c]: the bytes signed are [0, a) and [b, b + c) of the prepared PDF. */
+  byteRange: z.array(z.number().int().nonnegative()).length(4),
+  /** SHA-256 (hex) of those bytes as the server computed it; the device computes its own. */
+  digest: z.string(),
+  /** The signing time on the stamp: the signed attributes must carry the same. */
+  signingTime: z.string(),
+  /** DER certificates, base64: the signer's first. */
+  certificates: z.array(z.string()),
   hashAlgorithm: z.literal('SHA-256'),
   expiresAt: z.string(),
 });
 export type PreparedSigning = z.infer<typeof PreparedSigning>;
 
-export const FinishBody = z.strictObject({ preparationId: Id, signature: Base64.max(8 * 1024) });
+export const PreparationParams = z.strictObject({ id: Id, preparationId: Id });
+
+/** The CMS signed attributes built on the device (DER, base64) and its signature over them (SHA-256). */
+export const FinishBody = z.strictObject({ preparationId: Id, signedAttributes: Base64.max(8 * 1024), signature: Base64.max(8 * 1024) });

@@ -9,7 +9,7 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { openP12 } from '../../sfu-server/src/signing/p12';
+import { openP12 } from '../support/device-p12';
 import { finishSignature, prepareSignature } from '../../sfu-server/src/signing/pades';
 import { verifyPdf } from '../../sfu-server/src/signing/verify';
 import { makeSamplePdf, sharedAgendaPdf } from '../support/sample-pdf';

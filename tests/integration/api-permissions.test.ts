@@ -16,6 +16,7 @@ import { makeVietnamesePdf } from '../support/pdf-samples';
 import { TestSignalingClient } from '../support/signaling-test-client';
 import { makeSamplePdf } from '../support/sample-pdf';
 import { snapshot } from '../support/stores';
+import { deviceFinishBody } from '../support/device-signer';
 import { makeSigner, makeTestCa, type TestCa, type TestSigner } from '../support/test-ca';
 import { startTestServer, TEST_ADMIN_PASSWORD } from '../support/test-server';
 
@@ -99,7 +100,6 @@ const POLICY = {
   'GET /api/signed-documents/:id':                        [200,  200,  200,  200,  200,  200,  200,  404,  404,  401],
   'GET /api/signed-documents/:id/file':                   [200,  200,  200,  200,  200,  200,  200,  404,  404,  401],
   'GET /api/signed-documents/:id/verification':           [200,  200,  200,  200,  200,  200,  200,  404,  404,  401],
-  'POST /api/signed-documents/:id/sign · ended':          [403,  200,  200,  403,  403,  403,  403,  404,  404,  401],
   'POST /api/signed-documents/:id/prepare · ended':       [403,  200,  200,  403,  403,  403,  403,  404,  404,  401],
   'POST /api/signed-documents/:id/finish · ended':        [403,  200,  200,  403,  403,  403,  403,  404,  404,  401],
   'GET /api/meetings/:id/minutes · draft':                [403,  403,  403,  404,  404,  404,  404,  404,  404,  401],
@@ -135,7 +135,6 @@ beforeAll(async () => {
   people.secretary2 = await member(server, admin, 'secretary', 'Thư ký khác Bùi Thị Khác');
   ca = makeTestCa();
   signers = { chair: makeSigner(ca, 'Nguyễn Văn An'), secretary: makeSigner(ca, 'Trần Thị Bình') };
-  p12s = { chair: signers.chair.p12('pw'), secretary: signers.secretary.p12('pw') };
   samplePdf = await makeSamplePdf();
   await admin.ok('POST', '/api/signing/trust-anchors', { certificate: ca.pem });
 }, 120_000);
@@ -145,7 +144,6 @@ afterAll(async () => {
 
 let ca: TestCa;
 let signers: Record<'chair' | 'secretary', TestSigner>;
-let p12s: Record<'chair' | 'secretary', Uint8Array>;
 let samplePdf: Uint8Array;
 const signerOf = (who: Who): 'chair' | 'secretary' => (who === 'secretary' ? 'secretary' : 'chair');
 
@@ -389,17 +387,6 @@ const CALLS: Record<Case, Call> = {
   'GET /api/signed-documents/:id': docCall(''),
   'GET /api/signed-documents/:id/file': docCall('/file'),
   'GET /api/signed-documents/:id/verification': docCall('/verification'),
-  'POST /api/signed-documents/:id/sign · ended': {
-    prepare: freshSignedDocument('ended'),
-    run: rawHttp('POST', (t) => `/api/signed-documents/${t['doc']}/sign`, (who) => {
-      const form = new FormData();
-      form.set('password', 'pw');
-      form.set('p12', new Blob([Buffer.from(p12s[signerOf(who)])]), 'id.p12');
-      return { body: form };
-    }),
-    writes: true,
-    after: async (who, _t, body) => expect(body).toMatchObject({ status: 'partially_signed', signatures: [{ signerRole: signerOf(who) }] }),
-  },
   'POST /api/signed-documents/:id/prepare · ended': {
     prepare: freshSignedDocument('ended'),
     run: http('POST', (t) => `/api/signed-documents/${t['doc']}/prepare`, (who) => ({ certificates: [Buffer.from(signers[signerOf(who)].certDer).toString('base64')] })),
@@ -408,12 +395,12 @@ const CALLS: Record<Case, Call> = {
   'POST /api/signed-documents/:id/finish · ended': {
     prepare: async (who) => {
       const t = await freshSignedDocument('ended')();
-      if (who !== 'chair' && who !== 'secretary') return { ...t, prep: crypto.randomUUID(), sig: 'AAAA' };
+      if (who !== 'chair' && who !== 'secretary') return { ...t, prep: crypto.randomUUID(), attrs: 'AAAA', sig: 'AAAA' };
       const signer = signers[who];
-      const p = await server.signing.prepare(people[who].actor, t.doc, { certificates: [Buffer.from(signer.certDer).toString('base64')], title: '', reason: '', location: '' });
-      return { ...t, prep: p.preparationId, sig: crypto.sign('sha256', Buffer.from(p.signedAttributes, 'base64'), signer.keyPem).toString('base64') };
+      const body = await deviceFinishBody(server.signing, people[who].actor, t.doc, { key: signer.keyPem, certDer: signer.certDer });
+      return { ...t, prep: body.preparationId, attrs: body.signedAttributes, sig: body.signature };
     },
-    run: http('POST', (t) => `/api/signed-documents/${t['doc']}/finish`, (_who, t) => ({ preparationId: t['prep'], signature: t['sig'] })),
+    run: http('POST', (t) => `/api/signed-documents/${t['doc']}/finish`, (_who, t) => ({ preparationId: t['prep'], signedAttributes: t['attrs'], signature: t['sig'] })),
     writes: true,
   },
   'GET /api/meetings/:id/minutes · draft': meetingCall('draft', 'GET', '/minutes', undefined, false),

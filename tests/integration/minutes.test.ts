@@ -12,6 +12,7 @@ import { eventually, firstClose, stockClient, synced, type StockClient } from '.
 import { li, p, pdfText, t, writeConclusions } from '../support/minutes';
 import { TestSignalingClient } from '../support/signaling-test-client';
 import { actorOf } from '../support/stores';
+import { signOnDevice } from '../support/device-signer';
 import { makeSigner, makeTestCa } from '../support/test-ca';
 import { startTestServer } from '../support/test-server';
 import { joinAll, votingMeeting } from '../support/voting';
@@ -134,9 +135,12 @@ describe('the record, the PDF, signing and versions', () => {
     const ca = makeTestCa();
     await admin.ok('POST', '/api/signing/trust-anchors', { certificate: ca.pem });
     const me = async (p: Person) => actorOf(await p.api.ok('GET', '/api/auth/me'));
-    const p12 = { chair: makeSigner(ca, 'Nguyễn Văn Chủ').p12('pw'), secretary: makeSigner(ca, 'Trần Thị Thư').p12('pw') };
+    const keys = { chair: makeSigner(ca, 'Nguyễn Văn Chủ'), secretary: makeSigner(ca, 'Trần Thị Thư') };
     const signBoth = async (id: string) => {
-      for (const who of [chair, secretary]) await server.signing.signWithP12(await me(who), id, who === chair ? p12.chair : p12.secretary, { password: 'pw', title: '', reason: 'Biên bản', location: '' });
+      for (const who of [chair, secretary]) {
+        const k = who === chair ? keys.chair : keys.secretary;
+        await signOnDevice(server.signing, await me(who), id, { key: k.keyPem, certDer: k.certDer });
+      }
     };
     await server.documents.publish(await me(secretary), meetingId);
     type Pack = { items: { documents: { title: string; versions: { sha256: string }[] }[] }[] };

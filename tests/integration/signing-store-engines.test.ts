@@ -8,10 +8,12 @@ import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccountBody, MeetingBody } from '../../common/api/requests';
 import { AppError } from '../../sfu-server/src/errors';
+import { PdfJobs } from '../../sfu-server/src/pdf-jobs/pdf-jobs';
 import { SigningService } from '../../sfu-server/src/signing/signing-service';
 import { usePostgres } from '../support/use-postgres';
 import { makeSamplePdf } from '../support/sample-pdf';
 import { actorOf, ENGINES, openTestServices, type Engine, type TestServices } from '../support/stores';
+import { deviceFinishBody } from '../support/device-signer';
 import { makeSigner, makeTestCa } from '../support/test-ca';
 
 const hours = (h: number) => new Date(Date.now() + h * 3600_000).toISOString();
@@ -24,11 +26,14 @@ const pg = usePostgres();
 describe.each(ENGINES)('signing on %s', (engine: Engine) => {
   let s: TestServices;
   let signing: SigningService;
+  let pdfJobs: PdfJobs;
   beforeAll(async () => {
     s = await openTestServices(engine, pg.current);
-    signing = new SigningService(s.db, s.meetings, s.options.dataDir);
+    pdfJobs = new PdfJobs({ threads: 1 });
+    signing = new SigningService(s.db, s.meetings, s.options.dataDir, undefined, pdfJobs);
   }, 60_000);
   afterAll(async () => {
+    await pdfJobs?.close();
     await s?.close();
     if (s) fs.rmSync(s.options.dataDir, { recursive: true, force: true });
   });
@@ -45,17 +50,15 @@ describe.each(ENGINES)('signing on %s', (engine: Engine) => {
 
     const doc = await signing.create(secretary, meeting.id, { title: 'Biên bản', fileName: 'bien-ban.pdf' }, await makeSamplePdf());
     // Both prepare on the same bytes; the chair finishes first.
-    const prepare = (who: typeof chair, cert: typeof chairCert) => signing.prepare(who, doc.id, { certificates: [Buffer.from(cert.certDer).toString('base64')], title: '', reason: '', location: '' });
-    const sig = (p: { signedAttributes: string }, cert: typeof chairCert) => crypto.sign('sha256', Buffer.from(p.signedAttributes, 'base64'), cert.keyPem).toString('base64');
-    const pc = await prepare(chair, chairCert);
-    const ps = await prepare(secretary, secretaryCert);
-    expect((await signing.finish(chair, doc.id, pc.preparationId, sig(pc, chairCert))).status).toBe('partially_signed');
-    const late = await signing.finish(secretary, doc.id, ps.preparationId, sig(ps, secretaryCert)).catch((e: unknown) => e);
+    const body = (who: typeof chair, cert: typeof chairCert) => deviceFinishBody(signing, who, doc.id, { key: cert.keyPem, certDer: cert.certDer });
+    const pc = await body(chair, chairCert);
+    const ps = await body(secretary, secretaryCert);
+    expect((await signing.finish(chair, doc.id, pc)).status).toBe('partially_signed');
+    const late = await signing.finish(secretary, doc.id, ps).catch((e: unknown) => e);
     expect(late).toBeInstanceOf(AppError);
     expect((late as AppError).details).toMatchObject({ reason: 'changed_meanwhile' });
     // Prepared again on the new bytes, it goes through.
-    const ps2 = await prepare(secretary, secretaryCert);
-    const done = await signing.finish(secretary, doc.id, ps2.preparationId, sig(ps2, secretaryCert));
+    const done = await signing.finish(secretary, doc.id, await body(secretary, secretaryCert));
     expect(done.status).toBe('signed');
     expect((await signing.verification(chair, doc.id)).signatures.map((x) => [x.signerName, x.intact, x.trusted])).toEqual([
       ['Nguyễn Văn An', true, true],

@@ -100,6 +100,17 @@ export function buildSignedAttributes(contentDigest: Uint8Array, signer: pkijs.C
   return { attributes: ordered, der };
 }
 
+/** Signed attributes as DER (a SET OF Attribute, as signed) → the attributes, in their encoded order. */
+export function signedAttributesFromDer(der: Uint8Array): SignedAttributes {
+  const parsed = asn1js.fromBER(toArrayBuffer(der));
+  if (parsed.offset !== der.length || !(parsed.result instanceof asn1js.Set)) throw new Error('the signed attributes are not one DER SET');
+  const attributes = parsed.result.valueBlock.value.map((v) => new pkijs.Attribute({ schema: v }));
+  // Only DER is signed: the SET re-encoded must give the same bytes.
+  const again = new Uint8Array(new asn1js.Set({ value: attributes.map((a) => a.toSchema()) }).toBER(false));
+  if (Buffer.compare(Buffer.from(again), Buffer.from(der)) !== 0) throw new Error('the signed attributes are not DER');
+  return { attributes, der: new Uint8Array(der) };
+}
+
 /** Assembles the detached CMS SignedData (DER) around a signature value made over `attrs.der`. */
 export function assembleSignedData(attrs: SignedAttributes, signature: Uint8Array, chain: pkijs.Certificate[]): Uint8Array {
   const signer = chain[0];

@@ -1,14 +1,17 @@
 /**
  * PAdES signing in two steps, so the key can live anywhere:
- *   prepare(pdf, chain)  → the PDF with an empty signature appended + the DER of the signed
- *                          attributes (what the signer's key must sign, RSA PKCS#1 v1.5 / ECDSA with SHA-256)
- *   finish(prepared, signature) → the signed PDF
- * `signWithKey` does both with a private key in memory (PKCS#12).
+ *   prepare(pdf, chain)  → the PDF with an empty signature appended, the digest of its byte range
+ *                          and the DER of the signed attributes
+ *   finishWithDeviceAttributes(prepared, attributes, signature) → the signed PDF, from signed
+ *                          attributes the signing device built itself (common/signing/device-signing.ts)
+ *                          once their message-digest is checked against what was prepared
+ * `signWithKey` does both with a private key in memory (tests and tools: the app never holds a key).
  */
 import crypto from 'node:crypto';
 import type * as pkijs from 'pkijs';
 import { AppError } from '../errors';
-import { assembleSignedData, buildSignedAttributes, checkSignatureValue, keyKindOf, type SignedAttributes } from './cms';
+import { readSignedAttributes, SIGNED_ATTRIBUTE_OIDS } from '../../../common/signing/device-signing';
+import { assembleSignedData, buildSignedAttributes, certificateDer, checkSignatureValue, keyKindOf, signedAttributesFromDer, type SignedAttributes } from './cms';
 import { addSignaturePlaceholder, embedSignature, signedBytes, type PreparedPdf } from './pdf-placeholder';
 
 export interface SignatureRequest {
@@ -25,6 +28,8 @@ export interface PreparedSignature {
   attributes: SignedAttributes;
   chain: pkijs.Certificate[];
   signingTime: Date;
+  /** SHA-256 of the byte range of `prepared.pdf`: the message-digest a signature must carry. */
+  digest: Uint8Array;
 }
 
 /** Common name and organisation of a certificate's subject. */
@@ -53,7 +58,7 @@ export async function prepareSignature(pdf: Uint8Array, chain: pkijs.Certificate
   });
   const digest = crypto.createHash('sha256').update(signedBytes(prepared.pdf, prepared.byteRange)).digest();
   const attributes = buildSignedAttributes(new Uint8Array(digest), signer, signingTime);
-  return { prepared, attributes, chain, signingTime };
+  return { prepared, attributes, chain, signingTime, digest: new Uint8Array(digest) };
 }
 
 export function finishSignature(p: PreparedSignature, signature: Uint8Array): Uint8Array {
@@ -62,6 +67,34 @@ export function finishSignature(p: PreparedSignature, signature: Uint8Array): Ui
     throw new AppError('bad_request', 'the signature value does not match the certificate and the prepared document', { reason: 'signature_mismatch' });
   }
   return embedSignature(p.prepared, assembleSignedData(p.attributes, signature, p.chain));
+}
+
+/**
+ * Finishes with signed attributes built on the signing device: accepted only when they are the four
+ * attributes of a PAdES signature, their message-digest is the digest of the prepared byte range,
+ * their signing time is the prepared one, and they name the prepared signer's certificate.
+ */
+export function finishWithDeviceAttributes(p: PreparedSignature, attributesDer: Uint8Array, signature: Uint8Array): Uint8Array {
+  const refuse = (why: string): never => {
+    throw new AppError('bad_request', `the signed attributes do not match the prepared document: ${why}`, { reason: 'signature_mismatch' });
+  };
+  let read: ReturnType<typeof readSignedAttributes>;
+  let attributes: SignedAttributes;
+  try {
+    read = readSignedAttributes(attributesDer);
+    attributes = signedAttributesFromDer(attributesDer);
+  } catch (err) {
+    return refuse((err as Error).message);
+  }
+  const O = SIGNED_ATTRIBUTE_OIDS;
+  const allowed = new Set<string>([O.contentType, O.signingTime, O.messageDigest, O.signingCertificateV2]);
+  if (read.types.length !== allowed.size || new Set(read.types).size !== allowed.size || !read.types.every((t) => allowed.has(t))) refuse('unexpected attributes');
+  if (read.contentType !== O.data) refuse('content type');
+  if (!read.messageDigest || Buffer.compare(Buffer.from(read.messageDigest), Buffer.from(p.digest)) !== 0) refuse('message digest');
+  if (read.signingTime?.getTime() !== p.signingTime.getTime()) refuse('signing time');
+  const certHash = crypto.createHash('sha256').update(certificateDer(p.chain[0]!)).digest();
+  if (!read.signingCertificateHash || !certHash.equals(Buffer.from(read.signingCertificateHash))) refuse('signer certificate');
+  return finishSignature({ ...p, attributes }, signature);
 }
 
 export async function signWithKey(pdf: Uint8Array, key: crypto.KeyObject, chain: pkijs.Certificate[], request: SignatureRequest): Promise<Uint8Array> {

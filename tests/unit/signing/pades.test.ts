@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openP12 } from '../../../sfu-server/src/signing/p12';
+import { openP12 } from '../../support/device-p12';
 import { signWithKey } from '../../../sfu-server/src/signing/pades';
 import { verifyPdf } from '../../../sfu-server/src/signing/verify';
 import { hasPdfsig, makeNssDb, pdfsig } from '../../support/pdfsig';
