@@ -279,6 +279,8 @@ export class MeetingsService {
     if (!allowPastStart && start < Date.now() - 5 * 60_000) throw new AppError('bad_request', 'the meeting cannot start in the past', { field: 'startsAt' });
     if (end <= start) throw new AppError('bad_request', 'the meeting must end after it starts', { field: 'endsAt' });
     if (end - start > 7 * 24 * 3600_000) throw new AppError('bad_request', 'a meeting lasts at most 7 days', { field: 'endsAt' });
+    // The minutes need the chair's and the secretary's signatures: two people, so one account cannot sign them alone.
+    if (chairId === secretaryId) throw new AppError('bad_request', 'the chair and the secretary must be two different people', { field: 'secretaryId', reason: 'same_person' });
     const people = await this.db.selectFrom('accounts').select(['id', 'role', 'disabled']).where('id', 'in', [chairId, secretaryId]).execute();
     const chair = people.find((p) => p.id === chairId);
     const secretary = people.find((p) => p.id === secretaryId);

@@ -42,7 +42,7 @@ export class MinutesService {
     const pdf = await minutesPdf(record);
     const known = await this.#documentKey(meetingId);
     const title = `Biên bản cuộc họp: ${record.meeting.title}`.slice(0, 300);
-    const doc = await this.deps.signing.create(actor, meetingId, { title, fileName: 'bien-ban-cuoc-hop.pdf', ...(known ? { documentKey: known } : {}) }, new Uint8Array(pdf));
+    const doc = await this.deps.signing.create(actor, meetingId, { title, fileName: 'bien-ban-cuoc-hop.pdf', ...(known ? { documentKey: known } : {}) }, new Uint8Array(pdf), 'minutes');
     if (!known) {
       // Two first versions made at once: the second keeps its own key (both stay listed), the minutes point at the first.
       await this.deps.db

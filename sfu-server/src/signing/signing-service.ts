@@ -160,7 +160,12 @@ export class SigningService {
     return verifyPdf(this.#read(row.sha256), await this.anchorsDer());
   }
 
-  async create(actor: Actor, meetingId: string, q: z.output<typeof NewSignedDocumentQuery>, pdf: Uint8Array): Promise<SignedDocument> {
+  /**
+   * A new document to sign, or a new version of one (`q.documentKey`). The minutes' versions come
+   * only from the minutes (`origin: 'minutes'`, MinutesService: the chair and the secretary, PDF
+   * made from the record): an upload cannot replace them with another PDF.
+   */
+  async create(actor: Actor, meetingId: string, q: z.output<typeof NewSignedDocumentQuery>, pdf: Uint8Array, origin: 'upload' | 'minutes' = 'upload'): Promise<SignedDocument> {
     const facts = await this.meetings.authorize(actor, meetingId, 'document.prepareSigning');
     if (pdf.length > MAX_PDF_BYTES) throw new AppError('too_large', 'the PDF is too large');
     await loadPdf(pdf);
@@ -171,6 +176,10 @@ export class SigningService {
       let key: string = randomUUID();
       let version = 1;
       if (q.documentKey) {
+        if (origin !== 'minutes') {
+          const minutes = await tx.selectFrom('meeting_minutes').select('meeting_id').where('meeting_id', '=', meetingId).where('document_key', '=', q.documentKey).executeTakeFirst();
+          if (minutes) throw new AppError('forbidden', 'the minutes get a new version only from the minutes section, by the chair or the secretary', { reason: 'minutes_rule' });
+        }
         const latest = await tx.selectFrom('signed_documents').select(['version']).where('document_key', '=', q.documentKey).where('meeting_id', '=', meetingId).orderBy('version', 'desc').executeTakeFirst();
         if (!latest) throw notFound('document');
         key = q.documentKey;
@@ -267,8 +276,11 @@ export class SigningService {
     return { row, role };
   }
 
+  /** The role the actor may still sign this version in. One account signs a version once, even if it were both chair and secretary. */
   async #freeRole(actor: Actor, documentId: string, facts: MeetingFacts): Promise<SignerRole | null> {
-    const taken = new Set((await this.db.selectFrom('document_signatures').select('signer_role').where('document_id', '=', documentId).execute()).map((r) => r.signer_role));
+    const rows = await this.db.selectFrom('document_signatures').select(['signer_role', 'account_id']).where('document_id', '=', documentId).execute();
+    if (rows.some((r) => r.account_id === actor.accountId)) return null;
+    const taken = new Set(rows.map((r) => r.signer_role));
     const mine: SignerRole[] = [...(actor.accountId === facts.chairId ? (['chair'] as const) : []), ...(actor.accountId === facts.secretaryId ? (['secretary'] as const) : [])];
     return mine.find((r) => !taken.has(r)) ?? null;
   }
@@ -282,8 +294,11 @@ export class SigningService {
     const at = new Date().toISOString();
     let status = 'partially_signed' as SignedDocumentStatus;
     await this.db.transaction().execute(async (tx) => {
-      const roles = new Set((await tx.selectFrom('document_signatures').select('signer_role').where('document_id', '=', row.id).execute()).map((r) => r.signer_role));
+      const earlier = await tx.selectFrom('document_signatures').select(['signer_role', 'account_id']).where('document_id', '=', row.id).execute();
+      if (earlier.some((s) => s.account_id === actor.accountId)) throw new AppError('conflict', 'you have already signed this version', { reason: 'already_signed' });
+      const roles = new Set(earlier.map((r) => r.signer_role));
       roles.add(role);
+      // Fully signed: the chair's and the secretary's signatures, by two different accounts (checked just above).
       status = roles.has('chair') && roles.has('secretary') ? 'signed' : 'partially_signed';
       const r = await tx.updateTable('signed_documents').set({ sha256: hash, size: signed.length, status, updated_at: at }).where('id', '=', row.id).where('sha256', '=', expectedSha).where('status', '!=', 'superseded').executeTakeFirst();
       if (Number(r.numUpdatedRows) !== 1) throw new AppError('conflict', 'the document changed while you were signing: sign again', { reason: 'changed_meanwhile' });

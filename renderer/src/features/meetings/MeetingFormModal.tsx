@@ -86,6 +86,7 @@ function MeetingForm({ meeting, accounts, me, onSaved, onClose }: Props) {
     if (!meeting && new Date(startsAt).getTime() < Date.now() - 5 * 60_000) return setError(t('meetingForm.startInPast'));
     if (new Date(endsAt).getTime() - new Date(startsAt).getTime() > 7 * 24 * 3600_000) return setError(t('meetingForm.tooLong'));
     if (!form.chairId || !form.secretaryId) return setError(t('meetingForm.peopleRequired'));
+    if (form.chairId === form.secretaryId) return setError(t('meetingForm.samePerson'));
     setError(null);
     setBusy(true);
     try {
@@ -93,7 +94,8 @@ function MeetingForm({ meeting, accounts, me, onSaved, onClose }: Props) {
       const saved = meeting ? await api.updateMeeting(meeting.id, body) : await api.createMeeting(body);
       onSaved(saved);
     } catch (err) {
-      setError(apiErrorMessage(err));
+      const reason = (err as { details?: { reason?: string } }).details?.reason;
+      setError(reason === 'same_person' ? t('meetingForm.samePerson') : apiErrorMessage(err));
     } finally {
       setBusy(false);
     }

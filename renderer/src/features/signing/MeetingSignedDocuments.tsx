@@ -36,7 +36,8 @@ function UploadDialog({ meetingId, base, opened, onClose, onDone }: { meetingId:
       setTitle('');
       onDone();
     } catch (err) {
-      setError(apiErrorMessage(err));
+      const reason = (err as { details?: { reason?: string } }).details?.reason;
+      setError(reason === 'minutes_rule' ? t('signing.reasons.minutes_rule') : apiErrorMessage(err));
     } finally {
       setBusy(false);
     }
