@@ -1,13 +1,28 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Files that run a second time on PostgreSQL (the `postgres` project: PHONGHOP_TEST_ENGINE makes
+ * tests/support/test-engine.ts start a throw-away cluster and give each server its own database).
+ * Files that parameterise the engines themselves (describe.each over ENGINES) are not listed.
+ */
+const ALSO_ON_POSTGRES = [
+  'tests/integration/voting-chain.test.ts',
+  'tests/integration/voting-export.test.ts',
+  'tests/integration/voting-timers.test.ts',
+];
+
 export default defineConfig({
   test: {
-    include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts', 'tests/electron/**/*.test.ts'],
+    include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts', 'tests/electron/**/*.test.ts', 'tests/faults/**/*.test.ts'],
     environment: 'node',
     pool: 'forks',
     // Integration tests start real servers and mediasoup workers: keep the 2-core machine calm.
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    projects: [
+      { extends: true, test: { name: 'all' } },
+      { extends: true, test: { name: 'postgres', include: ALSO_ON_POSTGRES, env: { PHONGHOP_TEST_ENGINE: 'postgres' } } },
+    ],
   },
 });

@@ -37,6 +37,12 @@ export const ErrorCode = z.enum([
   'vote_not_open',
   'meeting_locked',
   'removed_from_meeting',
+  /** The store cannot be reached right now (database restarting): nothing was saved, send it again later. */
+  'unavailable',
+  /** The server's disk is full: nothing was saved. */
+  'storage_full',
+  /** A stored file no longer matches its SHA-256 (damaged on disk); it is not served. */
+  'file_damaged',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

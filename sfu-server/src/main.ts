@@ -5,6 +5,9 @@ import { startServer } from './server';
 
 const config = loadConfig();
 const logger = createLogger(config.LOG_LEVEL);
+// A background task that failed (e.g. on a database that is restarting) is logged loudly; it must
+// not end the process and with it every conference. The fault tests fail on any such log line.
+process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
 
 try {
   const server = await startServer(config, logger);

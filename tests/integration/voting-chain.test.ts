@@ -10,11 +10,12 @@ import { canonicalJson, GENESIS, linkHash } from '../../sfu-server/src/voting/ch
 import { verifyMeetingChain } from '../../sfu-server/src/voting/verify';
 import { openTestServices, type TestServices } from '../support/stores';
 import { insertLiveMeeting, votingOver } from '../support/voting-store';
+import { enginePostgres, TEST_ENGINE } from '../support/test-engine';
 
 const run = promisify(execFile);
 let s: TestServices;
 beforeAll(async () => {
-  s = await openTestServices('sqlite', null);
+  s = await openTestServices(TEST_ENGINE, await enginePostgres());
 });
 afterAll(async () => {
   await s?.close();
@@ -22,7 +23,7 @@ afterAll(async () => {
 
 async function meetingWithVotes() {
   const m = await insertLiveMeeting(s.db, 3);
-  const voting = votingOver(s.db, false);
+  const voting = votingOver(s.db, TEST_ENGINE === 'postgres');
   const def = { agendaItemId: null, options: null, maxChoices: 1, durationSeconds: null, voterIds: null, quorum: 'majority' as const, passRule: 'majority_eligible' as const };
   const open = await voting.create(m.chair, m.meetingId, { ...def, question: 'Công khai', secret: false });
   const secret = await voting.create(m.secretary, m.meetingId, { ...def, question: 'Kín', secret: true });
@@ -81,7 +82,7 @@ it.each([
 
 it('npm run verify-votes prints the head and exits 0, and exits 1 after tampering', async () => {
   const m = await meetingWithVotes();
-  const env = { ...process.env, DATA_DIR: s.options.dataDir, LOG_LEVEL: 'silent' };
+  const env = { ...process.env, DATA_DIR: s.options.dataDir, ...(s.options.databaseUrl ? { DATABASE_URL: s.options.databaseUrl } : {}), LOG_LEVEL: 'silent' };
   const ok = await run(process.execPath, ['--import', 'tsx', 'sfu-server/src/cli/verify-votes.ts', m.meetingId], { env });
   expect(ok.stdout).toContain(`head ${m.secret.vote.result!.chainHead}`);
   expect(ok.stdout).toContain('OK: the vote chain is intact');

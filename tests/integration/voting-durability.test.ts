@@ -13,6 +13,7 @@ import { quietLogger } from '../support/stores';
 import { liveMeeting, person, TestApi, type Person } from '../support/api-client';
 import { startServerProcess, type ServerProcess } from '../support/server-process';
 import { TestSignalingClient } from '../support/signaling-test-client';
+import { databaseUrlFor } from '../support/test-engine';
 import { joinAll } from '../support/voting';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'phonghop-kill9-'));
@@ -83,7 +84,7 @@ it('no acknowledged ballot is lost when the server is killed right after the ack
   expect(closedSecret.vote.result!.options.reduce((s, o) => s + o.count, 0)).toBe(secretCast);
   chair2!.close();
   // The hash chain survived the kill intact and agrees with the stored ballots.
-  const store = await openStore({ dataDir, logger: quietLogger() });
+  const store = await openStore({ dataDir, databaseUrl: await databaseUrlFor(dataDir), logger: quietLogger() });
   const report = await verifyMeetingChain(store.db, meeting.id);
   await store.close();
   expect(report.problems).toEqual([]);

@@ -5,10 +5,11 @@ import { votesCsv, votesPdf } from '../../sfu-server/src/voting/vote-export';
 import { meetingVotesReport } from '../../sfu-server/src/voting/vote-report';
 import { openTestServices, type TestServices } from '../support/stores';
 import { insertLiveMeeting, votingOver } from '../support/voting-store';
+import { enginePostgres, TEST_ENGINE } from '../support/test-engine';
 
 let s: TestServices;
 beforeAll(async () => {
-  s = await openTestServices('sqlite', null);
+  s = await openTestServices(TEST_ENGINE, await enginePostgres());
 });
 afterAll(async () => {
   await s?.close();
@@ -16,7 +17,7 @@ afterAll(async () => {
 
 async function closedVotes() {
   const m = await insertLiveMeeting(s.db, 3);
-  const voting = votingOver(s.db, false);
+  const voting = votingOver(s.db, TEST_ENGINE === 'postgres');
   const base = { agendaItemId: null, maxChoices: 1, durationSeconds: null, voterIds: null, quorum: 'majority' as const, passRule: 'majority_cast' as const };
   const open = await voting.create(m.chair, m.meetingId, { ...base, question: 'Thông qua Nghị quyết về ngân sách?', options: null, secret: false });
   const secret = await voting.create(m.chair, m.meetingId, { ...base, question: 'Bầu Phó Chủ tịch', options: ['Nguyễn Văn Ất', 'Trần Thị Bính'], secret: true });

@@ -3,10 +3,11 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { verifyMeetingChain } from '../../sfu-server/src/voting/verify';
 import { openTestServices, type TestServices } from '../support/stores';
 import { insertLiveMeeting, votingOver } from '../support/voting-store';
+import { enginePostgres, TEST_ENGINE } from '../support/test-engine';
 
 let s: TestServices;
 beforeAll(async () => {
-  s = await openTestServices('sqlite', null);
+  s = await openTestServices(TEST_ENGINE, await enginePostgres());
 });
 afterAll(async () => {
   await s?.close();
@@ -25,7 +26,7 @@ const statusOf = async (id: string) => (await s.db.selectFrom('votes').select('s
 
 it('an open vote whose time ran out while the server was down is closed at start; others are re-armed', async () => {
   const m = await insertLiveMeeting(s.db, 2);
-  const before = votingOver(s.db, false);
+  const before = votingOver(s.db, TEST_ENGINE === 'postgres');
   const expired = await before.create(m.chair, m.meetingId, { ...def, question: 'Hết giờ khi máy chủ tắt', durationSeconds: 600 });
   const later = await before.create(m.chair, m.meetingId, { ...def, question: 'Còn giờ', durationSeconds: 600 });
   await before.open(m.chair, expired.vote.id);
@@ -35,7 +36,7 @@ it('an open vote whose time ran out while the server was down is closed at start
   await s.db.updateTable('votes').set({ closes_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', expired.vote.id).execute();
   await s.db.updateTable('votes').set({ closes_at: new Date(Date.now() + 1500).toISOString() }).where('id', '=', later.vote.id).execute();
 
-  const after = votingOver(s.db, false);
+  const after = votingOver(s.db, TEST_ENGINE === 'postgres');
   await after.start();
   await until(async () => (await statusOf(expired.vote.id)) === 'closed');
   expect(await statusOf(later.vote.id)).toBe('open');
@@ -58,7 +59,7 @@ it('an open vote whose time ran out while the server was down is closed at start
 
 it('the meeting ending closes its open votes with what was cast', async () => {
   const m = await insertLiveMeeting(s.db, 1);
-  const voting = votingOver(s.db, false);
+  const voting = votingOver(s.db, TEST_ENGINE === 'postgres');
   const v = await voting.create(m.chair, m.meetingId, { ...def, question: 'Đang mở khi kết thúc họp', durationSeconds: null });
   await voting.open(m.chair, v.vote.id);
   await voting.cast(m.voters[0]!, v.vote.id, ['khong-tan-thanh']);

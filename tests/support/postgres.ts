@@ -10,7 +10,7 @@
  * Each caller gets its own databases (`createDatabase()`); `stop()` drops them, and for a
  * throw-away cluster stops the server and deletes the folder (also done when the process exits).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -25,6 +25,12 @@ export interface TestPostgres {
   createDatabase(): Promise<string>;
   /** Drops the databases made here; stops and deletes a throw-away cluster. */
   stop(): Promise<void>;
+  /**
+   * Restarts a throw-away cluster on the same port, as an operator or a failover would: a fast
+   * shutdown (every connection is cut), `downMs` with no server, then a start. Not available with
+   * PG_TEST_URL (an external server is not ours to restart).
+   */
+  restart(downMs?: number): Promise<void>;
 }
 
 const PG_MAJOR = '15';
@@ -72,6 +78,16 @@ function runPg(bin: string, args: string[], options: { timeoutMs?: number } = {}
   }
 }
 
+/** runPg without blocking the event loop (clients of the test go on meanwhile). */
+async function runPgAsync(bin: string, args: string[], timeoutMs = 90_000): Promise<void> {
+  const [cmd, argv] = isRoot() ? ['runuser', ['-u', 'postgres', '--', bin, ...args]] : [bin, args];
+  await new Promise<void>((resolve, reject) => {
+    execFile(cmd, argv, { encoding: 'utf8', timeout: timeoutMs, cwd: os.tmpdir() }, (err, stdout, stderr) =>
+      err ? reject(new Error(`${path.basename(bin)} ${args.join(' ')} failed: ${err.message}\n${stdout}\n${stderr}`)) : resolve(),
+    );
+  });
+}
+
 function withDatabase(baseUrl: string, dbName: string): string {
   const u = new URL(baseUrl);
   u.pathname = `/${encodeURIComponent(dbName)}`;
@@ -116,6 +132,9 @@ export async function startPostgres(): Promise<TestPostgres> {
       url: (dbName) => (dbName ? withDatabase(external, dbName) : external),
       createDatabase: dbs.createDatabase,
       stop: dbs.dropAll,
+      restart: async () => {
+        throw new Error('restart() needs the throw-away cluster (unset PG_TEST_URL)');
+      },
     };
   }
 
@@ -144,9 +163,10 @@ export async function startPostgres(): Promise<TestPostgres> {
   try {
     runPg(path.join(bin, 'initdb'), ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-locale', '--no-sync', '--no-instructions']);
     let port = 0;
+    let options = '';
     for (let attempt = 1; ; attempt++) {
       port = await freePort();
-      const options = [`-p ${port}`, `-k ${socketDir}`, "-c listen_addresses='127.0.0.1'", '-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off', '-c max_connections=100'].join(' ');
+      options = [`-p ${port}`, `-k ${socketDir}`, "-c listen_addresses='127.0.0.1'", '-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off', '-c max_connections=100'].join(' ');
       try {
         runPg(path.join(bin, 'pg_ctl'), ['-D', dataDir, '-l', logFile, '-o', options, '-w', '-t', '60', 'start'], { timeoutMs: 90_000 });
         break;
@@ -164,6 +184,11 @@ export async function startPostgres(): Promise<TestPostgres> {
         await dbs.dropAll();
         stopSync();
         process.removeListener('exit', stopSync);
+      },
+      async restart(downMs = 0) {
+        await runPgAsync(path.join(bin, 'pg_ctl'), ['-D', dataDir, '-m', 'fast', '-w', '-t', '60', 'stop']);
+        if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
+        await runPgAsync(path.join(bin, 'pg_ctl'), ['-D', dataDir, '-l', logFile, '-o', options, '-w', '-t', '60', 'start']);
       },
     };
   } catch (err) {

@@ -6,12 +6,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TEST_ADMIN_PASSWORD } from './constants';
+import { engineEnv } from './test-engine';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 export interface ServerProcess {
   url: string;
   proc: ChildProcess;
+  /** Everything the process printed so far (JSON log lines on stdout, and stderr). */
+  output(): string;
   /** SIGKILL, and wait until the process is gone. */
   kill9(): Promise<void>;
   stop(): Promise<void>;
@@ -34,13 +37,15 @@ export async function startServerProcess(dataDir: string, env: Record<string, st
       DATA_DIR: dataDir,
       RENDERER_DIR: path.join(dataDir, 'no-client'),
       LOGIN_RATE_PER_MINUTE: '1000',
+      // The engine under test (test-engine.ts): PostgreSQL in the `postgres` project, else SQLite.
+      ...(env['DATABASE_URL'] ? {} : await engineEnv(dataDir)),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  let buffer = '';
   const url = await new Promise<string>((resolve, reject) => {
-    let buffer = '';
     const timer = setTimeout(() => reject(new Error(`server did not start: ${buffer.slice(-2000)}`)), 60_000);
     proc.stdout!.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();
@@ -59,6 +64,7 @@ export async function startServerProcess(dataDir: string, env: Record<string, st
   return {
     url,
     proc,
+    output: () => buffer,
     async kill9() {
       proc.kill('SIGKILL');
       await exited;

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { loadConfig } from '../../sfu-server/src/config/config';
 import { createLogger } from '../../sfu-server/src/observability/logger';
 import { startServer, type RunningServer, type ServerDeps } from '../../sfu-server/src/server';
+import { engineEnv } from './test-engine';
 
 let nextPortBlock = 0;
 
@@ -29,6 +30,8 @@ export async function startTestServer(env: Record<string, string> = {}, deps: Se
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DATA_DIR: dataDir,
     RENDERER_DIR: path.join(dataDir, 'no-client'),
+    // The engine under test (test-engine.ts): PostgreSQL in the `postgres` project, else SQLite.
+    ...(env['DATABASE_URL'] ? {} : await engineEnv(dataDir)),
     ...(process.env.MEDIASOUP_WORKER_BIN ? { MEDIASOUP_WORKER_BIN: process.env.MEDIASOUP_WORKER_BIN } : {}),
     ...env,
   });

@@ -7,6 +7,10 @@
  * survives a restart. Access tokens are short-lived: on a 401 the client refreshes once (one
  * refresh at a time, shared by concurrent calls) and retries once; if that fails the session has
  * ended and `onSessionEnded` is called.
+ *
+ * A 503 (the server's database is restarting; nothing was done) is retried for idempotent requests
+ * (GET, PUT, DELETE) after Retry-After, with backoff, up to three times; a POST is not repeated
+ * behind the person's back: its error (`apiErrors.unavailable`) is shown and they send it again.
  */
 import { z } from 'zod';
 import { Account, ApiError, BridgePoint, Meeting, MyMeetings, Unit, type MeetingStatus } from '../../../common/api/model';
@@ -49,9 +53,26 @@ const CODE_BY_STATUS: Record<number, string> = {
   404: 'not_found',
   409: 'conflict',
   429: 'rate_limited',
+  503: 'unavailable',
+  507: 'storage_full',
 };
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+/** Methods that do the same thing when sent twice, so a 503 can be retried without asking. */
+const IDEMPOTENT: ReadonlySet<Method> = new Set(['GET', 'PUT', 'DELETE']);
+export const MAX_RETRIES = 3;
+
+/**
+ * How long to wait before retry `attempt` (0-based) after a 503: the server's Retry-After (seconds,
+ * at most 30), else 1, 2, 4 s; with up to 25 % jitter so a whole province does not come back at once.
+ */
+export function retryDelayMs(attempt: number, retryAfter: string | null, random = Math.random): number {
+  const seconds = retryAfter !== null && /^\d+$/.test(retryAfter.trim()) ? Math.min(30, Number(retryAfter.trim())) : 2 ** attempt;
+  return Math.round(seconds * 1000 * (1 + random() * 0.25));
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface CallOptions<S extends z.ZodType | undefined> {
   body?: unknown;
@@ -94,10 +115,20 @@ export class ApiClient {
     }
   }
 
+  /** One request, sent again after a 503 when it is idempotent (see the top of this file). */
+  async #send(method: Method, path: string, body: unknown, accept?: string): Promise<Response> {
+    for (let attempt = 0; ; attempt++) {
+      const res = await this.#fetch(method, path, body, accept);
+      if (res.status !== 503 || !IDEMPOTENT.has(method) || attempt >= MAX_RETRIES) return res;
+      await res.body?.cancel().catch(() => undefined);
+      await sleep(retryDelayMs(attempt, res.headers.get('retry-after')));
+    }
+  }
+
   async #raw(method: Method, path: string, body: unknown, retry: boolean, accept?: string): Promise<Response> {
-    let res = await this.#fetch(method, path, body, accept);
+    let res = await this.#send(method, path, body, accept);
     if (res.status === 401 && retry) {
-      if (await this.refresh()) res = await this.#fetch(method, path, body, accept);
+      if (await this.refresh()) res = await this.#send(method, path, body, accept);
       if (res.status === 401) {
         this.onSessionEnded();
         throw await errorFrom(res);

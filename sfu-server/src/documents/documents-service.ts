@@ -215,12 +215,13 @@ export class DocumentsService implements DocumentAccess {
     return { ...base, items };
   }
 
-  /** The stored file of a version, if the actor may read its document. */
+  /** The stored file of a version (its hash checked), if the actor may read its document. */
   async openVersion(actor: Actor, documentId: string, versionId: string): Promise<{ path: string; fileName: string; confidential: boolean; sha256: string; size: number }> {
     const { doc } = await this.#readable(actor, documentId);
     const v = await this.db.selectFrom('document_versions').select(['file_name', 'sha256', 'size']).where('id', '=', versionId).where('document_id', '=', doc.id).executeTakeFirst();
     if (!v) throw notFound('version');
-    return { path: this.files.pathOf(v.sha256), fileName: v.file_name, confidential: Boolean(doc.confidential), sha256: v.sha256, size: Number(v.size) };
+    // Checked against its SHA-256 before it is served: a damaged file is reported, not sent.
+    return { path: await this.files.verified(v.sha256, Number(v.size)), fileName: v.file_name, confidential: Boolean(doc.confidential), sha256: v.sha256, size: Number(v.size) };
   }
 
   // ---- changing ---------------------------------------------------------------------------

@@ -3,6 +3,12 @@
  * while its SHA-256 is computed (never held whole in memory), then moved to
  * DATA_DIR/documents/<first two hex>/<sha256>.pdf once it has been accepted. The same bytes
  * uploaded twice are stored once.
+ *
+ * Durability (durable-file.ts): `commit` fsyncs the file, renames it into place and fsyncs the
+ * folder before it returns, and callers insert the row that points at it only after that. A file
+ * already at its address is kept only if its bytes hash to the address: a damaged one (empty or
+ * cut short by a power cut) is replaced by the new upload of the same bytes. `verified` checks the
+ * hash before a file is served (once per file and process while the file is unchanged).
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
@@ -10,6 +16,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { AppError } from '../errors';
+import { hashFile, holds, installDurably } from './durable-file';
 
 export interface Received {
   tmpPath: string;
@@ -25,6 +33,9 @@ export class FileStore {
     this.root = path.join(dataDir, 'documents');
     this.tmpDir = path.join(this.root, 'tmp');
   }
+
+  /** Files whose hash was checked, with what they looked like then (inode, size, mtime). */
+  readonly #verified = new Map<string, string>();
 
   async init(): Promise<void> {
     await fs.mkdir(this.tmpDir, { recursive: true });
@@ -58,17 +69,43 @@ export class FileStore {
     return { tmpPath, sha256: hash.digest('hex'), size };
   }
 
-  /** Moves an accepted upload to its content address (or drops it if those bytes are already stored). */
+  /**
+   * Moves an accepted upload to its content address, durably (or drops it if exactly those bytes
+   * are already stored; a damaged file there is replaced). Returns once the file is on the disk.
+   */
   async commit(received: Received): Promise<string> {
     const target = this.pathOf(received.sha256);
-    await fs.mkdir(path.dirname(target), { recursive: true });
-    try {
-      await fs.access(target);
+    if (await holds(target, received.sha256)) {
       await this.discard(received.tmpPath);
-    } catch {
-      await fs.rename(received.tmpPath, target);
+    } else {
+      await installDurably(received.tmpPath, target);
+      this.#verified.delete(received.sha256);
     }
     return target;
+  }
+
+  /**
+   * The path of a stored file once its bytes are checked against its SHA-256 (and size). A missing,
+   * empty or damaged file is refused with `file_damaged`, never served; uploading the same file
+   * again repairs it.
+   */
+  async verified(sha256: string, size: number): Promise<string> {
+    const file = this.pathOf(sha256);
+    const damaged = (why: string) =>
+      new AppError('file_damaged', `the stored file ${sha256} is ${why}; upload the same file again to repair it`, { sha256 }, 'apiErrors.file_damaged');
+    let stat;
+    try {
+      stat = await fs.stat(file);
+    } catch (err) {
+      if ((err as { code?: string }).code === 'ENOENT') throw damaged('missing');
+      throw err;
+    }
+    if (stat.size !== size) throw damaged(stat.size === 0 ? 'empty' : 'cut short or overwritten');
+    const seen = `${stat.ino}:${stat.size}:${stat.mtimeMs}`;
+    if (this.#verified.get(sha256) === seen) return file;
+    if ((await hashFile(file)).sha256 !== sha256) throw damaged('damaged (its bytes do not match their SHA-256)');
+    this.#verified.set(sha256, seen);
+    return file;
   }
 
   async discard(tmpPath: string): Promise<void> {

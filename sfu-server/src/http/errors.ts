@@ -1,11 +1,14 @@
 /**
  * The one error shape of the HTTP API: `{ code, messageKey, message, details? }` with a fitting
- * status. Schema failures are 400 `bad_request` with the zod issues; unexpected errors are 500.
+ * status. Schema failures are 400 `bad_request` with the zod issues; a store that cannot be reached
+ * is 503 `unavailable` with Retry-After, a full disk 507 `storage_full` (store/store-failures.ts);
+ * unexpected errors are 500.
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { ErrorCode } from '../../../common/protocol';
 import { AppError } from '../errors';
+import { storeFailureError } from '../store/store-failures';
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
   bad_request: 400,
@@ -21,12 +24,19 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   rate_limited: 429,
   already_voted: 409,
   vote_not_open: 409,
+  unavailable: 503,
+  storage_full: 507,
+  file_damaged: 500,
 };
 
 export const notFoundBody = { code: 'not_found', messageKey: 'apiErrors.not_found', message: 'not found' } as const;
 
 export function registerErrorHandler(app: FastifyInstance): void {
-  app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
+  app.setErrorHandler((thrown: FastifyError | AppError, req, reply) => {
+    // A database that cannot be reached or a full disk: 503 (with Retry-After) or 507, not 500.
+    const failure = storeFailureError(thrown);
+    if (failure) req.log.warn({ err: thrown, code: failure.code }, 'request failed on the store');
+    const err = failure ?? thrown;
     if (err instanceof AppError) {
       const retry = (err.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
       if (retry) reply.header('Retry-After', String(retry));

@@ -18,6 +18,7 @@ import type { P12SignFields } from '../../../common/api/signing';
 import { can, canOnMeeting, type Actor, type MeetingFacts } from '../auth/policy';
 import { AppError, forbidden, notFound } from '../errors';
 import type { MeetingsService } from '../meetings/meetings-service';
+import { holds, removeTemporaries, writeDurably } from '../documents/durable-file';
 import { audit } from '../store/audit';
 import type { Db } from '../store/database';
 import type { SignedDocumentsTable } from '../store/schema';
@@ -77,6 +78,8 @@ export class SigningService {
     readonly onChanged: (meetingId: string) => void = () => {},
   ) {
     this.#dir = path.join(dataDir, 'signed-documents');
+    // Temporary files of writes a crash interrupted (never acknowledged).
+    removeTemporaries(this.#dir);
   }
 
   // ---- trusted authorities ------------------------------------------------------------------
@@ -169,7 +172,7 @@ export class SigningService {
     const facts = await this.meetings.authorize(actor, meetingId, 'document.prepareSigning');
     if (pdf.length > MAX_PDF_BYTES) throw new AppError('too_large', 'the PDF is too large');
     await loadPdf(pdf);
-    const hash = this.#write(pdf);
+    const hash = await this.#write(pdf);
     const at = new Date().toISOString();
     const id = randomUUID();
     await this.db.transaction().execute(async (tx) => {
@@ -290,7 +293,7 @@ export class SigningService {
     const report = await verifyPdf(signed, await this.anchorsDer());
     const last = report.signatures[report.signatures.length - 1];
     if (!last?.intact || !last.coversWholeDocument) throw new AppError('bad_request', 'the signed document did not verify', { reason: 'signature_mismatch' });
-    const hash = this.#write(signed);
+    const hash = await this.#write(signed);
     const at = new Date().toISOString();
     let status = 'partially_signed' as SignedDocumentStatus;
     await this.db.transaction().execute(async (tx) => {
@@ -341,21 +344,28 @@ export class SigningService {
     };
   }
 
-  #write(bytes: Uint8Array): string {
+  /**
+   * Stores the bytes durably (temporary file, fsync, rename, fsync of the folder: durable-file.ts)
+   * before the row that points at them commits. A damaged copy already at that address (cut short
+   * by a power cut) is replaced: storing the same bytes again repairs it.
+   */
+  async #write(bytes: Uint8Array): Promise<string> {
     const hash = sha256(bytes);
     const file = path.join(this.#dir, `${hash}.pdf`);
-    if (!fs.existsSync(file)) {
-      fs.mkdirSync(this.#dir, { recursive: true });
-      const tmp = `${file}.${process.pid}.${randomUUID()}.tmp`;
-      fs.writeFileSync(tmp, bytes, { flag: 'wx' });
-      fs.renameSync(tmp, file);
-    }
+    if (!(await holds(file, hash))) await writeDurably(file, bytes);
     return hash;
   }
 
+  /** The stored bytes, checked against their SHA-256: a missing or damaged file is reported, never used. */
   #read(hash: string): Uint8Array {
-    const bytes = new Uint8Array(fs.readFileSync(path.join(this.#dir, `${hash}.pdf`)));
-    if (sha256(bytes) !== hash) throw new AppError('conflict', 'the stored document does not match its hash');
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(fs.readFileSync(path.join(this.#dir, `${hash}.pdf`)));
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'ENOENT') throw err;
+      bytes = new Uint8Array(0);
+    }
+    if (sha256(bytes) !== hash) throw new AppError('file_damaged', `the stored signed document ${hash} is missing or damaged (its bytes do not match their SHA-256)`, { sha256: hash }, 'apiErrors.file_damaged');
     return bytes;
   }
 

@@ -30,7 +30,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   let dialect: Store['dialect'];
   if (options.databaseUrl) {
     dialect = 'postgres';
-    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: options.databaseUrl, max: 10 }) }) });
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: resilientPool(options.databaseUrl, options.logger) }) });
   } else {
     dialect = 'sqlite';
     fs.mkdirSync(options.dataDir, { recursive: true });
@@ -46,6 +46,25 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   await migrate(db, options.logger);
   options.logger.info({ dialect }, 'store opened');
   return { db, dialect, close: () => db.destroy() };
+}
+
+/**
+ * A pool that survives the database going away (restart, failover, `pg_terminate_backend`):
+ * a connection that dies is logged and dropped, never an unhandled 'error' event (which would end
+ * the process); the pool opens new connections on the next request by itself. Requests meanwhile
+ * fail fast (no connection within `connectionTimeoutMillis`) and are answered 503
+ * (store-failures.ts), so no request waits forever and nothing half-done is acknowledged.
+ */
+export function resilientPool(connectionString: string, logger: Logger): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max: 10, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000, keepAlive: true });
+  // An idle connection that dies: pg-pool has already removed it.
+  pool.on('error', (err) => logger.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'database connection lost (idle); the pool reconnects on demand'));
+  // A connection that dies while checked out (inside a request or transaction): its query fails
+  // with the error, and the client also emits 'error', which must have a listener.
+  pool.on('connect', (client) => {
+    client.on('error', (err) => logger.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'database connection lost (in use); the request fails with 503'));
+  });
+  return pool;
 }
 
 export async function migrate(db: Db, logger: Logger): Promise<void> {

@@ -13,6 +13,9 @@ export interface VotingState {
   present: number;
 }
 
+/** Times a ballot is sent again while the server answers `unavailable`. */
+const CAST_RETRIES = 3;
+
 export class VotingStore {
   #state: VotingState = { loaded: false, votes: [], present: 0 };
   readonly #listeners = new Set<() => void>();
@@ -66,10 +69,30 @@ export class VotingStore {
   close = async (voteId: string) => this.#put(await this.#engine.request('vote.close', { voteId }));
   cancel = async (voteId: string) => this.#put(await this.#engine.request('vote.cancel', { voteId }));
 
+  /**
+   * Casts a ballot. While the server's database is restarting it answers `unavailable` (the ballot
+   * was not stored): the same ballot is sent again after 1, 2, 4 s. If an earlier attempt was in
+   * fact stored (its answer was lost), the resend is refused as `already_voted`: that is success.
+   */
   async cast(voteId: string, choices: string[], onBehalfOf?: string): Promise<void> {
-    const ack = await this.#engine.request('vote.cast', { voteId, choices, ...(onBehalfOf ? { onBehalfOf } : {}) });
+    const request = { voteId, choices, ...(onBehalfOf ? { onBehalfOf } : {}) };
+    let ack: { castCount: number } | null = null;
+    for (let attempt = 0; ack === null; attempt++) {
+      try {
+        ack = await this.#engine.request('vote.cast', request);
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        if (code === 'already_voted' && attempt > 0) {
+          await this.refresh();
+          return;
+        }
+        if (code !== 'unavailable' || attempt >= CAST_RETRIES) throw err;
+        await new Promise((r) => setTimeout(r, 1000 * 2 ** attempt));
+      }
+    }
+    const castCount = ack.castCount;
     this.#set({
-      votes: this.#state.votes.map((v) => (v.vote.id === voteId ? { ...v, me: onBehalfOf ? v.me : { ...v.me, voted: true }, vote: { ...v.vote, castCount: Math.max(v.vote.castCount, ack.castCount) } } : v)),
+      votes: this.#state.votes.map((v) => (v.vote.id === voteId ? { ...v, me: onBehalfOf ? v.me : { ...v.me, voted: true }, vote: { ...v.vote, castCount: Math.max(v.vote.castCount, castCount) } } : v)),
     });
   }
 
