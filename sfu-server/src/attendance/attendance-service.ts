@@ -34,7 +34,11 @@ export class AttendanceService {
     rooms.events.on('peerLeft', (room, peer) => this.#presence(room.name, peer, 'left'));
   }
 
-  /** The meeting's model, loaded once; presences a server stop left open are closed now. */
+  /**
+   * The meeting's model, loaded when first needed and kept while anyone is connected; presences a
+   * server stop left open are closed at load. It is let go when its last connection leaves (also
+   * when the meeting ends: the room closes) and loaded again from the store when needed.
+   */
   model(meetingId: string): Promise<AttendanceModel> {
     let m = this.#models.get(meetingId);
     if (!m) {
@@ -55,6 +59,11 @@ export class AttendanceService {
       await saveRecord(this.#db, meetingId, r);
     }
     return model;
+  }
+
+  /** Whether the meeting's model is in memory now (metrics, tests). */
+  isLoaded(meetingId: string): boolean {
+    return this.#models.has(meetingId);
   }
 
   /** Connected now, or left less than the reconnect grace ago. */
@@ -136,6 +145,8 @@ export class AttendanceService {
         await saveRecord(this.#db, meetingId, next);
         model.records.set(id, next);
         this.#push(model, next.bridgePointId ? { points: [next.bridgePointId] } : model.delegates.has(id) ? { delegates: [id] } : { others: [id] });
+        // Nobody connected any more: everything is in the store, and nothing needs the model in memory.
+        if (what === 'left' && [...model.records.values()].every((x) => x.live === 0)) this.#models.delete(meetingId);
       })
       .catch((err: unknown) => this.#logger.error({ err, meetingId }, 'attendance not recorded'));
   }
