@@ -19,10 +19,14 @@ if ! npm run --silent build; then echo '{"passed":0,"failed":1}' > test-results/
 else echo '{"passed":1,"failed":0}' > test-results/build.json; fi
 
 step "unit and integration tests (Vitest)"
-npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/unit.json || status=1
+# Each runner's exit code is kept too: the summary counts a runner that failed without saying
+# which test failed (an unhandled rejection, a crash) as a failure.
+npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/unit.json
+code=$?; echo "$code" > test-results/unit.exit; [ "$code" -ne 0 ] && status=1
 
 step "end-to-end tests (Playwright, Debian Chromium, real server and SFU)"
-npx playwright test || status=1
+npx playwright test
+code=$?; echo "$code" > test-results/e2e.exit; [ "$code" -ne 0 ] && status=1
 
 node scripts/test-summary.mjs test-results | tee test-results/summary.txt
 summary_status=${PIPESTATUS[0]}
