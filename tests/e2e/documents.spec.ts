@@ -24,16 +24,10 @@ async function join(page: Page, title: string): Promise<void> {
   await page.getByTestId('meetings-live').getByText(title).first().click();
   await page.getByRole('link', { name: 'Vào phòng họp' }).first().click();
   await expect(page.getByLabel('Xem trước camera')).toBeVisible();
-  const leave = page.getByRole('button', { name: 'Rời phòng' });
-  // On a starved machine a join can miss its 2 s heartbeat and be refused ("Không kết nối được tới
-  // máy chủ"): like a person would, try again (at most three times).
-  for (let attempt = 1; ; attempt++) {
-    await page.getByRole('button', { name: 'Tham gia' }).click();
-    const failed = page.getByText('Không kết nối được tới máy chủ');
-    await expect(leave.or(failed).first()).toBeVisible({ timeout: 120_000 });
-    if (await leave.isVisible()) break;
-    if (attempt === 3) throw new Error('could not join the meeting three times');
-  }
+  // One click: a join that fails fails the test (the false heartbeat drop that made joins fail on
+  // a busy machine is fixed: tests/integration/signaling-busy-server.test.ts).
+  await page.getByRole('button', { name: 'Tham gia' }).click();
+  await expect(page.getByRole('button', { name: 'Rời phòng' })).toBeVisible({ timeout: 120_000 });
   await page.getByRole('button', { name: 'Tắt camera' }).click();
 }
 

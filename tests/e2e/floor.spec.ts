@@ -19,15 +19,10 @@ async function join(page: Page, title: string): Promise<void> {
   await page.getByTestId('meetings-live').getByText(title).first().click({ timeout: 60_000 });
   await page.getByRole('link', { name: 'Vào phòng họp' }).first().click({ timeout: 60_000 });
   await expect(page.getByLabel('Xem trước camera')).toBeVisible({ timeout: 60_000 });
-  // On an overloaded machine a join can time out ("Không kết nối được tới máy chủ."): press again, as a user would.
-  for (let attempt = 1; ; attempt++) {
-    await page.getByRole('button', { name: 'Tham gia', exact: true }).click();
-    const leave = page.getByRole('button', { name: 'Rời phòng' });
-    const failed = page.getByText('Không kết nối được tới máy chủ.');
-    await expect(leave.or(failed)).toBeVisible({ timeout: 180_000 });
-    if (await leave.isVisible()) break;
-    if (attempt === 3) await expect(leave).toBeVisible();
-  }
+  // One click: a join that fails fails the test (the false heartbeat drop behind the old retries is
+  // fixed: tests/integration/signaling-busy-server.test.ts).
+  await page.getByRole('button', { name: 'Tham gia', exact: true }).click();
+  await expect(page.getByRole('button', { name: 'Rời phòng' })).toBeVisible({ timeout: 180_000 });
   // This scenario is about sound: cameras off, so three browsers do not decode video on a busy machine.
   await page.getByRole('button', { name: 'Tắt camera' }).click();
   await expect(page.getByRole('button', { name: 'Bật camera' })).toBeVisible();

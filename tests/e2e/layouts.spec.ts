@@ -30,15 +30,11 @@ async function openClient(browser: Browser, username: string, title: string, opt
   await page.getByTestId('meetings-live').getByText(title).first().click();
   await page.getByRole('link', { name: 'Vào phòng họp' }).first().click();
   await expect(page.getByLabel('Xem trước camera')).toBeVisible();
-  // Four browsers negotiating on a busy 2-core machine: joining can take a while, and a join that
-  // times out is tried again as a user would (the pre-join screen shows the error and stays).
-  const leave = page.getByRole('button', { name: 'Rời phòng' });
-  for (let attempt = 1; ; attempt++) {
-    await page.getByRole('button', { name: 'Tham gia' }).click();
-    await expect(leave.or(page.getByRole('alert'))).toBeVisible({ timeout: 120_000 });
-    if (await leave.isVisible()) return page;
-    if (attempt === 3) await expect(leave).toBeVisible();
-  }
+  // Four browsers negotiating on a busy 2-core machine: joining can take a while. One click: a join
+  // that fails fails the test (tests/integration/signaling-busy-server.test.ts has the cause fixed).
+  await page.getByRole('button', { name: 'Tham gia' }).click();
+  await expect(page.getByRole('button', { name: 'Rời phòng' })).toBeVisible({ timeout: 120_000 });
+  return page;
 }
 
 /**

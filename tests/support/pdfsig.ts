@@ -9,6 +9,14 @@ import path from 'node:path';
 
 export const hasPdfsig = spawnSync('pdfsig', ['-v']).status === 0 && spawnSync('certutil', ['-H']).error === undefined;
 
+/**
+ * The tests that use pdfsig do not skip without it: `scripts/setup.sh --test` installs it, and a
+ * machine without it fails them with this message rather than passing them unchecked.
+ */
+function requirePdfsig(): void {
+  if (!hasPdfsig) throw new Error('pdfsig and certutil are needed (Debian poppler-utils, libnss3-tools): run scripts/setup.sh --test');
+}
+
 export interface PdfsigSignature {
   commonName: string;
   signatureValid: boolean;
@@ -19,6 +27,7 @@ export interface PdfsigSignature {
 }
 
 export function makeNssDb(caPems: string[]): string {
+  requirePdfsig();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phonghop-nss-'));
   execFileSync('certutil', ['-N', '-d', `sql:${dir}`, '--empty-password']);
   caPems.forEach((pem, i) => {
@@ -30,6 +39,7 @@ export function makeNssDb(caPems: string[]): string {
 }
 
 export function pdfsig(pdf: Uint8Array, nssDir: string): PdfsigSignature[] {
+  requirePdfsig();
   const file = path.join(nssDir, `doc-${process.pid}-${Date.now()}.pdf`);
   fs.writeFileSync(file, pdf);
   const r = spawnSync('pdfsig', ['-nssdir', `sql:${nssDir}`, file], { encoding: 'utf8' });
