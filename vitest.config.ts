@@ -13,7 +13,6 @@ const ALSO_ON_POSTGRES = [
 
 export default defineConfig({
   test: {
-    include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts', 'tests/electron/**/*.test.ts', 'tests/faults/**/*.test.ts'],
     environment: 'node',
     pool: 'forks',
     // Integration tests start real servers and mediasoup workers: keep the 2-core machine calm.
@@ -21,7 +20,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
-      { extends: true, test: { name: 'all' } },
+      // Arrays are merged with the root's, so `include` is given per project only.
+      { extends: true, test: { name: 'all', include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts', 'tests/electron/**/*.test.ts', 'tests/faults/**/*.test.ts'] } },
       { extends: true, test: { name: 'postgres', include: ALSO_ON_POSTGRES, env: { PHONGHOP_TEST_ENGINE: 'postgres' } } },
     ],
   },
