@@ -13,7 +13,7 @@ export interface ScreenSource {
 
 /** A signing certificate on a PKCS#11 token (USB token). */
 export interface TokenCertificate {
-  /** Opaque handle for signWithToken. */
+  /** Opaque handle for signPreparedDocument. */
   id: string;
   tokenLabel: string;
   label: string;
@@ -28,7 +28,34 @@ export interface TokenCertificate {
 
 export type TokenSignError = 'pin_incorrect' | 'pin_locked' | 'not_found' | 'token_error' | 'unavailable';
 
-export type TokenSignResult = { ok: true; signature: string } | { ok: false; error: TokenSignError; message: string };
+/** Why a signature on the device did not happen. `cancelled`: the user refused in the app's own dialog. */
+export type DeviceSignError = TokenSignError | 'cancelled' | 'p12_password' | 'p12_invalid' | 'document_mismatch' | 'server_error';
+
+/** A PKCS#12 file opened in the main process: the key stays there, behind `handle`, for one signature. */
+export interface DeviceIdentity {
+  handle: string;
+  fileName: string;
+  subject: string;
+  issuer: string;
+  notAfter: string;
+  /** DER, base64: the signer's certificate, then the others in the file. */
+  certificate: string;
+  chain: string[];
+}
+
+export type P12OpenResult = { ok: true; identity: DeviceIdentity } | { ok: false; error: DeviceSignError; message: string };
+
+export type DeviceSigner = { kind: 'token'; certificateId: string } | { kind: 'p12'; handle: string };
+
+/** What the page may ask: sign the preparation the server made for this document, nothing else. */
+export interface SignPreparedRequest {
+  documentId: string;
+  preparationId: string;
+  signer: DeviceSigner;
+}
+
+/** The signed attributes the main process built (DER, base64) and the signature over them, for `finish`. */
+export type DeviceSignResult = { ok: true; signedAttributes: string; signature: string } | { ok: false; error: DeviceSignError; message: string };
 
 export interface DesktopApi {
   readonly platform: 'electron';
@@ -48,8 +75,15 @@ export interface DesktopApi {
   setSecret(key: string, value: string | null): Promise<void>;
   /** Signing certificates on the connected PKCS#11 tokens. */
   listTokenCertificates(): Promise<TokenCertificate[]>;
-  /** Signs `data` (base64: the DER of the CMS signed attributes) on the token; the key never leaves it. */
-  signWithToken(certificateId: string, pin: string, data: string): Promise<TokenSignResult>;
+  /** A PKCS#12 file chosen in a native open dialog, its password typed in the app's own window (never the page). */
+  openP12File(): Promise<P12OpenResult>;
+  /**
+   * Signs a preparation of the server: the main process downloads the document and the prepared PDF
+   * itself (with the session, from the configured server), checks one extends the other, builds the
+   * CMS signed attributes, shows the document title, meeting, SHA-256 and signer in its own dialog,
+   * takes the PIN there, and signs. The page never sees the PIN nor chooses the bytes signed.
+   */
+  signPreparedDocument(request: SignPreparedRequest): Promise<DeviceSignResult>;
 }
 
 declare global {
@@ -67,5 +101,6 @@ export const DESKTOP_IPC = {
   getSecret: 'phonghop:get-secret',
   setSecret: 'phonghop:set-secret',
   listTokenCertificates: 'phonghop:list-token-certificates',
-  signWithToken: 'phonghop:sign-with-token',
+  openP12File: 'phonghop:open-p12-file',
+  signPreparedDocument: 'phonghop:sign-prepared-document',
 } as const;

@@ -47,8 +47,10 @@ function buffer(bytes: Uint8Array): ArrayBuffer {
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 }
 
-function subtle(): SubtleCrypto | undefined {
-  return (globalThis as { crypto?: Crypto }).crypto?.subtle;
+type Subtle = typeof globalThis.crypto.subtle;
+
+function subtle(): Subtle | undefined {
+  return (globalThis as { crypto?: { subtle?: Subtle } }).crypto?.subtle;
 }
 
 function binaryString(bytes: Uint8Array): string {

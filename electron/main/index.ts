@@ -11,6 +11,7 @@ import {
   app,
   BrowserWindow,
   desktopCapturer,
+  dialog,
   ipcMain,
   net,
   safeStorage,
@@ -19,15 +20,18 @@ import {
   shell,
   type WebContents,
 } from 'electron';
+import { open as openFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildContentSecurityPolicy, shouldApplyCsp, withContentSecurityPolicy } from './csp.js';
 import { checkServerHealth } from './health.js';
 import { registerDesktopIpc } from './ipc.js';
 import { decidePermission } from './permissions.js';
+import { DocumentSigning } from './document-signing.js';
 import { createScreenShareController } from './screen-share.js';
 import { createDesktopService } from './service.js';
 import { createSettingsStore } from './settings.js';
+import { createSigningPrompts } from './signing-prompt.js';
 import { configuredModules, TokenSigner } from './token-signer.js';
 import {
   httpOriginOf,
@@ -42,6 +46,8 @@ import { mainWindowOptions } from './window.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** electron/dist/electron/main/index.js → electron/dist/electron/preload/index.cjs */
 const PRELOAD_PATH = path.join(here, '..', 'preload', 'index.cjs');
+/** The signing prompt's own preload (PIN / PKCS#12 password window). */
+const PROMPT_PRELOAD_PATH = path.join(here, '..', 'preload', 'signing-prompt.cjs');
 /** Folder holding package.json: the repository in development, app.asar when packaged. */
 const APP_ROOT = app.getAppPath();
 const SETUP_PAGE_FILE = path.join(APP_ROOT, 'renderer', 'dist', 'index.html');
@@ -188,16 +194,49 @@ async function start(): Promise<void> {
 
   let tokenSigner: TokenSigner | null | undefined;
   app.on('will-quit', () => tokenSigner?.close());
+  const tokenSignerOnce = () => {
+    if (tokenSigner === undefined) {
+      const modules = configuredModules();
+      tokenSigner = modules.length > 0 ? new TokenSigner(modules) : null;
+    }
+    return tokenSigner;
+  };
+  const prompts = createSigningPrompts({
+    createWindow: (options) => new BrowserWindow(options),
+    ipcMain,
+    parent: () => (mainWindow !== null && !mainWindow.isDestroyed() ? mainWindow : null),
+    preloadPath: PROMPT_PRELOAD_PATH,
+    showMessageBox: (parent, options) => (parent instanceof BrowserWindow ? dialog.showMessageBox(parent, options) : dialog.showMessageBox(options)),
+    showOpenDialog: (parent, options) =>
+      parent instanceof BrowserWindow
+        ? dialog.showOpenDialog(parent, options as Electron.OpenDialogOptions)
+        : dialog.showOpenDialog(options as Electron.OpenDialogOptions),
+    readFile: async (file, maxBytes) => {
+      const handle = await openFile(file, 'r');
+      try {
+        if ((await handle.stat()).size > maxBytes) throw new Error('the file is too large for a PKCS#12 file');
+        return new Uint8Array(await handle.readFile());
+      } finally {
+        await handle.close();
+      }
+    },
+  });
+  const documentSigning = new DocumentSigning({
+    // Only the configured server, with the session's cookies; no redirects elsewhere.
+    get: async (apiPath) => {
+      if (serverUrl === null) throw new Error('no server address is set');
+      const res = await ses.fetch(new URL(apiPath, serverUrl).toString(), { credentials: 'include', redirect: 'error' });
+      return { status: res.status, body: new Uint8Array(await res.arrayBuffer()) };
+    },
+    serverOrigin: async () => serverOrigin,
+    prompts,
+    tokenSigner: tokenSignerOnce,
+  });
   const service = createDesktopService({
     settings,
+    documentSigning,
     // Loaded on first use: the vendor's PKCS#11 library (PHONGHOP_PKCS11_MODULES, or well-known paths).
-    tokenSigner: () => {
-      if (tokenSigner === undefined) {
-        const modules = configuredModules();
-        tokenSigner = modules.length > 0 ? new TokenSigner(modules) : null;
-      }
-      return tokenSigner;
-    },
+    tokenSigner: tokenSignerOnce,
     checkHealth: (url) => checkServerHealth(url, (input, init) => net.fetch(input, init)),
     screenShare,
     onServerUrlChanged: (url) => {

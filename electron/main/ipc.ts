@@ -3,7 +3,7 @@
  * in tests). Each call is answered only when it comes from a trusted frame, and only after its
  * arguments were checked (count, types, lengths, shapes); anything else is rejected with an error.
  */
-import { DESKTOP_IPC } from '../../common/desktop-api.js';
+import { DESKTOP_IPC, type SignPreparedRequest } from '../../common/desktop-api.js';
 import { SOURCE_ID_PATTERN } from './screen-share.js';
 import type { DesktopHandlers } from './service.js';
 import { MAX_SECRET_LENGTH, SECRET_KEY_PATTERN } from './settings.js';
@@ -38,6 +38,29 @@ function expectString(value: unknown, name: string, max: number, pattern?: RegEx
   return value;
 }
 
+/** The page's key plus the origin suffix (service.ts, 17 characters) must fit the store's 128. */
+export const MAX_PAGE_SECRET_KEY_LENGTH = 100;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Ids only: the page names what to sign, never the bytes. Any other property is refused. */
+function signPreparedRequest(value: unknown): SignPreparedRequest {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new IpcRequestError('request must be an object');
+  const r = value as Record<string, unknown>;
+  if (Object.keys(r).sort().join() !== 'documentId,preparationId,signer') throw new IpcRequestError('request must have exactly documentId, preparationId and signer');
+  const documentId = expectString(r.documentId, 'documentId', 36, UUID);
+  const preparationId = expectString(r.preparationId, 'preparationId', 36, UUID);
+  const signer = r.signer;
+  if (typeof signer !== 'object' || signer === null || Array.isArray(signer)) throw new IpcRequestError('signer must be an object');
+  const s = signer as Record<string, unknown>;
+  const keys = Object.keys(s).sort().join();
+  if (s.kind === 'token' && keys === 'certificateId,kind') {
+    return { documentId, preparationId, signer: { kind: 'token', certificateId: expectString(s.certificateId, 'certificateId', 600, /^\d+:[^:]*:[0-9a-f]*$/) } };
+  }
+  if (s.kind === 'p12' && keys === 'handle,kind') return { documentId, preparationId, signer: { kind: 'p12', handle: expectString(s.handle, 'handle', 36, UUID) } };
+  throw new IpcRequestError('signer must be { kind: "token", certificateId } or { kind: "p12", handle }');
+}
+
 type Route = (args: readonly unknown[]) => Promise<unknown>;
 
 function routes(handlers: DesktopHandlers): Record<(typeof DESKTOP_IPC)[keyof typeof DESKTOP_IPC], Route> {
@@ -64,24 +87,23 @@ function routes(handlers: DesktopHandlers): Record<(typeof DESKTOP_IPC)[keyof ty
     },
     [DESKTOP_IPC.getSecret]: async (args) => {
       expectCount(args, 1);
-      return handlers.getSecret(expectString(args[0], 'key', 128, SECRET_KEY_PATTERN));
+      return handlers.getSecret(expectString(args[0], 'key', MAX_PAGE_SECRET_KEY_LENGTH, SECRET_KEY_PATTERN));
     },
     [DESKTOP_IPC.listTokenCertificates]: async (args) => {
       expectCount(args, 0);
       return handlers.listTokenCertificates();
     },
-    [DESKTOP_IPC.signWithToken]: async (args) => {
-      expectCount(args, 3);
-      return handlers.signWithToken(
-        expectString(args[0], 'certificateId', 600, /^\d+:[^:]*:[0-9a-f]*$/),
-        expectString(args[1], 'pin', 64),
-        // The DER of CMS signed attributes: a few hundred bytes, base64.
-        expectString(args[2], 'data', 16_384, /^[A-Za-z0-9+/]+=*$/),
-      );
+    [DESKTOP_IPC.openP12File]: async (args) => {
+      expectCount(args, 0);
+      return handlers.openP12File();
+    },
+    [DESKTOP_IPC.signPreparedDocument]: async (args) => {
+      expectCount(args, 1);
+      return handlers.signPreparedDocument(signPreparedRequest(args[0]));
     },
     [DESKTOP_IPC.setSecret]: async (args) => {
       expectCount(args, 2);
-      const key = expectString(args[0], 'key', 128, SECRET_KEY_PATTERN);
+      const key = expectString(args[0], 'key', MAX_PAGE_SECRET_KEY_LENGTH, SECRET_KEY_PATTERN);
       const value = args[1] === null ? null : expectString(args[1], 'value', MAX_SECRET_LENGTH);
       return handlers.setSecret(key, value);
     },

@@ -2,11 +2,13 @@
  * What each `window.phonghop` call does in the main process, with every dependency injected.
  * Arguments arrive here already type-checked by ipc.ts.
  */
+import crypto from 'node:crypto';
 import type { DesktopApi } from '../../common/desktop-api.js';
+import type { DocumentSigning } from './document-signing.js';
 import type { HealthResult } from './health.js';
 import type { ScreenShareController } from './screen-share.js';
 import type { SettingsStore } from './settings.js';
-import { TokenSignerError, type TokenSigner } from './token-signer.js';
+import type { TokenSigner } from './token-signer.js';
 import { parseServerUrl } from './url.js';
 
 /** The methods of the contract that go through IPC (`platform` and `version` are preload constants). */
@@ -24,9 +26,25 @@ export interface DesktopServiceDeps {
   onServerUrlChanged(serverUrl: string | null): void;
   /** The PKCS#11 signer (token-signer.ts), made on first use; null where no module is available. */
   tokenSigner?: () => Pick<TokenSigner, 'listCertificates' | 'sign'> | null;
+  /** Signing in the main process (document-signing.ts): absent, every signature is refused as unavailable. */
+  documentSigning?: Pick<DocumentSigning, 'openP12File' | 'signPrepared'>;
+}
+
+/**
+ * The page's secrets (e.g. the refresh token) are kept per server origin: the page names a key,
+ * the store holds `<key>.<16 hex of SHA-256(origin)>`. Another server's page, after the address
+ * is changed, finds nothing of the first server's.
+ */
+export function secretKeyForOrigin(key: string, origin: string): string {
+  return `${key}.${crypto.createHash('sha256').update(origin).digest('hex').slice(0, 16)}`;
 }
 
 export function createDesktopService(deps: DesktopServiceDeps): DesktopHandlers {
+  const currentOrigin = async (): Promise<string | null> => {
+    const url = await deps.settings.getServerUrl();
+    const parsed = url === null ? null : parseServerUrl(url);
+    return parsed?.ok ? parsed.origin : null;
+  };
   return {
     getServerUrl: () => deps.settings.getServerUrl(),
 
@@ -56,24 +74,32 @@ export function createDesktopService(deps: DesktopServiceDeps): DesktopHandlers 
       deps.screenShare.selectSource(id);
     },
 
-    getSecret: (key) => deps.settings.getSecret(key),
+    async getSecret(key) {
+      const origin = await currentOrigin();
+      return origin === null ? null : deps.settings.getSecret(secretKeyForOrigin(key, origin));
+    },
 
-    setSecret: (key, value) => deps.settings.setSecret(key, value),
+    async setSecret(key, value) {
+      const origin = await currentOrigin();
+      if (origin === null) {
+        if (value === null) return;
+        throw new Error('no server address is set: secrets are kept per server');
+      }
+      await deps.settings.setSecret(secretKeyForOrigin(key, origin), value);
+    },
 
     async listTokenCertificates() {
       return deps.tokenSigner?.()?.listCertificates() ?? [];
     },
 
-    async signWithToken(certificateId, pin, data) {
-      const signer = deps.tokenSigner?.();
-      if (!signer) return { ok: false, error: 'unavailable', message: 'no PKCS#11 module is installed or configured' };
-      try {
-        const signature = signer.sign(certificateId, pin, new Uint8Array(Buffer.from(data, 'base64')));
-        return { ok: true, signature: Buffer.from(signature).toString('base64') };
-      } catch (error) {
-        if (error instanceof TokenSignerError) return { ok: false, error: error.code, message: error.message };
-        return { ok: false, error: 'token_error', message: error instanceof Error ? error.message.slice(0, 300) : String(error) };
-      }
+    async openP12File() {
+      if (!deps.documentSigning) return { ok: false, error: 'unavailable', message: 'signing is not available in this build' };
+      return deps.documentSigning.openP12File();
+    },
+
+    async signPreparedDocument(request) {
+      if (!deps.documentSigning) return { ok: false, error: 'unavailable', message: 'signing is not available in this build' };
+      return deps.documentSigning.signPrepared(request);
     },
   };
 }

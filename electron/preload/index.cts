@@ -9,7 +9,7 @@
  * contract, and a unit test compares the values.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import type { DESKTOP_IPC, DesktopApi, ScreenSource, TokenCertificate, TokenSignResult } from '../../common/desktop-api.js';
+import type { DESKTOP_IPC, DesktopApi, DeviceSignResult, P12OpenResult, ScreenSource, SignPreparedRequest, TokenCertificate } from '../../common/desktop-api.js';
 
 const IPC: typeof DESKTOP_IPC = {
   getServerUrl: 'phonghop:get-server-url',
@@ -20,7 +20,8 @@ const IPC: typeof DESKTOP_IPC = {
   getSecret: 'phonghop:get-secret',
   setSecret: 'phonghop:set-secret',
   listTokenCertificates: 'phonghop:list-token-certificates',
-  signWithToken: 'phonghop:sign-with-token',
+  openP12File: 'phonghop:open-p12-file',
+  signPreparedDocument: 'phonghop:sign-prepared-document',
 };
 
 /** Must equal APP_VERSION_ARGUMENT_PREFIX in electron/main/window.ts (checked by a unit test). */
@@ -44,7 +45,8 @@ const api: DesktopApi = {
   getSecret: (key: string) => ipcRenderer.invoke(IPC.getSecret, key) as Promise<string | null>,
   setSecret: (key: string, value: string | null) => ipcRenderer.invoke(IPC.setSecret, key, value) as Promise<void>,
   listTokenCertificates: () => ipcRenderer.invoke(IPC.listTokenCertificates) as Promise<TokenCertificate[]>,
-  signWithToken: (certificateId: string, pin: string, data: string) => ipcRenderer.invoke(IPC.signWithToken, certificateId, pin, data) as Promise<TokenSignResult>,
+  openP12File: () => ipcRenderer.invoke(IPC.openP12File) as Promise<P12OpenResult>,
+  signPreparedDocument: (request: SignPreparedRequest) => ipcRenderer.invoke(IPC.signPreparedDocument, request) as Promise<DeviceSignResult>,
 };
 
 contextBridge.exposeInMainWorld('phonghop', Object.freeze(api));

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DESKTOP_IPC, type DesktopApi } from '../../common/desktop-api.js';
+import { PROMPT_IPC } from '../../electron/main/signing-prompt.js';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -37,7 +38,7 @@ afterAll(async () => {
 
 describe('compiled output', () => {
   it('has the expected layout', () => {
-    for (const file of ['electron/main/index.js', 'electron/preload/index.cjs', 'common/desktop-api.js']) {
+    for (const file of ['electron/main/index.js', 'electron/preload/index.cjs', 'electron/preload/signing-prompt.cjs', 'common/desktop-api.js']) {
       expect(existsSync(path.join(out, file)), file).toBe(true);
     }
   });
@@ -63,7 +64,8 @@ describe('compiled output', () => {
     expect(report.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true });
     // The preload path the compiled main computes is the compiled preload.
     expect(report.webPreferences.preload).toBe(path.join(out, 'electron', 'preload', 'index.cjs'));
-    expect(report.channels).toEqual(Object.values(DESKTOP_IPC).sort());
+    // The page's channels and the signing prompt's (answered only for a prompt window).
+    expect(report.channels).toEqual([...Object.values(DESKTOP_IPC), ...Object.values(PROMPT_IPC)].sort());
     expect(report.loads[0]).toEqual({
       kind: 'file',
       target: path.join(appPath, 'renderer', 'dist', 'index.html'),

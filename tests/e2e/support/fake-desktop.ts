@@ -72,8 +72,12 @@ function installFakeDesktop(): void {
       record('listTokenCertificates');
       return [];
     },
-    async signWithToken(certificateId: string) {
-      record('signWithToken', certificateId, '<pin>');
+    async openP12File() {
+      record('openP12File');
+      return { ok: false as const, error: 'cancelled' as const, message: 'no file dialog in browser tests' };
+    },
+    async signPreparedDocument(request: { documentId: string; preparationId: string }) {
+      record('signPreparedDocument', request.documentId, request.preparationId);
       return { ok: false as const, error: 'unavailable' as const, message: 'no token in browser tests' };
     },
   };

@@ -28,6 +28,8 @@ class FakeIpcMain implements IpcMainLike {
 const SETUP = 'file:///opt/phonghop/resources/app.asar/renderer/dist/index.html';
 const SERVER = 'https://phonghop.example.gov.vn';
 const serverFrame: FrameLike = { url: `${SERVER}/room/1`, parent: null };
+const DOC = '2b0e8e9e-7a53-4d0e-9a57-0d3f7c1b2a11';
+const PREP = '7c9d1f20-5b1a-4c43-8e2e-3a4b5c6d7e8f';
 const setupFrame: FrameLike = { url: `${SETUP}#/setup`, parent: null };
 
 function setup(options: { health?: HealthResult; serverOrigin?: string | null } = {}) {
@@ -94,7 +96,8 @@ describe('registerDesktopIpc', () => {
       [DESKTOP_IPC.getSecret, ['session']],
       [DESKTOP_IPC.setSecret, ['session', 'stolen']],
       [DESKTOP_IPC.listTokenCertificates, []],
-      [DESKTOP_IPC.signWithToken, ['0:1:a1', '123456', 'AAEC']],
+      [DESKTOP_IPC.openP12File, []],
+      [DESKTOP_IPC.signPreparedDocument, [{ documentId: DOC, preparationId: PREP, signer: { kind: 'token', certificateId: '0:1:a1' } }]],
     ];
     for (const frame of untrusted) {
       for (const [channel, args] of calls) {
@@ -133,12 +136,19 @@ describe('registerDesktopIpc', () => {
       [DESKTOP_IPC.setSecret, ['session', 'x'.repeat(16 * 1024 + 1)]],
       [DESKTOP_IPC.setSecret, ['bad key', 'v']],
       [DESKTOP_IPC.listTokenCertificates, ['extra']],
-      [DESKTOP_IPC.signWithToken, ['0:1:a1', '123456']],
-      [DESKTOP_IPC.signWithToken, ['not an id', '123456', 'AAEC']],
-      [DESKTOP_IPC.signWithToken, ['0:1:a1', '', 'AAEC']],
-      [DESKTOP_IPC.signWithToken, ['0:1:a1', 'p'.repeat(65), 'AAEC']],
-      [DESKTOP_IPC.signWithToken, ['0:1:a1', '123456', 'not base64!']],
-      [DESKTOP_IPC.signWithToken, ['0:1:a1', '123456', 'A'.repeat(16_385)]],
+      [DESKTOP_IPC.getSecret, ['k'.repeat(101)]],
+      [DESKTOP_IPC.openP12File, ['/home/user/id.p12']],
+      [DESKTOP_IPC.signPreparedDocument, []],
+      [DESKTOP_IPC.signPreparedDocument, ['0:1:a1', '123456', 'AAEC']],
+      [DESKTOP_IPC.signPreparedDocument, [{ documentId: DOC, preparationId: PREP, signer: { kind: 'token', certificateId: '0:1:a1' } }, 'extra']],
+      [DESKTOP_IPC.signPreparedDocument, [{ documentId: 'x', preparationId: PREP, signer: { kind: 'token', certificateId: '0:1:a1' } }]],
+      [DESKTOP_IPC.signPreparedDocument, [{ documentId: DOC, preparationId: PREP, signer: { kind: 'token', certificateId: 'not an id' } }]],
+      [DESKTOP_IPC.signPreparedDocument, [{ documentId: DOC, preparationId: PREP, signer: { kind: 'p12', handle: '/etc/passwd' } }]],
+      [DESKTOP_IPC.signPreparedDocument, [{ documentId: DOC, preparationId: PREP, signer: { kind: 'hsm', certificateId: '0:1:a1' } }]],
+      // The page cannot hand the bytes, the digest or the PIN: any property besides the ids is refused.
+      [DESKTOP_IPC.signPreparedDocument, [{ documentId: DOC, preparationId: PREP, signer: { kind: 'token', certificateId: '0:1:a1' }, data: 'AAEC' }]],
+      [DESKTOP_IPC.signPreparedDocument, [{ documentId: DOC, preparationId: PREP, signer: { kind: 'token', certificateId: '0:1:a1', pin: '123456' } }]],
+      [DESKTOP_IPC.signPreparedDocument, [{ documentId: DOC, preparationId: PREP, signer: { kind: 'token', certificateId: '0:1:a1' }, signedAttributes: 'MQA=' }]],
     ];
     for (const [channel, args] of bad) {
       await expect(ipc.invoke(serverFrame, channel, ...args), `${channel} ${JSON.stringify(args).slice(0, 60)}`).rejects.toThrow();
@@ -195,11 +205,32 @@ describe('desktop service through IPC', () => {
   });
 
   it('secrets: set, get, delete', async () => {
-    const { ipc } = setup();
+    const { ipc, stored } = setup();
+    stored.serverUrl = SERVER;
     expect(await ipc.invoke(serverFrame, DESKTOP_IPC.getSecret, 'session')).toBeNull();
     await ipc.invoke(serverFrame, DESKTOP_IPC.setSecret, 'session', 'jwt.value');
     expect(await ipc.invoke(serverFrame, DESKTOP_IPC.getSecret, 'session')).toBe('jwt.value');
     await ipc.invoke(serverFrame, DESKTOP_IPC.setSecret, 'session', null);
     expect(await ipc.invoke(serverFrame, DESKTOP_IPC.getSecret, 'session')).toBeNull();
+  });
+
+  it('secrets are kept per server origin: another server never reads the first one\'s refresh token', async () => {
+    const { ipc, stored } = setup();
+    stored.serverUrl = SERVER;
+    await ipc.invoke(serverFrame, DESKTOP_IPC.setSecret, 'refreshToken', 'token-of-server-a');
+    // The address is changed to another server: its page asks for the same key.
+    stored.serverUrl = 'https://other.example.gov.vn';
+    expect(await ipc.invoke(serverFrame, DESKTOP_IPC.getSecret, 'refreshToken')).toBeNull();
+    await ipc.invoke(serverFrame, DESKTOP_IPC.setSecret, 'refreshToken', 'token-of-server-b');
+    // Back to the first: its own token, untouched.
+    stored.serverUrl = SERVER;
+    expect(await ipc.invoke(serverFrame, DESKTOP_IPC.getSecret, 'refreshToken')).toBe('token-of-server-a');
+    expect(stored.secrets.size).toBe(2);
+    expect([...stored.secrets.keys()].every((k) => k.startsWith('refreshToken.') && k.length === 'refreshToken.'.length + 16)).toBe(true);
+    expect([...stored.secrets.values()].sort()).toEqual(['token-of-server-a', 'token-of-server-b']);
+    // With no server address there is nothing to read and nowhere to write.
+    stored.serverUrl = null;
+    expect(await ipc.invoke(serverFrame, DESKTOP_IPC.getSecret, 'refreshToken')).toBeNull();
+    await expect(ipc.invoke(setupFrame, DESKTOP_IPC.setSecret, 'refreshToken', 'x')).rejects.toThrow(/per server/);
   });
 });

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DESKTOP_IPC } from '../../../common/desktop-api.js';
+import { PROMPT_IPC } from '../../../electron/main/signing-prompt.js';
 
 import { createFakeElectron, type FakeRecord } from '../../electron/fixtures/fake-electron.mjs';
 
@@ -72,7 +73,8 @@ describe('main process wiring', () => {
     // First run: the bundled setup page.
     const setupFile = path.join(appPath, 'renderer', 'dist', 'index.html');
     expect(win.loads).toEqual([{ kind: 'file', target: setupFile, options: { hash: '/setup' } }]);
-    expect([...fake.ipcHandlers.keys()].sort()).toEqual(Object.values(DESKTOP_IPC).sort());
+    // The page's channels, and the signing prompt's (which answer only a prompt window).
+    expect([...fake.ipcHandlers.keys()].sort()).toEqual([...Object.values(DESKTOP_IPC), ...Object.values(PROMPT_IPC)].sort());
 
     // Before a server is configured: nothing is granted, CSP connects to self only.
     const ses = fake.session;

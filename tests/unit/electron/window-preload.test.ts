@@ -79,7 +79,7 @@ describe('preload', () => {
     const api = exposed.api as DesktopApi;
     expect(Object.isFrozen(api)).toBe(true);
     expect(Object.keys(api).sort()).toEqual(
-      ['platform', 'version', 'getServerUrl', 'setServerUrl', 'resetServerUrl', 'listScreenSources', 'selectScreenSource', 'getSecret', 'setSecret', 'listTokenCertificates', 'signWithToken'].sort(),
+      ['platform', 'version', 'getServerUrl', 'setServerUrl', 'resetServerUrl', 'listScreenSources', 'selectScreenSource', 'getSecret', 'setSecret', 'listTokenCertificates', 'openP12File', 'signPreparedDocument'].sort(),
     );
     expect(api.platform).toBe('electron');
     expect(api.version).toBe('9.8.7');
@@ -92,7 +92,9 @@ describe('preload', () => {
     await api.getSecret('session');
     await api.setSecret('session', null);
     await api.listTokenCertificates();
-    await api.signWithToken('0:1234:a1', '246810', 'AAEC');
+    await api.openP12File();
+    const request = { documentId: 'd', preparationId: 'p', signer: { kind: 'token' as const, certificateId: '0:1234:a1' } };
+    await api.signPreparedDocument(request);
     expect(exposed.invokes).toEqual([
       [DESKTOP_IPC.getServerUrl],
       [DESKTOP_IPC.setServerUrl, 'https://a.vn'],
@@ -102,7 +104,8 @@ describe('preload', () => {
       [DESKTOP_IPC.getSecret, 'session'],
       [DESKTOP_IPC.setSecret, 'session', null],
       [DESKTOP_IPC.listTokenCertificates],
-      [DESKTOP_IPC.signWithToken, '0:1234:a1', '246810', 'AAEC'],
+      [DESKTOP_IPC.openP12File],
+      [DESKTOP_IPC.signPreparedDocument, request],
     ]);
   });
 

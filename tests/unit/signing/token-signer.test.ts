@@ -2,7 +2,8 @@
  * The PKCS#11 signer of the desktop app against SoftHSM2 (a real PKCS#11 module): a token made in
  * a temp dir holds the secretary's key and certificate (and the CA's); the signer lists the
  * certificate, refuses a wrong PIN, and signs the signed attributes the server prepared; the PDF
- * verifies in the app and in pdfsig. Also through the desktop service (what IPC calls).
+ * verifies in the app and in pdfsig. Also through the desktop service (what IPC calls): the main
+ * process signs a server preparation after the PIN was typed in its own dialog.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -10,12 +11,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readSignedAttributes } from '../../../common/signing/device-signing';
+import { DocumentSigning } from '../../../electron/main/document-signing';
 import { createDesktopService } from '../../../electron/main/service';
 import { TokenSigner, ecdsaRawToDer } from '../../../electron/main/token-signer';
 import { parseCertificate } from '../../../sfu-server/src/signing/cms';
-import { finishSignature, prepareSignature } from '../../../sfu-server/src/signing/pades';
+import { finishSignature, finishWithDeviceAttributes, prepareSignature } from '../../../sfu-server/src/signing/pades';
 import { verifyPdf } from '../../../sfu-server/src/signing/verify';
 import { hasPdfsig, makeNssDb, pdfsig } from '../../support/pdfsig';
+import { DOC_ID, PREP_ID, servedDocument } from '../../support/prepared-document';
 import { makeSamplePdf } from '../../support/sample-pdf';
 import { makeSigner, makeTestCa, type TestCa, type TestSigner } from '../../support/test-ca';
 
@@ -86,20 +90,50 @@ describe.skipIf(!hasSoftHsm)('PKCS#11 token (SoftHSM2)', () => {
     }
   });
 
-  it('through the desktop service (what the preload calls): errors as values, signature as base64', async () => {
+  it('through the desktop service (what the preload calls): the app fetches the prepared document, asks the PIN in its own dialog, signs on the token', async () => {
+    const served = await servedDocument(secretary.certDer, [ca.der]);
+    const pins = ['111111', PIN];
+    const shown: Array<{ documentSha256: string; signedDigest: string; signerName: string; error: string | undefined }> = [];
+    const documentSigning = new DocumentSigning({
+      get: served.get,
+      serverOrigin: async () => 'https://phonghop.example.gov.vn',
+      prompts: {
+        askPin: async (info, error) => (shown.push({ ...info, error }), pins.shift() ?? null),
+        confirm: async () => false,
+        pickP12File: async () => null,
+        askP12Password: async () => null,
+      },
+      tokenSigner: () => signer,
+    });
     const service = createDesktopService({
       settings: { getServerUrl: async () => null, setServerUrl: async () => {}, getSecret: async () => null, setSecret: async () => {} },
       checkHealth: async () => ({ ok: true }) as never,
       screenShare: { listSources: async () => [], selectSource: () => {} },
       onServerUrlChanged: () => {},
       tokenSigner: () => signer,
+      documentSigning,
     });
     const [cert] = await service.listTokenCertificates();
-    const data = Buffer.from('signed attributes').toString('base64');
-    expect(await service.signWithToken(cert!.id, '111111', data)).toMatchObject({ ok: false, error: 'pin_incorrect' });
-    const r = await service.signWithToken(cert!.id, PIN, data);
+    const r = await service.signPreparedDocument({ documentId: DOC_ID, preparationId: PREP_ID, signer: { kind: 'token', certificateId: cert!.id } });
     if (!r.ok) throw new Error(r.message);
-    expect(crypto.verify('sha256', Buffer.from('signed attributes'), secretary.certPem, Buffer.from(r.signature, 'base64'))).toBe(true);
+    // Wrong PIN on the real token: asked again in the app's dialog, with the reason.
+    expect(shown.map((x) => [x.signerName, x.error === undefined])).toEqual([
+      ['Trần Thị Bình', true],
+      ['Trần Thị Bình', false],
+    ]);
+    expect(shown[0]!.documentSha256).toBe(crypto.createHash('sha256').update(served.original).digest('hex'));
+    const attrs = new Uint8Array(Buffer.from(r.signedAttributes, 'base64'));
+    expect(Buffer.from(readSignedAttributes(attrs).messageDigest!).toString('hex')).toBe(shown[0]!.signedDigest);
+    const pdf = finishWithDeviceAttributes(served.prepared, attrs, new Uint8Array(Buffer.from(r.signature, 'base64')));
+    expect((await verifyPdf(pdf, [ca.der])).signatures.map((x) => [x.signerName, x.intact, x.trusted])).toEqual([['Trần Thị Bình', true, true]]);
+    if (hasPdfsig) {
+      const nss = makeNssDb([ca.pem]);
+      try {
+        expect(pdfsig(pdf, nss).map((x) => [x.commonName, x.signatureValid, x.certificateTrusted])).toEqual([['Trần Thị Bình', true, true]]);
+      } finally {
+        fs.rmSync(nss, { recursive: true, force: true });
+      }
+    }
   });
 });
 
