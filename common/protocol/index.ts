@@ -3,6 +3,7 @@
  * data and of its response; `Notifications` types what the server pushes.
  */
 import type { z } from 'zod';
+import type { AccessNotifications } from './access';
 import { attendanceRequests, type AttendanceNotifications } from './attendance';
 import { chatRequests, type ChatNotifications } from './chat';
 import { conferenceRequests, type ConferenceNotifications } from './conference';
@@ -15,6 +16,7 @@ import { meetingWatchRequests, type MeetingWatchNotifications } from './meeting-
 import { linkRequests, type LinkNotifications } from './link';
 
 export * from './envelope';
+export * from './access';
 export * from './media-types';
 export * from './conference';
 export * from './voting';
@@ -45,7 +47,8 @@ export type RequestData<M extends Method> = z.input<Requests[M]['request']>;
 export type ParsedRequest<M extends Method> = z.output<Requests[M]['request']>;
 export type ResponseData<M extends Method> = z.output<Requests[M]['response']>;
 
-export type Notifications = ConferenceNotifications &
+export type Notifications = AccessNotifications &
+  ConferenceNotifications &
   DocumentsNotifications &
   VotingNotifications &
   ChatNotifications &

@@ -14,7 +14,11 @@ import { attendanceHandlers } from './attendance/attendance-handlers';
 import { AttendanceService } from './attendance/attendance-service';
 import { registerAuditRoutes } from './audit/audit-routes';
 import { registerAuthRoutes } from './auth/auth-routes';
+import { AccessChanges } from './access/access-changes';
+import { currentActor } from './access/current-actor';
+import { recheckSignaling } from './access/signaling-recheck';
 import { CollabAccess } from './collab/collab-access';
+import { defaultBudget } from './collab/collab-budget';
 import { CollabEndpoint } from './collab/collab-endpoint';
 import { CollabStore } from './collab/collab-store';
 import { DOCUMENT_PREFIX, documentLayersResolver } from './collab/document-layers';
@@ -40,6 +44,7 @@ import { registerOpenApi } from './http/openapi';
 import { registerSecurityHeaders } from './http/security-headers';
 import { registerStaticClient } from './http/static-client';
 import { parseTurnUrls } from './turn/turn-credentials';
+import { parsePublicOrigins } from './http/origin-check';
 import { UpgradeRouter } from './http/upgrade-router';
 import { conferenceDisconnect, conferenceHandlers, type ConferenceContext } from './media/conference-handlers';
 import { mediaControlHandlers } from './media/media-control-handlers';
@@ -103,6 +108,8 @@ export interface RunningServer extends Services {
   collab: CollabEndpoint;
   collabAccess: CollabAccess;
   meetingWatch: MeetingWatch;
+  /** Access changes (documents, invitations, accounts): open connections are checked again. */
+  accessChanges: AccessChanges;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -121,11 +128,17 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     },
     { idleSeconds: config.SESSION_IDLE_DAYS * 86_400, maxSeconds: config.SESSION_MAX_DAYS * 86_400 },
   );
-  const directory = new DirectoryService(store.db, async (accountId) => {
-    await auth.revokeAll(accountId);
-    signaling?.disconnectAccount(accountId);
-    collab?.disconnectAccount(accountId);
-  });
+  // Changes of who may do what reach the open connections at once (access/).
+  const accessChanges = new AccessChanges(logger.child({ component: 'access' }));
+  const directory = new DirectoryService(
+    store.db,
+    async (accountId) => {
+      await auth.revokeAll(accountId);
+      signaling?.disconnectAccount(accountId);
+      collab?.disconnectAccount(accountId);
+    },
+    accessChanges,
+  );
   let voting: VotingService | undefined;
   let floor: FloorService | undefined;
   // Meeting pages open without joining the room get told which part changed.
@@ -141,7 +154,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       void (floor?.meetingEnded(meetingId) ?? Promise.resolve()).catch((err: unknown) => logger.error({ err, meetingId }, 'ending the speaking turn of an ended meeting failed'));
     }
     collab?.meetingChanged(meetingId);
-  });
+  }, accessChanges);
   const signing = new SigningService(store.db, meetings, config.DATA_DIR, (meetingId) => meetingWatch.changed(meetingId, 'signatures'));
   await ensureAdmin(directory, logger, config.ADMIN_PASSWORD);
   const documentFiles = new FileStore(config.DATA_DIR);
@@ -262,9 +275,21 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     store: new CollabStore(store.db),
     parseCookies: (header) => app.parseCookie(header),
     compactAfter: config.COLLAB_COMPACT_AFTER,
+    budget: defaultBudget(Math.round(config.COLLAB_LAYER_MAX_MB * 1024 * 1024)),
+    currentActor: (was) => currentActor(store.db, was),
     logger: logger.child({ component: 'collab' }),
   });
-  new UpgradeRouter().add(signaling).add(collab).attach(app.server);
+  documents.accessChanges = accessChanges;
+  const collabOfServer = collab;
+  const signalingOfServer = signaling;
+  accessChanges.subscribe((change) => collabOfServer.recheck(change));
+  accessChanges.subscribe((change) => recheckSignaling(change, signalingOfServer.contexts, { meetings, watch: meetingWatch, currentActor: (was) => currentActor(store.db, was) }));
+  // Upgrades from another site's pages are refused (403): the session cookie would ride along.
+  const originPolicy = { publicOrigins: parsePublicOrigins(config.PUBLIC_ORIGINS), trustProxy: config.TRUST_PROXY };
+  new UpgradeRouter(originPolicy, (req, reason) => logger.warn({ url: req.url, origin: req.headers.origin, reason }, 'WebSocket upgrade refused: foreign origin'))
+    .add(signaling)
+    .add(collab)
+    .attach(app.server);
 
   await app.listen({ port: config.PORT, host: config.HOST });
   const address = app.server.address();
@@ -289,6 +314,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     collab: collabEndpoint,
     collabAccess,
     meetingWatch,
+    accessChanges,
     logger,
     store,
     auth,

@@ -12,6 +12,11 @@
  * reach the store) is queued; one writer per document appends the updates queued during
  * `writeDelayMs` merged into one row, and when the document has more than `compactAfter` rows replaces them all with a snapshot
  * of the whole state. The document is compacted again when its last peer leaves, then unloaded.
+ *
+ * Budgets (collab-budget.ts): an update that would take the document past `maxLayerBytes` is
+ * refused (BudgetExceeded, nothing applied). Awareness is taken only from writers, at most a few
+ * client ids per peer (never ids another account holds), small and rate-limited (excess dropped),
+ * and relayed to the other peers, never back to the sender.
  */
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
@@ -19,6 +24,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import type { Logger } from '../observability/logger';
+import { BUDGET_CLOSE, BudgetExceeded, defaultBudget, type CollabBudget, type TokenBucket } from './collab-budget';
 import type { CollabStore } from './collab-store';
 import type { UpdateGuard } from './mark-authorship';
 
@@ -29,8 +35,14 @@ export interface CollabPeer {
   readonly readOnly: boolean;
   /** Checks each update this peer sends before it is applied (e.g. authorship of marks). */
   readonly guard?: UpdateGuard | undefined;
+  /** Whose connection it is: awareness ids held by one account are not another's to change. */
+  readonly account?: string;
+  /** Awareness messages this peer may still send now (more are dropped). */
+  readonly awarenessBudget?: TokenBucket;
   send(message: Uint8Array): void;
 }
+
+export type DocLimits = Pick<CollabBudget, 'maxLayerBytes' | 'maxAwarenessBytes' | 'maxAwarenessClients'>;
 
 /** The client sent something that is not a valid y-websocket message. */
 export class BadMessage extends Error {}
@@ -50,6 +62,8 @@ export class CollabDoc {
   #rows = 0;
   #compactNext = false;
   #destroyed = false;
+  /** Bytes the document takes at most (its stored rows, plus the updates applied since): measured exactly when near the limit. */
+  #size = 0;
 
   private constructor(
     readonly name: string,
@@ -57,15 +71,17 @@ export class CollabDoc {
     readonly compactAfter: number,
     readonly logger: Logger,
     readonly writeDelayMs: number,
+    readonly limits: DocLimits,
   ) {
     // The server holds no awareness state of its own.
     this.awareness.setLocalState(null);
   }
 
-  static async load(name: string, store: CollabStore, compactAfter: number, logger: Logger, writeDelayMs = 0): Promise<CollabDoc> {
-    const d = new CollabDoc(name, store, compactAfter, logger, writeDelayMs);
+  static async load(name: string, store: CollabStore, compactAfter: number, logger: Logger, writeDelayMs = 0, limits: DocLimits = defaultBudget()): Promise<CollabDoc> {
+    const d = new CollabDoc(name, store, compactAfter, logger, writeDelayMs, limits);
     const updates = await store.load(name);
     d.#rows = updates.length;
+    d.#size = updates.reduce((n, u) => n + u.length, 0);
     d.doc.transact(() => {
       for (const u of updates) {
         try {
@@ -86,8 +102,9 @@ export class CollabDoc {
       const encoder = encoding.createEncoder();
       encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
       encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(d.awareness, changed));
-      // To everyone, the sender too: clients count it as a sign of life (y-websocket closes a silent connection after 30 s).
-      d.#broadcast(encoding.toUint8Array(encoder), null);
+      // To the others, never back to the sender (it knows its own state; the endpoint keeps quiet
+      // connections alive instead, see CollabEndpoint's keep-alive).
+      d.#broadcast(encoding.toUint8Array(encoder), origin ?? null);
     });
     return d;
   }
@@ -126,8 +143,10 @@ export class CollabDoc {
             this.#compactNext = false;
             // The whole state includes everything queued so far.
             this.#pending = [];
-            await this.store.replaceWithSnapshot(this.name, Y.encodeStateAsUpdate(this.doc));
+            const snapshot = Y.encodeStateAsUpdate(this.doc);
+            await this.store.replaceWithSnapshot(this.name, snapshot);
             this.#rows = 1;
+            this.#size = snapshot.length;
           } else {
             await this.store.append(this.name, batch.length === 1 ? batch[0]! : Y.mergeUpdates(batch));
             this.#rows += 1;
@@ -199,19 +218,58 @@ export class CollabDoc {
           const update = decoding.readVarUint8Array(decoder);
           const refusal = peer.guard?.(this.doc, update);
           if (refusal) throw new RefusedUpdate(refusal);
+          this.#makeRoom(update.length);
           Y.applyUpdate(this.doc, update, peer);
+          this.#size += update.length;
         } else {
           throw new BadMessage(`unknown sync message ${syncType}`);
         }
       } else if (type === MESSAGE_AWARENESS) {
-        awarenessProtocol.applyAwarenessUpdate(this.awareness, decoding.readVarUint8Array(decoder), peer);
+        // Only writers show themselves to the others (a reader of a big meeting would otherwise
+        // make the server send every peer a frame for each of its messages).
+        if (peer.readOnly) return;
+        const update = decoding.readVarUint8Array(decoder);
+        if (update.length > this.limits.maxAwarenessBytes) throw new BudgetExceeded(BUDGET_CLOSE.tooLarge, 'awareness message too large');
+        if (peer.awarenessBudget && !peer.awarenessBudget.take()) return;
+        if (!this.#awarenessAllowed(peer, update)) return;
+        awarenessProtocol.applyAwarenessUpdate(this.awareness, update, peer);
       } else {
         throw new BadMessage(`unknown message type ${type}`);
       }
     } catch (err) {
-      if (err instanceof BadMessage || err instanceof RefusedUpdate) throw err;
+      if (err instanceof BadMessage || err instanceof RefusedUpdate || err instanceof BudgetExceeded) throw err;
       throw new BadMessage(err instanceof Error ? err.message : String(err));
     }
+  }
+
+  /**
+   * Refuses an update that could take the document past its limit. The running size is an upper
+   * bound (a resync repeats what the document has); near the limit it is measured exactly.
+   */
+  #makeRoom(incoming: number): void {
+    const max = this.limits.maxLayerBytes;
+    if (this.#size + incoming <= max) return;
+    this.#size = Y.encodeStateAsUpdate(this.doc).length;
+    if (this.#size + incoming > max) {
+      throw new BudgetExceeded(BUDGET_CLOSE.layerFull, `layer full (${Math.round(max / 1024)} KiB)`);
+    }
+  }
+
+  /** Awareness client ids a peer may set: its own (a few), never ids another account's peer holds. */
+  #awarenessAllowed(peer: CollabPeer, update: Uint8Array): boolean {
+    const decoder = decoding.createDecoder(update);
+    const count = decoding.readVarUint(decoder);
+    const mine = this.peers.get(peer) ?? new Set<number>();
+    const fresh = new Set<number>();
+    for (let i = 0; i < count; i++) {
+      const id = decoding.readVarUint(decoder);
+      decoding.readVarUint(decoder); // clock
+      decoding.readVarString(decoder); // state (JSON)
+      if (mine.has(id)) continue;
+      for (const [other, ids] of this.peers) if (other !== peer && ids.has(id) && other.account !== peer.account) return false;
+      fresh.add(id);
+    }
+    return mine.size + fresh.size <= this.limits.maxAwarenessClients;
   }
 
   get destroyed(): boolean {

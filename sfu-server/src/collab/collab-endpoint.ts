@@ -11,24 +11,33 @@
  *
  * Documents are loaded on the first connection and unloaded (after compaction) when the last one
  * leaves, so memory holds only documents someone has open.
+ *
+ * Budgets (collab-budget.ts): frames above `maxMessageBytes` close with 1009; more messages or bytes
+ * per second than allowed close with 4429; an update that would overfill the layer closes with 4413.
+ * Connections sent nothing for `keepaliveMs` get an empty awareness message (3 bytes), so a stock
+ * client (which drops a connection silent for 30 s) stays connected without its awareness being
+ * echoed back to it.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import * as Y from 'yjs';
+import type { AccessChange } from '../access/access-changes';
+import { actorChanged } from '../access/current-actor';
 import type { AuthService } from '../auth/auth-service';
 import { tokenFrom } from '../auth/http-auth';
 import type { Actor } from '../auth/policy';
 import type { UpgradeEndpoint } from '../http/upgrade-router';
 import type { Logger } from '../observability/logger';
+import { BUDGET_CLOSE, BudgetExceeded, defaultBudget, TokenBucket, type CollabBudget } from './collab-budget';
 import { COLLAB_CLOSE, type CollabAccess, type CollabGrant } from './collab-access';
 import { BadMessage, CollabDoc, RefusedUpdate, type CollabPeer } from './collab-doc';
 import type { UpdateGuard } from './mark-authorship';
 import type { CollabStore } from './collab-store';
 
 export const COLLAB_PATH = '/collab/';
-/** Yjs updates of annotations are small; a whole-document sync of a big one stays well under this. */
-const MAX_MESSAGE = 8 * 1024 * 1024;
+/** An awareness update with no client in it: a no-op for the client, a sign of life for its provider. */
+const KEEPALIVE = new Uint8Array([1, 1, 0]);
 
 export interface CollabEndpointOptions {
   auth: AuthService;
@@ -42,16 +51,38 @@ export interface CollabEndpointOptions {
   writeDelayMs?: number;
   /** A connection that does not answer a ping within this time is closed. */
   heartbeatMs?: number;
+  /** A connection sent nothing for this long gets an empty message within half as long again (default 10 s; stock clients give up after 30 s). */
+  keepaliveMs?: number;
+  /** Sizes and rates (default: defaultBudget()). */
+  budget?: CollabBudget;
+  /** The actor of an open connection as it is now (null: session or account ended); used after access changes. */
+  currentActor?: (was: Actor) => Promise<Actor | null>;
 }
 
 class Connection implements CollabPeer {
   alive = true;
+  /** Closed by the server (an access re-check): nothing more of it is handled. */
+  ended = false;
+  /** When something was last sent to it (for the keep-alive). */
+  lastSent = Date.now();
+  readonly messages: TokenBucket;
+  readonly bytes: TokenBucket;
+  readonly awarenessBudget: TokenBucket;
   constructor(
     readonly ws: WebSocket,
     readonly actor: Actor,
     readonly docName: string,
     readonly grant: CollabGrant,
-  ) {}
+    budget: CollabBudget,
+  ) {
+    this.messages = new TokenBucket(budget.messagesPerSecond, budget.messageBurst);
+    this.bytes = new TokenBucket(budget.bytesPerSecond, budget.byteBurst);
+    this.awarenessBudget = new TokenBucket(budget.awarenessPerSecond, budget.awarenessBurst);
+  }
+
+  get account(): string {
+    return this.actor.accountId;
+  }
 
   get readOnly(): boolean {
     return this.grant.mode === 'read';
@@ -62,22 +93,34 @@ class Connection implements CollabPeer {
   }
 
   send(message: Uint8Array): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(message);
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    this.lastSent = Date.now();
+    this.ws.send(message);
   }
 }
 
 export class CollabEndpoint implements UpgradeEndpoint {
-  readonly #wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE });
+  readonly #wss: WebSocketServer;
+  readonly #budget: CollabBudget;
   readonly #options: CollabEndpointOptions;
   readonly #docs = new Map<string, Promise<CollabDoc>>();
   readonly #connections = new Set<Connection>();
   readonly #heartbeat: NodeJS.Timeout;
+  readonly #keepalive: NodeJS.Timeout;
   #closed = false;
 
   constructor(options: CollabEndpointOptions) {
     this.#options = options;
+    this.#budget = options.budget ?? defaultBudget();
+    this.#wss = new WebSocketServer({ noServer: true, maxPayload: this.#budget.maxMessageBytes });
     this.#heartbeat = setInterval(() => this.#ping(), options.heartbeatMs ?? 30_000);
     this.#heartbeat.unref();
+    const keepaliveMs = options.keepaliveMs ?? 10_000;
+    this.#keepalive = setInterval(() => {
+      const quiet = Date.now() - keepaliveMs;
+      for (const c of this.#connections) if (c.lastSent <= quiet) c.send(KEEPALIVE);
+    }, keepaliveMs / 2);
+    this.#keepalive.unref();
   }
 
   get connectionCount(): number {
@@ -148,7 +191,7 @@ export class CollabEndpoint implements UpgradeEndpoint {
       ws.close(1001, 'server shutting down');
       return;
     }
-    const conn = new Connection(ws, actor, name, grant);
+    const conn = new Connection(ws, actor, name, grant, this.#budget);
     this.#connections.add(conn);
     const logger = this.#options.logger.child({ account: actor.accountId, doc: name });
     // Messages that arrive while the document loads are handled in order once it is there.
@@ -157,9 +200,20 @@ export class CollabEndpoint implements UpgradeEndpoint {
       ws.close(1011, 'document unavailable');
       return null;
     });
+    let overBudget = false;
     ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (overBudget || conn.ended) return;
+      // Counted as they arrive, before any work: a flood is cut off at once.
+      const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data instanceof ArrayBuffer ? data.byteLength : data.length;
+      if (!conn.messages.take() || !conn.bytes.take(size)) {
+        overBudget = true;
+        logger.warn({ size }, 'collaboration client over its rate budget, closing');
+        ws.close(BUDGET_CLOSE.tooFast, 'too many messages');
+        return;
+      }
       chain = chain.then((doc) => {
-        if (!doc) return null;
+        // Closed after an access change: what it sent after that is not applied.
+        if (!doc || conn.ended) return doc;
         if (!isBinary) {
           ws.close(1003, 'binary y-websocket messages only');
           return doc;
@@ -170,6 +224,11 @@ export class CollabEndpoint implements UpgradeEndpoint {
           if (err instanceof RefusedUpdate) {
             logger.warn({ reason: err.message }, 'collaboration update refused');
             ws.close(COLLAB_CLOSE.forbidden, err.message);
+            return doc;
+          }
+          if (err instanceof BudgetExceeded) {
+            logger.warn({ reason: err.message }, 'collaboration message over budget');
+            ws.close(err.code, err.message);
             return doc;
           }
           if (!(err instanceof BadMessage)) throw err;
@@ -208,7 +267,7 @@ export class CollabEndpoint implements UpgradeEndpoint {
     let doc = this.#docs.get(name);
     if (!doc) {
       const { store, compactAfter = 100, logger, writeDelayMs = 100 } = this.#options;
-      doc = CollabDoc.load(name, store, compactAfter, logger.child({ doc: name }), writeDelayMs);
+      doc = CollabDoc.load(name, store, compactAfter, logger.child({ doc: name }), writeDelayMs, this.#budget);
       this.#docs.set(name, doc);
       doc.catch(() => {
         if (this.#docs.get(name) === doc) this.#docs.delete(name);
@@ -247,11 +306,46 @@ export class CollabEndpoint implements UpgradeEndpoint {
     let n = 0;
     for (const c of this.#connections) {
       if (match(c.actor, c.grant, c.docName)) {
+        c.ended = true;
         c.ws.close(code, reason);
         n++;
       }
     }
     return n;
+  }
+
+  /**
+   * Checks the connections an access change concerns again, with the same resolvers as at
+   * connection: no longer allowed → closed with 4403 "access revoked" (the client stops); allowed
+   * differently (read-only now, moderator no more, the account's name changed) → closed with 4409
+   * (the client reconnects and gets the new grant); session or account ended → 4003.
+   */
+  async recheck(change: AccessChange): Promise<void> {
+    const concerned = [...this.#connections].filter((c) => {
+      if (change.kind === 'account') return c.actor.accountId === change.accountId;
+      if (change.kind === 'meeting') return c.grant.meetingId === change.meetingId;
+      return c.docName.startsWith(`doc/${change.documentId}/`);
+    });
+    await Promise.all(
+      concerned.map(async (c) => {
+        const actor = this.#options.currentActor ? await this.#options.currentActor(c.actor) : c.actor;
+        if (c.ended) return;
+        if (!actor) return this.#end(c, COLLAB_CLOSE.sessionEnded, 'session ended');
+        const decision = await this.#options.access.decide(actor, c.docName);
+        if (c.ended) return;
+        if (!decision.ok) return this.#end(c, COLLAB_CLOSE.forbidden, 'access revoked');
+        const { grant } = decision;
+        if (grant.mode !== c.grant.mode || Boolean(grant.guard) !== Boolean(c.grant.guard) || actorChanged(actor, c.actor)) {
+          this.#end(c, COLLAB_CLOSE.recheck, 'access changed');
+        }
+      }),
+    );
+  }
+
+  #end(c: Connection, code: number, reason: string): void {
+    c.ended = true;
+    this.#options.logger.info({ account: c.actor.accountId, doc: c.docName, code, reason }, 'collaboration connection closed after an access change');
+    c.ws.close(code, reason);
   }
 
   /** A meeting changed status (ended: its shared layers become read-only): its peers reconnect. */
@@ -271,6 +365,7 @@ export class CollabEndpoint implements UpgradeEndpoint {
   async close(): Promise<void> {
     this.#closed = true;
     clearInterval(this.#heartbeat);
+    clearInterval(this.#keepalive);
     for (const c of this.#connections) c.ws.close(1001, 'server shutting down');
     const docs = await Promise.allSettled([...this.#docs.values()]);
     for (const d of docs) {

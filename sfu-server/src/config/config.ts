@@ -50,6 +50,12 @@ const ConfigSchema = z.object({
   /** Initial outgoing bitrate (bps) of WebRTC transports. */
   INITIAL_OUTGOING_BITRATE: z.coerce.number().int().min(100_000).default(1_000_000),
   TRUST_PROXY: bool.default(false),
+  /**
+   * Origins (besides the server's own, taken from the Host header) whose pages may open the
+   * WebSockets /ws and /collab: comma-separated `scheme://host[:port]`, e.g. when a reverse proxy
+   * rewrites Host.
+   */
+  PUBLIC_ORIGINS: z.string().optional(),
   /** Login requests accepted per minute and address (failed passwords are limited separately). */
   LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
   /** A session not refreshed for this many days ends (sliding idle expiry). */
@@ -58,6 +64,8 @@ const ConfigSchema = z.object({
   SESSION_MAX_DAYS: z.coerce.number().min(0.01).max(365).default(30),
   /** Stored updates of a collaboration document (annotations) above which they are compacted into one snapshot. */
   COLLAB_COMPACT_AFTER: z.coerce.number().int().min(2).max(100_000).default(200),
+  /** Largest size of one collaboration document (an annotation layer, the minutes' editor), MiB; a frame may be this plus 1 MiB. */
+  COLLAB_LAYER_MAX_MB: z.coerce.number().min(0.01).max(256).default(8),
   /** PostgreSQL connection URL; without it the embedded SQLite store in DATA_DIR is used. */
   DATABASE_URL: z.string().url().optional(),
   /** Secret for signing session tokens (≥ 32 bytes); made and kept in DATA_DIR when absent. */

@@ -10,6 +10,7 @@ import type { z } from 'zod';
 import type { CommentBody, DocComment, DocumentPack, DocumentPatch, DocumentVersion, MeetingDocument, PackItem } from '../../../common/api/documents';
 import type { Role } from '../../../common/api/model';
 import type { Notifications } from '../../../common/protocol';
+import { AccessChanges } from '../access/access-changes';
 import { canManageDocuments, canOnMeeting, canReadDocuments, type Actor, type DocumentFacts, type MeetingFacts } from '../auth/policy';
 import { AppError, forbidden, notFound } from '../errors';
 import type { MeetingsService } from '../meetings/meetings-service';
@@ -141,6 +142,9 @@ export class DocumentsService implements DocumentAccess {
   }
 
   // ---- DocumentAccess ---------------------------------------------------------------------
+
+  /** Told when who may read a document changes (open annotation connections are checked again); server.ts sets the server's. */
+  accessChanges = new AccessChanges();
 
   async readableMeeting(actor: Actor, documentId: string): Promise<string | null> {
     try {
@@ -339,6 +343,9 @@ export class DocumentsService implements DocumentAccess {
       }
       await audit(tx, { actorId: actor.accountId, action: 'document.update', targetType: 'document', targetId: documentId, details: patch });
     });
+    if (patch.confidential !== undefined || patch.allowedRoles !== undefined || patch.allowedAccountIds !== undefined) {
+      this.accessChanges.publish({ kind: 'document', meetingId: doc.meeting_id, documentId });
+    }
     await this.#changed(doc.meeting_id);
     return this.#one(actor, doc.meeting_id, documentId);
   }
@@ -351,6 +358,7 @@ export class DocumentsService implements DocumentAccess {
       await tx.deleteFrom('documents').where('id', '=', documentId).execute();
       await audit(tx, { actorId: actor.accountId, action: 'document.delete', targetType: 'document', targetId: documentId, details: { meetingId: doc.meeting_id, title: doc.title } });
     });
+    this.accessChanges.publish({ kind: 'document', meetingId: doc.meeting_id, documentId });
     // The file stays: it is content-addressed and may be shared by other versions; it is listed in the audit log.
     await this.#changed(doc.meeting_id);
   }

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { Account, BridgePoint, Unit } from '../../../common/api/model';
 import type { AccountBody, AccountPatch, BridgePointBody, BridgePointPatch, UnitBody, UnitPatch } from '../../../common/api/requests';
+import { AccessChanges } from '../access/access-changes';
 import { hashPassword } from '../auth/passwords';
 import type { Actor } from '../auth/policy';
 import { AppError, notFound } from '../errors';
@@ -16,6 +17,8 @@ export class DirectoryService {
   constructor(
     readonly db: Db,
     readonly onAccountDisabled: (accountId: string) => Promise<void>,
+    /** Told when an account's role, bridge point, unit or name changes, or it is disabled (open connections are checked again). */
+    readonly accessChanges: AccessChanges = new AccessChanges(),
   ) {}
 
   // ---- units -----------------------------------------------------------------------------
@@ -176,6 +179,9 @@ export class DirectoryService {
       await audit(tx, { actorId: actor.accountId, action: 'account.update', targetType: 'account', targetId: id, details: { ...logged, passwordReset: Boolean(patch.password) } });
     });
     if (patch.disabled || patch.password) await this.onAccountDisabled(id);
+    if (next.role !== current.role || next.bridge_point_id !== current.bridge_point_id || next.unit_id !== current.unit_id || next.display_name !== current.display_name || next.disabled !== current.disabled) {
+      this.accessChanges.publish({ kind: 'account', accountId: id });
+    }
     return accountFromRow({ ...current, ...next });
   }
 

@@ -33,6 +33,11 @@ export class MeetingWatch {
     if (set?.size === 0) this.#watchers.delete(meetingId);
   }
 
+  /** The meetings this connection watches. */
+  watching(watcher: Watcher): string[] {
+    return [...(this.#byWatcher.get(watcher) ?? [])];
+  }
+
   /** The connection closed: all its watches end. */
   drop(watcher: Watcher): void {
     for (const meetingId of this.#byWatcher.get(watcher) ?? []) this.unwatch(watcher, meetingId);

@@ -8,6 +8,7 @@ import { sql, type Transaction } from 'kysely';
 import type { z } from 'zod';
 import type { Meeting, MeetingStatus, MyMeetings } from '../../../common/api/model';
 import type { AgendaBody, InvitationsBody, MeetingBody, MeetingPatch } from '../../../common/api/requests';
+import { AccessChanges } from '../access/access-changes';
 import { can, canOnMeeting, TRANSITIONS, type Actor, type MeetingAction, type MeetingFacts } from '../auth/policy';
 import { AppError, forbidden, notFound } from '../errors';
 import { audit } from '../store/audit';
@@ -33,6 +34,8 @@ export class MeetingsService {
     readonly db: Db,
     /** Told after a status change is stored (the conference closes when a meeting ends). */
     readonly onStatusChanged: (meetingId: string, status: MeetingStatus) => void = () => {},
+    /** Told when invitations, the chair or the secretary change (open connections are checked again). */
+    readonly accessChanges: AccessChanges = new AccessChanges(),
   ) {}
 
   /** The meetings the actor organises or is invited to, as live / upcoming / past. */
@@ -168,6 +171,9 @@ export class MeetingsService {
         .execute();
       await audit(tx, { actorId: actor.accountId, action: 'meeting.update', targetType: 'meeting', targetId: id, details: patch });
     });
+    if ((patch.chairId ?? current.chair_id) !== current.chair_id || (patch.secretaryId ?? current.secretary_id) !== current.secretary_id) {
+      this.accessChanges.publish({ kind: 'meeting', meetingId: id });
+    }
     return this.get(actor, id);
   }
 
@@ -235,6 +241,7 @@ export class MeetingsService {
       }
       await audit(tx, { actorId: actor.accountId, action: 'meeting.invitations', targetType: 'meeting', targetId: id, details: { points: points.length, delegates: delegates.length } });
     });
+    this.accessChanges.publish({ kind: 'meeting', meetingId: id });
     return this.get(actor, id);
   }
 

@@ -31,7 +31,7 @@ export interface SignalingEndpointOptions {
 export class SignalingEndpoint implements UpgradeEndpoint {
   readonly #wss = new WebSocketServer({ noServer: true, maxPayload: HARD_FRAME_LIMIT });
   readonly #options: SignalingEndpointOptions;
-  readonly #connections = new Map<SignalingConnection<ConferenceContext>, Actor>();
+  readonly #connections = new Map<SignalingConnection<ConferenceContext>, ConferenceContext>();
 
   constructor(options: SignalingEndpointOptions) {
     this.#options = options;
@@ -39,6 +39,11 @@ export class SignalingEndpoint implements UpgradeEndpoint {
 
   get connectionCount(): number {
     return this.#connections.size;
+  }
+
+  /** The open connections' contexts (checked again after an access change: access/signaling-recheck.ts). */
+  get contexts(): ConferenceContext[] {
+    return [...this.#connections.values()];
   }
 
   async #authenticate(req: IncomingMessage): Promise<Actor | null> {
@@ -88,20 +93,20 @@ export class SignalingEndpoint implements UpgradeEndpoint {
         this.#options.onDisconnect(ctx);
       },
     });
-    this.#connections.set(connection, actor);
+    this.#connections.set(connection, context);
   }
 
   /** Ends the connections of one session (logout). */
   disconnectSession(sessionId: string): void {
-    for (const [connection, actor] of this.#connections) {
-      if (actor.sessionId === sessionId) connection.close(4003, 'session ended');
+    for (const [connection, ctx] of this.#connections) {
+      if (ctx.actor.sessionId === sessionId) connection.close(4003, 'session ended');
     }
   }
 
   /** Ends every connection of an account (logout everywhere, account disabled). */
   disconnectAccount(accountId: string): void {
-    for (const [connection, actor] of this.#connections) {
-      if (actor.accountId === accountId) connection.close(4003, 'session ended');
+    for (const [connection, ctx] of this.#connections) {
+      if (ctx.actor.accountId === accountId) connection.close(4003, 'session ended');
     }
   }
 

@@ -104,7 +104,7 @@ export function AnnotationToolbar({ meetingId, documentId, versionId }: ViewerTo
       </ActionIcon.Group>
       <Badge
         variant="light"
-        color={readOnly ? 'gray' : layerStatus === 'connected' ? 'green' : layerStatus === 'refused' ? 'red' : 'orange'}
+        color={readOnly ? 'gray' : layerStatus === 'connected' ? 'green' : layerStatus === 'refused' || layerStatus === 'full' ? 'red' : 'orange'}
         data-testid="annotation-status"
         data-status={layerStatus}
       >

@@ -126,7 +126,7 @@ export class AnnotationEngine {
 
   /** Whether drawing into the chosen layer is possible now. */
   get canDraw(): boolean {
-    return !(this.#state.layer === 'shared' && this.#state.sharedReadOnly) && this.layers[this.#state.layer].status !== 'refused';
+    return !(this.#state.layer === 'shared' && this.#state.sharedReadOnly) && !this.layers[this.#state.layer].stopped;
   }
 
   // ---- pages -------------------------------------------------------------------------------

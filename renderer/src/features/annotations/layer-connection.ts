@@ -9,11 +9,14 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { api } from '../../net/api-client';
 
-export type LayerStatus = 'connecting' | 'connected' | 'offline' | 'refused';
+/** `full`: the server refused an update because the layer reached its size limit (marks stay on this device). */
+export type LayerStatus = 'connecting' | 'connected' | 'offline' | 'refused' | 'full';
 
-/** Close codes of the collaboration endpoint (sfu-server/src/collab/collab-access.ts). */
+/** Close codes of the collaboration endpoint (sfu-server/src/collab/collab-access.ts, collab-budget.ts). */
 const REFUSED = new Set([4400, 4403]);
 const SESSION_ENDED = 4003;
+/** The layer reached its size limit: retrying would send the same update again. */
+const LAYER_FULL = 4413;
 
 let lastRefresh = 0;
 /** The access cookie expires after 15 minutes: a failed upgrade refreshes the session (at most every 20 s). */
@@ -61,22 +64,27 @@ export class LayerConnection {
     this.#provider = new WebsocketProvider(collabUrl(server), name, this.doc, { disableBc: true, maxBackoffTime: 5000 });
     this.#provider.on('status', ({ status }) => {
       if (status === 'connected') this.#opened = true;
-      if (this.status === 'refused') return;
+      if (this.stopped) return;
       this.#set(status === 'connected' ? (this.#provider.synced ? 'connected' : 'connecting') : 'offline');
     });
     this.#provider.on('sync', (synced: boolean) => {
-      if (synced && this.status !== 'refused') this.#set('connected');
+      if (synced && !this.stopped) this.#set('connected');
     });
     this.#provider.on('connection-close', (event) => {
       const code = event?.code ?? 0;
-      if (REFUSED.has(code) || code === SESSION_ENDED) {
+      if (REFUSED.has(code) || code === SESSION_ENDED || code === LAYER_FULL) {
         this.#provider.disconnect();
-        this.#set('refused');
+        this.#set(code === LAYER_FULL ? 'full' : 'refused');
         return;
       }
       if (!this.#opened) refreshSessionSoon();
       this.#opened = false;
     });
+  }
+
+  /** Refused or full: the connection is not retried. */
+  get stopped(): boolean {
+    return this.status === 'refused' || this.status === 'full';
   }
 
   #set(status: LayerStatus): void {
@@ -92,7 +100,7 @@ export class LayerConnection {
 
   /** Drops the connection now and reconnects (e.g. after the network came back). */
   reconnect(): void {
-    if (this.status === 'refused') return;
+    if (this.stopped) return;
     this.#provider.disconnect();
     this.#provider.connect();
   }

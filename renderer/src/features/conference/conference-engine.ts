@@ -100,7 +100,7 @@ function waitOrOnline(ms: number): Promise<void> {
 }
 
 /** Close codes the server uses to end a presence for good (see sfu-server signaling). */
-const FINAL_CLOSE_CODES: Record<number, string> = { 4001: 'joined_elsewhere', 4003: 'session_ended', 4004: 'meeting_ended', 4005: 'removed' };
+const FINAL_CLOSE_CODES: Record<number, string> = { 4001: 'joined_elsewhere', 4003: 'session_ended', 4004: 'meeting_ended', 4005: 'removed', 4006: 'access_revoked' };
 /** The server's media restarted (a worker died) and it is ready for us: rejoin without waiting. */
 const MEDIA_RESTART_CLOSE_CODE = 4010;
 /** Join refusals that retrying cannot change. */

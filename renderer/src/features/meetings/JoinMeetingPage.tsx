@@ -166,5 +166,5 @@ export function JoinMeetingPage({ id, engine }: { id: string; engine: Conference
 /** Why the server ended this presence, when it did (meeting ended, joined elsewhere, session ended, removed by the host, refused on rejoin). */
 function endedBy(error: unknown): string | null {
   const code = (error as { code?: unknown } | null)?.code;
-  return code === 'meeting_ended' || code === 'joined_elsewhere' || code === 'session_ended' || code === 'removed' || code === 'removed_from_meeting' || code === 'meeting_locked' ? code : null;
+  return code === 'meeting_ended' || code === 'joined_elsewhere' || code === 'session_ended' || code === 'removed' || code === 'removed_from_meeting' || code === 'meeting_locked' || code === 'access_revoked' ? code : null;
 }

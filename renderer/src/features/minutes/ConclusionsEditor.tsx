@@ -16,7 +16,7 @@ import { CONCLUSIONS_FIELD, minutesDocName } from '../../../../common/api/minute
 import { serverUrl } from '../../platform/desktop';
 import { LayerConnection, type LayerStatus } from '../annotations/layer-connection';
 
-const STATUS_COLOR: Record<LayerStatus, string> = { connecting: 'gray', connected: 'green', offline: 'orange', refused: 'red' };
+const STATUS_COLOR: Record<LayerStatus, string> = { connecting: 'gray', connected: 'green', offline: 'orange', refused: 'red', full: 'red' };
 
 /** The connection to the conclusions' document while the editor is shown. */
 function useConclusionsConnection(meetingId: string, accountId: string): { connection: LayerConnection | null; status: LayerStatus } {
