@@ -1,9 +1,10 @@
 /**
  * Signatures over HTTP against a real server: the admin trusts a test CA; the secretary puts up a
- * PDF to sign; the chair signs with a PKCS#12 file and the secretary through prepare/finish (the
- * way a PKCS#11 token signs); both signatures verify in the app and in pdfsig; a signed version is
- * immutable (a change is a new version that needs signing again); wrong people, wrong passwords,
- * untrusted certificates and stale preparations are refused and change nothing.
+ * PDF to sign; the chair and the secretary sign on their device (prepare → the device fetches the
+ * prepared PDF, builds the signed attributes and signs → finish); no route accepts a private key;
+ * both signatures verify in the app and in pdfsig; a signed version is immutable (a change is a new
+ * version that needs signing again); wrong people, untrusted certificates, signed attributes that
+ * do not carry the prepared digest and stale preparations are refused and change nothing.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -11,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SignedDocument, VerificationReport } from '../../common/api/signing';
 import type { RunningServer } from '../../sfu-server/src/server';
 import { liveMeeting, person, TestApi, type Person } from '../support/api-client';
+import { finishBodyFor, signOverHttp } from '../support/device-signer';
 import { makeNssDb, pdfsig } from '../support/pdfsig';
 import { makeSamplePdf } from '../support/sample-pdf';
 import { makeSigner, makeTestCa, type TestCa, type TestSigner } from '../support/test-ca';
@@ -59,22 +61,7 @@ async function putUp(api: TestApi, pdf: Uint8Array, title = 'Biên bản cuộc 
   return raw(api, 'POST', `/api/meetings/${meeting.id}/signed-documents?${q}`, Buffer.from(pdf), 'application/pdf');
 }
 
-function signP12(api: TestApi, docId: string, p12: Uint8Array, password: string, title = '') {
-  const form = new FormData();
-  form.set('password', password);
-  if (title) form.set('title', title);
-  form.set('p12', new Blob([Buffer.from(p12)], { type: 'application/x-pkcs12' }), 'id.p12');
-  return raw(api, 'POST', `/api/signed-documents/${docId}/sign`, form);
-}
-
-/** What a PKCS#11 token does: sign the signed attributes (SHA-256, RSA PKCS#1 v1.5) with a key the server never sees. */
-async function signWithTokenLikeKey(api: TestApi, docId: string, signer: TestSigner) {
-  const certificates = [Buffer.from(signer.certDer).toString('base64'), Buffer.from(ca.der).toString('base64')];
-  const prep = await raw(api, 'POST', `/api/signed-documents/${docId}/prepare`, JSON.stringify({ certificates, title: 'Thư ký cuộc họp' }), 'application/json');
-  if (prep.status !== 200) return prep;
-  const signature = crypto.sign('sha256', Buffer.from(prep.body.signedAttributes, 'base64'), signer.keyPem).toString('base64');
-  return raw(api, 'POST', `/api/signed-documents/${docId}/finish`, JSON.stringify({ preparationId: prep.body.preparationId, signature }), 'application/json');
-}
+const onDevice = (api: TestApi, docId: string, signer: TestSigner, title = '') => signOverHttp(api, docId, { key: signer.keyPem, certDer: signer.certDer, chainDer: [ca.der] }, title);
 
 describe('trusted authorities', () => {
   it('only the admin manages them; a CA certificate is required; no duplicates', async () => {
@@ -89,7 +76,7 @@ describe('trusted authorities', () => {
   });
 });
 
-describe('signing the minutes: chair with PKCS#12, secretary with a token-style signer', () => {
+describe('signing the minutes on the device: chair and secretary', () => {
   let doc: SignedDocument;
   let signedBytes: Uint8Array;
 
@@ -105,33 +92,65 @@ describe('signing the minutes: chair with PKCS#12, secretary with a token-style 
     expect(seen.map((d: SignedDocument) => [d.id, d.can.sign])).toEqual([[doc.id, false]]);
   });
 
-  it('a delegate and the admin cannot sign; a wrong password or an untrusted certificate changes nothing', async () => {
+  it('no route accepts a private key or its password: the PKCS#12 upload is gone', async () => {
     const before = await snapshot(server.store.db);
-    expect((await signP12(delegate.api, doc.id, chairCert.p12('pw'), 'pw')).status).toBe(403);
-    expect((await signP12(admin, doc.id, chairCert.p12('pw'), 'pw')).status).toBe(403);
-    expect((await signP12(meeting.chair.api, doc.id, chairCert.p12('đúng mật khẩu'), 'sai mật khẩu')).body).toMatchObject({ code: 'bad_request', details: { reason: 'p12_password' } });
-    const stranger = makeSigner(makeTestCa('Unknown CA'), 'Lê Văn Lạ');
-    expect((await signP12(meeting.chair.api, doc.id, stranger.p12('pw'), 'pw')).body).toMatchObject({ code: 'bad_request', details: { reason: 'untrusted_certificate' } });
+    const form = new FormData();
+    form.set('password', 'pw');
+    form.set('p12', new Blob([Buffer.from(chairCert.p12('pw'))], { type: 'application/x-pkcs12' }), 'id.p12');
+    expect((await raw(meeting.chair.api, 'POST', `/api/signed-documents/${doc.id}/sign`, form)).status).toBe(404);
+    // Nor does any route of the API take a multipart body or a field named like a key or password.
+    const openapi = await admin.ok('GET', '/api/openapi.json');
+    const text = JSON.stringify(openapi);
+    expect(text).not.toMatch(/multipart\/form-data|pkcs12|"p12"|privateKey|"password":[^}]*sign/i);
+    const signingPaths = Object.keys(openapi.paths).filter((p) => p.includes('signed-documents') || p.includes('/signing'));
+    expect(signingPaths.some((p) => p.endsWith('/sign'))).toBe(false);
     expect(await snapshot(server.store.db)).toEqual(before);
   });
 
-  it('the chair signs with a PKCS#12 file', async () => {
-    const res = await signP12(meeting.chair.api, doc.id, chairCert.p12('mật khẩu ký số'), 'mật khẩu ký số', 'Chủ tọa cuộc họp');
-    expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: 'partially_signed', signatures: [{ signerRole: 'chair', certificateSubject: 'Nguyễn Văn An', accountId: meeting.chair.id }], can: { sign: false } });
-    expect((await signP12(meeting.chair.api, doc.id, chairCert.p12('pw'), 'pw')).body).toMatchObject({ code: 'conflict', details: { reason: 'already_signed' } });
+  it('a delegate and the admin cannot sign; an untrusted certificate changes nothing', async () => {
+    const before = await snapshot(server.store.db);
+    expect((await onDevice(delegate.api, doc.id, chairCert)).status).toBe(403);
+    expect((await onDevice(admin, doc.id, chairCert)).status).toBe(403);
+    const stranger = makeSigner(makeTestCa('Unknown CA'), 'Lê Văn Lạ');
+    expect((await onDevice(meeting.chair.api, doc.id, stranger)).body).toMatchObject({ code: 'bad_request', details: { reason: 'untrusted_certificate' } });
+    expect(await snapshot(server.store.db)).toEqual(before);
   });
 
-  it('the secretary signs through prepare/finish; the stale preparation of another person is refused', async () => {
-    const prep = await raw(meeting.secretary.api, 'POST', `/api/signed-documents/${doc.id}/prepare`, JSON.stringify({ certificates: [Buffer.from(secretaryCert.certDer).toString('base64')] }), 'application/json');
-    expect(prep.status).toBe(200);
-    expect(prep.body.hashAlgorithm).toBe('SHA-256');
-    // The chair cannot finish the secretary's preparation; a wrong signature value is refused.
-    expect((await raw(meeting.chair.api, 'POST', `/api/signed-documents/${doc.id}/finish`, JSON.stringify({ preparationId: prep.body.preparationId, signature: 'AAAA' }), 'application/json')).status).toBe(409);
-    const wrong = crypto.sign('sha256', Buffer.from('something else'), secretaryCert.keyPem).toString('base64');
-    expect((await raw(meeting.secretary.api, 'POST', `/api/signed-documents/${doc.id}/finish`, JSON.stringify({ preparationId: prep.body.preparationId, signature: wrong }), 'application/json')).body).toMatchObject({ details: { reason: 'signature_mismatch' } });
+  it('the chair signs on the device', async () => {
+    const res = await onDevice(meeting.chair.api, doc.id, chairCert, 'Chủ tọa cuộc họp');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'partially_signed', signatures: [{ signerRole: 'chair', certificateSubject: 'Nguyễn Văn An', accountId: meeting.chair.id }], can: { sign: false } });
+    expect((await onDevice(meeting.chair.api, doc.id, chairCert)).body).toMatchObject({ code: 'conflict', details: { reason: 'already_signed' } });
+  });
 
-    const res = await signWithTokenLikeKey(meeting.secretary.api, doc.id, secretaryCert);
+  it('the secretary signs on the device; signed attributes over another digest, another person\'s preparation and a wrong signature are refused', async () => {
+    const sec = meeting.secretary.api;
+    const prep = await raw(sec, 'POST', `/api/signed-documents/${doc.id}/prepare`, JSON.stringify({ certificates: [Buffer.from(secretaryCert.certDer).toString('base64')] }), 'application/json');
+    expect(prep.status).toBe(200);
+    const current: SignedDocument = await sec.ok('GET', `/api/signed-documents/${doc.id}`);
+    expect(prep.body).toMatchObject({ hashAlgorithm: 'SHA-256', documentId: doc.id, documentSha256: current.sha256 });
+    // Only the secretary may fetch what was prepared for her.
+    const preparedPath = `/api/signed-documents/${doc.id}/preparations/${prep.body.preparationId}/file`;
+    expect((await raw(meeting.chair.api, 'GET', preparedPath)).status).toBe(404);
+    expect((await raw(delegate.api, 'GET', preparedPath)).status).toBe(404);
+    const prepared = (await raw(sec, 'GET', preparedPath)).bytes;
+    const original = (await raw(sec, 'GET', `/api/signed-documents/${doc.id}/file`)).bytes;
+    const holder = { key: secretaryCert.keyPem, certDer: secretaryCert.certDer };
+    const good = await finishBodyFor(prep.body, original, prepared, holder);
+    const finish = (api: TestApi, body: unknown) => raw(api, 'POST', `/api/signed-documents/${doc.id}/finish`, JSON.stringify(body), 'application/json');
+    // The chair cannot finish the secretary's preparation.
+    expect((await finish(meeting.chair.api, good)).status).toBe(409);
+    // Attributes a device built over other bytes (another document's digest), validly signed: refused.
+    const otherPdf = await makeSamplePdf({ title: 'Quyet dinh khac' });
+    const fakePrepared = new Uint8Array([...otherPdf, ...prepared.subarray(original.length)]);
+    const shifted = { ...prep.body, byteRange: [0, prep.body.byteRange[1] - original.length + otherPdf.length, prep.body.byteRange[2] - original.length + otherPdf.length, prep.body.byteRange[3]] };
+    const elsewhere = await finishBodyFor(shifted, otherPdf, fakePrepared, holder);
+    expect((await finish(sec, elsewhere)).body).toMatchObject({ code: 'bad_request', details: { reason: 'signature_mismatch' } });
+    // A wrong signature value over the right attributes: refused.
+    const wrong = crypto.sign('sha256', Buffer.from('something else'), secretaryCert.keyPem).toString('base64');
+    expect((await finish(sec, { ...good, signature: wrong })).body).toMatchObject({ details: { reason: 'signature_mismatch' } });
+
+    const res = await finish(sec, good);
     expect(res.status).toBe(200);
     doc = res.body;
     expect(doc.status).toBe('signed');
@@ -187,8 +206,8 @@ describe('signing the minutes: chair with PKCS#12, secretary with a token-style 
     // The old version keeps its bytes and signatures, and cannot be signed any more.
     const old = await raw(meeting.chair.api, 'GET', `/api/signed-documents/${doc.id}/file`);
     expect(Buffer.from(old.bytes).equals(Buffer.from(signedBytes))).toBe(true);
-    expect((await signWithTokenLikeKey(meeting.secretary.api, doc.id, secretaryCert)).body).toMatchObject({ code: 'conflict' });
-    const signed = await signP12(meeting.chair.api, v2.body.id, chairCert.p12('pw'), 'pw');
+    expect((await onDevice(meeting.secretary.api, doc.id, secretaryCert)).body).toMatchObject({ code: 'conflict' });
+    const signed = await onDevice(meeting.chair.api, v2.body.id, chairCert);
     expect(signed.body).toMatchObject({ version: 2, status: 'partially_signed' });
   });
 
@@ -215,11 +234,9 @@ describe('signing the minutes: chair with PKCS#12, secretary with a token-style 
     const post = (path: string, body: unknown) => raw(sec, 'POST', `/api/signed-documents/${id}/${path}`, JSON.stringify(body), 'application/json');
     expect((await post('prepare', { certificates: ['bm90IGEgY2VydGlmaWNhdGU='] })).body).toMatchObject({ code: 'bad_request' });
     expect((await post('prepare', { certificates: [] })).status).toBe(400);
-    expect((await post('finish', { preparationId: crypto.randomUUID(), signature: 'AAAA' })).body).toMatchObject({ code: 'not_found', details: { reason: 'preparation_expired' } });
-    const noFile = new FormData();
-    noFile.set('password', 'x');
-    expect((await raw(sec, 'POST', `/api/signed-documents/${id}/sign`, noFile)).body).toMatchObject({ code: 'bad_request', message: 'the PKCS#12 file (field p12) is missing' });
-    expect((await raw(sec, 'POST', `/api/signed-documents/${crypto.randomUUID()}/sign`, noFile)).status).toBe(404);
+    expect((await post('finish', { preparationId: crypto.randomUUID(), signedAttributes: 'MQA=', signature: 'AAAA' })).body).toMatchObject({ code: 'not_found', details: { reason: 'preparation_expired' } });
+    expect((await post('finish', { preparationId: crypto.randomUUID(), signature: 'AAAA' })).status).toBe(400);
+    expect((await sec.call('GET', `/api/signed-documents/${id}/preparations/${crypto.randomUUID()}`)).body).toMatchObject({ code: 'not_found', details: { reason: 'preparation_expired' } });
     expect((await sec.call('GET', `/api/signed-documents/not-a-uuid`)).status).toBe(400);
     expect(await snapshot(server.store.db)).toEqual(before);
   });

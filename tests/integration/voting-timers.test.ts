@@ -1,4 +1,5 @@
 /** Server-side time limits: a vote closes at its limit, and votes that expired while the server was down close at start. */
+import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { verifyMeetingChain } from '../../sfu-server/src/voting/verify';
 import { openTestServices, type TestServices } from '../support/stores';
@@ -67,3 +68,34 @@ it('the meeting ending closes its open votes with what was cast', async () => {
   expect(await statusOf(v.vote.id)).toBe('closed');
   voting.stop();
 });
+
+/** Makes the next `times` updates of the votes table fail as PostgreSQL's shutdown does (57P01). */
+class DatabaseGoesAway implements KyselyPlugin {
+  constructor(public times: number) {}
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    if (this.times > 0 && args.node.kind === 'UpdateQueryNode') {
+      this.times--;
+      throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+    }
+    return args.node;
+  }
+  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    return args.result;
+  }
+}
+
+it('a vote whose time runs out while the database is away closes once it is back', async () => {
+  const m = await insertLiveMeeting(s.db, 1);
+  const plugin = new DatabaseGoesAway(0);
+  const voting = votingOver(s.db.withPlugin(plugin), TEST_ENGINE === 'postgres');
+  const v = await voting.create(m.chair, m.meetingId, { ...def, question: 'Hết giờ khi cơ sở dữ liệu khởi động lại', durationSeconds: 600 });
+  await voting.open(m.chair, v.vote.id);
+  plugin.times = 2; // the close at the time limit fails twice
+  await s.db.updateTable('votes').set({ closes_at: new Date(Date.now() + 300).toISOString() }).where('id', '=', v.vote.id).execute();
+  voting.stop();
+  const again = votingOver(s.db.withPlugin(plugin), TEST_ENGINE === 'postgres');
+  await again.start();
+  await until(async () => (await statusOf(v.vote.id)) === 'closed', 15_000);
+  expect(plugin.times).toBe(0);
+  again.stop();
+}, 30_000);

@@ -21,6 +21,7 @@ import { checkBallot, isOrganiser, type BallotAttempt, type BallotRuleReads } fr
 import { alreadyVoted, writeBallots, type BallotRequest, type CastAck } from './ballots';
 import { appendEvent, appendEvents, lockChain } from './chain';
 import { FanOut } from './fan-out';
+import { RETRY_AFTER_SECONDS, storeFailure } from '../store/store-failures';
 import { CommitQueue, type Outcome } from './commit-queue';
 import { defaultEligible, presentCount, type AttendanceRecord, type Presence } from './eligibility';
 import { computeResult } from './tally';
@@ -130,7 +131,11 @@ export class VotingService {
     const ms = Math.max(0, Date.parse(closesAt) - Date.now());
     const timer = setTimeout(() => {
       this.#timers.delete(voteId);
-      this.closeBySystem(voteId, 'time').catch((err: unknown) => this.#logger.error({ err, voteId }, 'closing a vote at its time limit failed'));
+      this.closeBySystem(voteId, 'time').catch((err: unknown) => {
+        this.#logger.error({ err, voteId }, 'closing a vote at its time limit failed');
+        // The database is away for a moment (restarting): try again shortly, the vote must close.
+        if (storeFailure(err) === 'unavailable') this.#arm(voteId, new Date(Date.now() + RETRY_AFTER_SECONDS * 1000).toISOString());
+      });
     }, ms);
     timer.unref?.();
     this.#timers.set(voteId, timer);

@@ -1,18 +1,30 @@
 /**
- * Signing one version of a meeting document: with a PKCS#12 file and its password (signed on the
- * server in memory, never stored), or in the desktop app with a USB token (PKCS#11: the server
- * prepares, the token signs with the PIN, the server finishes — the key never leaves the token).
+ * Signing one version of a meeting document. The key never leaves the device:
+ *   - browser: the PKCS#12 file is read in the page and the signature made here (device-sign.ts);
+ *   - desktop app: a PKCS#12 file chosen in a native dialog, or a USB token (PKCS#11). The page
+ *     asks the server to prepare, then asks the app to sign that preparation: the app downloads the
+ *     document itself, shows it (title, meeting, SHA-256, signer) in its own window and takes the
+ *     PIN or password there. The page never sees the PIN and never chooses the bytes signed.
  */
-import { Alert, FileInput, Modal, PasswordInput, SegmentedControl, Select, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, FileInput, Group, Modal, PasswordInput, SegmentedControl, Select, Stack, Text, TextInput } from '@mantine/core';
 import { IconCertificate, IconUsb } from '@tabler/icons-react';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { TokenCertificate } from '../../../../common/desktop-api';
+import type { DeviceIdentity, DeviceSigner, TokenCertificate } from '../../../../common/desktop-api';
 import type { SignedDocument } from '../../../../common/api/signing';
+import { DeviceSigningError } from '../../../../common/signing/device-signing';
 import { FormFooter } from '../../app/FormFooter';
 import { apiErrorMessage } from '../../app/i18n';
 import { desktopApi } from '../../platform/desktop';
+import { signWithP12OnDevice } from './device-sign';
 import { signingApi } from './signing-api';
+
+/** A refusal of the desktop app or of the page's own signing step, shown with its i18n key. */
+class DeviceError extends Error {
+  constructor(readonly key: string) {
+    super(key);
+  }
+}
 
 type Method = 'p12' | 'token';
 
@@ -22,17 +34,17 @@ export function SignDialog({ document, defaultTitle, onClose, onSigned }: { docu
   const [method, setMethod] = useState<Method>('p12');
   const [p12, setP12] = useState<File | null>(null);
   const [password, setPassword] = useState('');
+  const [identity, setIdentity] = useState<DeviceIdentity | null>(null);
   const [title, setTitle] = useState(defaultTitle);
   const [certs, setCerts] = useState<TokenCertificate[] | null>(null);
   const [certId, setCertId] = useState<string | null>(null);
-  const [pin, setPin] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
     setP12(null);
     setPassword('');
-    setPin('');
+    setIdentity(null);
     setError(null);
     setTitle(defaultTitle);
   }, [document?.id, defaultTitle]);
@@ -48,28 +60,50 @@ export function SignDialog({ document, defaultTitle, onClose, onSigned }: { docu
     );
   }, [method, desktop, certs]);
 
+  const showError = (err: unknown) => {
+    if (err instanceof DeviceError) return setError(t(`signing.tokenError.${err.key}`));
+    if (err instanceof DeviceSigningError) return setError(t(`signing.tokenError.${err.code}`));
+    const reason = (err as { details?: { reason?: string } }).details?.reason;
+    setError(reason && t(`signing.reasons.${reason}`, { defaultValue: '' }) ? t(`signing.reasons.${reason}`) : err instanceof Error && !('code' in err) ? err.message : apiErrorMessage(err));
+  };
+
+  const openP12InApp = async () => {
+    if (!desktop) return;
+    setError(null);
+    const r = await desktop.openP12File();
+    if (r.ok) setIdentity(r.identity);
+    else if (r.error !== 'cancelled') setError(t(`signing.tokenError.${r.error}`));
+  };
+
+  /** Desktop: the server prepares for this certificate, then the app signs that preparation. */
+  const signInApp = async (doc: SignedDocument, certificates: string[], signer: DeviceSigner) => {
+    const prepared = await signingApi.prepare(doc.id, certificates, title);
+    const r = await desktop!.signPreparedDocument({ documentId: doc.id, preparationId: prepared.preparationId, signer });
+    if (!r.ok) throw new DeviceError(r.error);
+    return signingApi.finish(doc.id, { preparationId: prepared.preparationId, signedAttributes: r.signedAttributes, signature: r.signature });
+  };
+
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!document) return;
     setError(null);
     setBusy(true);
     try {
-      if (method === 'p12') {
+      if (method === 'p12' && !desktop) {
         if (!p12) throw new Error(t('signing.dialog.chooseFile'));
-        onSigned(await signingApi.signP12(document.id, p12, password, title));
+        onSigned(await signWithP12OnDevice(document, p12, password, title));
+      } else if (method === 'p12') {
+        if (!identity) throw new Error(t('signing.dialog.chooseFile'));
+        onSigned(await signInApp(document, [identity.certificate, ...identity.chain], { kind: 'p12', handle: identity.handle }));
+        setIdentity(null);
       } else {
         const cert = certs?.find((c) => c.id === certId);
         if (!desktop || !cert) throw new Error(t('signing.dialog.chooseCertificate'));
-        const prepared = await signingApi.prepare(document.id, [cert.certificate, ...cert.chain], title);
-        const signed = await desktop.signWithToken(cert.id, pin, prepared.signedAttributes);
-        if (!signed.ok) throw new Error(t(`signing.tokenError.${signed.error}`));
-        onSigned(await signingApi.finish(document.id, prepared.preparationId, signed.signature));
+        onSigned(await signInApp(document, [cert.certificate, ...cert.chain], { kind: 'token', certificateId: cert.id }));
       }
       setPassword('');
-      setPin('');
     } catch (err) {
-      const reason = (err as { details?: { reason?: string } }).details?.reason;
-      setError(reason && t(`signing.reasons.${reason}`, { defaultValue: '' }) ? t(`signing.reasons.${reason}`) : err instanceof Error && !('code' in err) ? err.message : apiErrorMessage(err));
+      showError(err);
     } finally {
       setBusy(false);
     }
@@ -90,7 +124,7 @@ export function SignDialog({ document, defaultTitle, onClose, onSigned }: { docu
               ]}
             />
           )}
-          {method === 'p12' ? (
+          {method === 'p12' && !desktop && (
             <>
               <FileInput label={t('signing.dialog.p12File')} placeholder={t('signing.dialog.p12Placeholder')} accept=".p12,.pfx,application/x-pkcs12" value={p12} onChange={setP12} leftSection={<IconCertificate size={16} />} required clearable />
               <PasswordInput label={t('signing.dialog.password')} value={password} onChange={(e) => setPassword(e.currentTarget.value)} autoComplete="off" />
@@ -98,7 +132,21 @@ export function SignDialog({ document, defaultTitle, onClose, onSigned }: { docu
                 {t('signing.dialog.p12Privacy')}
               </Text>
             </>
-          ) : (
+          )}
+          {method === 'p12' && desktop && (
+            <>
+              <Group>
+                <Button variant="default" leftSection={<IconCertificate size={16} />} onClick={() => void openP12InApp()}>
+                  {t('signing.dialog.chooseP12')}
+                </Button>
+              </Group>
+              {identity && <Text size="sm">{t('signing.dialog.p12Opened', { subject: identity.subject, issuer: identity.issuer, file: identity.fileName })}</Text>}
+              <Text size="xs" c="dimmed">
+                {t('signing.dialog.p12PrivacyDesktop')}
+              </Text>
+            </>
+          )}
+          {method === 'token' && (
             <>
               {certs && certs.length === 0 && <Alert color="orange">{t('signing.dialog.noToken')}</Alert>}
               <Select
@@ -110,7 +158,9 @@ export function SignDialog({ document, defaultTitle, onClose, onSigned }: { docu
                 placeholder={certs ? undefined : t('signing.dialog.readingToken')}
                 required
               />
-              <PasswordInput label={t('signing.dialog.pin')} value={pin} onChange={(e) => setPin(e.currentTarget.value)} autoComplete="off" required />
+              <Text size="xs" c="dimmed">
+                {t('signing.dialog.tokenPinInApp')}
+              </Text>
             </>
           )}
           <TextInput label={t('signing.dialog.stampTitle')} description={t('signing.dialog.stampTitleHint')} value={title} onChange={(e) => setTitle(e.currentTarget.value)} maxLength={120} />

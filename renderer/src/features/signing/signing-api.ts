@@ -1,6 +1,7 @@
 /**
- * HTTP calls of the signatures feature. JSON calls go through the shared ApiClient; PDFs and
- * PKCS#12 forms are sent raw here, with the same cookies, one refresh on 401 and the same errors.
+ * HTTP calls of the signatures feature. JSON calls go through the shared ApiClient; PDFs are sent
+ * and fetched raw here, with the same cookies, one refresh on 401 and the same errors. Nothing here
+ * sends a private key or a password: signatures are made on the device (device-sign.ts).
  */
 import { z } from 'zod';
 import { ApiError } from '../../../../common/api/model';
@@ -8,28 +9,48 @@ import { PreparedSigning, SignedDocument, TrustAnchor, VerificationReport } from
 import { api, ApiRequestError } from '../../net/api-client';
 import { serverUrl } from '../../platform/desktop';
 
-async function send(method: 'POST', path: string, body: () => BodyInit, contentType?: string): Promise<unknown> {
+async function request(method: 'GET' | 'POST', path: string, body?: () => BodyInit, contentType?: string): Promise<Response> {
   const base = await serverUrl();
   if (!base) throw new ApiRequestError(0, 'network', 'apiErrors.network', 'no server address');
   const once = async () => {
     try {
-      return await fetch(new URL(path, base), { method, credentials: 'include', cache: 'no-store', headers: { accept: 'application/json', ...(contentType ? { 'content-type': contentType } : {}) }, body: body() });
+      return await fetch(new URL(path, base), { method, credentials: 'include', cache: 'no-store', headers: { accept: method === 'GET' ? '*/*' : 'application/json', ...(contentType ? { 'content-type': contentType } : {}) }, ...(body ? { body: body() } : {}) });
     } catch (err) {
       throw new ApiRequestError(0, 'network', 'apiErrors.network', err instanceof Error ? err.message : String(err));
     }
   };
   let res = await once();
   if (res.status === 401 && (await api.refresh())) res = await once();
+  return res;
+}
+
+async function failure(res: Response): Promise<ApiRequestError> {
   let json: unknown = null;
   try {
     json = await res.json();
   } catch {
     json = null;
   }
-  if (!res.ok) {
-    const e = ApiError.safeParse(json);
-    if (e.success) throw new ApiRequestError(res.status, e.data.code, e.data.messageKey, e.data.message, e.data.details);
-    throw new ApiRequestError(res.status, 'bad_request', 'apiErrors.bad_request', `HTTP ${res.status}`);
+  const e = ApiError.safeParse(json);
+  if (e.success) return new ApiRequestError(res.status, e.data.code, e.data.messageKey, e.data.message, e.data.details);
+  return new ApiRequestError(res.status, 'bad_request', 'apiErrors.bad_request', `HTTP ${res.status}`);
+}
+
+/** A PDF as bytes. */
+async function bytes(path: string): Promise<Uint8Array> {
+  const res = await request('GET', path);
+  if (!res.ok) throw await failure(res);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+async function send(method: 'POST', path: string, body: () => BodyInit, contentType?: string): Promise<unknown> {
+  const res = await request(method, path, body, contentType);
+  if (!res.ok) throw await failure(res);
+  let json: unknown = null;
+  try {
+    json = await res.json();
+  } catch {
+    json = null;
   }
   return json;
 }
@@ -55,18 +76,10 @@ export const signingApi = {
     const q = new URLSearchParams({ title, fileName: file.name.slice(0, 200) || 'document.pdf', ...(documentKey ? { documentKey } : {}) });
     return parse(SignedDocument, await send('POST', `/api/meetings/${enc(meetingId)}/signed-documents?${q}`, () => file, 'application/pdf'));
   },
-  signP12: async (id: string, p12: File, password: string, title: string) =>
-    parse(
-      SignedDocument,
-      await send('POST', `/api/signed-documents/${enc(id)}/sign`, () => {
-        const form = new FormData();
-        form.set('password', password);
-        form.set('title', title);
-        form.set('p12', p12, p12.name || 'id.p12');
-        return form;
-      }),
-    ),
   prepare: (id: string, certificates: string[], title: string) => api.call('POST', `/api/signed-documents/${enc(id)}/prepare`, { body: { certificates, title }, schema: PreparedSigning }),
-  finish: (id: string, preparationId: string, signature: string) => api.call('POST', `/api/signed-documents/${enc(id)}/finish`, { body: { preparationId, signature }, schema: SignedDocument }),
+  /** The version's bytes and the prepared PDF, for the device to check and hash itself. */
+  fileBytes: (id: string) => bytes(`/api/signed-documents/${enc(id)}/file`),
+  preparedBytes: (id: string, preparationId: string) => bytes(`/api/signed-documents/${enc(id)}/preparations/${enc(preparationId)}/file`),
+  finish: (id: string, body: { preparationId: string; signedAttributes: string; signature: string }) => api.call('POST', `/api/signed-documents/${enc(id)}/finish`, { body, schema: SignedDocument }),
   fileUrl: async (id: string) => new URL(`/api/signed-documents/${enc(id)}/file`, (await serverUrl()) ?? window.location.origin).toString(),
 };
