@@ -21,7 +21,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     projects: [
       // Arrays are merged with the root's, so `include` is given per project only.
-      { extends: true, test: { name: 'all', include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts', 'tests/electron/**/*.test.ts', 'tests/faults/**/*.test.ts'] } },
+      { extends: true, test: { name: 'all', include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts', 'tests/electron/**/*.test.ts', 'tests/faults/**/*.test.ts', 'tests/abuse/**/*.test.ts'] } },
       { extends: true, test: { name: 'postgres', include: ALSO_ON_POSTGRES, env: { PHONGHOP_TEST_ENGINE: 'postgres' } } },
     ],
   },

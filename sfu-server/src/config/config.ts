@@ -77,6 +77,10 @@ const ConfigSchema = z.object({
   TLS_KEY_FILE: z.string().optional(),
   /** Largest document (PDF) a secretary may upload, in MiB. */
   MAX_DOCUMENT_MB: z.coerce.number().min(0.01).max(2048).default(100),
+  /** An HTTP request's headers must be complete within this many seconds (slowloris; see http/timeouts.ts). */
+  HTTP_HEADERS_TIMEOUT_SECONDS: z.coerce.number().min(1).max(600).default(20),
+  /** A whole HTTP request, body included (uploads), must be received within this many seconds. */
+  HTTP_REQUEST_TIMEOUT_SECONDS: z.coerce.number().min(1).max(86_400).default(300),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -20,6 +20,23 @@ import type { Handlers } from './handlers';
 
 /** Requests allowed per second per connection (a burst of twice that is tolerated). */
 const RATE_PER_SECOND = 50;
+/**
+ * Frames refused for the rate within one second after which the connection is closed (4429): a
+ * client that far over its budget is flooding. Every frame costs a token before it is parsed, so a
+ * flood costs the server at most a burst and this many cheap refusals per connection (10 000
+ * malformed frames in one burst used to hold the event loop for over a second).
+ */
+const FLOOD_STRIKES = RATE_PER_SECOND * 2;
+
+/** The request id of a frame, if it has one (to answer a refused request by its id). */
+function idOf(raw: Buffer): number | null {
+  try {
+    const id = (JSON.parse(raw.toString('utf8')) as { id?: unknown } | null)?.id;
+    return typeof id === 'number' ? id : null;
+  } catch {
+    return null;
+  }
+}
 
 /** A notification as it goes on the wire. */
 export function notificationFrame<N extends keyof Notifications>(name: N, data: Notifications[N]): string {
@@ -54,6 +71,9 @@ export class SignalingConnection<Ctx> {
   #heartbeat: NodeJS.Timeout;
   #tokens = RATE_PER_SECOND * 2;
   #lastRefill = Date.now();
+  /** Frames refused for the rate since `#strikesSince`. */
+  #strikes = 0;
+  #strikesSince = 0;
 
   constructor(options: ConnectionOptions<Ctx>) {
     this.#o = options;
@@ -124,6 +144,15 @@ export class SignalingConnection<Ctx> {
 
   #onFrame(raw: Buffer, isBinary: boolean): void {
     if (this.#closed) return;
+    if (!this.#takeToken()) {
+      const now = Date.now();
+      if (now - this.#strikesSince > 1000) {
+        this.#strikesSince = now;
+        this.#strikes = 0;
+      }
+      if (++this.#strikes >= FLOOD_STRIKES) return this.close(4429, 'too many requests');
+      return this.#error(isBinary || raw.length > MAX_SIGNALING_FRAME_BYTES ? null : idOf(raw), 'rate_limited', 'too many requests');
+    }
     if (isBinary) return this.#error(null, 'bad_request', 'binary frames are not accepted');
     if (raw.length > MAX_SIGNALING_FRAME_BYTES) return this.#error(null, 'too_large', 'frame too large');
     let parsedJson: unknown;
@@ -138,7 +167,6 @@ export class SignalingConnection<Ctx> {
       return this.#error(id, 'bad_request', 'not a request envelope', envelope.error.issues);
     }
     const { id, method, data } = envelope.data;
-    if (!this.#takeToken()) return this.#error(id, 'rate_limited', 'too many requests');
     if (!isMethod(method)) return this.#error(id, 'unknown_method', `unknown method ${method}`);
     const handler = this.#o.handlers[method];
     if (!handler) return this.#error(id, 'unknown_method', `method ${method} is not served here`);
