@@ -98,7 +98,7 @@ export const CommentBody = z
   .refine((b) => Boolean(b.agendaItemId) !== Boolean(b.documentId), { message: 'give an agendaItemId or a documentId' });
 
 /** The message keys of refused uploads (documents.errors.*), also sent as `messageKey`. */
-export const UPLOAD_ERRORS = ['notPdf', 'encrypted', 'broken', 'empty', 'tooLarge', 'noFile'] as const;
+export const UPLOAD_ERRORS = ['notPdf', 'encrypted', 'broken', 'empty', 'tooLarge', 'noFile', 'tooComplex'] as const;
 export type UploadError = (typeof UPLOAD_ERRORS)[number];
 
 export const MAX_DOCUMENT_MB_DEFAULT = 100;

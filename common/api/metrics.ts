@@ -34,6 +34,13 @@ export type RoomMetrics = z.infer<typeof RoomMetrics>;
 export const MediaMetrics = z.object({
   at: z.string(),
   process: z.object({ pid: z.number().int(), cpuSeconds: z.number(), rssBytes: z.number() }),
+  /** p99 and max of the server's main-thread event-loop delay over the last 10–20 s, milliseconds. */
+  eventLoopDelayP99Ms: z.number().optional(),
+  eventLoopDelayMaxMs: z.number().optional(),
+  /** The PDF worker threads (pdf-jobs/): jobs now, and outcomes since the start. */
+  pdfJobs: z
+    .object({ running: z.number().int(), waiting: z.number().int(), completed: z.number().int(), refusedBusy: z.number().int(), stoppedCpu: z.number().int(), stoppedMemory: z.number().int(), refusedDecoded: z.number().int() })
+    .optional(),
   workers: z.array(WorkerMetrics),
   rooms: z.array(RoomMetrics),
 });

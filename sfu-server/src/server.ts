@@ -38,6 +38,7 @@ import { FileStore } from './documents/file-store';
 import { Presentations, presentationHandlers } from './documents/presentation-handlers';
 import { floorHandlers } from './floor/floor-handlers';
 import { FloorService } from './floor/floor-service';
+import { registerBodyGuard } from './http/body-guard';
 import { registerErrorHandler } from './http/errors';
 import { registerHealthRoutes } from './http/health-routes';
 import { registerOpenApi } from './http/openapi';
@@ -64,7 +65,9 @@ import { registerMeetingRoutes } from './meetings/meetings-routes';
 import { MeetingWatch } from './meetings/meeting-watch';
 import { meetingWatchHandlers } from './meetings/meeting-watch-handlers';
 import { MeetingsService } from './meetings/meetings-service';
+import { EventLoopDelay } from './observability/event-loop-delay';
 import { createLogger, type Logger } from './observability/logger';
+import { PdfJobs, pdfJobLimitsFrom } from './pdf-jobs/pdf-jobs';
 import type { Handlers } from './signaling/handlers';
 import { registerSigningRoutes } from './signing/signing-routes';
 import { SigningService } from './signing/signing-service';
@@ -156,14 +159,18 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     }
     collab?.meetingChanged(meetingId);
   }, accessChanges);
-  const signing = new SigningService(store.db, meetings, config.DATA_DIR, (meetingId) => meetingWatch.changed(meetingId, 'signatures'));
+  // Every PDF is parsed off the main thread, in worker threads with limits (pdf-jobs/).
+  const pdfLog = logger.child({ component: 'pdf-jobs' });
+  const pdfJobs = new PdfJobs(pdfJobLimitsFrom(config), (msg, fields) => pdfLog.warn(fields, msg));
+  const eventLoop = new EventLoopDelay();
+  const signing = new SigningService(store.db, meetings, config.DATA_DIR, (meetingId) => meetingWatch.changed(meetingId, 'signatures'), pdfJobs);
   await ensureAdmin(directory, logger, config.ADMIN_PASSWORD);
   const documentFiles = new FileStore(config.DATA_DIR);
   await documentFiles.init();
   const documents = new DocumentsService(store.db, meetings, documentFiles, Math.round(config.MAX_DOCUMENT_MB * 1024 * 1024), (meetingId, name, data, filter) => {
     rooms?.broadcast(meetingId, name, data, filter ? (peer) => filter(peer.identity) : undefined);
     meetingWatch.changed(meetingId, name === 'docComment' ? 'comments' : 'pack');
-  });
+  }, pdfJobs);
 
   const workerBin = config.MEDIASOUP_WORKER_BIN ?? resolveWorkerBin(repoRoot) ?? undefined;
   const pool = await WorkerPool.create({
@@ -215,6 +222,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   await registerOpenApi(app);
   app.decorateRequest('actor', null);
   app.addHook('onRequest', authHook(auth));
+  // Bodies are read only from callers known and allowed (every POST/PUT/PATCH route registered below).
+  registerBodyGuard(app, pdfJobs);
 
   registerHealthRoutes(app, pool);
   registerAuthRoutes(app, auth, config.LOGIN_RATE_PER_MINUTE);
@@ -223,12 +232,13 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   registerAuditRoutes(app, store.db);
   await registerDocumentRoutes(app, documents);
   registerVotingRoutes(app, voting);
-  registerMetricsRoutes(app, new MediaMetricsService(pool, rooms), config.METRICS_TOKEN);
+  registerMetricsRoutes(app, new MediaMetricsService(pool, rooms, { eventLoop, pdfJobs }), config.METRICS_TOKEN);
   await registerSigningRoutes(app, signing);
   const minutes = new MinutesService({
     db: store.db,
     meetings,
     signing,
+    pdfJobs,
     collabState: (name) => (collab ? collab.state(name) : Promise.reject(new Error('collaboration is not running'))),
     addToPack: (...args) => documents.addFromCapability(...args),
   });
@@ -336,6 +346,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       await roomsOfServer.closeAll();
       await app.close();
       pool.close();
+      await pdfJobs.close();
+      eventLoop.close();
       await store.close();
     },
   };

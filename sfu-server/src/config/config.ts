@@ -77,6 +77,14 @@ const ConfigSchema = z.object({
   TLS_KEY_FILE: z.string().optional(),
   /** Largest document (PDF) a secretary may upload, in MiB. */
   MAX_DOCUMENT_MB: z.coerce.number().min(0.01).max(2048).default(100),
+  /** PDF worker threads (pdf-jobs/): every PDF is parsed there. Default: a quarter of the cores, at least one. */
+  PDF_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
+  /** PDF jobs that may wait for a worker; more are refused with 503. */
+  PDF_QUEUE: z.coerce.number().int().min(0).max(1000).default(8),
+  /** CPU seconds one PDF job (check, verify, prepare, minutes) may use before it is stopped and refused. */
+  PDF_JOB_CPU_SECONDS: z.coerce.number().min(0.1).max(600).default(20),
+  /** JavaScript heap of a PDF worker thread, MiB; what a job may decompress is half of it. */
+  PDF_JOB_MEMORY_MB: z.coerce.number().int().min(32).max(16_384).default(512),
   /** An HTTP request's headers must be complete within this many seconds (slowloris; see http/timeouts.ts). */
   HTTP_HEADERS_TIMEOUT_SECONDS: z.coerce.number().min(1).max(600).default(20),
   /** A whole HTTP request, body included (uploads), must be received within this many seconds. */

@@ -11,6 +11,8 @@ import { z } from 'zod';
 import { CommentBody, DocComment, DocumentPack, DocumentParams, DocumentPatch, MeetingDocument, PackSettingsBody, UploadQuery, VersionParams } from '../../../common/api/documents';
 import { IdParams } from '../../../common/api/requests';
 import { requireActor } from '../auth/http-auth';
+import { AppError } from '../errors';
+import { perAccountRateLimit } from '../http/body-guard';
 import type { DocumentsService, IncomingFile } from './documents-service';
 import { PdfRefused } from './pdf-check';
 
@@ -38,7 +40,19 @@ export async function registerDocumentRoutes(app: FastifyInstance, docs: Documen
     );
     r.post(
       '/api/meetings/:id/documents',
-      { schema: { tags, summary: 'Upload a PDF to an agenda item (multipart, one file)', params: IdParams, querystring: UploadQuery, response: { 201: MeetingDocument } } },
+      {
+        // Checked before a byte of the file is read (http/body-guard.ts); the file is checked in a PDF worker.
+        config: {
+          pdfJob: true,
+          authorizeBody: async (req) => {
+            const params = IdParams.safeParse(req.params);
+            const query = UploadQuery.safeParse(req.query);
+            if (!params.success || !query.success) throw new AppError('bad_request', 'invalid meeting or agenda item id');
+            await docs.checkUpload(requireActor(req), params.data.id, query.data.agendaItemId);
+          },
+          rateLimit: perAccountRateLimit(30, 'uploads'),
+        },
+        schema: { tags, summary: 'Upload a PDF to an agenda item (multipart, one file)', params: IdParams, querystring: UploadQuery, response: { 201: MeetingDocument } } },
       async (req, reply) => {
         const actor = requireActor(req);
         // Permission first: nothing is read from someone who may not upload.
@@ -60,7 +74,17 @@ export async function registerDocumentRoutes(app: FastifyInstance, docs: Documen
       await docs.remove(requireActor(req), req.params.id);
       return reply.code(204).send(null);
     });
-    r.post('/api/documents/:id/versions', { schema: { tags, summary: 'Replace the document with a new version (multipart, one file)', params: DocumentParams, response: { 201: MeetingDocument } } }, async (req, reply) => {
+    r.post('/api/documents/:id/versions', {
+      config: {
+        pdfJob: true,
+        authorizeBody: async (req) => {
+          const params = DocumentParams.safeParse(req.params);
+          if (!params.success) throw new AppError('bad_request', 'invalid document id');
+          await docs.checkNewVersion(requireActor(req), params.data.id);
+        },
+        rateLimit: perAccountRateLimit(30, 'uploads'),
+      },
+      schema: { tags, summary: 'Replace the document with a new version (multipart, one file)', params: DocumentParams, response: { 201: MeetingDocument } } }, async (req, reply) => {
       const actor = requireActor(req);
       await docs.checkNewVersion(actor, req.params.id);
       const { file, tooLarge } = await filePart(req);

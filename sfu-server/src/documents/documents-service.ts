@@ -18,7 +18,8 @@ import { audit } from '../store/audit';
 import type { Db } from '../store/database';
 import type { DocumentAccess } from './access';
 import { FileStore, type Received } from './file-store';
-import { checkPdfFile, PdfRefused } from './pdf-check';
+import { asUploadRefusal, type PdfJobs } from '../pdf-jobs/pdf-jobs';
+import { PdfRefused } from './pdf-check';
 
 /** Who a room peer is, for deciding which pushes it may receive. */
 export interface Reader {
@@ -71,6 +72,8 @@ export class DocumentsService implements DocumentAccess {
     readonly files: FileStore,
     readonly maxBytes: number,
     readonly notifyRoom: RoomNotifier = () => {},
+    /** Where the upload check parses the file: a PDF worker thread with limits (pdf-jobs/). */
+    readonly pdfJobs: PdfJobs,
   ) {}
 
   // ---- permissions ------------------------------------------------------------------------
@@ -244,7 +247,9 @@ export class DocumentsService implements DocumentAccess {
     }
     try {
       if (tooLarge() || received.size > this.maxBytes) throw this.tooLarge();
-      const { pageCount } = await checkPdfFile(received.tmpPath);
+      const { pageCount } = await this.pdfJobs.check(received.tmpPath).catch((err: unknown) => {
+        throw asUploadRefusal(err);
+      });
       await this.files.commit(received);
       return { received, pageCount };
     } catch (err) {

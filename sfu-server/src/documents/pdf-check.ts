@@ -2,7 +2,7 @@
  * Is this file a PDF we can hand out? Judged by its content, never its name: it must start with
  * `%PDF-`, end with `%%EOF` (a cut-off upload does not), parse with pdf-lib (strictly: an invalid
  * object is an error), not be encrypted (readers could not open it, and it cannot be checked), and
- * have at least one page.
+ * have at least one page. It runs in a PDF worker thread (pdf-jobs/), never on the main thread.
  */
 import fs from 'node:fs/promises';
 import { EncryptedPDFError, PDFDocument } from 'pdf-lib';
@@ -14,7 +14,7 @@ export class PdfRefused extends AppError {
     readonly reason: UploadError,
     message: string,
   ) {
-    super(reason === 'tooLarge' ? 'too_large' : 'bad_request', message, { reason }, `documents.errors.${reason}`);
+    super(reason === 'tooLarge' || reason === 'tooComplex' ? 'too_large' : 'bad_request', message, { reason }, `documents.errors.${reason}`);
   }
 }
 

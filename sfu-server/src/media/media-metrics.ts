@@ -5,6 +5,8 @@
  */
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { MediaMetrics, RoomMetrics, WorkerMetrics } from '../../../common/api/metrics';
+import type { EventLoopDelay } from '../observability/event-loop-delay';
+import type { PdfJobs } from '../pdf-jobs/pdf-jobs';
 import type { Room } from './room';
 import type { Rooms } from './rooms';
 import type { WorkerPool } from './worker-pool';
@@ -17,9 +19,13 @@ export class MediaMetricsService {
   readonly #lastCpu = new Map<number, { seconds: number; at: number }>();
   readonly #gauges;
 
-  constructor(pool: WorkerPool, rooms: Rooms) {
+  readonly #server: { eventLoop?: EventLoopDelay; pdfJobs?: PdfJobs };
+
+  /** `server`: the main thread's event-loop delay and the PDF workers, reported with the media figures. */
+  constructor(pool: WorkerPool, rooms: Rooms, server: { eventLoop?: EventLoopDelay; pdfJobs?: PdfJobs } = {}) {
     this.#pool = pool;
     this.#rooms = rooms;
+    this.#server = server;
     collectDefaultMetrics({ register: this.registry, prefix: 'phonghop_' });
     const gauge = (name: string, help: string, labelNames: string[]) => new Gauge({ name: `phonghop_${name}`, help, labelNames, registers: [this.registry] });
     this.#gauges = {
@@ -35,6 +41,10 @@ export class MediaMetricsService {
       roomRouters: gauge('room_routers', 'Routers (workers) the room uses', ['room']),
       roomBitrateIn: gauge('room_bitrate_in_bps', 'Bits per second received from the room’s participants', ['room']),
       roomBitrateOut: gauge('room_bitrate_out_bps', 'Bits per second sent to the room’s participants', ['room']),
+      eventLoopP99: gauge('event_loop_delay_p99_ms', 'p99 of the main thread’s event-loop delay over the last 10–20 s, milliseconds', []),
+      eventLoopMax: gauge('event_loop_delay_max_ms', 'Largest event-loop delay of the main thread over the last 10–20 s, milliseconds', []),
+      pdfJobs: gauge('pdf_jobs', 'PDF jobs in the worker threads now', ['state']),
+      pdfJobsTotal: gauge('pdf_jobs_total', 'PDF jobs since the start, by outcome', ['outcome']),
     };
   }
 
@@ -46,6 +56,7 @@ export class MediaMetricsService {
     return {
       at: new Date(now).toISOString(),
       process: { pid: process.pid, cpuSeconds: (cpu.user + cpu.system) / 1e6, rssBytes: process.memoryUsage().rss },
+      ...this.#serverFigures(),
       workers,
       rooms,
     };
@@ -94,7 +105,27 @@ export class MediaMetricsService {
       g.roomBitrateIn.set({ room }, r.bitrateIn);
       g.roomBitrateOut.set({ room }, r.bitrateOut);
     }
+    const p = snap;
+    if (p.eventLoopDelayP99Ms !== undefined) g.eventLoopP99.set(p.eventLoopDelayP99Ms);
+    if (p.eventLoopDelayMaxMs !== undefined) g.eventLoopMax.set(p.eventLoopDelayMaxMs);
+    if (p.pdfJobs) {
+      g.pdfJobs.set({ state: 'running' }, p.pdfJobs.running);
+      g.pdfJobs.set({ state: 'waiting' }, p.pdfJobs.waiting);
+      g.pdfJobsTotal.set({ outcome: 'completed' }, p.pdfJobs.completed);
+      g.pdfJobsTotal.set({ outcome: 'refused_busy' }, p.pdfJobs.refusedBusy);
+      g.pdfJobsTotal.set({ outcome: 'stopped_cpu' }, p.pdfJobs.stoppedCpu);
+      g.pdfJobsTotal.set({ outcome: 'stopped_memory' }, p.pdfJobs.stoppedMemory);
+      g.pdfJobsTotal.set({ outcome: 'refused_decoded' }, p.pdfJobs.refusedDecoded);
+    }
     return this.registry.metrics();
+  }
+
+  #serverFigures(): { eventLoopDelayP99Ms?: number; eventLoopDelayMaxMs?: number; pdfJobs?: ReturnType<PdfJobs['stats']> } {
+    const loop = this.#server.eventLoop?.read();
+    return {
+      ...(loop ? { eventLoopDelayP99Ms: loop.p99Ms, eventLoopDelayMaxMs: loop.maxMs } : {}),
+      ...(this.#server.pdfJobs ? { pdfJobs: this.#server.pdfJobs.stats() } : {}),
+    };
   }
 }
 

@@ -9,15 +9,17 @@ import type { SignedDocument } from '../../../common/api/signing';
 import type { Actor } from '../auth/policy';
 import type { MeetingsService } from '../meetings/meetings-service';
 import type { FullySigned, SigningService } from '../signing/signing-service';
+import type { PdfJobs } from '../pdf-jobs/pdf-jobs';
 import type { Db } from '../store/database';
 import { conclusionsFromState } from './conclusions';
-import { minutesPdf } from './minutes-pdf';
 import { assembleMinutes } from './minutes-record';
 
 export interface MinutesDeps {
   db: Db;
   meetings: MeetingsService;
   signing: SigningService;
+  /** The minutes' PDF is rendered in a PDF worker thread (pdf-jobs/). */
+  pdfJobs: PdfJobs;
   /** A collaboration document's whole state now (CollabEndpoint.state). */
   collabState: (docName: string) => Promise<Uint8Array>;
   /** Puts a PDF into the meeting's pack (DocumentsService.addFromCapability): a new document, or a version of one. */
@@ -33,13 +35,13 @@ export class MinutesService {
   }
 
   async previewPdf(actor: Actor, meetingId: string): Promise<Buffer> {
-    return minutesPdf(await this.#record(actor, meetingId));
+    return this.deps.pdfJobs.minutes(await this.#record(actor, meetingId));
   }
 
   /** A new version of the minutes' PDF, for the chair and the secretary to sign. */
   async produce(actor: Actor, meetingId: string): Promise<SignedDocument> {
     const record = await this.#record(actor, meetingId);
-    const pdf = await minutesPdf(record);
+    const pdf = await this.deps.pdfJobs.minutes(record);
     const known = await this.#documentKey(meetingId);
     const title = `Biên bản cuộc họp: ${record.meeting.title}`.slice(0, 300);
     const doc = await this.deps.signing.create(actor, meetingId, { title, fileName: 'bien-ban-cuoc-hop.pdf', ...(known ? { documentKey: known } : {}) }, new Uint8Array(pdf), 'minutes');
