@@ -1,7 +1,7 @@
 /**
  * The minutes as users make them: the secretary types the chair's conclusions in the minutes
  * editor and the chair, in another browser, sees them appear live; the secretary previews and
- * produces the PDF; the chair signs it with a PKCS#12 file (the secretary too, through the API); a
+ * produces the PDF; the chair signs it with a PKCS#12 file read in the browser (the secretary on her device, through the API); a
  * delegate opens the meeting, sees "Đã ký bởi …, hợp lệ" on the minutes and finds them in the pack.
  */
 import fs from 'node:fs';
@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from './support/test';
 import { liveMeeting, PASSWORD, person, TestApi } from '../support/api-client';
+import { signOverHttp } from '../support/device-signer';
 import { makeSigner, makeTestCa } from '../support/test-ca';
 import { logIn } from './support/conference';
 
@@ -70,10 +71,9 @@ test('the secretary drafts the conclusions with the chair live, produces the min
   // 5. The secretary signs too (through the API: the UI step is the chair's above), with the pack published.
   await meeting.secretary.api.ok('POST', `/api/meetings/${meeting.id}/documents/publish`);
   const [minutesDoc] = await meeting.secretary.api.ok('GET', `/api/meetings/${meeting.id}/signed-documents`);
-  const form = new FormData();
-  form.set('password', 'pw');
-  form.set('p12', new Blob([Buffer.from(makeSigner(ca, 'Trần Thị Bình').p12('pw'))]), 'thu-ky.p12');
-  const signed = await fetch(`${baseURL}/api/signed-documents/${minutesDoc.id}/sign`, { method: 'POST', headers: { authorization: `Bearer ${meeting.secretary.token}` }, body: form });
+  // On her device: the key stays in this test process; the server gets the signed attributes and the signature.
+  const secretaryKey = makeSigner(ca, 'Trần Thị Bình');
+  const signed = await signOverHttp(meeting.secretary.api, minutesDoc.id, { key: secretaryKey.keyPem, certDer: secretaryKey.certDer, chainDer: [ca.der] });
   expect(signed.status).toBe(200);
 
   // 6. A delegate opens the meeting: no minutes editor; the minutes signed and valid, and in the pack.

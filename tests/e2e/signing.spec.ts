@@ -1,8 +1,9 @@
 /**
  * Digital signatures through the UI: the admin trusts a test CA (made by the test) on the admin
  * page; the secretary puts up a PDF for the meeting; the chair signs it with a PKCS#12 file and its
- * password; the panel says "Đã ký bởi …, hợp lệ"; a delegate of the meeting checks it too; the
- * downloaded PDF verifies in pdfsig.
+ * password, read and used in the browser: neither the file nor the password is ever sent (every
+ * request of the chair's page is inspected); the panel says "Đã ký bởi …, hợp lệ"; a delegate of the
+ * meeting checks it too; the downloaded PDF verifies in pdfsig.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -62,6 +63,9 @@ test('the admin trusts a CA; the secretary puts up a PDF; the chair signs it wit
 
   // 3. The chair signs with the PKCS#12 file; a wrong password first.
   const chair = await logIn(browser, meeting.chair.username, PASSWORD);
+  const p12Bytes = fs.readFileSync(path.join(dir, 'nguyen-van-an.p12'));
+  const sent: Array<{ method: string; url: string; body: Buffer | null }> = [];
+  chair.on('request', (r) => sent.push({ method: r.method(), url: r.url(), body: r.postDataBuffer() }));
   await chair.goto(`/#/meetings/${meeting.id}`);
   const section = chair.getByTestId('signed-documents');
   await section.getByRole('button', { name: 'Ký số' }).click();
@@ -78,6 +82,17 @@ test('the admin trusts a CA; the secretary puts up a PDF; the chair signs it wit
   await expect(section.getByText('Nội dung không bị thay đổi kể từ khi ký')).toBeVisible();
   await expect(section.getByText('Chứng thư số do tổ chức chứng thực tin cậy cấp')).toBeVisible();
   await expect(section.getByRole('button', { name: 'Ký số' })).toHaveCount(0);
+  // Signed on the device: the page fetched the prepared PDF and sent only the signed attributes and
+  // the signature; no request carried the file, its key or its password, and none went to a signing-with-key route.
+  expect(sent.some((r) => r.method === 'GET' && /\/preparations\/[0-9a-f-]+\/file$/.test(r.url))).toBe(true);
+  const finish = sent.filter((r) => r.method === 'POST' && r.url.endsWith('/finish'));
+  expect(finish).toHaveLength(1);
+  expect(Object.keys(JSON.parse(finish[0]!.body!.toString('utf8'))).sort()).toEqual(['preparationId', 'signature', 'signedAttributes']);
+  const secrets = [p12Bytes, p12Bytes.subarray(0, 64), Buffer.from(p12Bytes.toString('base64').slice(0, 64)), Buffer.from('Mật khẩu ký số 1'), Buffer.from('sai mật khẩu'), Buffer.from(encodeURIComponent('Mật khẩu ký số 1'))];
+  for (const r of sent) {
+    expect(r.url).not.toMatch(/\/sign(\?|$)/);
+    for (const secret of secrets) expect(r.body?.includes(secret) ?? false, `${r.method} ${r.url}`).toBe(false);
+  }
 
   // 4. The delegate's open page shows the signature (pushed by the server), and the delegate checks it.
   await expect(delSection.getByTestId('signed-document-status')).toHaveText('Đã ký một phần');
