@@ -3,7 +3,7 @@
 # mediasoup worker (built offline from Debian packages, cached) and the web client.
 #   bash scripts/setup.sh          what the server needs
 #   bash scripts/setup.sh --test   plus what the tests need (Chromium, PostgreSQL, poppler, SoftHSM2,
-#                                  iptables for the weak-link harness)
+#                                  iptables for the weak-link harness, strace for the fault tests)
 # Idempotent: a second run only checks. As root it installs system packages itself; otherwise it
 # prints the exact command to run.
 set -euo pipefail
@@ -30,7 +30,7 @@ fi
 pkgs=(g++ make python3 pkg-config meson ninja-build patch libssl-dev libuv1-dev libsrtp2-dev libabsl-dev
       libflatbuffers-dev flatbuffers-compiler fonts-dejavu-core)
 if [ "$want_test" = 1 ]; then
-  pkgs+=(chromium poppler-utils libnss3-tools postgresql softhsm2 opensc iptables)
+  pkgs+=(chromium poppler-utils libnss3-tools postgresql softhsm2 opensc iptables strace)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

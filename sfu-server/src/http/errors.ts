@@ -40,6 +40,9 @@ export function registerErrorHandler(app: FastifyInstance): void {
     if (err instanceof AppError) {
       const retry = (err.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
       if (retry) reply.header('Retry-After', String(retry));
+      // A refused upload whose body was not read to the end (the disk filled up mid-stream): the
+      // connection cannot carry another request, so say it is closed rather than let the client reuse it.
+      if (!req.raw.complete) reply.header('Connection', 'close');
       return reply.code(STATUS[err.code] ?? 400).send({ code: err.code, messageKey: err.messageKey ?? `apiErrors.${err.code}`, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) });
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
