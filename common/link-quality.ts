@@ -3,9 +3,11 @@
  * signal bars and suggestion) and the server (which points the chair should call). Each direction
  * gets 0–4 bars, the worst of three figures; the thresholds and why:
  *
- * - Packet loss. Opus in-band FEC and NACK hide about 1 %; up to 3 % speech stays clear and video
- *   recovers with retransmissions; above 8 % the picture freezes on lost key frames and speech
- *   concealment becomes audible; above 15 % speech breaks up.
+ * - Packet loss. Below 1 % Opus in-band FEC and NACK hide it entirely; up to 2 % speech stays
+ *   clear and video recovers with retransmissions; up to 5 % (fair) FEC still covers most of the
+ *   speech but video spends a good part of its rate on retransmissions and starts to stutter; from
+ *   5 % (poor) concealment becomes audible and the picture freezes on lost key frames; from 10 %
+ *   speech breaks up.
  * - Round trip. ITU-T G.114 puts one-way delay below 150 ms as unnoticed in conversation (300 ms
  *   round trip); 500 ms round trip makes people talk over each other; beyond 1 s a conversation
  *   is hard (1 bar), beyond 2 s impossible (0), and such delay is a queue: a saturated line.
@@ -37,7 +39,7 @@ export interface DirectionRating {
 }
 
 /** Upper bounds of each bar count, best first: a value below LOSS[0] gives 4 bars, below LOSS[1] 3... */
-export const LOSS_STEPS = [0.01, 0.03, 0.08, 0.15] as const;
+export const LOSS_STEPS = [0.01, 0.02, 0.05, 0.1] as const;
 export const RTT_STEPS_MS = [300, 500, 1000, 2000] as const;
 /** Lower bounds (bit/s): at least BANDWIDTH_STEPS[0] gives 4 bars, at least [1] 3... */
 export const BANDWIDTH_STEPS = [600_000, 300_000, 150_000, 60_000] as const;

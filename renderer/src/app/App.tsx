@@ -4,9 +4,8 @@
  * login page and comes back afterwards.
  */
 import { Alert, AppShell, Button, Center, Container, Loader, Stack, Text, Title } from '@mantine/core';
-import { useEffect, useMemo } from 'react';
+import { lazy, Suspense, useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { AdminPage } from '../features/admin/AdminPage';
 import { LoginPage } from '../features/auth/LoginPage';
 import { checkSession, startSession, useSession } from '../features/auth/session';
 import { ConferenceEngine } from '../features/conference/conference-engine';
@@ -17,6 +16,9 @@ import { MyMeetingsPage } from '../features/meetings/MyMeetingsPage';
 import { ServerSetup } from '../features/setup/ServerSetup';
 import { desktopApi } from '../platform/desktop';
 import { AppHeader } from './AppHeader';
+
+/** Administration is loaded when first opened (most users never do): out of the first download. */
+const AdminPage = lazy(() => import('../features/admin/AdminPage').then((m) => ({ default: m.AdminPage })));
 import { apiErrorMessage } from './i18n';
 import { currentPath, href, navigate, parseRoute, usePath, type Route } from './router';
 
@@ -104,7 +106,11 @@ function SignedInPage({ route, engine, isAdmin }: { route: Route; engine: Confer
     case 'join':
       return <JoinMeetingPage key={route.id} id={route.id} engine={engine} />;
     case 'admin':
-      return isAdmin ? <AdminPage section={route.section} /> : null;
+      return isAdmin ? (
+        <Suspense fallback={<Loader />}>
+          <AdminPage section={route.section} />
+        </Suspense>
+      ) : null;
     case 'notFound':
       return (
         <Centered>

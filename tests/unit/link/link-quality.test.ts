@@ -6,12 +6,12 @@ const clean = { loss: 0, rttMs: 20, bitrate: 2_000_000 };
 
 describe('one direction', () => {
   it('gives a clean LAN link four bars and no problem', () => expect(rateDirection(clean)).toEqual({ bars: 4, problem: null }));
-  it('counts loss: FEC hides 1 %, 3 % is fair-ish, 8 % freezes video, 15 % breaks speech', () => {
+  it('counts loss: FEC hides 1 %, 2–5 % is fair, 5 % is poor (audible, frozen key frames), 10 % breaks speech', () => {
     expect(rateDirection({ ...clean, loss: 0.009 }).bars).toBe(4);
     expect(rateDirection({ ...clean, loss: 0.01 }).bars).toBe(3);
     expect(rateDirection({ ...clean, loss: 0.03 })).toEqual({ bars: 2, problem: 'loss' });
-    expect(rateDirection({ ...clean, loss: 0.08 }).bars).toBe(1);
-    expect(rateDirection({ ...clean, loss: 0.15 }).bars).toBe(0);
+    expect(rateDirection({ ...clean, loss: 0.05 }).bars).toBe(1);
+    expect(rateDirection({ ...clean, loss: 0.1 }).bars).toBe(0);
   });
   it('counts the round trip: 300 ms (G.114), 500 ms, 1 s, 2 s', () => {
     expect(rateDirection({ ...clean, rttMs: 299 }).bars).toBe(4);
@@ -30,7 +30,7 @@ describe('one direction', () => {
     expect(rateDirection({ ...clean, bitrate: 40_000 }, false).bars).toBe(0);
   });
   it('takes the worst figure and names it; unmeasured figures do not count', () => {
-    expect(rateDirection({ loss: 0.02, rttMs: 1500, bitrate: 300_000 })).toEqual({ bars: 1, problem: 'rtt' });
+    expect(rateDirection({ loss: 0.015, rttMs: 1500, bitrate: 300_000 })).toEqual({ bars: 1, problem: 'rtt' });
     expect(rateDirection({ loss: null, rttMs: null, bitrate: null })).toEqual({ bars: 4, problem: null });
   });
 });

@@ -5,6 +5,7 @@ import { useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { TileModerationMenu } from '../floor/TileModerationMenu';
 import type { ConferenceEngine, RemotePeer } from './conference-engine';
+import { PeerLinkBadge } from './link/PeerLinkBadge';
 import { TrackVideo } from './MediaElement';
 import { StatsPanel } from './StatsPanel';
 
@@ -124,6 +125,7 @@ export function ParticipantTile({ peer, engine, ...placement }: { peer: RemotePe
             )}
           </Box>
           <Group gap={4} wrap="nowrap">
+            <PeerLinkBadge engine={engine} peerId={peer.info.id} />
             {speaking && (
               <Badge color="green" variant="filled" size="sm" data-testid="tile-speaking">
                 {t('media.speaking')}

@@ -9,6 +9,8 @@ import type { ConferenceEngine } from './conference-engine';
 import { togglePin } from './layouts/layout-model';
 import { RoomStage } from './layouts/RoomStage';
 import { TileViewRegistry, TileViewsContext } from './layouts/tile-views';
+import { FallbackBanner } from './link/FallbackBanner';
+import { LinkIndicator } from './link/LinkIndicator';
 import { RoomAudio } from './RoomAudio';
 import { ROOM_OVERLAYS, ROOM_PANELS, type RoomFeatureProps } from './room-panels';
 import { useRoomPreferences } from './room-preferences';
@@ -51,10 +53,14 @@ export function RoomView({
         <Title order={1} size="h4" style={{ overflowWrap: 'anywhere' }}>
           {title}
         </Title>
-        <Badge variant="light" size="lg" data-testid="participant-count">
-          {t('room.participants', { count: total })}
-        </Badge>
+        <Group gap="sm" wrap="nowrap">
+          <LinkIndicator engine={engine} />
+          <Badge variant="light" size="lg" data-testid="participant-count">
+            {t('room.participants', { count: total })}
+          </Badge>
+        </Group>
       </Group>
+      <FallbackBanner engine={engine} />
       {state.status === 'reconnecting' && (
         <Alert color="yellow" role="status" mx="md">
           {t('room.reconnecting')}

@@ -5,11 +5,15 @@
  */
 import { Device } from 'mediasoup-client';
 import type { types } from 'mediasoup-client';
-import type { MediaSource, Method, NewConsumer, NotificationName, Notifications, PeerInfo, ReceiveMode, RequestData, ResponseData, TileView } from '../../../../common/protocol';
+import type { Bars, LinkProblem, LinkQuality } from '../../../../common/link-quality';
+import { rateDirection, rateLink } from '../../../../common/link-quality';
+import type { IceServer, LinkFallback, MediaSource, Method, NewConsumer, NotificationName, Notifications, PeerInfo, PeerLink, ReceiveMode, RequestData, ResponseData, TileView } from '../../../../common/protocol';
 import { MAX_TILE_VIEWS } from '../../../../common/protocol';
 import { api } from '../../net/api-client';
 import { SignalingClient, SignalingError } from '../../net/signaling-client';
 import { signalingUrl } from '../../platform/desktop';
+import { effectiveMode, initialFallback, nextFallback, overrideFallback, SAMPLE_MS, type FallbackLevel, type FallbackState } from './link/fallback-rules';
+import { linkFigures, type RecvCounters, type StatsEntry } from './link/link-figures';
 import { livenessAction, LIVENESS_TICK_MS } from './link/liveness';
 import { readTrackStats, type TrackStats } from './track-stats';
 
@@ -32,6 +36,25 @@ export interface RemotePeer {
   tracks: RemoteTrack[];
 }
 
+/** Our own link as measured now (signal bars, the figures behind them, what to suggest). */
+export interface LinkView {
+  sendBars: Bars;
+  recvBars: Bars;
+  quality: LinkQuality;
+  suggestion: LinkProblem | null;
+  lossPercent: number | null;
+  rttMs: number | null;
+  availableSendKbps: number | null;
+}
+
+/** The automatic fallback: level 0 full, 1 fewer and smaller videos, 2 audio only (see link/fallback-rules.ts). */
+export interface FallbackView {
+  level: FallbackLevel;
+  since: number | null;
+  /** Automatic fallback suspended until then (the user went back to full quality). */
+  holdUntil: number;
+}
+
 export type ConferenceStatus = 'idle' | 'joining' | 'joined' | 'reconnecting' | 'left' | 'failed';
 
 export interface ConferenceState {
@@ -51,8 +74,14 @@ export interface ConferenceState {
   screenTrack: MediaStreamTrack | null;
   /** The peer the server hears as the dominant speaker now (null: nobody, or ourselves). */
   activeSpeakerId: string | null;
-  /** What this client receives and sends: see `setReceiveMode`. */
+  /** What this client receives and sends now: the user's choice, or less when the link fell back. */
   receiveMode: ReceiveMode;
+  /** What the user chose (device settings); the automatic fallback never goes above it. */
+  chosenReceiveMode: ReceiveMode;
+  link: LinkView | null;
+  fallback: FallbackView;
+  /** The others' links as the server judges them (chair and hosts only; empty for others). */
+  peerLinks: Readonly<Record<string, PeerLink>>;
   /** Error code (see common/protocol ErrorCode) or message of the last failure. */
   error: unknown;
 }
@@ -120,6 +149,10 @@ export class ConferenceEngine {
     screenTrack: null,
     activeSpeakerId: null,
     receiveMode: 'normal',
+    chosenReceiveMode: 'normal',
+    link: null,
+    fallback: { level: 0, since: null, holdUntil: 0 },
+    peerLinks: {},
     error: null,
   };
   readonly #listeners = new Set<() => void>();
@@ -142,6 +175,11 @@ export class ConferenceEngine {
   #stopLivenessWatch: (() => void) | null = null;
   /** The camera sends only its lowest layer now (low-bandwidth mode). */
   #sentLayersLimited = false;
+  #fallback: FallbackState = initialFallback;
+  #recvCounters: RecvCounters | null = null;
+  #stopLinkWatch: (() => void) | null = null;
+  /** TURN servers from the server (short-lived credentials), for the WebRTC transports. */
+  #iceServers: IceServer[] = [];
 
   // ---- state for React -------------------------------------------------------------------
   getState = (): ConferenceState => this.#state;
@@ -201,6 +239,7 @@ export class ConferenceEngine {
   // ---- joining and leaving ---------------------------------------------------------------
   async join(options: JoinOptions): Promise<void> {
     this.#options = options;
+    this.#fallback = initialFallback;
     this.#set({
       status: 'joining',
       meetingId: options.meetingId,
@@ -257,6 +296,12 @@ export class ConferenceEngine {
       } else if (this.#state.status === 'joined') void this.#reconnect(session, code === MEDIA_RESTART_CLOSE_CODE ? 0 : undefined);
     });
     await client.opened;
+    // TURN (where only 443 passes): fresh short-lived credentials on every join, asked alongside
+    // the join itself (no extra round trip); none configured → [].
+    const iceServers = client.request('link.iceServers', {}).then(
+      (r) => r.iceServers,
+      () => [],
+    );
     const joined = await client.request('join', { meetingId: options.meetingId });
     if (this.#session !== session) return;
 
@@ -269,6 +314,8 @@ export class ConferenceEngine {
     for (const [name, data] of early) dispatch(name, data);
     early = null;
 
+    this.#iceServers = await iceServers;
+    if (this.#session !== session) return;
     // Sending and receiving are set up side by side: the others' media starts arriving while our
     // own producers are still being negotiated (join time is dominated by round trips).
     const [send, recv] = await Promise.all([this.#createTransport(client, device, 'send'), this.#createTransport(client, device, 'recv')]);
@@ -287,6 +334,7 @@ export class ConferenceEngine {
     if (this.#state.receiveMode === 'low') void this.#applySendLayers();
     this.#set({ status: 'joined', error: null });
     this.#watchLiveness(client, session);
+    this.#watchLink(client, session);
     // What we show (or the receive mode) goes to the new connection at once.
     if (this.#tileViews || this.#state.receiveMode !== 'normal') this.#flushTileViews();
     for (const h of this.#joinedListeners) {
@@ -334,6 +382,100 @@ export class ConferenceEngine {
   #stopLiveness(): void {
     this.#stopLivenessWatch?.();
     this.#stopLivenessWatch = null;
+    this.#stopLinkWatch?.();
+    this.#stopLinkWatch = null;
+  }
+
+  // ---- our link: signal bars, automatic fallback, report to the server ------------------------
+  /**
+   * Every SAMPLE_MS: measures our link from both transports' statistics, shows it as signal bars,
+   * feeds the automatic fallback, and reports it to the server (which tells the chair). Chairs and
+   * hosts also load the others' links once (then follow `linkQuality` notifications).
+   */
+  #watchLink(client: SignalingClient, session: number): void {
+    this.#recvCounters = null;
+    let busy = false;
+    const timer = setInterval(() => {
+      if (busy || this.#client !== client || this.#session !== session || this.#state.status !== 'joined') return;
+      busy = true;
+      void this.#sampleLink(client)
+        .catch((err: unknown) => console.warn('could not measure the link', err))
+        .finally(() => (busy = false));
+    }, SAMPLE_MS);
+    this.#stopLinkWatch = () => clearInterval(timer);
+    client.request('link.states', {}).then(
+      ({ links }) => {
+        if (this.#client === client) this.#set({ peerLinks: Object.fromEntries(links.filter((l) => l.peerId !== this.#state.selfId).map((l) => [l.peerId, l])) });
+      },
+      () => undefined, // not the chair or a host: forbidden
+    );
+  }
+
+  async #sampleLink(client: SignalingClient): Promise<void> {
+    const send = this.#sendTransport;
+    const recv = this.#recvTransport;
+    if (!send || !recv || send.closed || recv.closed) return;
+    const list = (report: RTCStatsReport) => {
+      const out: StatsEntry[] = [];
+      report.forEach((e: StatsEntry) => out.push(e));
+      return out;
+    };
+    const [sendStats, recvStats] = await Promise.all([send.getStats(), recv.getStats()]);
+    if (this.#client !== client) return;
+    const now = Date.now();
+    const f = linkFigures(list(sendStats), list(recvStats), this.#recvCounters, now);
+    this.#recvCounters = f.counters;
+    const sendsVideo = this.#state.receiveMode !== 'audio-only' && !this.#state.cameraOff && this.#producers.has('webcam');
+    // A low bandwidth estimate counts only when it actually holds our video back; what we receive
+    // is judged by loss and delay (little arrives on a good link when nobody sends video).
+    const rating = rateLink(
+      rateDirection({ loss: f.send.loss, rttMs: f.send.rttMs, bitrate: f.send.limitedByBandwidth ? f.send.bitrate : null }, sendsVideo),
+      rateDirection({ loss: f.recv.loss, rttMs: f.recv.rttMs, bitrate: null }),
+    );
+    const percent = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 10);
+    const link: LinkView = {
+      sendBars: rating.send.bars,
+      recvBars: rating.recv.bars,
+      quality: rating.quality,
+      suggestion: rating.suggestion,
+      lossPercent: f.send.loss === null && f.recv.loss === null ? null : percent(Math.max(f.send.loss ?? 0, f.recv.loss ?? 0)),
+      rttMs: f.send.rttMs ?? f.recv.rttMs,
+      availableSendKbps: f.send.bitrate === null ? null : Math.round(f.send.bitrate / 1000),
+    };
+    this.#set({ link });
+    const before = this.#fallback.level;
+    this.#fallback = nextFallback(this.#fallback, rating.quality, now);
+    if (this.#fallback.level !== before) await this.#applyEffectiveMode();
+    else this.#publishFallback();
+    const fallback: LinkFallback = this.#fallback.level === 2 ? 'audio-only' : this.#fallback.level === 1 ? 'reduced' : 'none';
+    client
+      .request('link.report', {
+        sendBars: link.sendBars,
+        recvBars: link.recvBars,
+        sendLossPercent: percent(f.send.loss),
+        recvLossPercent: percent(f.recv.loss),
+        rttMs: link.rttMs === null ? null : Math.min(120_000, Math.round(link.rttMs)),
+        availableSendKbps: link.availableSendKbps,
+        fallback,
+      })
+      .catch(() => undefined);
+  }
+
+  #publishFallback(): void {
+    const f = this.#fallback;
+    const cur = this.#state.fallback;
+    if (cur.level !== f.level || cur.since !== f.since || cur.holdUntil !== f.holdUntil) this.#set({ fallback: { level: f.level, since: f.since, holdUntil: f.holdUntil } });
+  }
+
+  /** The banner's one click: back to full quality now; no automatic fallback for a while. */
+  async restoreFullQuality(): Promise<void> {
+    this.#fallback = overrideFallback(this.#fallback, Date.now());
+    await this.#applyEffectiveMode();
+  }
+
+  async #applyEffectiveMode(): Promise<void> {
+    this.#publishFallback();
+    await this.#applyMode(effectiveMode(this.#state.chosenReceiveMode, this.#fallback.level));
   }
 
   /** `firstDelayMs`: how long before the first attempt (by default the first of RECONNECT_DELAYS_MS). */
@@ -389,12 +531,13 @@ export class ConferenceEngine {
       this.#state.screenTrack?.stop();
       this.#set({ screenTrack: null });
     }
-    this.#set({ peers: [], activeSpeakerId: null });
+    this.#set({ peers: [], activeSpeakerId: null, peerLinks: {} });
   }
 
   async #createTransport(client: SignalingClient, device: Device, direction: 'send' | 'recv'): Promise<types.Transport> {
     const options = await client.request('createWebRtcTransport', { direction });
     const params = {
+      ...(this.#iceServers.length > 0 ? { iceServers: this.#iceServers as RTCIceServer[] } : {}),
       id: options.id,
       iceParameters: options.iceParameters as types.IceParameters,
       iceCandidates: options.iceCandidates as types.IceCandidate[],
@@ -465,6 +608,10 @@ export class ConferenceEngine {
           }
         }
         this.#setPeers((peers) => peers.filter((p) => p.info.id !== peerId));
+        if (this.#state.peerLinks[peerId]) {
+          const { [peerId]: _gone, ...rest } = this.#state.peerLinks;
+          this.#set({ peerLinks: rest });
+        }
         break;
       }
       case 'newConsumer':
@@ -475,6 +622,11 @@ export class ConferenceEngine {
         this.#consumers.get(consumerId)?.consumer.close();
         this.#consumers.delete(consumerId);
         this.#updateTrack(consumerId, null);
+        break;
+      }
+      case 'linkQuality': {
+        const link = data as Notifications['linkQuality'];
+        if (link.peerId !== this.#state.selfId) this.#set({ peerLinks: { ...this.#state.peerLinks, [link.peerId]: link } });
         break;
       }
       case 'activeSpeaker': {
@@ -586,6 +738,14 @@ export class ConferenceEngine {
    * audio-only (no video sent or received, audio stays).
    */
   async setReceiveMode(mode: ReceiveMode): Promise<void> {
+    const order: ReceiveMode[] = ['normal', 'low', 'audio-only'];
+    this.#set({ chosenReceiveMode: mode });
+    // Choosing more than the automatic fallback allows now is the same as its "go back" click.
+    if (order.indexOf(mode) < this.#fallback.level) this.#fallback = overrideFallback(this.#fallback, Date.now());
+    await this.#applyEffectiveMode();
+  }
+
+  async #applyMode(mode: ReceiveMode): Promise<void> {
     if (mode === this.#state.receiveMode) return;
     const wasAudioOnly = this.#state.receiveMode === 'audio-only';
     this.#set({ receiveMode: mode });

@@ -4,7 +4,6 @@ import { IconFileTypePdf, IconLock } from '@tabler/icons-react';
 import { useEffect, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DocumentPack, MeetingDocument, PackItem } from '../../../../common/api/documents';
-import { prewarmPdf } from './pdf';
 
 export interface DocumentListProps {
   pack: DocumentPack;
@@ -24,7 +23,8 @@ export function DocumentList({ pack, onOpen, docActions, itemFooter, openId, com
   const hasDocuments = pack.items.some((i) => i.documents.length > 0);
   useEffect(() => {
     if (!hasDocuments) return;
-    const timer = setTimeout(prewarmPdf, 300);
+    // pdf.js is loaded with the first list of documents (not with the app): see LazyDocumentReader.
+    const timer = setTimeout(() => void import('./pdf').then((m) => m.prewarmPdf()), 300);
     return () => clearTimeout(timer);
   }, [hasDocuments]);
   return (

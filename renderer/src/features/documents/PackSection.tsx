@@ -18,7 +18,7 @@ import { useOnMeetingChange } from '../meetings/meeting-watch';
 import { CommentThread, withComment } from './Comments';
 import { ConfidentialModal } from './ConfidentialModal';
 import { DocumentList } from './DocumentList';
-import { DocumentReader } from './DocumentReader';
+import { DocumentReader } from './LazyDocumentReader';
 import { comments as fetchComments, deleteDocument, publishPack, setPackWatermark, uploadPath, versionUploadPath } from './documents-api';
 import { UploadList, UploadZone, useUploads } from './UploadZone';
 import { usePack } from './use-pack';

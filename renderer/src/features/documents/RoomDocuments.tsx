@@ -13,7 +13,7 @@ import type { RoomFeatureProps } from '../conference/room-panels';
 import { useConference } from '../conference/use-conference';
 import { CommentThread } from './Comments';
 import { DocumentList } from './DocumentList';
-import { DocumentReader } from './DocumentReader';
+import { DocumentReader } from './LazyDocumentReader';
 import { roomDocumentsOf, type RoomDocuments } from './room-documents';
 
 export function useRoomDocuments({ engine, meetingId }: RoomFeatureProps): { store: RoomDocuments; state: ReturnType<RoomDocuments['getSnapshot']> } {

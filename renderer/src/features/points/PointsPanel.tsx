@@ -1,7 +1,12 @@
 /**
  * "Điểm cầu": every bridge point invited to the meeting and its state — not connected, connected,
  * picture OK, sound OK — with the counts on top, for the roll call of points before the start.
- * Organisers see picture and sound; the others see who is connected.
+ * Organisers see picture and sound, and which points have a poor link now and since when (the
+ * server's judgement, sfu-server/src/points/link-monitor.ts); the others see who is connected.
+ *
+ * For tests: a row is `getByTestId('point-row')` (with `data-link="good|fair|poor"` for
+ * organisers); a poor link shows `getByTestId('point-link-poor')` in that row, whose accessible
+ * name is "Đường truyền yếu từ HH:MM" / "Poor link since HH:MM".
  */
 import { Alert, Badge, Box, Group, Loader, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
 import { IconSearch } from '@tabler/icons-react';
@@ -9,6 +14,7 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PointStatus } from '../../../../common/protocol';
 import { errorMessage } from '../../app/i18n';
+import { clockTime } from '../conference/link/clock-time';
 import type { RoomFeatureProps } from '../conference/room-panels';
 import { usePointsStatus } from './use-points-status';
 
@@ -28,7 +34,7 @@ export function PointsPanel({ engine }: RoomFeatureProps) {
     return (data?.points ?? []).filter((p) => {
       if (q && !`${p.name} ${p.unitName}`.toLocaleLowerCase('vi').includes(q)) return false;
       if (filter === 'offline') return !p.connected;
-      if (filter === 'problem') return !p.connected || (data?.diagnostics === true && (p.picture !== 'ok' || p.sound !== 'ok'));
+      if (filter === 'problem') return !p.connected || (data?.diagnostics === true && (p.picture !== 'ok' || p.sound !== 'ok' || p.link?.quality === 'poor'));
       return true;
     });
   }, [data, filter, query]);
@@ -45,6 +51,7 @@ export function PointsPanel({ engine }: RoomFeatureProps) {
     );
 
   const { counts } = data;
+  const poorLinks = data.diagnostics ? data.points.filter((p) => p.link?.quality === 'poor').length : 0;
   return (
     <Stack gap="sm">
       <Box data-testid="points-counts" role="status">
@@ -59,6 +66,11 @@ export function PointsPanel({ engine }: RoomFeatureProps) {
             <Badge color="green" variant="light" data-testid="points-sound-count">
               {t('points.soundCount', { count: counts.sound })}
             </Badge>
+            {poorLinks > 0 && (
+              <Badge color="red" variant="filled" data-testid="points-poor-count">
+                {t('points.poorLinkCount', { count: poorLinks })}
+              </Badge>
+            )}
           </Group>
         )}
       </Box>
@@ -90,7 +102,8 @@ export function PointsPanel({ engine }: RoomFeatureProps) {
 }
 
 function PointRow({ point, diagnostics }: { point: PointStatus; diagnostics: boolean }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const link = diagnostics ? point.link : null;
   const details = [point.unitName, point.level ? t(`unitLevels.${point.level}`) : null, point.headcount ? t('room.headcount', { count: point.headcount }) : null].filter(Boolean).join(' · ');
   return (
     <Box
@@ -100,7 +113,8 @@ function PointRow({ point, diagnostics }: { point: PointStatus; diagnostics: boo
       data-connected={point.connected}
       data-picture={point.picture ?? undefined}
       data-sound={point.sound ?? undefined}
-      style={{ borderRadius: 6, border: '1px solid var(--mantine-color-gray-3)' }}
+      data-link={link?.quality ?? undefined}
+      style={{ borderRadius: 6, border: link?.quality === 'poor' ? '2px solid var(--mantine-color-red-6)' : '1px solid var(--mantine-color-gray-3)' }}
     >
       <Text size="sm" fw={600} data-testid="point-name" style={{ overflowWrap: 'anywhere' }}>
         {point.name}
@@ -122,6 +136,21 @@ function PointRow({ point, diagnostics }: { point: PointStatus; diagnostics: boo
         {diagnostics && point.sound && (
           <Badge size="sm" color={SOUND_COLOR[point.sound]} variant="light" data-testid="point-sound">
             {t(`points.sound.${point.sound}`)}
+          </Badge>
+        )}
+        {link && link.quality === 'poor' && (
+          <Badge size="sm" color="red" variant="filled" data-testid="point-link-poor" aria-label={t('points.link.poorSince', { since: clockTime(link.since, i18n.language) })}>
+            {t('points.link.poorSince', { since: clockTime(link.since, i18n.language) })}
+          </Badge>
+        )}
+        {link && link.quality === 'fair' && (
+          <Badge size="sm" color="yellow" variant="light" data-testid="point-link-fair">
+            {t('points.link.fair')}
+          </Badge>
+        )}
+        {link && link.fallback !== 'none' && (
+          <Badge size="sm" color="orange" variant="light" data-testid="point-link-fallback">
+            {t(`points.link.fallback.${link.fallback}`)}
           </Badge>
         )}
       </Group>

@@ -14,7 +14,7 @@ import { useAsync } from '../../app/use-async';
 import type { MeetingSectionProps } from '../meetings/meeting-sections';
 import { useOnMeetingChange } from '../meetings/meeting-watch';
 import { SignaturePanel, formatVietnamTime } from './SignaturePanel';
-import { SignDialog } from './SignDialog';
+import { SignDialog } from './LazySignDialog';
 import { signingApi } from './signing-api';
 
 const STATUS_COLOR = { unsigned: 'gray', partially_signed: 'yellow', signed: 'green', superseded: 'dark' } as const;

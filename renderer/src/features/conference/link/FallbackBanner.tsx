@@ -1,0 +1,39 @@
+/**
+ * The banner of the automatic fallback: says what the app did because the link is weak (fewer and
+ * smaller videos, or audio only, speech always kept) and offers one click back to full quality.
+ * It goes away by itself when the link recovers and the app comes back up.
+ */
+import { Alert, Button, Group, Text } from '@mantine/core';
+import { IconAntennaBars2 } from '@tabler/icons-react';
+import { useTranslation } from 'react-i18next';
+import type { ConferenceEngine } from '../conference-engine';
+import { useConference } from '../use-conference';
+import { clockTime } from './clock-time';
+
+export function FallbackBanner({ engine }: { engine: ConferenceEngine }) {
+  const { t, i18n } = useTranslation();
+  const { fallback, link, status } = useConference(engine);
+  if (status !== 'joined') return null;
+  if (fallback.level === 0) {
+    // Back to full by the user's click while the link is still poor: say that it stays so for now.
+    if (fallback.holdUntil > Date.now() && link?.quality === 'poor') {
+      return (
+        <Alert color="gray" mx="md" role="status" data-testid="fallback-held">
+          {t('link.fallback.held')}
+        </Alert>
+      );
+    }
+    return null;
+  }
+  const since = fallback.since ? clockTime(fallback.since, i18n.language) : '';
+  return (
+    <Alert color="orange" mx="md" role="status" icon={<IconAntennaBars2 />} data-testid="fallback-banner" data-level={fallback.level}>
+      <Group justify="space-between" wrap="wrap" gap="xs">
+        <Text size="sm">{t(fallback.level === 2 ? 'link.fallback.audioOnly' : 'link.fallback.reduced', { since })}</Text>
+        <Button size="xs" variant="white" color="orange" onClick={() => void engine.restoreFullQuality()} data-testid="fallback-restore">
+          {t('link.fallback.restore')}
+        </Button>
+      </Group>
+    </Alert>
+  );
+}

@@ -1,0 +1,24 @@
+/**
+ * The document reader, loaded when a document is first opened: pdf.js (and the annotation and
+ * signature tools drawn over pages) stay out of the first download, which matters on a commune's
+ * slow link. Same props as DocumentReader.
+ */
+import { Center, Loader } from '@mantine/core';
+import { lazy, Suspense } from 'react';
+import type { DocumentReaderProps } from './DocumentReader';
+
+const Reader = lazy(() => import('./DocumentReader').then((m) => ({ default: m.DocumentReader })));
+
+export function DocumentReader(props: DocumentReaderProps) {
+  return (
+    <Suspense
+      fallback={
+        <Center p="xl">
+          <Loader size="sm" />
+        </Center>
+      }
+    >
+      <Reader {...props} />
+    </Suspense>
+  );
+}
