@@ -1,21 +1,26 @@
 /**
  * /api/signing (trusted authorities, verify a PDF) and the meeting documents to sign:
  *   POST /api/meetings/:id/signed-documents          a PDF (body application/pdf) → a version to sign
- *   POST /api/signed-documents/:id/sign              multipart: p12 file + password → signed in memory
- *   POST /api/signed-documents/:id/prepare|finish    a PKCS#11 token signs the signed attributes
- * PDFs come as raw `application/pdf` bodies (up to 50 MiB) in this plugin's scope only; the rest of
- * the API keeps its 1 MiB JSON limit.
+ *   POST /api/signed-documents/:id/prepare           the PDF with an empty signature, for one signer
+ *   GET  /api/signed-documents/:id/preparations/:pid[/file]  what was prepared, and the prepared PDF
+ *   POST /api/signed-documents/:id/finish            signed attributes + signature made on the device
+ * Every signature is made on the signer's device (token, or PKCS#12 read in the desktop app or the
+ * page): no route accepts a private key or its password.
+ * PDFs come as raw `application/pdf` bodies in this plugin's scope only (up to 32 MiB to sign, 33 MiB
+ * to verify); the rest of the API keeps its 1 MiB JSON limit. The caller is authorised before a
+ * body is read (http/body-guard.ts), each account is rate-limited, and PDFs are parsed in worker
+ * threads (pdf-jobs/).
  */
-import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { IdParams } from '../../../common/api/requests';
-import { FinishBody, NewSignedDocumentQuery, P12SignFields, PrepareBody, PreparedSigning, SignedDocument, TrustAnchor, TrustAnchorBody, VerificationReport } from '../../../common/api/signing';
+import { FinishBody, NewSignedDocumentQuery, PreparationParams, PrepareBody, PreparedSigning, SignedDocument, TrustAnchor, TrustAnchorBody, VerificationReport } from '../../../common/api/signing';
 import { requireActor } from '../auth/http-auth';
-import { AppError } from '../errors';
-import { MAX_P12_BYTES } from './p12';
-import { MAX_PDF_BYTES, type SigningService } from './signing-service';
+import { can } from '../auth/policy';
+import { AppError, forbidden } from '../errors';
+import { perAccountRateLimit } from '../http/body-guard';
+import { MAX_PDF_BYTES, MAX_VERIFY_BYTES, type SigningService } from './signing-service';
 
 function pdfBody(req: FastifyRequest): Uint8Array {
   const body = req.body;
@@ -26,9 +31,8 @@ function pdfBody(req: FastifyRequest): Uint8Array {
 export async function registerSigningRoutes(app: FastifyInstance, signing: SigningService): Promise<void> {
   await app.register(async (scope) => {
     if (!scope.hasContentTypeParser('application/pdf')) {
-      scope.addContentTypeParser('application/pdf', { parseAs: 'buffer', bodyLimit: MAX_PDF_BYTES }, (_req, body, done) => done(null, body));
+      scope.addContentTypeParser('application/pdf', { parseAs: 'buffer', bodyLimit: MAX_VERIFY_BYTES }, (_req, body, done) => done(null, body));
     }
-    if (!scope.hasContentTypeParser('multipart/form-data')) await scope.register(multipart);
     const r = scope.withTypeProvider<ZodTypeProvider>();
     const tags = ['signing'];
 
@@ -40,7 +44,17 @@ export async function registerSigningRoutes(app: FastifyInstance, signing: Signi
       await signing.removeAnchor(requireActor(req), req.params.id);
       return reply.code(204).send(null);
     });
-    r.post('/api/signing/verify', { bodyLimit: MAX_PDF_BYTES, schema: { tags, summary: 'Verify the signatures of a PDF (body: application/pdf)', response: { 200: VerificationReport } } }, async (req) =>
+    // Who may send a PDF is settled before it is read (http/body-guard.ts); it is parsed in a PDF worker.
+    r.post('/api/signing/verify', {
+      bodyLimit: MAX_VERIFY_BYTES,
+      config: {
+        pdfJob: true,
+        authorizeBody: async (req) => {
+          if (!can(requireActor(req), 'signing.verify')) throw forbidden();
+        },
+        rateLimit: perAccountRateLimit(10, 'PDF verifications'),
+      },
+      schema: { tags, summary: 'Verify the signatures of a PDF (body: application/pdf)', response: { 200: VerificationReport } } }, async (req) =>
       signing.verify(requireActor(req), pdfBody(req)),
     );
 
@@ -49,7 +63,18 @@ export async function registerSigningRoutes(app: FastifyInstance, signing: Signi
     );
     r.post(
       '/api/meetings/:id/signed-documents',
-      { bodyLimit: MAX_PDF_BYTES, schema: { tags, summary: 'Put up a PDF (a new version) for the chair and secretary to sign', params: IdParams, querystring: NewSignedDocumentQuery, response: { 201: SignedDocument } } },
+      {
+        bodyLimit: MAX_PDF_BYTES,
+        config: {
+          pdfJob: true,
+          authorizeBody: async (req) => {
+            const params = IdParams.safeParse(req.params);
+            if (!params.success) throw new AppError('bad_request', 'invalid meeting id');
+            await signing.meetings.authorize(requireActor(req), params.data.id, 'document.prepareSigning');
+          },
+          rateLimit: perAccountRateLimit(20, 'documents put up for signing'),
+        },
+        schema: { tags, summary: 'Put up a PDF (a new version) for the chair and secretary to sign', params: IdParams, querystring: NewSignedDocumentQuery, response: { 201: SignedDocument } } },
       async (req, reply) => reply.code(201).send(await signing.create(requireActor(req), req.params.id, req.query, pdfBody(req))),
     );
     r.get('/api/signed-documents/:id', { schema: { tags, summary: 'One version of a document to sign', params: IdParams, response: { 200: SignedDocument } } }, async (req) =>
@@ -63,34 +88,21 @@ export async function registerSigningRoutes(app: FastifyInstance, signing: Signi
         // A Buffer is sent as it is (no serialisation); the schema's string documents the PDF.
         .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length) as unknown as string);
     });
-    r.get('/api/signed-documents/:id/verification', { schema: { tags, summary: 'Verify its signatures', params: IdParams, response: { 200: VerificationReport } } }, async (req) =>
+    r.get('/api/signed-documents/:id/verification', { config: { rateLimit: perAccountRateLimit(30, 'verifications of a stored document') }, schema: { tags, summary: 'Verify its signatures', params: IdParams, response: { 200: VerificationReport } } }, async (req) =>
       signing.verification(requireActor(req), req.params.id),
     );
-    r.post('/api/signed-documents/:id/sign', { schema: { tags, summary: 'Sign with a PKCS#12 file (multipart: p12, password, title, reason, location)', params: IdParams, response: { 200: SignedDocument } } }, async (req) => {
-      const actor = requireActor(req);
-      if (!req.isMultipart()) throw new AppError('bad_request', 'send a multipart form with the PKCS#12 file and its password');
-      // Who may sign is answered before the file is read.
-      await signing.assertCanSign(actor, req.params.id);
-      let p12: Buffer | null = null;
-      const fields: Record<string, string> = {};
-      for await (const part of req.parts({ limits: { fileSize: MAX_P12_BYTES, files: 1, fields: 8, fieldSize: 4096 } })) {
-        if (part.type === 'file') {
-          if (part.fieldname !== 'p12') throw new AppError('bad_request', `unexpected file field ${part.fieldname}`);
-          p12 = await part.toBuffer();
-        } else if (typeof part.value === 'string') {
-          fields[part.fieldname] = part.value;
-        }
-      }
-      if (!p12) throw new AppError('bad_request', 'the PKCS#12 file (field p12) is missing');
-      const parsed = P12SignFields.safeParse(fields);
-      if (!parsed.success) throw new AppError('bad_request', 'invalid fields', parsed.error.issues);
-      return signing.signWithP12(actor, req.params.id, new Uint8Array(p12), parsed.data);
-    });
-    r.post('/api/signed-documents/:id/prepare', { schema: { tags, summary: 'Prepare a signature for a key held elsewhere (PKCS#11 token)', params: IdParams, body: PrepareBody, response: { 200: PreparedSigning } } }, async (req) =>
+    r.post('/api/signed-documents/:id/prepare', { config: { pdfJob: true, rateLimit: perAccountRateLimit(20, 'signature preparations') }, schema: { tags, summary: 'Prepare a signature made on the signer\'s device (token or PKCS#12 on the device)', params: IdParams, body: PrepareBody, response: { 200: PreparedSigning } } }, async (req) =>
       signing.prepare(requireActor(req), req.params.id, req.body),
     );
-    r.post('/api/signed-documents/:id/finish', { schema: { tags, summary: 'Finish a prepared signature with the signature value', params: IdParams, body: FinishBody, response: { 200: SignedDocument } } }, async (req) =>
-      signing.finish(requireActor(req), req.params.id, req.body.preparationId, req.body.signature),
+    r.get('/api/signed-documents/:id/preparations/:preparationId', { schema: { tags, summary: 'A prepared signature (the signer\'s own)', params: PreparationParams, response: { 200: PreparedSigning } } }, async (req) =>
+      signing.preparation(requireActor(req), req.params.id, req.params.preparationId),
+    );
+    r.get('/api/signed-documents/:id/preparations/:preparationId/file', { schema: { tags, summary: 'The prepared PDF (empty signature), for the device to hash', params: PreparationParams, response: { 200: z.string().describe('the PDF (application/pdf)') } } }, async (req, reply) => {
+      const bytes = await signing.preparedFile(requireActor(req), req.params.id, req.params.preparationId);
+      return reply.type('application/pdf').header('Cache-Control', 'no-store').send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length) as unknown as string);
+    });
+    r.post('/api/signed-documents/:id/finish', { config: { pdfJob: true, rateLimit: perAccountRateLimit(20, 'signatures') }, schema: { tags, summary: 'Finish with the signed attributes built on the device and its signature', params: IdParams, body: FinishBody, response: { 200: SignedDocument } } }, async (req) =>
+      signing.finish(requireActor(req), req.params.id, req.body),
     );
   });
 }

@@ -4,9 +4,13 @@
  * A version that has been signed never changes except by the next signature appended to it; a
  * change of content is a new version (the earlier ones become `superseded`) that needs signing again.
  *
- * Two ways to sign: a PKCS#12 file (opened in memory here, never stored) or "prepare → sign
- * elsewhere → finish" for keys that never leave a PKCS#11 token (the desktop app signs the
- * signed attributes on the token). Preparations live in memory for 10 minutes.
+ * One way to sign, whatever holds the key (a PKCS#11 token, a PKCS#12 file read in the desktop
+ * app or in the browser): "prepare → sign on the device → finish". The server prepares the PDF
+ * (an incremental update with an empty signature); the device downloads it, checks it extends the
+ * document it shows, hashes its byte range, builds the CMS signed attributes and signs them; the
+ * server accepts them only if their message-digest is the digest of what it prepared. No route
+ * accepts a private key or its password. Preparations live in memory for 10 minutes, each keeping
+ * only the update it appends (preparations.ts). Every PDF is parsed in a worker thread (pdf-jobs/).
  */
 import { randomUUID } from 'node:crypto';
 import crypto from 'node:crypto';
@@ -14,7 +18,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import type { NewSignedDocumentQuery, PrepareBody, PreparedSigning, SignedDocument, SignedDocumentStatus, SignerRole, TrustAnchor, VerificationReport } from '../../../common/api/signing';
-import type { P12SignFields } from '../../../common/api/signing';
 import { can, canOnMeeting, type Actor, type MeetingFacts } from '../auth/policy';
 import { AppError, forbidden, notFound } from '../errors';
 import type { MeetingsService } from '../meetings/meetings-service';
@@ -22,15 +25,19 @@ import { holds, removeTemporaries, writeDurably } from '../documents/durable-fil
 import { audit } from '../store/audit';
 import type { Db } from '../store/database';
 import type { SignedDocumentsTable } from '../store/schema';
-import { certificateDer, fingerprint, orderChain, parseCertificate } from './cms';
-import { openP12 } from './p12';
-import { finishSignature, prepareSignature, signWithKey, subjectFields, type PreparedSignature, type SignatureRequest } from './pades';
-import { loadPdf } from './pdf-placeholder';
-import { certificateTrust, verifyPdf } from './verify';
+import { certificateDer, fingerprint, orderChain, parseCertificate, signedAttributesFromDer } from './cms';
+import type { PdfJobs } from '../pdf-jobs/pdf-jobs';
+import { finishWithDeviceAttributes, subjectFields, type PreparedSignature, type SignatureRequest } from './pades';
+import { PreparationStore } from './preparations';
+import { certificateTrust } from './verify';
 
-export const MAX_PDF_BYTES = 50 * 1024 * 1024;
-const PREPARATION_TTL_MS = 10 * 60_000;
-const MAX_PREPARATIONS_PER_ACCOUNT = 5;
+/**
+ * Largest PDF put up for signing. Documents to sign are minutes and decisions, not scanned packs:
+ * 32 MiB is ample, and every byte of it is parsed (in a PDF worker, pdf-jobs/).
+ */
+export const MAX_PDF_BYTES = 32 * 1024 * 1024;
+/** Largest PDF to verify: a document to sign plus room for its signatures (each adds tens of KB). */
+export const MAX_VERIFY_BYTES = MAX_PDF_BYTES + 1024 * 1024;
 
 interface Preparation {
   id: ReturnType<typeof randomUUID>;
@@ -65,7 +72,8 @@ export interface FullySigned {
 }
 
 export class SigningService {
-  readonly #preparations = new Map<string, Preparation>();
+  /** Prepared and not yet finished: bounded in time, number and bytes (preparations.ts). */
+  readonly #preparations: PreparationStore<Preparation>;
   readonly #dir: string;
   /** Told when a version becomes fully signed (the minutes put it into the pack); its failure does not undo the signature. */
   onFullySigned: ((doc: FullySigned) => Promise<void>) | null = null;
@@ -76,8 +84,11 @@ export class SigningService {
     dataDir: string,
     /** A meeting's signed documents changed (a new one or version, a signature). */
     readonly onChanged: (meetingId: string) => void = () => {},
+    /** Where every PDF is parsed: worker threads with limits (pdf-jobs/). */
+    readonly pdfJobs: PdfJobs,
   ) {
     this.#dir = path.join(dataDir, 'signed-documents');
+    this.#preparations = new PreparationStore<Preparation>((sha) => this.#read(sha));
     // Temporary files of writes a crash interrupted (never acknowledged).
     removeTemporaries(this.#dir);
   }
@@ -138,7 +149,7 @@ export class SigningService {
   // ---- verification -------------------------------------------------------------------------
   async verify(actor: Actor, pdf: Uint8Array): Promise<VerificationReport> {
     if (!can(actor, 'signing.verify')) throw forbidden();
-    return verifyPdf(pdf, await this.anchorsDer());
+    return this.pdfJobs.verify(pdf, await this.anchorsDer(), { keep: false });
   }
 
   // ---- meeting documents to sign ------------------------------------------------------------
@@ -160,7 +171,7 @@ export class SigningService {
 
   async verification(actor: Actor, id: string): Promise<VerificationReport> {
     const { row } = await this.#row(actor, id);
-    return verifyPdf(this.#read(row.sha256), await this.anchorsDer());
+    return this.pdfJobs.verify(this.#read(row.sha256), await this.anchorsDer(), { keep: false });
   }
 
   /**
@@ -171,7 +182,7 @@ export class SigningService {
   async create(actor: Actor, meetingId: string, q: z.output<typeof NewSignedDocumentQuery>, pdf: Uint8Array, origin: 'upload' | 'minutes' = 'upload'): Promise<SignedDocument> {
     const facts = await this.meetings.authorize(actor, meetingId, 'document.prepareSigning');
     if (pdf.length > MAX_PDF_BYTES) throw new AppError('too_large', 'the PDF is too large');
-    await loadPdf(pdf);
+    await this.pdfJobs.load(pdf);
     const hash = await this.#write(pdf);
     const at = new Date().toISOString();
     const id = randomUUID();
@@ -200,49 +211,61 @@ export class SigningService {
     return this.#toApi(actor, row, facts);
   }
 
-  /** Throws unless the actor may sign this version now (checked before a request body is read). */
-  async assertCanSign(actor: Actor, id: string): Promise<void> {
-    await this.#authorizeSign(actor, id);
-  }
-
-  /** Signs in memory with a PKCS#12 file; the key and password are dropped afterwards. */
-  async signWithP12(actor: Actor, id: string, p12: Uint8Array, fields: z.output<typeof P12SignFields>): Promise<SignedDocument> {
-    const { row, role } = await this.#authorizeSign(actor, id);
-    const identity = openP12(p12, fields.password);
-    await this.#checkTrusted(identity.chain[0]!, identity.chain);
-    const signed = await signWithKey(this.#read(row.sha256), identity.key, identity.chain, this.#request(actor, role, fields));
-    return this.#storeSigned(actor, row, row.sha256, signed, role, identity.chain[0]!);
-  }
-
-  /** Step 1 for a token: the signed attributes the token must sign. */
+  /** Step 1: the PDF with an empty signature for this signer, kept for the device to fetch. */
   async prepare(actor: Actor, id: string, body: z.output<typeof PrepareBody>): Promise<PreparedSigning> {
     const { row, role } = await this.#authorizeSign(actor, id);
     const certs = body.certificates.map((b64) => parseCertificate(new Uint8Array(Buffer.from(b64, 'base64'))));
     const chain = orderChain(certs[0]!, certs.slice(1));
     await this.#checkTrusted(chain[0]!, chain);
-    const signature = await prepareSignature(this.#read(row.sha256), chain, this.#request(actor, role, body));
-    this.#sweep();
-    const mine = [...this.#preparations.values()].filter((p) => p.accountId === actor.accountId).sort((a, b) => a.expiresAt - b.expiresAt);
-    while (mine.length >= MAX_PREPARATIONS_PER_ACCOUNT) this.#preparations.delete(mine.shift()!.id);
-    const prep: Preparation = { id: randomUUID(), documentId: id, accountId: actor.accountId, baseSha256: row.sha256, role, signature, expiresAt: Date.now() + PREPARATION_TTL_MS };
-    this.#preparations.set(prep.id, prep);
+    const base = this.#read(row.sha256);
+    const baseLength = base.length;
+    // Prepared in a PDF worker (the bytes are handed over); the signed attributes come back as DER.
+    const p = await this.pdfJobs.prepare(base, chain.map((c) => certificateDer(c)), this.#request(actor, role, body));
+    const signature: PreparedSignature = { prepared: { pdf: p.pdf, byteRange: p.byteRange, fieldName: p.fieldName }, attributes: signedAttributesFromDer(p.attributesDer), chain, signingTime: p.signingTime, digest: p.digest };
+    const prep: Preparation = { id: randomUUID(), documentId: id, accountId: actor.accountId, baseSha256: row.sha256, role, signature, expiresAt: Date.now() + this.#preparations.limits.ttlMs };
+    this.#preparations.put(prep, baseLength);
+    return this.#preparationInfo(prep);
+  }
+
+  /** What was prepared (for the device: it reads this from the server, not from the page). */
+  async preparation(actor: Actor, id: string, preparationId: string): Promise<PreparedSigning> {
+    return this.#preparationInfo(await this.#ownPreparation(actor, id, preparationId));
+  }
+
+  /** The prepared PDF, for the device to check against the document and hash itself. */
+  async preparedFile(actor: Actor, id: string, preparationId: string): Promise<Uint8Array> {
+    return (await this.#ownPreparation(actor, id, preparationId)).signature.prepared.pdf;
+  }
+
+  /** Step 2: the signed attributes the device built and its signature over them. */
+  async finish(actor: Actor, id: string, body: { preparationId: string; signedAttributes: string; signature: string }): Promise<SignedDocument> {
+    const { row } = await this.#authorizeSign(actor, id);
+    const prep = await this.#ownPreparation(actor, id, body.preparationId);
+    const signed = finishWithDeviceAttributes(prep.signature, new Uint8Array(Buffer.from(body.signedAttributes, 'base64')), new Uint8Array(Buffer.from(body.signature, 'base64')));
+    this.#preparations.delete(prep.id);
+    return this.#storeSigned(actor, row, prep.baseSha256, signed, prep.role, prep.signature.chain[0]!);
+  }
+
+  async #ownPreparation(actor: Actor, id: string, preparationId: string): Promise<Preparation> {
+    await this.#row(actor, id);
+    const prep = await this.#preparations.get(preparationId);
+    if (!prep || prep.documentId !== id || prep.accountId !== actor.accountId) throw new AppError('not_found', 'this signing preparation does not exist or has expired: sign again', { reason: 'preparation_expired' });
+    return prep;
+  }
+
+  #preparationInfo(prep: Preparation): PreparedSigning {
+    const s = prep.signature;
     return {
       preparationId: prep.id,
-      signedAttributes: Buffer.from(signature.attributes.der).toString('base64'),
+      documentId: prep.documentId,
+      documentSha256: prep.baseSha256,
+      byteRange: [...s.prepared.byteRange],
+      digest: Buffer.from(s.digest).toString('hex'),
+      signingTime: s.signingTime.toISOString(),
+      certificates: s.chain.map((c) => Buffer.from(certificateDer(c)).toString('base64')),
       hashAlgorithm: 'SHA-256',
       expiresAt: new Date(prep.expiresAt).toISOString(),
     };
-  }
-
-  /** Step 2 for a token: the signature value over the signed attributes. */
-  async finish(actor: Actor, id: string, preparationId: string, signatureB64: string): Promise<SignedDocument> {
-    const { row } = await this.#authorizeSign(actor, id);
-    this.#sweep();
-    const prep = this.#preparations.get(preparationId);
-    if (!prep || prep.documentId !== id || prep.accountId !== actor.accountId) throw new AppError('not_found', 'this signing preparation does not exist or has expired: sign again', { reason: 'preparation_expired' });
-    const signed = finishSignature(prep.signature, new Uint8Array(Buffer.from(signatureB64, 'base64')));
-    this.#preparations.delete(preparationId);
-    return this.#storeSigned(actor, row, prep.baseSha256, signed, prep.role, prep.signature.chain[0]!);
   }
 
   // ---- internals ----------------------------------------------------------------------------
@@ -290,7 +313,7 @@ export class SigningService {
 
   async #storeSigned(actor: Actor, row: SignedDocumentsTable, expectedSha: string, signed: Uint8Array, role: SignerRole, signer: Parameters<typeof certificateDer>[0]): Promise<SignedDocument> {
     // The signature just made must verify before it is kept.
-    const report = await verifyPdf(signed, await this.anchorsDer());
+    const report = await this.pdfJobs.verify(signed, await this.anchorsDer());
     const last = report.signatures[report.signatures.length - 1];
     if (!last?.intact || !last.coversWholeDocument) throw new AppError('bad_request', 'the signed document did not verify', { reason: 'signature_mismatch' });
     const hash = await this.#write(signed);
@@ -367,11 +390,6 @@ export class SigningService {
     }
     if (sha256(bytes) !== hash) throw new AppError('file_damaged', `the stored signed document ${hash} is missing or damaged (its bytes do not match their SHA-256)`, { sha256: hash }, 'apiErrors.file_damaged');
     return bytes;
-  }
-
-  #sweep(): void {
-    const now = Date.now();
-    for (const [id, p] of this.#preparations) if (p.expiresAt < now) this.#preparations.delete(id);
   }
 }
 
