@@ -98,7 +98,7 @@ describe('signing the minutes on the device: chair and secretary', () => {
     form.set('password', 'pw');
     form.set('p12', new Blob([Buffer.from(chairCert.p12('pw'))], { type: 'application/x-pkcs12' }), 'id.p12');
     expect((await raw(meeting.chair.api, 'POST', `/api/signed-documents/${doc.id}/sign`, form)).status).toBe(404);
-    // Nor does any route of the API take a multipart body or a field named like a key or password.
+    // Nor does any route the API describes take a key, a PKCS#12 file or a signing password, and no signing route ends in /sign.
     const openapi = await admin.ok('GET', '/api/openapi.json');
     const text = JSON.stringify(openapi);
     expect(text).not.toMatch(/multipart\/form-data|pkcs12|"p12"|privateKey|"password":[^}]*sign/i);
