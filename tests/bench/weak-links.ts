@@ -19,7 +19,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { liveMeeting, PASSWORD, person, TestApi } from '../support/api-client';
+import { liveMeeting, person, TestApi } from '../support/api-client';
+import { openAppAndJoin as openAndJoin } from '../support/app-join';
 import { CHROMIUM_ARGS } from '../e2e/support/server-env';
 import { figures, installPeerConnectionProbe, snapshot, type AudioFigures, type VideoFigures } from '../support/media-stats';
 import { startTestServer } from '../support/test-server';
@@ -27,7 +28,7 @@ import { PROFILES, WeakLink, type LinkProfile } from '../support/weak-link';
 
 const WINDOW_S = Number(process.env['WINDOW_S'] ?? 15);
 const SETTLE_S = Number(process.env['SETTLE_S'] ?? 10);
-const RENDERER_DIR = path.resolve('renderer/dist');
+const RENDERER_DIR = path.resolve(process.env['RENDERER_DIR'] ?? 'renderer/dist');
 const OUTPUT = path.resolve('test-results/bench-weak-links.json');
 const POINT_NAME = 'Điểm cầu xã Vùng Cao';
 const OTHER_NAME = 'Điểm cầu xã Đồng Bằng';
@@ -53,6 +54,8 @@ interface ProfileResult {
   srtpCiphers: string[];
   pointSends: { rid: string; height: number; fps: number; limitation: string }[];
   dropped: { in: number; out: number };
+  /** Server side, the point's audio consumers over the window: NACKs it sent, packets the worker retransmitted. */
+  serverAudio: { nacks: number; retransmitted: number } | null;
   error?: string;
 }
 
@@ -60,33 +63,6 @@ async function newContext(browser: Browser): Promise<BrowserContext> {
   const context = await browser.newContext({ locale: 'vi-VN', permissions: ['camera', 'microphone'] });
   await installPeerConnectionProbe(context);
   return context;
-}
-
-/**
- * Opens the app at its start, signs in if it asks, opens the meeting's pre-join screen and joins
- * as soon as it can; returns the time from opening the app to being in the room (page clock).
- */
-async function openAndJoin(page: Page, url: string, meetingId: string, username: string): Promise<number> {
-  const started = Date.now();
-  await page.goto(url);
-  const login = page.getByRole('textbox', { name: /^Tên đăng nhập/ });
-  const meetings = page.getByRole('heading', { name: 'Cuộc họp của tôi' });
-  await login.or(meetings).first().waitFor({ timeout: 120_000 });
-  if (await login.isVisible()) {
-    await login.fill(username);
-    await page.getByLabel(/^Mật khẩu/).first().fill(PASSWORD);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await meetings.waitFor({ timeout: 120_000 });
-  }
-  await page.goto(`${url}/#/meetings/${encodeURIComponent(meetingId)}/join`);
-  const join = page.getByRole('button', { name: 'Tham gia' });
-  await join.waitFor({ timeout: 120_000 });
-  await page.waitForFunction((button) => button instanceof HTMLButtonElement && !button.disabled, await join.elementHandle(), { timeout: 120_000 });
-  await join.click();
-  const leave = page.getByRole('button', { name: 'Rời phòng' });
-  await leave.or(page.getByRole('alert')).first().waitFor({ timeout: 120_000 });
-  if (!(await leave.isVisible())) throw new Error(`join failed: ${await page.getByRole('alert').first().innerText()}`);
-  return Date.now() - started;
 }
 
 async function leave(page: Page): Promise<void> {
@@ -113,21 +89,43 @@ function printResult(r: ProfileResult): void {
   const c = r.chairSeesPoint;
   console.log(`  chair receives the point: ${c ? `${fmt(c.fps, 1)} fps, ${c.height || '—'}p, freezes ${c.freezes}` : 'no video'}`);
   console.log(`  point sends: ${r.pointSends.map((s) => `${s.rid || 'single'} ${s.height || '—'}p ${fmt(s.fps, 1)} fps${s.limitation && s.limitation !== 'none' ? ` (${s.limitation})` : ''}`).join(', ') || '—'}`);
+  if (r.serverAudio) console.log(`  server → point audio: ${r.serverAudio.nacks} NACKs received from the point, ${r.serverAudio.retransmitted} packets retransmitted`);
   console.log(`  media over: ${[...new Set(r.protocols)].join(', ') || '—'}; SRTP: ${[...new Set(r.srtpCiphers)].join(', ') || '—'}; dropped by the link: ${r.dropped.in} in, ${r.dropped.out} out`);
 }
 
-async function measureProfile(link: WeakLink, pointBrowser: Browser, chair: Page, url: string, meetingId: string, username: string, profile: LinkProfile): Promise<ProfileResult> {
+type Server = Awaited<ReturnType<typeof startTestServer>>;
+
+/** NACKs the point sent for its audio and what the worker retransmitted, summed over its audio consumers. */
+async function serverAudioCounters(server: Server, meetingId: string, pointName: string): Promise<{ nacks: number; retransmitted: number }> {
+  const room = server.rooms.find(meetingId);
+  const peer = room && [...room.peers.values()].find((p) => p.identity.displayName === pointName);
+  let nacks = 0;
+  let retransmitted = 0;
+  for (const c of peer?.consumers.values() ?? []) {
+    if (c.kind !== 'audio' || c.closed) continue;
+    for (const s of (await c.getStats().catch(() => [])) as { type: string; nackCount?: number; packetsRetransmitted?: number }[]) {
+      if (s.type !== 'outbound-rtp') continue;
+      nacks += s.nackCount ?? 0;
+      retransmitted += s.packetsRetransmitted ?? 0;
+    }
+  }
+  return { nacks, retransmitted };
+}
+
+async function measureProfile(link: WeakLink, pointBrowser: Browser, chair: Page, server: Server, meetingId: string, username: string, profile: LinkProfile): Promise<ProfileResult> {
+  const url = server.url;
   link.shape(profile);
   const before = link.dropped();
-  const result: ProfileResult = { profile: profile.name, coldMs: null, warmMs: null, received: [], audio: null, chairSeesPoint: null, protocols: [], srtpCiphers: [], pointSends: [], dropped: { in: 0, out: 0 } };
+  const result: ProfileResult = { profile: profile.name, coldMs: null, warmMs: null, received: [], audio: null, chairSeesPoint: null, protocols: [], srtpCiphers: [], pointSends: [], dropped: { in: 0, out: 0 }, serverAudio: null };
   const context = await newContext(pointBrowser);
   try {
     const page = await context.newPage();
     result.coldMs = await openAndJoin(page, url, meetingId, username);
     await sleep(SETTLE_S * 1000);
-    const [p0, c0] = [await snapshot(page), await snapshot(chair)];
+    const [p0, c0, s0] = [await snapshot(page), await snapshot(chair), await serverAudioCounters(server, meetingId, POINT_NAME)];
     await sleep(WINDOW_S * 1000);
-    const [p1, c1] = [await snapshot(page), await snapshot(chair)];
+    const [p1, c1, s1] = [await snapshot(page), await snapshot(chair), await serverAudioCounters(server, meetingId, POINT_NAME)];
+    result.serverAudio = { nacks: s1.nacks - s0.nacks, retransmitted: s1.retransmitted - s0.retransmitted };
     const point = figures(p0, p1);
     result.received = point.video;
     result.audio = point.audio;
@@ -195,7 +193,7 @@ async function main(): Promise<void> {
 
     const results: ProfileResult[] = [];
     for (const profile of [PROFILES.clean, PROFILES.adsl, PROFILES.mobile, PROFILES.bad]) {
-      const r = await measureProfile(link, pointBrowser, chair, url, meeting.id, point.username, profile);
+      const r = await measureProfile(link, pointBrowser, chair, server, meeting.id, point.username, profile);
       printResult(r);
       results.push(r);
     }

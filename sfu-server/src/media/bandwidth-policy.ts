@@ -49,6 +49,12 @@ export const UPGRADE_MARGIN = 0.1;
  */
 export const NOMINAL_SPATIAL_BPS = [150_000, 400_000, 1_000_000] as const;
 export const NOMINAL_TEMPORAL_SHARE = [0.5, 0.75, 1] as const;
+/**
+ * A measured layer costs at least this share of its nominal rate: a sender that spends less now
+ * (a still picture, an encoder held back by its CPU) goes back to its rate as soon as it can, and
+ * a link must not be planned on the quiet moment (a 384 kbit/s link would otherwise take 720p).
+ */
+export const NOMINAL_FLOOR = 0.6;
 
 export interface Layers {
   spatialLayer: number;
@@ -84,13 +90,14 @@ export interface StreamPlan {
 
 /** Bitrate of one layer choice, measured or nominal. */
 export function layerCost(stream: Pick<StreamInput, 'rates' | 'temporalLayers'>, spatial: number, temporal: number): number {
-  const measured = stream.rates[spatial]?.[temporal];
-  if (measured !== undefined && measured > 0) return measured;
-  // Not measured: the nominal rate of that simulcast stream, its share for the temporal layer.
+  // The nominal rate of that simulcast stream, its share for the temporal layer.
   const base = NOMINAL_SPATIAL_BPS[Math.min(spatial, NOMINAL_SPATIAL_BPS.length - 1)]!;
   const shares = NOMINAL_TEMPORAL_SHARE;
   const share = stream.temporalLayers <= 1 ? 1 : shares[Math.min(shares.length - 1, Math.round((temporal * (shares.length - 1)) / (stream.temporalLayers - 1)))]!;
-  return base * share;
+  const nominal = base * share;
+  const measured = stream.rates[spatial]?.[temporal];
+  if (measured !== undefined && measured > 0) return Math.max(measured, nominal * NOMINAL_FLOOR);
+  return nominal;
 }
 
 /** The spatial layers that flow, lowest first (all of them when nothing is known yet). */

@@ -2,6 +2,7 @@
 import type { types } from 'mediasoup';
 import type { MediaSource, Notifications, PeerInfo, ReceiveMode, TileView } from '../../../common/protocol';
 import { notFound } from '../errors';
+import type { StreamPlan } from './bandwidth-policy';
 
 export type Notify = <N extends keyof Notifications>(name: N, data: Notifications[N]) => void;
 
@@ -39,6 +40,8 @@ export interface ConsumerData {
   forwarding: boolean;
   /** Preferred layers last sent, as "spatial/temporal". */
   layers: string;
+  /** Priority last sent to the worker (mediasoup's default is 1). */
+  priority?: number;
 }
 
 export class Peer {
@@ -61,6 +64,13 @@ export class Peer {
   /** The tiles this receiver shows (null until it reports them: then everything counts as shown). */
   tileViews: TileView[] | null = null;
   receiveMode: ReceiveMode = 'normal';
+  /**
+   * Estimated bandwidth towards this peer in bit/s (its receiving transport's 'bwe' trace);
+   * undefined until the worker has one.
+   */
+  availableBitrate: number | undefined;
+  /** The bandwidth policy's last plan for its video consumers, by consumer id (see bandwidth-policy.ts). */
+  readonly bandwidthPlan = new Map<string, StreamPlan>();
   /** Set by `ready`: until then nothing is consumed for this peer. */
   rtpCapabilities: types.RtpCapabilities | undefined;
 

@@ -11,7 +11,9 @@ import type { types } from 'mediasoup';
 import type { DtlsParameters, MediaSource, Notifications, PeerInfo, ReceiveMode, RtpParameters, TileView, TransportOptions } from '../../../common/protocol';
 import { AppError } from '../errors';
 import type { Logger } from '../observability/logger';
+import { planReceiver, videoBudget, type StreamInput, type StreamPlan, type StreamRole } from './bandwidth-policy';
 import { decideVideo, lastNSenders, layersForTile, pushSpeaker, type VideoDecision } from './forwarding-policy';
+import { LAYER_POLL_MS, LayerWatch, streamInput } from './link-adaptation';
 import type { ConsumerData, Peer } from './peer';
 import { placePeer, type WorkerLoad } from './placement';
 
@@ -86,6 +88,10 @@ export class Room {
   #placing: Promise<unknown> = Promise.resolve();
   /** Producers piped to other routers: "producerId>routerId" → the pipe being made. */
   readonly #pipes = new Map<string, Promise<void>>();
+  /** Layers of the forwarded cameras, read every LAYER_POLL_MS; each receiver is planned after (see #adaptLinks). */
+  readonly #layerWatch = new LayerWatch();
+  readonly #adaptTimer: NodeJS.Timeout;
+  #adapting = false;
 
   constructor(options: RoomOptions) {
     this.name = options.name;
@@ -93,6 +99,8 @@ export class Room {
     this.#options = options;
     this.#routers.push({ router: options.router, workerIndex: options.workerIndex ?? 0, peers: new Set() });
     this.router.observer.once('close', () => this.#closeAll());
+    this.#adaptTimer = setInterval(() => void this.#adaptLinks(), LAYER_POLL_MS);
+    this.#adaptTimer.unref();
     options.speakerObserver?.on('dominantspeaker', ({ producer }) => {
       const peerId = (producer.appData as { peerId?: unknown }).peerId;
       if (typeof peerId === 'string') this.#onDominantSpeaker(peerId);
@@ -191,6 +199,7 @@ export class Room {
       }
     });
     transport.observer.once('close', () => peer.transports.delete(transport.id));
+    if (direction === 'recv') this.#watchBandwidth(peer, transport);
     return {
       id: transport.id,
       iceParameters: transport.iceParameters,
@@ -388,10 +397,14 @@ export class Room {
     const data = consumer.appData;
     let forward = true;
     let layers: types.ConsumerLayers | undefined;
+    let priority: number | undefined;
     if (consumer.kind === 'video') {
       const decision = this.#videoDecision(receiver, data.peerId, data.source);
-      forward = decision.forward;
-      if (forward && (consumer.type === 'simulcast' || consumer.type === 'svc')) layers = layersForTile(decision.height, receiver.receiveMode);
+      // The receiver's link decides within what its tiles allow (see #planReceiver).
+      const plan = receiver.bandwidthPlan.get(consumer.id);
+      forward = decision.forward && (plan?.forward ?? true);
+      if (forward && (consumer.type === 'simulcast' || consumer.type === 'svc')) layers = plan?.layers ?? layersForTile(decision.height, receiver.receiveMode);
+      priority = plan?.priority;
     }
     const paused = data.clientPaused || !forward;
     const work: Promise<unknown>[] = [];
@@ -407,6 +420,10 @@ export class Room {
         work.push(consumer.setPreferredLayers(layers));
       }
     }
+    if (priority !== undefined && priority !== data.priority) {
+      data.priority = priority;
+      work.push(consumer.setPriority(priority));
+    }
     if (forward !== data.forwarding) {
       data.forwarding = forward;
       receiver.notify('consumerForwarding', { consumerId: consumer.id, forwarding: forward });
@@ -416,6 +433,88 @@ export class Room {
     } catch (err) {
       // The consumer closed meanwhile.
       this.#options.logger.debug({ err, consumer: consumer.id }, 'consumer update failed');
+    }
+  }
+
+  // ---- weak links ----------------------------------------------------------------------------
+  /** Follows the bandwidth the worker estimates towards this receiver (transport-cc). */
+  #watchBandwidth(peer: Peer, transport: types.WebRtcTransport): void {
+    transport.on('trace', (trace) => {
+      if (trace.type !== 'bwe') return;
+      const info = trace.info as { availableBitrate?: number };
+      if (typeof info.availableBitrate !== 'number') return;
+      const before = peer.availableBitrate;
+      peer.availableBitrate = info.availableBitrate;
+      // A sharp fall is acted on at once; anything else at the next round.
+      if (before !== undefined && info.availableBitrate < before * 0.7) void this.#planReceiver(peer);
+    });
+    transport.enableTraceEvent(['bwe']).catch((err: unknown) => this.#options.logger.debug({ err }, 'could not enable bwe trace'));
+  }
+
+  /**
+   * Once a second: reads which layers the forwarded cameras send now, then plans every receiver's
+   * video for its link (bandwidth-policy.ts). Skipped if the previous round is still running.
+   */
+  async #adaptLinks(): Promise<void> {
+    if (this.#adapting || this.#closed) return;
+    this.#adapting = true;
+    try {
+      const consumed = new Map<string, types.Producer>();
+      const producers = new Map<string, types.Producer>();
+      for (const p of this.#peers.values()) for (const producer of p.producers.values()) if (producer.kind === 'video') producers.set(producer.id, producer);
+      for (const receiver of this.#peers.values()) {
+        for (const c of receiver.consumers.values()) {
+          const producer = producers.get(c.producerId);
+          if (producer && !c.closed) consumed.set(producer.id, producer);
+        }
+      }
+      await this.#layerWatch.refresh(consumed.values());
+      for (const receiver of this.#peers.values()) this.#planReceiver(receiver);
+    } catch (err) {
+      this.#options.logger.debug({ err }, 'link adaptation round failed');
+    } finally {
+      this.#adapting = false;
+    }
+  }
+
+  /** Who a stream is to its receiver, for the order in which its link serves them. */
+  #roleOf(receiver: Peer, data: ConsumerData): StreamRole {
+    if (data.source === 'screen') return 'screen';
+    if (data.peerId === this.#activeSpeaker) return 'speaker';
+    if (this.#chairs.has(data.peerId)) return 'chair';
+    if (receiver.tileViews?.some((v) => v.peerId === data.peerId && v.source === data.source && v.pinned)) return 'pinned';
+    return 'other';
+  }
+
+  /** Plans the layers of the videos this receiver is sent for its estimated bandwidth; applies what changed. */
+  #planReceiver(receiver: Peer): void {
+    if (!this.#peers.has(receiver.id) || receiver.subscription !== 'all') return;
+    const inputs: StreamInput[] = [];
+    const consumers = new Map<string, types.Consumer<ConsumerData>>();
+    let audio = 0;
+    for (const c of receiver.consumers.values()) {
+      if (c.closed) continue;
+      if (c.kind === 'audio') {
+        if (!c.producerPaused) audio++;
+        continue;
+      }
+      const decision = this.#videoDecision(receiver, c.appData.peerId, c.appData.source);
+      const producer = this.#peers.get(c.appData.peerId)?.producers.get(c.producerId);
+      if (!decision.forward || c.appData.clientPaused || c.producerPaused || !producer) continue;
+      const tile = layersForTile(decision.height, receiver.receiveMode);
+      const layered = c.type === 'simulcast' || c.type === 'svc';
+      inputs.push(streamInput(c.id, this.#roleOf(receiver, c.appData), tile.spatialLayer, layered, producer, this.#layerWatch.get(producer.id), receiver.bandwidthPlan.get(c.id)?.layers));
+      consumers.set(c.id, c);
+    }
+    const plans = planReceiver(videoBudget(receiver.availableBitrate, audio), inputs);
+    for (const id of [...receiver.bandwidthPlan.keys()]) if (!plans.has(id)) receiver.bandwidthPlan.delete(id);
+    for (const [id, plan] of plans) {
+      const old = receiver.bandwidthPlan.get(id);
+      receiver.bandwidthPlan.set(id, plan);
+      if (old && samePlan(old, plan)) continue;
+      this.#options.logger.debug({ receiver: receiver.id, consumer: id, availableBitrate: receiver.availableBitrate, plan }, 'video plan changed');
+      const consumer = consumers.get(id);
+      if (consumer) void this.#applyConsumer(receiver, consumer);
     }
   }
 
@@ -634,6 +733,9 @@ export class Room {
       receiver.consumers.delete(consumer.id);
       receiver.notify('consumerClosed', { consumerId: consumer.id });
     });
+    // Nothing forwarded any more (the layer it had went silent): plan this receiver again now,
+    // not at the next round.
+    if (consumer.kind === 'video') consumer.on('layerschange', (layers) => layers || this.#planReceiver(receiver));
     consumer.on('producerpause', () => receiver.notify('consumerPaused', { consumerId: consumer.id }));
     consumer.on('producerresume', () => receiver.notify('consumerResumed', { consumerId: consumer.id }));
     receiver.notify('newConsumer', {
@@ -659,6 +761,7 @@ export class Room {
   #closeAll(): void {
     if (this.#closed) return;
     this.#closed = true;
+    clearInterval(this.#adaptTimer);
     const peers = [...this.#peers.values()];
     for (const p of peers) p.close();
     this.#peers.clear();
@@ -677,6 +780,10 @@ export class Room {
     this.#closeAll();
     for (const r of [...this.#routers].reverse()) if (!r.router.closed) r.router.close();
   }
+}
+
+function samePlan(a: StreamPlan, b: StreamPlan): boolean {
+  return a.forward === b.forward && a.priority === b.priority && a.layers.spatialLayer === b.layers.spatialLayer && a.layers.temporalLayer === b.layers.temporalLayer;
 }
 
 function symmetricDifference(a: ReadonlySet<string>, b: ReadonlySet<string>): Set<string> {

@@ -3,6 +3,7 @@ import {
   AUDIO_BPS,
   HEADROOM,
   layerCost,
+  NOMINAL_FLOOR,
   planReceiver,
   ratesFromStats,
   ROLE_PRIORITY,
@@ -106,7 +107,14 @@ describe('layer costs', () => {
   it('uses measured rates, and nominal ones until measured', () => {
     expect(layerCost({ rates: CAMERA_RATES, temporalLayers: 3 }, 1, 2)).toBe(380_000);
     expect(layerCost({ rates: [null, null, null], temporalLayers: 3 }, 0, 0)).toBe(75_000);
+    expect(layerCost({ rates: [[200_000]], temporalLayers: 1 }, 0, 0)).toBe(200_000);
     expect(layerCost({ rates: [null], temporalLayers: 1 }, 2, 0)).toBe(1_000_000);
+  });
+  it('does not plan on a quiet moment: a measured layer costs at least NOMINAL_FLOOR of its nominal rate', () => {
+    // A 720p stream whose encoder is held back by its CPU sends 200 kbit/s now: a 384 kbit/s link still must not take it.
+    const quiet = camera('chair', 'chair', { rates: [[40_000, 60_000, 80_000], [90_000, 130_000, 170_000], [100_000, 150_000, 200_000]] });
+    expect(layerCost(quiet, 2, 2)).toBe(1_000_000 * NOMINAL_FLOOR);
+    expect(planReceiver(videoBudget(384_000, 2), [quiet]).get('chair')!.layers.spatialLayer).toBe(0);
   });
   it('reads mediasoup producer stats (cumulative bitrate by temporal layer)', () => {
     expect(ratesFromStats({ bitrate: 140_000, bitrateByLayer: { '0.0': 70_000, '0.1': 105_000, '0.2': 140_000 } }, 3)).toEqual([70_000, 105_000, 140_000]);

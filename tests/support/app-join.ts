@@ -1,0 +1,30 @@
+/** Joining a live meeting through the web client as a user does, for tests and benchmarks that start their own browsers. */
+import type { Page } from '@playwright/test';
+import { PASSWORD } from './api-client';
+
+/**
+ * Opens the app at its start, signs in if it asks, opens the meeting's pre-join screen and joins
+ * as soon as it can. Returns the milliseconds from opening the app to being in the room.
+ */
+export async function openAppAndJoin(page: Page, url: string, meetingId: string, username: string, timeout = 120_000): Promise<number> {
+  const started = Date.now();
+  await page.goto(url, { timeout });
+  const login = page.getByRole('textbox', { name: /^Tên đăng nhập/ });
+  const meetings = page.getByRole('heading', { name: 'Cuộc họp của tôi' });
+  await login.or(meetings).first().waitFor({ timeout });
+  if (await login.isVisible()) {
+    await login.fill(username);
+    await page.getByLabel(/^Mật khẩu/).first().fill(PASSWORD);
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await meetings.waitFor({ timeout });
+  }
+  await page.goto(`${url}/#/meetings/${encodeURIComponent(meetingId)}/join`, { timeout });
+  const join = page.getByRole('button', { name: 'Tham gia' });
+  await join.waitFor({ timeout });
+  await page.waitForFunction((button) => button instanceof HTMLButtonElement && !button.disabled, await join.elementHandle(), { timeout });
+  await join.click();
+  const leave = page.getByRole('button', { name: 'Rời phòng' });
+  await leave.or(page.getByRole('alert')).first().waitFor({ timeout });
+  if (!(await leave.isVisible())) throw new Error(`join failed: ${await page.getByRole('alert').first().innerText()}`);
+  return Date.now() - started;
+}
