@@ -576,7 +576,8 @@ export class ConferenceEngine {
       appData: { source, paused },
       ...(source === 'webcam' ? { encodings: CAMERA_ENCODINGS, codecOptions: { videoGoogleStartBitrate: 600 } } : {}),
       ...(source === 'screen' ? { encodings: SCREEN_ENCODINGS, codecOptions: { videoGoogleStartBitrate: 1000 } } : {}),
-      ...(source === 'mic' ? { codecOptions: { opusStereo: false, opusDtx: true, opusFec: true } } : {}),
+      // No DTX: the speaker's stream keeps its 20 ms cadence on lossy links (FEC rides on the next packet); see media-codecs.ts.
+      ...(source === 'mic' ? { codecOptions: { opusStereo: false, opusDtx: false, opusFec: true } } : {}),
     });
     if (paused) producer.pause();
     this.#producers.set(source, producer);
