@@ -5,6 +5,7 @@
  * honest peers stay connected and keep syncing; the attacker is closed with a clear code.
  */
 import { randomUUID } from 'node:crypto';
+import * as Y from 'yjs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { addMark, readPage } from '../../renderer/src/features/annotations/mark-model';
 import { eventually, stockClient, synced } from '../support/collab-client';
@@ -47,6 +48,27 @@ it('10 000 malformed messages on /collab: every connection closed with a protoco
   expectConferenceUnharmed(report);
   expectLayerPeersConnected();
   await chairDraws(`after-malformed-${randomUUID()}`);
+});
+
+it('nothing a connection sent after a malformed message is applied (it is being closed for it)', { timeout: 60_000 }, async () => {
+  const view = stockClient(conf.url, conf.sharedLayer, conf.attacker.token);
+  try {
+    await synced(view);
+    // A mark in the attacker's own name (which the guard allows), right behind a malformed message.
+    const replica = new Y.Doc();
+    Y.applyUpdate(replica, Y.encodeStateAsUpdate(view.doc));
+    const before = Y.encodeStateVector(replica);
+    const id = `behind-garbage-${randomUUID()}`;
+    addMark(replica, conf.versionId, 1, pen(id, conf.attacker, 'Đại biểu Kẻ Phá'), null);
+    const attack = await rawCollab(conf.url, conf.attacker.token, conf.sharedLayer);
+    attack.ws.send(new Uint8Array([0, 9]));
+    attack.ws.send(updateMessage(Y.encodeStateAsUpdate(replica, before)));
+    expect((await attack.closed).code).toBe(1007);
+    await chairDraws(`after-garbage-${randomUUID()}`);
+    expect(readPage(conf.chairLayer.doc, conf.versionId, 1).map((m) => m.id)).not.toContain(id);
+  } finally {
+    view.destroy();
+  }
 });
 
 it('unauthenticated /collab upgrades with frames behind them: 401 and closed', { timeout: 120_000 }, async () => {

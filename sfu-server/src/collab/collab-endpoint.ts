@@ -200,22 +200,27 @@ export class CollabEndpoint implements UpgradeEndpoint {
       ws.close(1011, 'document unavailable');
       return null;
     });
-    let overBudget = false;
+    // Set when the connection is being closed for what it sent (over budget, malformed, refused):
+    // nothing it sent after that is handled (a flood behind a bad message costs nothing more).
+    let refused = false;
+    const refuse = (code: number, reason: string) => {
+      refused = true;
+      ws.close(code, reason);
+    };
     ws.on('message', (data: RawData, isBinary: boolean) => {
-      if (overBudget || conn.ended) return;
+      if (refused || conn.ended) return;
       // Counted as they arrive, before any work: a flood is cut off at once.
       const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data instanceof ArrayBuffer ? data.byteLength : data.length;
       if (!conn.messages.take() || !conn.bytes.take(size)) {
-        overBudget = true;
         logger.warn({ size }, 'collaboration client over its rate budget, closing');
-        ws.close(BUDGET_CLOSE.tooFast, 'too many messages');
+        refuse(BUDGET_CLOSE.tooFast, 'too many messages');
         return;
       }
       chain = chain.then((doc) => {
         // Closed after an access change: what it sent after that is not applied.
-        if (!doc || conn.ended) return doc;
+        if (!doc || conn.ended || refused) return doc;
         if (!isBinary) {
-          ws.close(1003, 'binary y-websocket messages only');
+          refuse(1003, 'binary y-websocket messages only');
           return doc;
         }
         try {
@@ -223,17 +228,17 @@ export class CollabEndpoint implements UpgradeEndpoint {
         } catch (err) {
           if (err instanceof RefusedUpdate) {
             logger.warn({ reason: err.message }, 'collaboration update refused');
-            ws.close(COLLAB_CLOSE.forbidden, err.message);
+            refuse(COLLAB_CLOSE.forbidden, err.message);
             return doc;
           }
           if (err instanceof BudgetExceeded) {
             logger.warn({ reason: err.message }, 'collaboration message over budget');
-            ws.close(err.code, err.message);
+            refuse(err.code, err.message);
             return doc;
           }
           if (!(err instanceof BadMessage)) throw err;
           logger.warn({ err: err.message }, 'malformed collaboration message');
-          ws.close(1007, 'malformed message');
+          refuse(1007, 'malformed message');
         }
         return doc;
       });
