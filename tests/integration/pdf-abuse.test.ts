@@ -212,9 +212,10 @@ describe('nothing of a body is read before the caller is known and allowed', () 
     expect(r.closed).toBe(true);
   });
 
-  it('a guest putting up a PDF to sign gets 403 before its body is sent', async () => {
-    const r = await headThenWait(`/api/meetings/${meeting.id}/signed-documents?title=x&fileName=x.pdf`, { 'Content-Type': 'application/pdf', Authorization: `Bearer ${guest.token}` }, big);
-    expect(r.status).toBe(403);
+  it('a delegate putting up a PDF to sign gets 403, a guest not invited 404, before the body is sent', async () => {
+    const path = `/api/meetings/${meeting.id}/signed-documents?title=x&fileName=x.pdf`;
+    expect((await headThenWait(path, { 'Content-Type': 'application/pdf', Authorization: `Bearer ${delegate.token}` }, big)).status).toBe(403);
+    expect((await headThenWait(path, { 'Content-Type': 'application/pdf', Authorization: `Bearer ${guest.token}` }, big)).status).toBe(404);
   });
 
   it('a delegate uploading to the pack gets 403 before the file is sent; an anonymous upload 401', async () => {

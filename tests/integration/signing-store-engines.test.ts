@@ -72,5 +72,6 @@ describe.each(ENGINES)('signing on %s', (engine: Engine) => {
     ]);
     // The secretary who put it up may sign the new version.
     expect(v2.can.sign).toBe(true);
-  });
+    // Every PDF step runs in a (niced) PDF worker thread: on a loaded machine this takes longer than the default 30 s.
+  }, 120_000);
 });
