@@ -880,6 +880,12 @@ export class ConferenceEngine {
   }
 
   // ---- statistics ------------------------------------------------------------------------
+  /** The full statistics of our send and receive transports (diagnostics: ICE candidates in use, ports, codecs). */
+  async transportStats(): Promise<RTCStatsReport[]> {
+    const transports = [this.#sendTransport, this.#recvTransport].filter((t): t is types.Transport => t !== null && !t.closed);
+    return Promise.all(transports.map((t) => t.getStats()));
+  }
+
   /** Receive statistics of one remote peer's audio and video. */
   async peerStats(peerId: string): Promise<{ video: TrackStats | null; audio: TrackStats | null }> {
     let video: TrackStats | null = null;
