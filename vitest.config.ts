@@ -6,8 +6,10 @@ import { defineConfig } from 'vitest/config';
  * Files that parameterise the engines themselves (describe.each over ENGINES) are not listed.
  */
 const ALSO_ON_POSTGRES = [
+  'tests/integration/chat.test.ts',
   'tests/integration/voting-chain.test.ts',
   'tests/integration/voting-export.test.ts',
+  'tests/integration/voting-permissions.test.ts',
   'tests/integration/voting-timers.test.ts',
 ];
 

@@ -52,6 +52,8 @@ function check(b: BallotRequest, vote: { status: string; closes_at: string | nul
 
 /** Runs inside the caller's transaction, after the meeting's chain is locked. */
 export async function writeBallots<B extends BallotRequest>(tx: Transaction<Database>, meetingId: string, batch: B[], now = Date.now()): Promise<WrittenBallots<B>> {
+  // Every ballot of the batch refused by its rules: nothing to write (and `IN ()` is not SQL on PostgreSQL).
+  if (batch.length === 0) return { outcomes: [], accepted: [], castCounts: new Map() };
   const voteIds = [...new Set(batch.map((b) => b.voteId))];
   const votes = new Map((await tx.selectFrom('votes').select(['id', 'status', 'closes_at', 'secret', 'options']).where('id', 'in', voteIds).execute()).map((v) => [v.id, v]));
   const existing = await tx.selectFrom('vote_voters').select(['vote_id', 'account_id']).where('vote_id', 'in', voteIds).where('account_id', 'in', [...new Set(batch.map((b) => b.voter))]).execute();
