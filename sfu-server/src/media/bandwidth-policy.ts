@@ -11,9 +11,13 @@
  *   video: audio is counted first.
  * - Streams are served in order: screen shares, the speaker, the chair, pinned tiles, the others.
  * - First pass, everyone's smooth minimum: each stream gets its lowest flowing spatial layer at
- *   the highest temporal layer that fits (a smooth 180p beats a stuttering 720p). A priority stream
- *   that does not fit even at its lowest frame rate keeps its lowest layer anyway (mediasoup's own
- *   estimator then gives it what it can); another stream that does not fit is not forwarded.
+ *   the highest temporal layer that fits (a smooth 180p beats a stuttering 720p). A stream that
+ *   does not fit even at its lowest frame rate keeps its lowest layer at its lowest frame rate, and
+ *   mediasoup's own estimator (higher priorities first) gives it what is left. The server does not
+ *   cut it: an estimate can be wrong for a while (a receiver whose CPU is starved looks like a
+ *   congested link), and the receiving app itself falls back to fewer videos or audio only when
+ *   its link stays poor. Only a single-layer stream of no priority that does not fit is not
+ *   forwarded (it cannot be made smaller).
  * - Second pass, in the same order: a stream moves up a spatial layer only if the higher layer fits
  *   at full frame rate, never above what its tile needs. Moving up must leave UPGRADE_MARGIN of
  *   the budget unspent (so a layer is not taken and dropped at each estimate); keeping the layer
@@ -145,10 +149,6 @@ export function planReceiver(budgetBps: number, streams: readonly StreamInput[])
         chosen = t;
         break;
       }
-    }
-    if (chosen < 0 && s.role === 'other') {
-      plans.set(s.id, { forward: false, layers: { spatialLayer: low, temporalLayer: 0 }, priority });
-      continue;
     }
     const t = Math.max(0, chosen);
     const cost = layerCost(s, low, t);

@@ -58,15 +58,16 @@ describe('layers per receiver', () => {
     const plans = planReceiver(300_000, [camera('b', 'other'), camera('chair', 'chair'), camera('speaker', 'speaker')]);
     expect(plans.get('speaker')).toMatchObject({ forward: true, layers: { spatialLayer: 0, temporalLayer: 2 } });
     expect(plans.get('chair')).toMatchObject({ forward: true, layers: { spatialLayer: 0, temporalLayer: 2 } });
-    // The other point fits only at its base frame rate: it gets that, after the two.
-    expect(plans.get('b')).toMatchObject({ forward: false });
+    // No room left for the other point: its lowest layer at its base frame rate, lowest priority
+    // (mediasoup gives it what is left; the server does not cut it).
+    expect(plans.get('b')).toMatchObject({ forward: true, layers: { spatialLayer: 0, temporalLayer: 0 }, priority: ROLE_PRIORITY.other });
   });
 
   it('lowers the frame rate of a priority stream before giving it up, and keeps its lowest layer on a link too thin for it', () => {
     expect(planReceiver(110_000, [camera('speaker', 'speaker')]).get('speaker')!.layers).toEqual({ spatialLayer: 0, temporalLayer: 1 });
     const starved = planReceiver(10_000, [camera('speaker', 'speaker'), camera('b', 'other')]);
     expect(starved.get('speaker')).toMatchObject({ forward: true, layers: { spatialLayer: 0, temporalLayer: 0 } });
-    expect(starved.get('b')!.forward).toBe(false);
+    expect(starved.get('b')).toMatchObject({ forward: true, layers: { spatialLayer: 0, temporalLayer: 0 } });
   });
 
   it('forwards a sender at the layers it does send when its upper layers stop', () => {
