@@ -68,16 +68,21 @@ function installFakeDesktop(): void {
       if (value === null) secrets.delete(key);
       else secrets.set(key, value);
     },
+    // Signing: answered by the test's "main process" when it exposed one (page.exposeFunction('__fakeDesktopMain')),
+    // which runs electron/main/document-signing.ts in Node; otherwise there is no token.
     async listTokenCertificates() {
       record('listTokenCertificates');
-      return [];
+      const main = (window as unknown as { __fakeDesktopMain?: (m: string, a: string) => Promise<string> }).__fakeDesktopMain;
+      return main ? JSON.parse(await main('listTokenCertificates', '')) : [];
     },
     async openP12File() {
       record('openP12File');
       return { ok: false as const, error: 'cancelled' as const, message: 'no file dialog in browser tests' };
     },
     async signPreparedDocument(request: { documentId: string; preparationId: string }) {
-      record('signPreparedDocument', request.documentId, request.preparationId);
+      record('signPreparedDocument', JSON.parse(JSON.stringify(request)));
+      const main = (window as unknown as { __fakeDesktopMain?: (m: string, a: string) => Promise<string> }).__fakeDesktopMain;
+      if (main) return JSON.parse(await main('signPreparedDocument', JSON.stringify(request)));
       return { ok: false as const, error: 'unavailable' as const, message: 'no token in browser tests' };
     },
   };
