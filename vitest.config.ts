@@ -7,6 +7,9 @@ import { defineConfig } from 'vitest/config';
  */
 const ALSO_ON_POSTGRES = [
   'tests/integration/chat.test.ts',
+  'tests/integration/floor.test.ts', // the floor and attendance
+  'tests/integration/minutes.test.ts',
+  'tests/integration/collab-endpoint.test.ts',
   'tests/integration/voting-chain.test.ts',
   'tests/integration/voting-export.test.ts',
   'tests/integration/voting-permissions.test.ts',

@@ -139,7 +139,8 @@ export class FloorService {
       const mod = model.moderation.get(accountId);
       const holder = { accountId, displayName: target.identity.displayName, pointName: target.identity.pointName, topic: request?.topic ?? '', startedAt: new Date().toISOString() };
       await this.#o.db.transaction().execute(async (tx) => {
-        await finishSpeaking(tx, meetingId);
+        // The previous turn ends the instant this one starts (one clock for both).
+        await finishSpeaking(tx, meetingId, holder.startedAt);
         if (request) await endRequest(tx, request.id, 'speaking');
         await startTurn(tx, meetingId, holder);
         if (mod?.hostMuted) await saveModeration(tx, meetingId, accountId, { ...mod, hostMuted: false });

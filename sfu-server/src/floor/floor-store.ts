@@ -140,9 +140,11 @@ export async function endRequest(db: Db, id: string, status: 'speaking' | 'done'
     .execute();
 }
 
-/** The request being served (if the floor was given from the queue) is done, and the speaking turn ends. */
-export async function finishSpeaking(db: Db, meetingId: string): Promise<void> {
-  const at = new Date().toISOString();
+/**
+ * The request being served (if the floor was given from the queue) is done, and the speaking turn
+ * ends, at `at` (a handover passes the next turn's start, so the minutes show no gap or overlap).
+ */
+export async function finishSpeaking(db: Db, meetingId: string, at = new Date().toISOString()): Promise<void> {
   await db.updateTable('speak_requests').set({ status: 'done', ended_at: at }).where('meeting_id', '=', meetingId).where('status', '=', 'speaking').execute();
   await db.updateTable('speaking_turns').set({ ended_at: at }).where('meeting_id', '=', meetingId).where('ended_at', 'is', null).execute();
 }
