@@ -10,7 +10,9 @@ const ALSO_ON_POSTGRES = [
   'tests/integration/floor.test.ts', // the floor and attendance
   'tests/integration/minutes.test.ts',
   'tests/integration/collab-endpoint.test.ts',
+  'tests/integration/voting.test.ts',
   'tests/integration/voting-chain.test.ts',
+  'tests/integration/voting-durability.test.ts',
   'tests/integration/voting-export.test.ts',
   'tests/integration/voting-permissions.test.ts',
   'tests/integration/voting-timers.test.ts',
