@@ -50,7 +50,7 @@ export async function registerDocumentRoutes(app: FastifyInstance, docs: Documen
             if (!params.success || !query.success) throw new AppError('bad_request', 'invalid meeting or agenda item id');
             await docs.checkUpload(requireActor(req), params.data.id, query.data.agendaItemId);
           },
-          rateLimit: perAccountRateLimit(120, 'uploads'),
+          rateLimit: perAccountRateLimit(300, 'uploads'),
         },
         schema: { tags, summary: 'Upload a PDF to an agenda item (multipart, one file)', params: IdParams, querystring: UploadQuery, response: { 201: MeetingDocument } } },
       async (req, reply) => {
@@ -82,7 +82,7 @@ export async function registerDocumentRoutes(app: FastifyInstance, docs: Documen
           if (!params.success) throw new AppError('bad_request', 'invalid document id');
           await docs.checkNewVersion(requireActor(req), params.data.id);
         },
-        rateLimit: perAccountRateLimit(120, 'uploads'),
+        rateLimit: perAccountRateLimit(300, 'uploads'),
       },
       schema: { tags, summary: 'Replace the document with a new version (multipart, one file)', params: DocumentParams, response: { 201: MeetingDocument } } }, async (req, reply) => {
       const actor = requireActor(req);

@@ -36,9 +36,7 @@ export function registerBodyGuard(app: FastifyInstance, pdfJobs: PdfJobs): void 
       if (!req.actor) throw new AppError('unauthorized', 'sign in first');
       const config = req.routeOptions.config;
       if (config.authorizeBody) await config.authorizeBody(req);
-      if (config.pdfJob && pdfJobs.busy()) {
-        throw new AppError('unavailable', 'the server is reading as many PDFs as it can at the moment: try again in a minute', { reason: 'pdf_busy', retryAfterSeconds: 30 }, 'apiErrors.pdfBusy');
-      }
+      if (config.pdfJob && pdfJobs.busy()) throw pdfJobs.refuseBusy();
     } catch (err) {
       // The body is left unread: close the connection after the answer rather than drain it.
       if (hasBody(req)) reply.header('connection', 'close');

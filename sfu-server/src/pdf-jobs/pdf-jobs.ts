@@ -107,6 +107,12 @@ export class PdfJobs {
     return this.#running + this.#waiting >= this.limits.threads + this.limits.queue;
   }
 
+  /** The refusal for a route that finds `busy()` before reading its body (counted with the pool's own). */
+  refuseBusy(): AppError {
+    this.#stats.refusedBusy++;
+    return busyError();
+  }
+
   stats(): PdfJobStats {
     return { running: this.#running, waiting: this.#waiting, ...this.#stats };
   }
