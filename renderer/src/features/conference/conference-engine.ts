@@ -326,12 +326,12 @@ export class ConferenceEngine {
     await Promise.all([
       client.request('ready', { rtpCapabilities: device.rtpCapabilities }),
       audio ? this.#produce('mic', audio, this.#state.micMuted) : null,
-      video ? this.#produce('webcam', video, this.#state.cameraOff || this.#state.receiveMode === 'audio-only') : null,
+      video ? this.#produce('webcam', video, this.#state.cameraOff || this.#state.chosenReceiveMode === 'audio-only') : null,
       // A screen share survives a reconnect: it is produced again.
       this.#state.screenTrack?.readyState === 'live' ? this.#produce('screen', this.#state.screenTrack, false) : null,
     ]);
     if (this.#session !== session) return;
-    if (this.#state.receiveMode === 'low') void this.#applySendLayers();
+    if (this.#state.receiveMode !== 'normal') void this.#applySendLayers();
     this.#set({ status: 'joined', error: null });
     this.#watchLiveness(client, session);
     this.#watchLink(client, session);
@@ -425,7 +425,7 @@ export class ConferenceEngine {
     const now = Date.now();
     const f = linkFigures(list(sendStats), list(recvStats), this.#recvCounters, now);
     this.#recvCounters = f.counters;
-    const sendsVideo = this.#state.receiveMode !== 'audio-only' && !this.#state.cameraOff && this.#producers.has('webcam');
+    const sendsVideo = this.#state.chosenReceiveMode !== 'audio-only' && !this.#state.cameraOff && this.#producers.has('webcam');
     // A low bandwidth estimate counts only when it actually holds our video back; what we receive
     // is judged by loss and delay (little arrives on a good link when nobody sends video).
     const rating = rateLink(
@@ -476,6 +476,7 @@ export class ConferenceEngine {
   async #applyEffectiveMode(): Promise<void> {
     this.#publishFallback();
     await this.#applyMode(effectiveMode(this.#state.chosenReceiveMode, this.#fallback.level));
+    await this.#applyCameraPause();
   }
 
   /** `firstDelayMs`: how long before the first attempt (by default the first of RECONNECT_DELAYS_MS). */
@@ -712,7 +713,7 @@ export class ConferenceEngine {
     const track = this.#options?.stream.getVideoTracks()[0];
     if (track) track.enabled = !off;
     // In audio-only mode the camera stays paused whatever the button says; it follows on leaving it.
-    if (this.#state.receiveMode !== 'audio-only') await this.#setProducerPaused('webcam', off);
+    if (this.#state.chosenReceiveMode !== 'audio-only') await this.#setProducerPaused('webcam', off);
   }
 
   // ---- what we show and how much we receive ------------------------------------------------
@@ -748,19 +749,29 @@ export class ConferenceEngine {
 
   async #applyMode(mode: ReceiveMode): Promise<void> {
     if (mode === this.#state.receiveMode) return;
-    const wasAudioOnly = this.#state.receiveMode === 'audio-only';
     this.#set({ receiveMode: mode });
     this.#scheduleTileViews(0);
-    if (mode === 'audio-only' && !this.#state.cameraOff) await this.#setProducerPaused('webcam', true).catch(() => undefined);
-    if (wasAudioOnly && mode !== 'audio-only' && !this.#state.cameraOff) await this.#setProducerPaused('webcam', false).catch(() => undefined);
-    if (mode === 'low' || this.#sentLayersLimited) await this.#applySendLayers();
+    if (mode !== 'normal' || this.#sentLayersLimited) await this.#applySendLayers();
   }
 
-  /** Low-bandwidth mode sends only the lowest simulcast layer; otherwise all three. */
+  /**
+   * The camera is paused only when the user chose audio only. The automatic fallback's audio-only
+   * level stops the video we receive, but keeps sending our lowest layer: the chair still sees the
+   * point at a low layer rather than not at all (the sender's bandwidth estimate and Chromium's
+   * pacer put speech first).
+   */
+  async #applyCameraPause(): Promise<void> {
+    const producer = this.#producers.get('webcam');
+    if (!producer || producer.closed || this.#state.cameraOff) return;
+    const paused = this.#state.chosenReceiveMode === 'audio-only';
+    if (producer.paused !== paused) await this.#setProducerPaused('webcam', paused).catch(() => undefined);
+  }
+
+  /** Low-bandwidth and audio-only modes send only the lowest simulcast layer; otherwise all three. */
   async #applySendLayers(): Promise<void> {
     const producer = this.#producers.get('webcam');
     if (!producer || producer.closed) return;
-    const low = this.#state.receiveMode === 'low';
+    const low = this.#state.receiveMode !== 'normal';
     try {
       this.#sentLayersLimited = low;
       await producer.setMaxSpatialLayer(low ? 0 : CAMERA_ENCODINGS.length - 1);
