@@ -102,6 +102,8 @@ const POLICY = {
   'GET /api/signed-documents/:id/verification':           [200,  200,  200,  200,  200,  200,  200,  404,  404,  401],
   'POST /api/signed-documents/:id/prepare · ended':       [403,  200,  200,  403,  403,  403,  403,  404,  404,  401],
   'POST /api/signed-documents/:id/finish · ended':        [403,  200,  200,  403,  403,  403,  403,  404,  404,  401],
+  'GET /api/signed-documents/:id/preparations/:preparationId':      [404,  200,  200,  404,  404,  404,  404,  404,  404,  401],
+  'GET /api/signed-documents/:id/preparations/:preparationId/file': [404,  200,  200,  404,  404,  404,  404,  404,  404,  401],
   'GET /api/meetings/:id/minutes · draft':                [403,  403,  403,  404,  404,  404,  404,  404,  404,  401],
   'GET /api/meetings/:id/minutes · live':                 [403,  200,  200,  403,  403,  403,  403,  404,  404,  401],
   'GET /api/meetings/:id/minutes/preview.pdf · ended':    [403,  200,  200,  403,  403,  403,  403,  404,  404,  401],
@@ -171,6 +173,17 @@ const freshSignedDocument = (status: MeetingStatus) => async () => {
   const doc = await server.signing.create(people.secretary.actor, m, { title: 'Biên bản', fileName: 'bien-ban.pdf' }, samplePdf);
   return { m, doc: doc.id };
 };
+/** A signer's own preparation is readable by that signer only; anyone else asks for one that is not theirs. */
+const preparationCall = (suffix: string): Call => ({
+  prepare: async (who) => {
+    const t = await freshSignedDocument('ended')();
+    if (who !== 'chair' && who !== 'secretary') return { ...t, prep: crypto.randomUUID() };
+    const prep = await server.signing.prepare(people[who].actor, t.doc, { certificates: [Buffer.from(signers[who].certDer).toString('base64')], title: '', reason: '', location: '' });
+    return { ...t, prep: prep.preparationId };
+  },
+  run: http('GET', (t) => `/api/signed-documents/${t['doc']}/preparations/${t['prep']}${suffix}`),
+  writes: false,
+});
 const docCall = (suffix: string): Call => ({ prepare: freshSignedDocument('live'), run: http('GET', (t) => `/api/signed-documents/${t['doc']}${suffix}`), writes: false });
 
 const apiOf = (who: Who): TestApi => (who === 'admin' ? admin : who === 'anonymous' ? new TestApi(server.url) : people[who].api);
@@ -403,6 +416,8 @@ const CALLS: Record<Case, Call> = {
     run: http('POST', (t) => `/api/signed-documents/${t['doc']}/finish`, (_who, t) => ({ preparationId: t['prep'], signedAttributes: t['attrs'], signature: t['sig'] })),
     writes: true,
   },
+  'GET /api/signed-documents/:id/preparations/:preparationId': preparationCall(''),
+  'GET /api/signed-documents/:id/preparations/:preparationId/file': preparationCall('/file'),
   'GET /api/meetings/:id/minutes · draft': meetingCall('draft', 'GET', '/minutes', undefined, false),
   'GET /api/meetings/:id/minutes · live': {
     ...meetingCall('live', 'GET', '/minutes', undefined, false),
