@@ -14,7 +14,7 @@ import { DocumentSigning, type SigningConfirmation, type SigningPrompts } from '
 import { TokenSignerError } from '../../../electron/main/token-signer';
 import { finishWithDeviceAttributes } from '../../../sfu-server/src/signing/pades';
 import { verifyPdf } from '../../../sfu-server/src/signing/verify';
-import { hasPdfsig, makeNssDb, pdfsig } from '../../support/pdfsig';
+import { makeNssDb, pdfsig } from '../../support/pdfsig';
 import { DOC_ID, PREP_ID, servedDocument } from '../../support/prepared-document';
 import { makeSamplePdf } from '../../support/sample-pdf';
 import { makeSigner, makeTestCa, type TestCa, type TestSigner } from '../../support/test-ca';
@@ -28,7 +28,7 @@ beforeAll(() => {
   ca = makeTestCa();
   chair = makeSigner(ca, 'Nguyễn Văn An');
   other = makeSigner(ca, 'Kẻ Giả Mạo');
-  if (hasPdfsig) nss = makeNssDb([ca.pem]);
+  nss = makeNssDb([ca.pem]);
 }, 60_000);
 afterAll(() => {
   if (nss) fs.rmSync(nss, { recursive: true, force: true });
@@ -120,7 +120,7 @@ describe('DocumentSigning (main process)', () => {
     const pdf = finishWithDeviceAttributes(served.prepared, attrs, new Uint8Array(Buffer.from(r.signature, 'base64')));
     const report = await verifyPdf(pdf, [ca.der]);
     expect(report.signatures.map((s) => [s.signerName, s.intact, s.trusted, s.coversWholeDocument])).toEqual([['Nguyễn Văn An', true, true, true]]);
-    if (nss) expect(pdfsig(pdf, nss).map((s) => [s.commonName, s.signatureValid, s.certificateTrusted])).toEqual([['Nguyễn Văn An', true, true]]);
+    expect(pdfsig(pdf, nss!).map((s) => [s.commonName, s.signatureValid, s.certificateTrusted])).toEqual([['Nguyễn Văn An', true, true]]);
   });
 
   it('refusing the dialog signs nothing', async () => {
