@@ -118,6 +118,9 @@ export interface RunningServer extends Services {
   close(): Promise<void>;
 }
 
+/** How long in-flight HTTP requests may take to finish when the server closes. */
+const CLOSE_GRACE_MS = 5_000;
+
 export async function startServer(config: Config, logger: Logger = createLogger(config.LOG_LEVEL), deps: ServerDeps = {}): Promise<RunningServer> {
   const store = await openStore({ dataDir: config.DATA_DIR, databaseUrl: config.DATABASE_URL, logger: logger.child({ component: 'store' }) });
   let signaling: SignalingEndpoint | undefined;
@@ -221,6 +224,12 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   await app.register(rateLimit, { global: false });
   await registerOpenApi(app);
   app.decorateRequest('actor', null);
+  // Every TCP socket (HTTP, HTTPS underneath TLS, or upgraded to a WebSocket), so close() can cut the ones that outlive its grace period.
+  const openSockets = new Set<import('node:net').Socket>();
+  app.server.on('connection', (socket: import('node:net').Socket) => {
+    openSockets.add(socket);
+    socket.once('close', () => openSockets.delete(socket));
+  });
   app.addHook('onRequest', authHook(auth));
   // Bodies are read only from callers known and allowed (every POST/PUT/PATCH route registered below).
   registerBodyGuard(app, pdfJobs);
@@ -344,7 +353,14 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       await collabEndpoint.close();
       linkMonitor.close();
       await roomsOfServer.closeAll();
+      // Requests in flight get a few seconds to finish; then every socket still open (a request
+      // stuck behind a dead peer, a WebSocket whose close handshake never completes) is cut, so
+      // a shutdown or restart never hangs on one client.
+      const cutStragglers = setTimeout(() => {
+        for (const socket of openSockets) socket.destroy();
+      }, CLOSE_GRACE_MS);
       await app.close();
+      clearTimeout(cutStragglers);
       pool.close();
       await pdfJobs.close();
       eventLoop.close();
