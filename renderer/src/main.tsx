@@ -4,6 +4,7 @@ import '@fontsource/be-vietnam-pro/700.css';
 import '@mantine/core/styles.css';
 import '@mantine/notifications/styles.css';
 import { createTheme, MantineProvider, Modal } from '@mantine/core';
+import { ModalsProvider } from '@mantine/modals';
 import { Notifications } from '@mantine/notifications';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -26,7 +27,10 @@ createRoot(root).render(
   <StrictMode>
     <MantineProvider theme={theme}>
       <Notifications position="top-right" />
-      <App />
+      {/* Confirmations (a ballot, closing a vote, muting everyone) through @mantine/modals. */}
+      <ModalsProvider>
+        <App />
+      </ModalsProvider>
     </MantineProvider>
   </StrictMode>,
 );
