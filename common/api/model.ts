@@ -65,11 +65,20 @@ export const MeetingSummary = z.object({
 });
 export type MeetingSummary = z.infer<typeof MeetingSummary>;
 
+/** A person named in a meeting (chair, secretary, invited delegate), as every viewer of it may see them. */
+export const MeetingPerson = z.object({ id: Id, displayName: z.string(), title: z.string() });
+export type MeetingPerson = z.infer<typeof MeetingPerson>;
+
 export const Meeting = MeetingSummary.extend({
   description: z.string(),
   agenda: z.array(AgendaItem),
   invitedPointIds: z.array(Id),
   delegateIds: z.array(Id),
+  /**
+   * The names of the chair, the secretary and the invited delegates, for whoever may see the
+   * meeting (no need for the account list, which most roles may not read).
+   */
+  people: z.array(MeetingPerson),
   /** What the caller may do with this meeting (the server's policy, for the UI to show or hide). */
   can: z.object({ edit: z.boolean(), transition: z.boolean(), join: z.boolean() }),
 });

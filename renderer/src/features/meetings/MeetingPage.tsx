@@ -118,7 +118,9 @@ export function MeetingPage({ id }: { id: string }) {
       </Group>
     );
 
-  const people = byId(accounts.data);
+  // The meeting names its own people (chair, secretary, delegates) for everyone who may see it;
+  // the account list (admins, secretaries) adds nothing here but is kept for the editors.
+  const people = new Map<string, Pick<Account, 'id' | 'displayName' | 'title'>>([...(m.people ?? []).map((p) => [p.id, p] as const), ...byId(accounts.data)]);
   const personName = (personId: string) => {
     const a = people.get(personId) ?? (personId === me.id ? me : undefined);
     if (!a) return null;
@@ -235,7 +237,7 @@ export function MeetingPage({ id }: { id: string }) {
           </Grid.Col>
           <Grid.Col span={{ base: 12, md: 5 }}>
             <Stack gap="md">
-              <InvitedCard meeting={m} units={units.data} points={points.data} people={people} me={me} canSeePeople={accounts.data !== undefined} />
+              <InvitedCard meeting={m} units={units.data} points={points.data} people={people} me={me} canSeePeople />
               {MEETING_SECTIONS.filter((s) => s.column === 'side').map(({ id: key, Component }) => (
                 <Component key={key} meeting={m} me={me} reload={() => void meeting.reload()} changes={changes} />
               ))}
@@ -374,7 +376,7 @@ function InvitedCard({
   meeting: Meeting;
   units: Unit[] | undefined;
   points: BridgePoint[] | undefined;
-  people: Map<string, Account>;
+  people: Map<string, Pick<Account, 'id' | 'displayName' | 'title'>>;
   me: Account;
   canSeePeople: boolean;
 }) {
@@ -400,7 +402,7 @@ function InvitedCard({
   }, [units, points, meeting.invitedPointIds]);
   const headcount = invited.reduce((s, p) => s + p.headcount, 0);
   const delegates = meeting.delegateIds.map((id) => people.get(id) ?? (id === me.id ? me : null));
-  const named = delegates.filter((a): a is Account => a !== null).sort((a, b) => a.displayName.localeCompare(b.displayName, 'vi'));
+  const named = delegates.filter((a): a is Pick<Account, 'id' | 'displayName' | 'title'> => a !== null).sort((a, b) => a.displayName.localeCompare(b.displayName, 'vi'));
   const unnamed = delegates.length - named.length;
 
   return (
