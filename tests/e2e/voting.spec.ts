@@ -28,7 +28,14 @@ async function vote(page: Page, option: string) {
   await expect(ballot.getByText('Thông qua Kế hoạch phát triển kinh tế - xã hội năm 2027?')).toBeVisible();
   await ballot.getByRole('radio', { name: option, exact: true }).check();
   await ballot.getByRole('button', { name: 'Gửi biểu quyết' }).click();
+  // A ballot is final: it is sent only after the confirmation naming the choice.
+  const confirm = page.getByRole('dialog', { name: 'Xác nhận phiếu biểu quyết' });
+  await expect(confirm.getByTestId('ballot-confirm-choice')).toHaveText(option);
+  await confirm.getByRole('button', { name: 'Xác nhận gửi phiếu' }).click();
   await expect(ballot).toBeHidden();
+  const receipt = page.getByRole('dialog', { name: 'Đã ghi nhận phiếu' });
+  await expect(receipt.getByTestId('vote-receipt-text')).toHaveText(/^Đã ghi nhận phiếu của bạn lúc \d{2}:\d{2}:\d{2}\.$/);
+  await receipt.getByRole('button', { name: 'Đóng' }).click();
 }
 
 // Not yet passing (issue #6): in the clean-clone run a delegate's ballot dialog did not appear within 30 s after
@@ -76,6 +83,7 @@ test('the chair opens a vote, three delegates vote, all see the result; chat rea
   await expect(card.getByTestId('result-tan-thanh').getByTestId('result-count')).toHaveText('2 phiếu (66.7% số phiếu)');
 
   await card.getByRole('button', { name: 'Kết thúc biểu quyết' }).click();
+  await chair.getByRole('dialog', { name: 'Kết thúc biểu quyết ngay bây giờ?' }).getByRole('button', { name: 'Kết thúc biểu quyết' }).click();
   for (const page of [chair, d1, d2, d3]) {
     const result = page.getByRole('dialog', { name: 'Kết quả biểu quyết' });
     await expect(result).toBeVisible();

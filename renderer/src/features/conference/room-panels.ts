@@ -10,7 +10,7 @@ import { IconBuildingBroadcastTower, IconChecklist, IconClipboardCheck, IconHand
 import type { ComponentType } from 'react';
 import { documentsPanel, documentsViewerOverlay } from '../documents/register';
 import { ChatPanel, useChatBadge } from '../chat/ChatPanel';
-import { BallotOverlay } from '../voting/BallotOverlay';
+import { BallotOverlay, useVotesBadge } from '../voting/BallotOverlay';
 import { VotesPanel } from '../voting/VotesPanel';
 import { AttendancePanel } from '../attendance/AttendancePanel';
 import { QuorumBadge } from '../attendance/QuorumBadge';
@@ -43,7 +43,7 @@ export const ROOM_PANELS: RoomPanel[] = [
   { id: 'points', labelKey: 'points.title', icon: IconBuildingBroadcastTower, Component: PointsPanel },
   documentsPanel,
   { id: 'floor', labelKey: 'floor.panel', icon: IconHandStop, Component: FloorPanel, useBadge: useFloorBadge },
-  { id: 'votes', labelKey: 'voting.panel', icon: IconChecklist, Component: VotesPanel },
+  { id: 'votes', labelKey: 'voting.panel', icon: IconChecklist, Component: VotesPanel, useBadge: useVotesBadge },
   { id: 'chat', labelKey: 'chat.panel', icon: IconMessageCircle, Component: ChatPanel, useBadge: useChatBadge },
   { id: 'attendance', labelKey: 'attendance.panel', icon: IconClipboardCheck, Component: AttendancePanel, useVisible: useIsManager },
 ];

@@ -4,6 +4,7 @@
  * limits, the host point, lock, mute all, re-admit removed participants.
  */
 import { ActionIcon, Badge, Button, Card, Divider, Group, NumberInput, Select, Stack, Switch, Text, TextInput, Title, Tooltip } from '@mantine/core';
+import { modals } from '@mantine/modals';
 import { IconHandStop, IconMicrophoneOff, IconPlayerStop, IconUserCheck } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -216,7 +217,16 @@ function ModerationSection({ engine, state }: { engine: ConferenceEngine; state:
         color="red"
         variant="light"
         leftSection={<IconMicrophoneOff size={16} />}
-        onClick={() => void act(engine, 'moderation.muteAll', {}, ({ muted }) => t('moderation.mutedAll', { count: muted }))}
+        onClick={() =>
+          modals.openConfirmModal({
+            title: t('moderation.muteAllTitle'),
+            centered: true,
+            children: <Text size="sm">{t('moderation.muteAllConfirm')}</Text>,
+            labels: { confirm: t('moderation.muteAll'), cancel: t('moderation.cancel') },
+            confirmProps: { color: 'red' },
+            onConfirm: () => void act(engine, 'moderation.muteAll', {}, ({ muted }) => t('moderation.mutedAll', { count: muted })),
+          })
+        }
       >
         {t('moderation.muteAll')}
       </Button>

@@ -1,9 +1,19 @@
-/** The choices of one ballot: one option (radio) or up to N (checkboxes), and the button that casts it. */
-import { Alert, Button, Checkbox, Radio, Stack, Text } from '@mantine/core';
+/**
+ * The choices of one ballot: one option (radio) or up to N (checkboxes), and the button that casts
+ * it. Casting asks first (a @mantine/modals confirmation naming the chosen options): a ballot is
+ * final, so one tap never sends it.
+ */
+import { Alert, Button, Checkbox, List, Radio, Stack, Text } from '@mantine/core';
+import { modals } from '@mantine/modals';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { VoteView } from '../../../../common/protocol';
 import { errorMessage } from '../../app/i18n';
+
+/** The labels of the chosen options, in the ballot's order. */
+export function chosenLabels(vote: Pick<VoteView, 'options'>, choices: readonly string[]): string[] {
+  return vote.options.filter((o) => choices.includes(o.id)).map((o) => o.label);
+}
 
 export function BallotForm({ vote, onCast, submitLabel }: { vote: VoteView; onCast: (choices: string[]) => Promise<void>; submitLabel?: string }) {
   const { t } = useTranslation();
@@ -11,16 +21,40 @@ export function BallotForm({ vote, onCast, submitLabel }: { vote: VoteView; onCa
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const many = vote.maxChoices > 1;
-  const submit = async () => {
+  const cast = async (picked: string[]) => {
     setBusy(true);
     setError(null);
     try {
-      await onCast(choices);
+      await onCast(picked);
     } catch (err) {
       setError(errorMessage(err));
     } finally {
       setBusy(false);
     }
+  };
+  const confirm = () => {
+    const picked = [...choices];
+    modals.openConfirmModal({
+      title: t('voting.confirmTitle'),
+      centered: true,
+      // Above the ballot (a modal itself).
+      zIndex: 400,
+      children: (
+        <Stack gap="xs" data-testid="ballot-confirm">
+          <Text size="sm">{t('voting.confirmChoice')}</Text>
+          <List fw={700} data-testid="ballot-confirm-choice">
+            {chosenLabels(vote, picked).map((label) => (
+              <List.Item key={label}>{label}</List.Item>
+            ))}
+          </List>
+          <Text size="sm" c="dimmed">
+            {t('voting.confirmFinal')}
+          </Text>
+        </Stack>
+      ),
+      labels: { confirm: t('voting.confirmCast'), cancel: t('voting.changeChoice') },
+      onConfirm: () => void cast(picked),
+    });
   };
   return (
     <Stack gap="sm">
@@ -46,7 +80,7 @@ export function BallotForm({ vote, onCast, submitLabel }: { vote: VoteView; onCa
           {error}
         </Alert>
       )}
-      <Button size="md" onClick={() => void submit()} loading={busy} disabled={choices.length === 0}>
+      <Button size="md" onClick={confirm} loading={busy} disabled={choices.length === 0}>
         {submitLabel ?? t('voting.submit')}
       </Button>
       {vote.secret && (

@@ -1,24 +1,32 @@
 /**
  * Over the room: when a vote opens, a ballot in front of every eligible delegate who has not voted
- * (also after joining late); when a vote closes while one is here, its result. A modal on a PC,
- * full screen on a phone.
+ * (also after joining late); once the ballot is acknowledged, its receipt; when a vote closes while
+ * one is here, its result. A modal on a PC, full screen on a phone.
+ *
+ * The ballot cannot be dismissed by a click outside or Escape while the vote is open (a stray tap
+ * must not hide it): only its explicit "Để sau" button puts it aside, and the Votes button keeps a
+ * badge while a ballot waits (`useVotesBadge`).
  */
-import { Modal, Stack, Text, Title } from '@mantine/core';
+import { Button, Group, Modal, Stack, Text, Title } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
+import { IconCircleCheck } from '@tabler/icons-react';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RoomFeatureProps } from '../conference/room-panels';
-import { BallotForm } from './BallotForm';
+import { BallotForm, chosenLabels } from './BallotForm';
 import { Countdown } from './Countdown';
+import { receiptTime } from './receipt-time';
 import { ResultView } from './ResultView';
-import { useVoting } from './voting-store';
+import { useVoting, waitingBallots } from './voting-store';
 
 export function BallotOverlay({ engine }: RoomFeatureProps) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [state, store] = useVoting(engine);
   const phone = useMediaQuery('(max-width: 48em)');
   const [later, setLater] = useState<Set<string>>(new Set());
   const [resultId, setResultId] = useState<string | null>(null);
+  /** Receipts already shown (and closed) here. */
+  const [receiptsSeen, setReceiptsSeen] = useState<Set<string>>(new Set());
   const seenOpen = useRef(new Set<string>());
 
   // A result pops up for votes that were open while this client was here.
@@ -33,11 +41,24 @@ export function BallotOverlay({ engine }: RoomFeatureProps) {
   }, [state.votes]);
 
   const ballot = state.votes.find((e) => e.vote.status === 'open' && e.me.eligible && !e.me.voted && !later.has(e.vote.id));
-  const result = !ballot && resultId ? state.votes.find((e) => e.vote.id === resultId) : undefined;
+  const receipt = ballot ? undefined : Object.values(state.receipts).find((r) => !receiptsSeen.has(r.voteId));
+  const receiptVote = receipt ? state.votes.find((e) => e.vote.id === receipt.voteId) : undefined;
+  const result = !ballot && !receipt && resultId ? state.votes.find((e) => e.vote.id === resultId) : undefined;
 
   if (ballot) {
     return (
-      <Modal opened onClose={() => setLater((s) => new Set(s).add(ballot.vote.id))} fullScreen={phone} centered size="lg" title={t('voting.ballotTitle')} closeButtonProps={{ 'aria-label': t('voting.later') }} data-testid="ballot">
+      <Modal
+        opened
+        onClose={() => undefined}
+        closeOnClickOutside={false}
+        closeOnEscape={false}
+        withCloseButton={false}
+        fullScreen={phone}
+        centered
+        size="lg"
+        title={t('voting.ballotTitle')}
+        data-testid="ballot"
+      >
         <Stack gap="sm">
           <Title order={2} size="h4">
             {ballot.vote.question}
@@ -47,6 +68,39 @@ export function BallotOverlay({ engine }: RoomFeatureProps) {
           </Text>
           <Countdown until={ballot.vote.closesAt} />
           <BallotForm key={ballot.vote.id} vote={ballot.vote} onCast={(choices) => store.cast(ballot.vote.id, choices)} />
+          <Group justify="space-between" wrap="nowrap" gap="xs">
+            <Text size="xs" c="dimmed">
+              {t('voting.laterHint')}
+            </Text>
+            <Button variant="subtle" size="xs" onClick={() => setLater((s) => new Set(s).add(ballot.vote.id))}>
+              {t('voting.later')}
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
+    );
+  }
+  if (receipt) {
+    const dismiss = () => setReceiptsSeen((s) => new Set(s).add(receipt.voteId));
+    const labels = receiptVote ? chosenLabels(receiptVote.vote, receipt.choices) : [];
+    return (
+      <Modal opened onClose={dismiss} fullScreen={phone} centered size="md" title={t('voting.receiptTitle')} closeButtonProps={{ 'aria-label': t('voting.close') }} data-testid="vote-receipt">
+        <Stack gap="sm">
+          <Group gap="xs" wrap="nowrap">
+            <IconCircleCheck color="var(--mantine-color-green-7)" aria-hidden />
+            <Text fw={600} role="status" data-testid="vote-receipt-text">
+              {t('voting.receipt', { time: receiptTime(receipt.at, i18n.language) })}
+            </Text>
+          </Group>
+          {receiptVote && <Text size="sm">{receiptVote.vote.question}</Text>}
+          {labels.length > 0 && (
+            <Text size="sm" data-testid="vote-receipt-choice">
+              {t('voting.receiptChoice', { choice: labels.join(', ') })}
+            </Text>
+          )}
+          <Group justify="flex-end">
+            <Button onClick={dismiss}>{t('voting.close')}</Button>
+          </Group>
         </Stack>
       </Modal>
     );
@@ -64,4 +118,10 @@ export function BallotOverlay({ engine }: RoomFeatureProps) {
     );
   }
   return null;
+}
+
+/** The Votes button's badge: open votes that wait for this participant's ballot. */
+export function useVotesBadge({ engine }: RoomFeatureProps): number {
+  const [state] = useVoting(engine);
+  return waitingBallots(state);
 }

@@ -1,14 +1,16 @@
 /** A bridge-point operator records the ballots of delegates of its unit who have no device of their own. */
 import { Button, Stack, Text } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ProxyCandidate, VoteEntry } from '../../../../common/protocol';
 import { errorMessage } from '../../app/i18n';
 import { BallotForm } from './BallotForm';
+import { receiptTime } from './receipt-time';
 import type { VotingStore } from './voting-store';
 
 export function ProxyVoting({ entry, store }: { entry: VoteEntry; store: VotingStore }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [candidates, setCandidates] = useState<ProxyCandidate[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
@@ -39,6 +41,7 @@ export function ProxyVoting({ entry, store }: { entry: VoteEntry; store: VotingS
                 submitLabel={t('voting.proxyFor', { name: c.displayName })}
                 onCast={async (choices) => {
                   await store.cast(entry.vote.id, choices, c.accountId);
+                  notifications.show({ color: 'green', message: t('voting.receiptProxy', { name: c.displayName, time: receiptTime(Date.now(), i18n.language) }) });
                   setSelected(null);
                   setCandidates(await store.proxyCandidates(entry.vote.id));
                 }}

@@ -4,6 +4,7 @@
  * records the ballots of delegates of its unit who have no device.
  */
 import { Badge, Button, Card, Group, Modal, Stack, Text } from '@mantine/core';
+import { modals } from '@mantine/modals';
 import { notifications } from '@mantine/notifications';
 import { IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
@@ -18,6 +19,7 @@ import { BallotForm } from './BallotForm';
 import { Countdown } from './Countdown';
 import { ExportButtons } from './ExportButtons';
 import { ProxyVoting } from './ProxyVoting';
+import { receiptTime } from './receipt-time';
 import { ResultView } from './ResultView';
 import { VoteForm } from './VoteForm';
 import { useVoting, type VotingStore } from './voting-store';
@@ -53,7 +55,7 @@ export function VotesPanel({ engine, meetingId }: RoomFeatureProps) {
         </Text>
       )}
       {votes.map((e) => (
-        <VoteCard key={e.vote.id} entry={e} store={store} isOperator={isOperator} />
+        <VoteCard key={e.vote.id} entry={e} store={store} isOperator={isOperator} receiptAt={state.receipts[e.vote.id]?.at ?? null} />
       ))}
       {organiser && votes.some((e) => e.vote.status === 'closed') && <ExportButtons meetingId={meetingId} />}
       <Modal opened={creating} onClose={() => setCreating(false)} title={t('voting.createTitle')} size="lg" closeButtonProps={{ 'aria-label': t('voting.close') }}>
@@ -72,8 +74,8 @@ export function VotesPanel({ engine, meetingId }: RoomFeatureProps) {
   );
 }
 
-function VoteCard({ entry, store, isOperator }: { entry: VoteEntry; store: VotingStore; isOperator: boolean }) {
-  const { t } = useTranslation();
+function VoteCard({ entry, store, isOperator, receiptAt }: { entry: VoteEntry; store: VotingStore; isOperator: boolean; receiptAt: number | null }) {
+  const { t, i18n } = useTranslation();
   const { vote, me } = entry;
   const [busy, setBusy] = useState<string | null>(null);
   const act = (name: string, fn: () => Promise<unknown>) => async () => {
@@ -86,6 +88,25 @@ function VoteCard({ entry, store, isOperator }: { entry: VoteEntry; store: Votin
       setBusy(null);
     }
   };
+  // Closing or cancelling cannot be undone: both ask first.
+  const confirmClose = () =>
+    modals.openConfirmModal({
+      title: t('voting.confirmClose'),
+      centered: true,
+      children: <Text size="sm">{t('voting.confirmCloseBody')}</Text>,
+      labels: { confirm: t('voting.closeVote'), cancel: t('voting.keep') },
+      confirmProps: { color: 'green' },
+      onConfirm: () => void act('close', () => store.close(vote.id))(),
+    });
+  const confirmCancel = () =>
+    modals.openConfirmModal({
+      title: t('voting.confirmCancelTitle'),
+      centered: true,
+      children: <Text size="sm">{t('voting.confirmCancelBody', { question: vote.question })}</Text>,
+      labels: { confirm: t('voting.confirmCancelAction'), cancel: t('voting.keep') },
+      confirmProps: { color: 'red' },
+      onConfirm: () => void act('cancel', () => store.cancel(vote.id))(),
+    });
   return (
     <Card withBorder padding="sm" radius="md" data-testid="vote-card" aria-label={vote.question}>
       <Stack gap="xs">
@@ -108,6 +129,11 @@ function VoteCard({ entry, store, isOperator }: { entry: VoteEntry; store: Votin
             {t('voting.votedShort')}
           </Badge>
         )}
+        {me.voted && receiptAt !== null && (
+          <Text size="xs" c="dimmed" data-testid="vote-receipt-line">
+            {t('voting.receipt', { time: receiptTime(receiptAt, i18n.language) })}
+          </Text>
+        )}
         {vote.status === 'open' && isOperator && <ProxyVoting entry={entry} store={store} />}
         {me.canManage && (vote.status === 'draft' || vote.status === 'open') && (
           <Group gap="xs">
@@ -117,11 +143,11 @@ function VoteCard({ entry, store, isOperator }: { entry: VoteEntry; store: Votin
               </Button>
             )}
             {vote.status === 'open' && (
-              <Button size="xs" color="green" onClick={() => void act('close', () => store.close(vote.id))()} loading={busy === 'close'}>
+              <Button size="xs" color="green" onClick={confirmClose} loading={busy === 'close'}>
                 {t('voting.closeVote')}
               </Button>
             )}
-            <Button size="xs" variant="default" onClick={() => void act('cancel', () => store.cancel(vote.id))()} loading={busy === 'cancel'}>
+            <Button size="xs" variant="default" onClick={confirmCancel} loading={busy === 'cancel'}>
               {t('voting.cancelVote')}
             </Button>
           </Group>

@@ -3,6 +3,7 @@
  * cancel drafts); everyone who sees the meeting sees the results of closed votes; exports.
  */
 import { Badge, Button, Card, Group, Modal, Stack, Text, Title } from '@mantine/core';
+import { modals } from '@mantine/modals';
 import { notifications } from '@mantine/notifications';
 import { IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
@@ -88,7 +89,20 @@ export function VotesSection({ meeting, me }: MeetingSectionProps) {
                   <Button size="xs" variant="light" onClick={() => setEditing(e.vote)}>
                     {t('voting.edit')}
                   </Button>
-                  <Button size="xs" variant="default" onClick={() => void cancel(e)}>
+                  <Button
+                    size="xs"
+                    variant="default"
+                    onClick={() =>
+                      modals.openConfirmModal({
+                        title: t('voting.confirmCancelTitle'),
+                        centered: true,
+                        children: <Text size="sm">{t('voting.confirmCancelBody', { question: e.vote.question })}</Text>,
+                        labels: { confirm: t('voting.confirmCancelAction'), cancel: t('voting.keep') },
+                        confirmProps: { color: 'red' },
+                        onConfirm: () => void cancel(e),
+                      })
+                    }
+                  >
                     {t('voting.cancelVote')}
                   </Button>
                 </Group>

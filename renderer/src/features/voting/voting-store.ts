@@ -11,13 +11,28 @@ export interface VotingState {
   votes: VoteEntry[];
   /** Eligible people present in the room (see the server's eligibility.ts). */
   present: number;
+  /** This client's own ballots acknowledged by the server, by vote: what was chosen and when. */
+  receipts: Readonly<Record<string, VoteReceipt>>;
+}
+
+/** The receipt of one's own ballot: the server acknowledged it (stored in the hash chain) at `at`. */
+export interface VoteReceipt {
+  voteId: string;
+  choices: string[];
+  /** ms since the epoch, on this device's clock, when the acknowledgement arrived. */
+  at: number;
+}
+
+/** Open votes that wait for this participant's ballot (the Votes button's badge). */
+export function waitingBallots(state: VotingState): number {
+  return state.votes.filter((e) => e.vote.status === 'open' && e.me.eligible && !e.me.voted).length;
 }
 
 /** Times a ballot is sent again while the server answers `unavailable`. */
 const CAST_RETRIES = 3;
 
 export class VotingStore {
-  #state: VotingState = { loaded: false, votes: [], present: 0 };
+  #state: VotingState = { loaded: false, votes: [], present: 0, receipts: {} };
   readonly #listeners = new Set<() => void>();
   readonly #engine: ConferenceEngine;
 
@@ -83,6 +98,8 @@ export class VotingStore {
       } catch (err) {
         const code = (err as { code?: string }).code;
         if (code === 'already_voted' && attempt > 0) {
+          // An earlier attempt was stored (its answer was lost): that is the receipt.
+          if (!onBehalfOf) this.#set({ receipts: { ...this.#state.receipts, [voteId]: { voteId, choices, at: Date.now() } } });
           await this.refresh();
           return;
         }
@@ -93,6 +110,7 @@ export class VotingStore {
     const castCount = ack.castCount;
     this.#set({
       votes: this.#state.votes.map((v) => (v.vote.id === voteId ? { ...v, me: onBehalfOf ? v.me : { ...v.me, voted: true }, vote: { ...v.vote, castCount: Math.max(v.vote.castCount, castCount) } } : v)),
+      ...(onBehalfOf ? {} : { receipts: { ...this.#state.receipts, [voteId]: { voteId, choices, at: Date.now() } } }),
     });
   }
 
