@@ -84,6 +84,11 @@ export interface DesktopApi {
    * takes the PIN there, and signs. The page never sees the PIN nor chooses the bytes signed.
    */
   signPreparedDocument(request: SignPreparedRequest): Promise<DeviceSignResult>;
+  /**
+   * The page is in a live meeting (true) or left it (false): while live, the display does not sleep
+   * and closing or reloading the window asks first, in `language` (electron/main/live-meeting.ts).
+   */
+  setMeetingLive(live: boolean, language: 'vi' | 'en'): Promise<void>;
 }
 
 declare global {
@@ -103,4 +108,5 @@ export const DESKTOP_IPC = {
   listTokenCertificates: 'phonghop:list-token-certificates',
   openP12File: 'phonghop:open-p12-file',
   signPreparedDocument: 'phonghop:sign-prepared-document',
+  setMeetingLive: 'phonghop:set-meeting-live',
 } as const;

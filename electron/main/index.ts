@@ -13,7 +13,9 @@ import {
   desktopCapturer,
   dialog,
   ipcMain,
+  Menu,
   net,
+  powerSaveBlocker,
   safeStorage,
   type Session,
   session,
@@ -24,8 +26,10 @@ import { open as openFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildContentSecurityPolicy, shouldApplyCsp, withContentSecurityPolicy } from './csp.js';
+import { appMenuTemplate } from './app-menu.js';
 import { checkServerHealth } from './health.js';
 import { registerDesktopIpc } from './ipc.js';
+import { createLiveMeetingKeeper, onWillPreventUnload } from './live-meeting.js';
 import { decidePermission } from './permissions.js';
 import { DocumentSigning } from './document-signing.js';
 import { createScreenShareController } from './screen-share.js';
@@ -60,6 +64,8 @@ let serverUrl: string | null = null;
 let serverOrigin: string | null = null;
 let mainWindow: BrowserWindow | null = null;
 let started = false;
+/** The display stays awake and the window asks before it drops a live meeting (live-meeting.ts). */
+const liveMeeting = createLiveMeetingKeeper(powerSaveBlocker);
 
 const policy: TrustPolicy = {
   serverOrigin: () => serverOrigin,
@@ -156,6 +162,13 @@ function createMainWindow(): BrowserWindow {
   win.once('ready-to-show', () => win.show());
   win.on('closed', () => {
     if (mainWindow === win) mainWindow = null;
+    liveMeeting.dispose();
+  });
+  // The page's beforeunload (set while in a live meeting) stopped a close, reload or quit: ask.
+  win.webContents.on('will-prevent-unload', onWillPreventUnload(liveMeeting, (options) => dialog.showMessageBoxSync(win, options)));
+  // A new page (a reload, the setup page) is not in the meeting any more.
+  win.webContents.on('did-start-navigation', (details: { isMainFrame?: boolean; isSameDocument?: boolean }) => {
+    if (details?.isMainFrame && !details.isSameDocument) liveMeeting.setLive(false, liveMeeting.language());
   });
   // The server is down or unreachable: show the setup page (it can retry or change the address)
   // instead of leaving the user on Chromium's error page with no way out.
@@ -239,6 +252,7 @@ async function start(): Promise<void> {
     tokenSigner: tokenSignerOnce,
     checkHealth: (url) => checkServerHealth(url, (input, init) => net.fetch(input, init)),
     screenShare,
+    liveMeeting,
     onServerUrlChanged: (url) => {
       applyServerUrl(url);
       // Let the IPC reply reach the page before it is replaced.
@@ -246,6 +260,23 @@ async function start(): Promise<void> {
     },
   });
   registerDesktopIpc(ipcMain, service, (frame) => isTrustedSenderFrame(frame, policy));
+
+  // Electron's default menu reloads on Ctrl+R / F5 and closes on Ctrl+W without asking (app-menu.ts).
+  const menuLanguage = app.getLocale().toLowerCase().startsWith('vi') ? 'vi' : 'en';
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      appMenuTemplate({
+        platform: process.platform,
+        devTools: !app.isPackaged,
+        language: menuLanguage,
+        actions: {
+          reload: () => mainWindow?.webContents.reload(),
+          closeWindow: () => mainWindow?.close(),
+          quit: () => app.quit(),
+        },
+      }),
+    ),
+  );
 
   createMainWindow();
   started = true;

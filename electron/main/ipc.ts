@@ -4,6 +4,7 @@
  * arguments were checked (count, types, lengths, shapes); anything else is rejected with an error.
  */
 import { DESKTOP_IPC, type SignPreparedRequest } from '../../common/desktop-api.js';
+import { MEETING_LANGUAGES, type MeetingLanguage } from './live-meeting.js';
 import { SOURCE_ID_PATTERN } from './screen-share.js';
 import type { DesktopHandlers } from './service.js';
 import { MAX_SECRET_LENGTH, SECRET_KEY_PATTERN } from './settings.js';
@@ -100,6 +101,12 @@ function routes(handlers: DesktopHandlers): Record<(typeof DESKTOP_IPC)[keyof ty
     [DESKTOP_IPC.signPreparedDocument]: async (args) => {
       expectCount(args, 1);
       return handlers.signPreparedDocument(signPreparedRequest(args[0]));
+    },
+    [DESKTOP_IPC.setMeetingLive]: async (args) => {
+      expectCount(args, 2);
+      if (typeof args[0] !== 'boolean') throw new IpcRequestError('live must be a boolean');
+      if (!MEETING_LANGUAGES.includes(args[1] as MeetingLanguage)) throw new IpcRequestError(`language must be one of ${MEETING_LANGUAGES.join(', ')}`);
+      return handlers.setMeetingLive(args[0], args[1] as MeetingLanguage);
     },
     [DESKTOP_IPC.setSecret]: async (args) => {
       expectCount(args, 2);

@@ -6,6 +6,7 @@ import crypto from 'node:crypto';
 import type { DesktopApi } from '../../common/desktop-api.js';
 import type { DocumentSigning } from './document-signing.js';
 import type { HealthResult } from './health.js';
+import type { LiveMeetingKeeper } from './live-meeting.js';
 import type { ScreenShareController } from './screen-share.js';
 import type { SettingsStore } from './settings.js';
 import type { TokenSigner } from './token-signer.js';
@@ -28,6 +29,8 @@ export interface DesktopServiceDeps {
   tokenSigner?: () => Pick<TokenSigner, 'listCertificates' | 'sign'> | null;
   /** Signing in the main process (document-signing.ts): absent, every signature is refused as unavailable. */
   documentSigning?: Pick<DocumentSigning, 'openP12File' | 'signPrepared'>;
+  /** Keeps the display awake and the window asking before it drops a live meeting (live-meeting.ts). */
+  liveMeeting?: Pick<LiveMeetingKeeper, 'setLive'>;
 }
 
 /**
@@ -100,6 +103,10 @@ export function createDesktopService(deps: DesktopServiceDeps): DesktopHandlers 
     async signPreparedDocument(request) {
       if (!deps.documentSigning) return { ok: false, error: 'unavailable', message: 'signing is not available in this build' };
       return deps.documentSigning.signPrepared(request);
+    },
+
+    async setMeetingLive(live, language) {
+      deps.liveMeeting?.setLive(live, language);
     },
   };
 }

@@ -22,6 +22,7 @@ const IPC: typeof DESKTOP_IPC = {
   listTokenCertificates: 'phonghop:list-token-certificates',
   openP12File: 'phonghop:open-p12-file',
   signPreparedDocument: 'phonghop:sign-prepared-document',
+  setMeetingLive: 'phonghop:set-meeting-live',
 };
 
 /** Must equal APP_VERSION_ARGUMENT_PREFIX in electron/main/window.ts (checked by a unit test). */
@@ -47,6 +48,7 @@ const api: DesktopApi = {
   listTokenCertificates: () => ipcRenderer.invoke(IPC.listTokenCertificates) as Promise<TokenCertificate[]>,
   openP12File: () => ipcRenderer.invoke(IPC.openP12File) as Promise<P12OpenResult>,
   signPreparedDocument: (request: SignPreparedRequest) => ipcRenderer.invoke(IPC.signPreparedDocument, request) as Promise<DeviceSignResult>,
+  setMeetingLive: (live: boolean, language: 'vi' | 'en') => ipcRenderer.invoke(IPC.setMeetingLive, live, language) as Promise<void>,
 };
 
 contextBridge.exposeInMainWorld('phonghop', Object.freeze(api));

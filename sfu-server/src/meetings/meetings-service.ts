@@ -108,20 +108,20 @@ export class MeetingsService {
     const agenda = await this.db.selectFrom('agenda_items').selectAll().where('meeting_id', '=', id).orderBy('position').execute();
     const points = await this.db.selectFrom('meeting_points').select('bridge_point_id').where('meeting_id', '=', id).execute();
     const delegates = await this.db.selectFrom('meeting_delegates').select('account_id').where('meeting_id', '=', id).execute();
+    // Only the people this meeting names, and only their names: the caller passed `meeting.view`.
+    const named = [...new Set([row.chair_id, row.secretary_id, ...delegates.map((d) => d.account_id)])];
+    const people = await this.db.selectFrom('accounts').select(['id', 'display_name', 'title']).where('id', 'in', named).orderBy('display_name').execute();
     return {
       ...meetingSummaryFromRow(row),
       description: row.description,
       agenda: agenda.map(agendaFromRow),
-    // Only the people this meeting names, and only their names: the caller passed `meeting.view`.
-    const named = [...new Set([row.chair_id, row.secretary_id, ...delegates.map((d) => d.account_id)])];
-    const people = await this.db.selectFrom('accounts').select(['id', 'display_name', 'title']).where('id', 'in', named).orderBy('display_name').execute();
       invitedPointIds: points.map((p) => p.bridge_point_id),
       delegateIds: delegates.map((d) => d.account_id),
+      people: people.map((p) => ({ id: p.id, displayName: p.display_name, title: p.title })),
       can: {
         edit: canOnMeeting(actor, 'meeting.edit', facts),
         transition: canOnMeeting(actor, 'meeting.transition', facts),
         join: canOnMeeting(actor, 'meeting.join', facts),
-      people: people.map((p) => ({ id: p.id, displayName: p.display_name, title: p.title })),
       },
     };
   }

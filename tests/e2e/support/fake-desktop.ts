@@ -85,6 +85,9 @@ function installFakeDesktop(): void {
       if (main) return JSON.parse(await main('signPreparedDocument', JSON.stringify(request)));
       return { ok: false as const, error: 'unavailable' as const, message: 'no token in browser tests' };
     },
+    async setMeetingLive(live: boolean, language: 'vi' | 'en') {
+      record('setMeetingLive', live, language);
+    },
   };
   Object.defineProperty(window, 'phonghop', { value: Object.freeze(api), configurable: false });
   (window as unknown as { __desktopCalls: typeof calls }).__desktopCalls = calls;

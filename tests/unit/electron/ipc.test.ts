@@ -98,6 +98,7 @@ describe('registerDesktopIpc', () => {
       [DESKTOP_IPC.listTokenCertificates, []],
       [DESKTOP_IPC.openP12File, []],
       [DESKTOP_IPC.signPreparedDocument, [{ documentId: DOC, preparationId: PREP, signer: { kind: 'token', certificateId: '0:1:a1' } }]],
+      [DESKTOP_IPC.setMeetingLive, [true, 'vi']],
     ];
     for (const frame of untrusted) {
       for (const [channel, args] of calls) {
@@ -138,6 +139,10 @@ describe('registerDesktopIpc', () => {
       [DESKTOP_IPC.listTokenCertificates, ['extra']],
       [DESKTOP_IPC.getSecret, ['k'.repeat(101)]],
       [DESKTOP_IPC.openP12File, ['/home/user/id.p12']],
+      [DESKTOP_IPC.setMeetingLive, []],
+      [DESKTOP_IPC.setMeetingLive, [1, 'vi']],
+      [DESKTOP_IPC.setMeetingLive, [true, 'vi', 'extra']],
+      [DESKTOP_IPC.setMeetingLive, [true, { toString: () => 'vi' }]],
       [DESKTOP_IPC.signPreparedDocument, []],
       [DESKTOP_IPC.signPreparedDocument, ['0:1:a1', '123456', 'AAEC']],
       [DESKTOP_IPC.signPreparedDocument, [{ documentId: DOC, preparationId: PREP, signer: { kind: 'token', certificateId: '0:1:a1' } }, 'extra']],

@@ -79,7 +79,7 @@ describe('preload', () => {
     const api = exposed.api as DesktopApi;
     expect(Object.isFrozen(api)).toBe(true);
     expect(Object.keys(api).sort()).toEqual(
-      ['platform', 'version', 'getServerUrl', 'setServerUrl', 'resetServerUrl', 'listScreenSources', 'selectScreenSource', 'getSecret', 'setSecret', 'listTokenCertificates', 'openP12File', 'signPreparedDocument'].sort(),
+      ['platform', 'version', 'getServerUrl', 'setServerUrl', 'resetServerUrl', 'listScreenSources', 'selectScreenSource', 'getSecret', 'setSecret', 'listTokenCertificates', 'openP12File', 'signPreparedDocument', 'setMeetingLive'].sort(),
     );
     expect(api.platform).toBe('electron');
     expect(api.version).toBe('9.8.7');
@@ -95,6 +95,7 @@ describe('preload', () => {
     await api.openP12File();
     const request = { documentId: 'd', preparationId: 'p', signer: { kind: 'token' as const, certificateId: '0:1234:a1' } };
     await api.signPreparedDocument(request);
+    await api.setMeetingLive(true, 'vi');
     expect(exposed.invokes).toEqual([
       [DESKTOP_IPC.getServerUrl],
       [DESKTOP_IPC.setServerUrl, 'https://a.vn'],
@@ -106,6 +107,7 @@ describe('preload', () => {
       [DESKTOP_IPC.listTokenCertificates],
       [DESKTOP_IPC.openP12File],
       [DESKTOP_IPC.signPreparedDocument, request],
+      [DESKTOP_IPC.setMeetingLive, true, 'vi'],
     ]);
   });
 
