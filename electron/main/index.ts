@@ -48,7 +48,7 @@ import {
 import { mainWindowOptions } from './window.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-/** electron/dist/electron/main/index.js → electron/dist/electron/preload/index.cjs */
+/** electron/dist/main/index.js → electron/dist/preload/index.cjs (scripts/build-electron.mjs) */
 const PRELOAD_PATH = path.join(here, '..', 'preload', 'index.cjs');
 /** The signing prompt's own preload (PIN / PKCS#12 password window). */
 const PROMPT_PRELOAD_PATH = path.join(here, '..', 'preload', 'signing-prompt.cjs');

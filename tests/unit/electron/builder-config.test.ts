@@ -1,19 +1,22 @@
 /**
  * electron-builder.yml, read and validated by electron-builder's own code (no build is run: every
- * target would download Electron). Also checks which files its patterns put into the app.
+ * target would download Electron). Also checks which files its patterns put into the app: the
+ * bundled main and preloads, the renderer, and of node_modules only the PKCS#11 binding that the
+ * bundle leaves out (scripts/build-electron.mjs NATIVE_PACKAGES) with what it depends on.
  */
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NATIVE_PACKAGES } from '../../../scripts/build-electron.mjs';
+import { appFiles, dependencyClosure, isUnpacked, loadBuilderConfig, noDebug, shippedPackageFiles, shippedPackages } from '../../electron/fixtures/builder-files.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const require = createRequire(import.meta.url);
 // electron-builder's internals (app-builder-lib is its dependency); the public CLI offers no dry run.
 const builderConfig = require('app-builder-lib/out/util/config/config.js');
-const fileMatcher = require('app-builder-lib/out/fileMatcher.js');
 const yaml = require('js-yaml');
 
 interface TargetEntry {
@@ -21,12 +24,11 @@ interface TargetEntry {
   arch?: string[];
 }
 
-const noDebug = { isEnabled: false, add: () => undefined };
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 let config: any;
 
 beforeAll(async () => {
-  config = await builderConfig.getConfig(ROOT, path.join(ROOT, 'electron-builder.yml'), null);
+  config = await loadBuilderConfig(ROOT);
 }, 60_000);
 
 describe('electron-builder.yml', () => {
@@ -86,19 +88,22 @@ describe('files packed into the app', () => {
   const files = [
     'package.json',
     'electron-builder.yml',
-    'electron/dist/electron/main/index.js',
-    'electron/dist/electron/main/index.js.map',
-    'electron/dist/electron/preload/index.cjs',
-    'electron/dist/common/desktop-api.js',
+    'electron/dist/main/index.js',
+    'electron/dist/main/index.js.map',
+    'electron/dist/main/chunks/p12-ABC123.js',
+    'electron/dist/preload/index.cjs',
+    'electron/dist/preload/signing-prompt.cjs',
     'electron/main/index.ts',
     'electron/build/entitlements.mac.plist',
     'electron/tsconfig.json',
     'renderer/dist/index.html',
     'renderer/dist/assets/index-abc123.js',
+    'renderer/dist/assets/index-abc123.js.br',
     'renderer/dist/assets/index-abc123.css',
     'renderer/src/main.tsx',
     'resources/icons/icon.png',
     'resources/icons/generate-icon.mjs',
+    'scripts/build-electron.mjs',
     'sfu-server/src/main.ts',
     'common/desktop-api.ts',
     'tests/unit/electron/csp.test.ts',
@@ -108,6 +113,26 @@ describe('files packed into the app', () => {
     'node_modules/fastify/package.json',
     'node_modules/mediasoup/package.json',
     'node_modules/mediasoup/worker/out/Release/mediasoup-worker',
+    'node_modules/@fastify/cookie/package.json',
+    'node_modules/pkijs/package.json',
+    'node_modules/graphene-pk11/package.json',
+    'node_modules/graphene-pk11/LICENSE.md',
+    'node_modules/graphene-pk11/build/cjs/index.js',
+    'node_modules/graphene-pk11/build/es2015/index.js',
+    'node_modules/graphene-pk11/build/types/index.d.ts',
+    'node_modules/pkcs11js/package.json',
+    'node_modules/pkcs11js/LICENSE',
+    'node_modules/pkcs11js/index.js',
+    'node_modules/pkcs11js/index.d.ts',
+    'node_modules/pkcs11js/binding.gyp',
+    'node_modules/pkcs11js/src/main.cpp',
+    'node_modules/pkcs11js/includes/pkcs11.h',
+    'node_modules/pkcs11js/build/Makefile',
+    'node_modules/pkcs11js/build/Release/pkcs11.node',
+    'node_modules/pkcs11js/build/Release/obj.target/pkcs11.node',
+    'node_modules/pkcs11js/build/Release/.deps/Release/pkcs11.node.d',
+    'node_modules/tslib/package.json',
+    'node_modules/tslib/tslib.js',
   ];
 
   beforeAll(async () => {
@@ -121,39 +146,12 @@ describe('files packed into the app', () => {
     await rm(tree, { recursive: true, force: true });
   });
 
-  async function walk(dir: string, accept: (file: string, stats: Awaited<ReturnType<typeof stat>>) => boolean): Promise<string[]> {
-    const found: string[] = [];
-    for (const name of (await readdir(dir)).sort()) {
-      const full = path.join(dir, name);
-      const stats = await stat(full);
-      if (!accept(full, stats)) continue;
-      if (stats.isDirectory()) found.push(...(await walk(full, accept)));
-      else found.push(path.relative(tree, full).split(path.sep).join('/'));
-    }
-    return found;
-  }
-
-  function fakePackager() {
-    return {
-      info: { projectDir: tree, buildResourcesDir: 'build', isPrepackedAppAsar: false, config, debugLogger: noDebug },
-    };
-  }
-
-  it('are exactly the compiled main/preload, the built renderer, the icon and package.json', async () => {
-    const [matcher] = fileMatcher.getMainFileMatchers(
-      tree,
-      path.join(tree, 'out', 'app'),
-      (value: string) => value,
-      {},
-      fakePackager(),
-      path.join(tree, 'dist', 'installers'),
-      false,
-    );
-    const filter = matcher.createFilter();
-    expect(await walk(tree, (file, stats) => filter(file, stats))).toEqual([
-      'electron/dist/common/desktop-api.js',
-      'electron/dist/electron/main/index.js',
-      'electron/dist/electron/preload/index.cjs',
+  it('of the app itself: exactly the bundled main and preloads, the built renderer, the icon and package.json', async () => {
+    expect(await appFiles(tree, config)).toEqual([
+      'electron/dist/main/chunks/p12-ABC123.js',
+      'electron/dist/main/index.js',
+      'electron/dist/preload/index.cjs',
+      'electron/dist/preload/signing-prompt.cjs',
       'package.json',
       'renderer/dist/assets/index-abc123.css',
       'renderer/dist/assets/index-abc123.js',
@@ -162,21 +160,42 @@ describe('files packed into the app', () => {
     ]);
   });
 
-  it('exclude every production dependency of the root package (they are the server’s)', async () => {
-    const destination = path.join(tree, 'out', 'app');
-    const nodeModulesMatcher = fileMatcher.getNodeModuleFileMatcher(tree, destination, (value: string) => value, {}, fakePackager().info);
-    for (const dependency of ['fastify', 'mediasoup']) {
-      const dependencyDir = path.join(tree, 'node_modules', dependency);
-      const matcher = new fileMatcher.FileMatcher(dependencyDir, path.join(destination, 'node_modules', dependency), (value: string) => value, nodeModulesMatcher.patterns);
-      const filter = matcher.createFilter();
-      const packageJson = path.join(dependencyDir, 'package.json');
-      const stats = Object.assign(await stat(packageJson), { moduleFullFilePath: `node_modules/${dependency}/package.json` });
-      expect(filter(packageJson, stats), dependency).toBe(false);
+  it('of node_modules: the PKCS#11 binding’s run-time files only, nothing of the server’s dependencies', async () => {
+    const kept: string[] = [];
+    for (const name of ['fastify', 'mediasoup', '@fastify/cookie', 'pkijs', 'graphene-pk11', 'pkcs11js', 'tslib']) {
+      kept.push(...(await shippedPackageFiles(tree, config, `node_modules/${name}`)));
     }
+    expect(kept).toEqual([
+      'node_modules/graphene-pk11/LICENSE.md',
+      'node_modules/graphene-pk11/build/cjs/index.js',
+      'node_modules/graphene-pk11/package.json',
+      'node_modules/pkcs11js/LICENSE',
+      'node_modules/pkcs11js/build/Release/pkcs11.node',
+      'node_modules/pkcs11js/index.js',
+      'node_modules/pkcs11js/package.json',
+      'node_modules/tslib/package.json',
+      'node_modules/tslib/tslib.js',
+    ]);
+  });
+
+  it('of this repository’s node_modules: exactly the packages the bundle leaves out and what they depend on', async () => {
+    // The installed packages, walked the way electron-builder walks the production dependencies.
+    const shipped = await shippedPackages(ROOT, config);
+    expect(shipped).toEqual(dependencyClosure(ROOT, NATIVE_PACKAGES));
+    expect(shipped).toEqual(['node_modules/graphene-pk11', 'node_modules/pkcs11js', 'node_modules/tslib']);
+  });
+
+  it('unpack the native addon from app.asar (a .node file cannot be loaded from inside it)', async () => {
+    const natives = (await shippedPackageFiles(ROOT, config, 'node_modules/pkcs11js')).filter((file) => file.endsWith('.node'));
+    expect(natives).toEqual(['node_modules/pkcs11js/build/Release/pkcs11.node']);
+    for (const file of natives) expect(await isUnpacked(ROOT, config, file), file).toBe(true);
+    // And only them: the JavaScript stays in the (integrity-checked) archive.
+    expect(await isUnpacked(ROOT, config, 'node_modules/pkcs11js/index.js')).toBe(false);
+    expect(config.asar).toBe(true);
   });
 
   it('include the file package.json "main" names', async () => {
     const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8'));
-    expect(pkg.main).toMatch(/^electron\/dist\/.+\.js$/);
+    expect(pkg.main).toBe('electron/dist/main/index.js');
   });
 });

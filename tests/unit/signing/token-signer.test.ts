@@ -5,11 +5,8 @@
  * verifies in the app and in pdfsig. Also through the desktop service (what IPC calls): the main
  * process signs a server preparation after the PIN was typed in its own dialog.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSignedAttributes } from '../../../common/signing/device-signing';
 import { DocumentSigning } from '../../../electron/main/document-signing';
@@ -21,42 +18,30 @@ import { verifyPdf } from '../../../sfu-server/src/signing/verify';
 import { makeNssDb, pdfsig } from '../../support/pdfsig';
 import { DOC_ID, PREP_ID, servedDocument } from '../../support/prepared-document';
 import { makeSamplePdf } from '../../support/sample-pdf';
+import { hasSoftHsm, makeSoftHsmToken, SOFTHSM_MODULE, type SoftHsmToken } from '../../support/softhsm-token';
 import { makeSigner, makeTestCa, type TestCa, type TestSigner } from '../../support/test-ca';
 
-const MODULE = '/usr/lib/softhsm/libsofthsm2.so';
-const hasSoftHsm = fs.existsSync(MODULE) && spawnSync('softhsm2-util', ['--version']).status === 0 && spawnSync('pkcs11-tool', ['--version']).error === undefined;
+const MODULE = SOFTHSM_MODULE;
 const PIN = '246810';
 
-let dir: string;
+let token: SoftHsmToken;
 let ca: TestCa;
 let secretary: TestSigner;
 let signer: TokenSigner;
 
 describe.skipIf(!hasSoftHsm)('PKCS#11 token (SoftHSM2)', () => {
   beforeAll(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phonghop-softhsm-'));
-    fs.mkdirSync(path.join(dir, 'tokens'));
-    fs.writeFileSync(path.join(dir, 'softhsm2.conf'), `directories.tokendir = ${dir}/tokens\nobjectstore.backend = file\nlog.level = ERROR\n`);
-    // Read by the module when it is initialised (below, in this process).
-    process.env.SOFTHSM2_CONF = path.join(dir, 'softhsm2.conf');
-    const env = { ...process.env };
-    const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-
     ca = makeTestCa();
     secretary = makeSigner(ca, 'Trần Thị Bình');
-    run('softhsm2-util', ['--init-token', '--free', '--label', 'Token Thu ky', '--pin', PIN, '--so-pin', '13579135']);
-    fs.writeFileSync(path.join(dir, 'key.pem'), crypto.createPrivateKey(secretary.keyPem).export({ type: 'pkcs8', format: 'pem' }));
-    fs.writeFileSync(path.join(dir, 'cert.der'), secretary.certDer);
-    fs.writeFileSync(path.join(dir, 'ca.der'), ca.der);
-    run('softhsm2-util', ['--import', 'key.pem', '--token', 'Token Thu ky', '--label', 'ky-so', '--id', 'a1b2', '--pin', PIN]);
-    run('pkcs11-tool', ['--module', MODULE, '--token-label', 'Token Thu ky', '--login', '--pin', PIN, '--write-object', 'cert.der', '--type', 'cert', '--id', 'a1b2', '--label', 'ky-so']);
-    run('pkcs11-tool', ['--module', MODULE, '--token-label', 'Token Thu ky', '--login', '--pin', PIN, '--write-object', 'ca.der', '--type', 'cert', '--id', 'ca01', '--label', 'CA']);
+    token = makeSoftHsmToken({ label: 'Token Thu ky', pin: PIN, soPin: '13579135', ca, signer: secretary, keyLabel: 'ky-so' });
+    // Read by the module when it is initialised (below, in this process).
+    process.env.SOFTHSM2_CONF = token.conf;
     signer = new TokenSigner([MODULE]);
   }, 60_000);
 
   afterAll(() => {
     signer?.close();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    token?.remove();
   });
 
   it('lists the signing certificate (not the CA) with its chain, without a PIN', () => {
