@@ -5,6 +5,7 @@ import { DEFAULT_QUORUM, type MeetingQuorumRule } from '../../../common/protocol
 import { notFound } from '../errors';
 import type { Database } from '../store/schema';
 import { DEFAULT_SETTINGS, type FloorModel, type ModerationEntry } from './floor-model';
+import { LARGE_MEETING_POINTS } from '../../../common/meeting-size';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -48,7 +49,7 @@ export async function loadFloor(db: Db, meetingId: string): Promise<FloorModel> 
  * A meeting of many bridge points starts with the floor controlled (only the chair, the host point
  * and the speaker are heard), as provincial conferences run; the chair can switch it off.
  */
-export const CONTROLLED_FROM_POINTS = 10;
+export const CONTROLLED_FROM_POINTS = LARGE_MEETING_POINTS;
 
 async function isLarge(db: Db, meetingId: string): Promise<boolean> {
   const row = await db.selectFrom('meeting_points').select((eb) => eb.fn.countAll<number | string>().as('n')).where('meeting_id', '=', meetingId).executeTakeFirst();

@@ -137,13 +137,13 @@ export function JoinMeetingPage({ id, engine }: { id: string; engine: Conference
       </Card>
     );
 
-  const join = async ({ stream }: JoinRequest) => {
+  const join = async ({ stream, micMuted }: JoinRequest) => {
     setAttempted(true);
     setJoinError(null);
     try {
       const server = await serverUrl();
       if (!server) throw new Error(t('setup.title'));
-      await engine.join({ server, meetingId: id, stream });
+      await engine.join({ server, meetingId: id, stream, micMuted });
     } catch (err) {
       setJoinError(errorMessage(err));
       setAttempted(false);
@@ -154,7 +154,7 @@ export function JoinMeetingPage({ id, engine }: { id: string; engine: Conference
   return (
     <JoinScreen
       key={previewKey}
-      identity={{ meetingTitle: m.title, meetingTime: formatRange(m.startsAt, m.endsAt), displayName: me.displayName, pointName }}
+      identity={{ meetingTitle: m.title, meetingTime: formatRange(m.startsAt, m.endsAt), displayName: me.displayName, pointName, invitedPoints: m.invitedPointIds.length }}
       onJoin={(r) => void join(r)}
       busy={state.status === 'joining'}
       error={joinError}

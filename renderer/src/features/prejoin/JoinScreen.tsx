@@ -1,13 +1,17 @@
 /** The pre-join screen: the meeting, who joins (read-only), a camera preview, a level meter, device choice. */
-import { Alert, Box, Button, Card, Grid, Group, Progress, Select, Stack, Text, Title } from '@mantine/core';
+import { Alert, Box, Button, Card, Grid, Group, Progress, Select, Stack, Switch, Text, Title } from '@mantine/core';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { isLargeMeeting, LARGE_MEETING_POINTS } from '../../../../common/meeting-size';
 import { getRoomPreferences, setRoomPreferences } from '../conference/room-preferences';
+import { joinMuted, rememberJoinMuted } from './join-mic';
 import { takeStream, useLocalMedia } from './use-local-media';
 import { useAudioLevel } from './use-audio-level';
 
 export interface JoinRequest {
   stream: MediaStream;
+  /** Join with the microphone off (the switch; by default on in large meetings). */
+  micMuted: boolean;
 }
 
 /** Who joins what: shown read-only (the server takes the name and bridge point from the account). */
@@ -18,6 +22,8 @@ export interface JoinIdentity {
   displayName: string;
   /** The bridge point of an operator account; null for a person joining on their own. */
   pointName: string | null;
+  /** Bridge points the meeting invites: 10 or more is a large meeting, joined muted by default. */
+  invitedPoints?: number;
 }
 
 export function JoinScreen({
@@ -41,6 +47,8 @@ export function JoinScreen({
   const media = useLocalMedia(cameraId, microphoneId);
   const level = useAudioLevel(media.stream);
   const videoRef = useRef<HTMLVideoElement>(null);
+  const invitedPoints = identity.invitedPoints ?? 0;
+  const [micMuted, setMicMuted] = useState(() => joinMuted(invitedPoints));
 
   useEffect(() => {
     if (videoRef.current) videoRef.current.srcObject = media.stream;
@@ -48,7 +56,7 @@ export function JoinScreen({
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    onJoin({ stream: takeStream(media.stream ?? new MediaStream()) });
+    onJoin({ stream: takeStream(media.stream ?? new MediaStream()), micMuted });
   };
 
   // Joining waits until the camera and microphone have been opened (or have failed), so the
@@ -139,6 +147,17 @@ export function JoinScreen({
                 }}
                 allowDeselect={false}
                 disabled={media.microphones.length === 0}
+              />
+              <Switch
+                label={t('prejoin.joinMuted')}
+                description={isLargeMeeting(invitedPoints) ? t('prejoin.joinMutedLarge', { count: invitedPoints, threshold: LARGE_MEETING_POINTS }) : t('prejoin.joinMutedSmall', { threshold: LARGE_MEETING_POINTS })}
+                checked={micMuted}
+                onChange={(e) => {
+                  const muted = e.currentTarget.checked;
+                  setMicMuted(muted);
+                  rememberJoinMuted(invitedPoints, muted);
+                }}
+                data-testid="join-muted"
               />
               {error && (
                 <Alert color="red" role="alert">
