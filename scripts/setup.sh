@@ -28,7 +28,8 @@ fi
 # --- system packages -------------------------------------------------------------------------
 # Building the mediasoup worker and native addons (better-sqlite3), and the worker's run-time libraries.
 pkgs=(g++ make python3 pkg-config meson ninja-build patch libssl-dev libuv1-dev libsrtp2-dev libabsl-dev
-      libflatbuffers-dev flatbuffers-compiler fonts-dejavu-core)
+      libflatbuffers-dev flatbuffers-compiler fonts-dejavu-core
+      ffmpeg)  # ffmpeg: recording and broadcast (media out of the SFU); DejaVu: labels and signature stamps
 if [ "$want_test" = 1 ]; then
   pkgs+=(chromium poppler-utils libnss3-tools postgresql softhsm2 opensc iptables strace)
 fi

@@ -1,0 +1,98 @@
+/**
+ * Running ffmpeg (Debian's package, installed by scripts/setup.sh) for recording and broadcast.
+ *
+ * - `FFMPEG_BIN` / `FFPROBE_BIN` name other binaries; `ffmpegAvailable()` answers whether the
+ *   binary runs at all, so a missing ffmpeg is a clear error to the chair, never a crash.
+ * - Every ffmpeg is started under `setpriv --pdeathsig TERM` when util-linux's setpriv exists: if
+ *   the server dies (SIGKILL, crash), its ffmpegs get SIGTERM and close their files properly
+ *   instead of waiting on UDP forever.
+ * - `nice` lowers the priority of background work (composing an archive).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+
+export const ffmpegBin = (): string => process.env['FFMPEG_BIN'] ?? 'ffmpeg';
+export const ffprobeBin = (): string => process.env['FFPROBE_BIN'] ?? 'ffprobe';
+
+let available: boolean | undefined;
+let availableFor: string | undefined;
+
+/** Whether ffmpeg runs here (checked once per binary name). */
+export function ffmpegAvailable(): boolean {
+  const bin = ffmpegBin();
+  if (available === undefined || availableFor !== bin) {
+    const r = spawnSync(bin, ['-hide_banner', '-version'], { stdio: 'ignore', timeout: 10_000 });
+    available = r.status === 0;
+    availableFor = bin;
+  }
+  return available;
+}
+
+const setpriv = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => fs.existsSync(p));
+
+export interface FfmpegOptions {
+  /** Niceness added (background jobs: 10–19). */
+  nice?: number;
+  cwd?: string;
+  /** Binary (default ffmpeg). */
+  bin?: string;
+}
+
+/** Starts ffmpeg (stdin a pipe: write "q" to end it cleanly), tied to this process's life. */
+export function spawnFfmpeg(args: string[], options: FfmpegOptions = {}): ChildProcess {
+  let cmd = options.bin ?? ffmpegBin();
+  let argv = ['-hide_banner', '-nostats', '-loglevel', 'warning', ...args];
+  if (options.nice) {
+    argv = ['-n', String(options.nice), cmd, ...argv];
+    cmd = 'nice';
+  }
+  if (setpriv) {
+    argv = ['--pdeathsig', 'TERM', cmd, ...argv];
+    cmd = setpriv;
+  }
+  return spawn(cmd, argv, { stdio: ['pipe', 'ignore', 'pipe'], ...(options.cwd ? { cwd: options.cwd } : {}) });
+}
+
+/** Ends an ffmpeg cleanly ("q" on stdin, then SIGTERM, then SIGKILL); resolves when it exited. */
+export function stopFfmpeg(child: ChildProcess, graceMs = 3_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const term = setTimeout(() => child.kill('SIGTERM'), graceMs);
+    const kill = setTimeout(() => child.kill('SIGKILL'), graceMs * 2);
+    child.once('exit', () => {
+      clearTimeout(term);
+      clearTimeout(kill);
+      resolve();
+    });
+    try {
+      child.stdin?.end('q');
+    } catch {
+      child.kill('SIGTERM');
+    }
+  });
+}
+
+/** Runs ffprobe and returns its JSON (`-show_format -show_streams`). */
+export function ffprobeJson(file: string, extra: string[] = []): Promise<FfprobeResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(ffprobeBin(), ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', ...extra, file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code !== 0) return reject(new Error(`ffprobe ${file}: ${err.trim() || `exit ${code}`}`));
+      try {
+        resolve(JSON.parse(out) as FfprobeResult);
+      } catch (e) {
+        reject(e as Error);
+      }
+    });
+  });
+}
+
+export interface FfprobeResult {
+  format?: { duration?: string; start_time?: string; size?: string };
+  streams?: Array<{ codec_type?: string; codec_name?: string; width?: number; height?: number; duration?: string; start_time?: string }>;
+}
