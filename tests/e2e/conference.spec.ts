@@ -68,6 +68,7 @@ test('three bridge points see and hear each other; mute and leave are seen by th
 
   // C leaves: A and B see it go.
   await c.page.getByRole('button', { name: 'Rời phòng' }).click();
+  await c.page.getByTestId('leave-room-confirm').click();
   await expect(c.page.getByText('Bạn đã rời phòng.')).toBeVisible();
   for (const me of [a, b]) {
     await expect(tile(me.page, c.name)).toHaveCount(0);

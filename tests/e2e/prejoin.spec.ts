@@ -66,6 +66,7 @@ test('every control in the room has an accessible name, in both languages', asyn
   await page.getByText('English', { exact: true }).click();
   await expect(page.getByRole('button', { name: 'Turn camera on' })).toBeVisible();
   await page.getByRole('button', { name: 'Leave room' }).click();
+  await page.getByTestId('leave-room-confirm').click();
   await expect(page.getByText('You left the room.')).toBeVisible();
   await page.context().close();
 });

@@ -3,10 +3,10 @@
  * the stage), a feature's side panel, the overlays, everyone's sound, and the toolbar.
  */
 import { Alert, Badge, Box, Group, Stack, Text, Title } from '@mantine/core';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConferenceEngine } from './conference-engine';
-import { togglePin } from './layouts/layout-model';
+import { pinStore, usePins } from './layouts/pins';
 import { RoomStage } from './layouts/RoomStage';
 import { TileViewRegistry, TileViewsContext } from './layouts/tile-views';
 import { FallbackBanner } from './link/FallbackBanner';
@@ -18,6 +18,7 @@ import type { RoomTileContext } from './RoomTile';
 import { RoomToolbar } from './RoomToolbar';
 import { SidePanel } from './SidePanel';
 import { useConference } from './use-conference';
+import { useKeepMeeting } from './keep-meeting';
 
 export function RoomView({
   engine,
@@ -36,12 +37,15 @@ export function RoomView({
   const { t } = useTranslation();
   const state = useConference(engine);
   const prefs = useRoomPreferences();
+  // The screen stays on, and closing or reloading asks first, while in the meeting.
+  useKeepMeeting(state.status === 'joined' || state.status === 'reconnecting');
   const total = state.peers.length + 1;
   const [panelId, setPanelId] = useState<string | null>(null);
   const panel = ROOM_PANELS.find((p) => p.id === panelId) ?? null;
   const featureProps: RoomFeatureProps = { engine, meetingId: state.meetingId };
-  const [pinned, setPinned] = useState<string[]>([]);
-  const onTogglePin = useCallback((key: string) => setPinned((p) => togglePin(p, key)), []);
+  // Pins live in a small store (layouts/pins.ts): the chair's points list can pin a point too.
+  const pinned = usePins(engine);
+  const onTogglePin = pinStore(engine).toggle;
   const registry = useMemo(() => new TileViewRegistry((views) => engine.setTileViews(views), 50), [engine]);
   useEffect(() => () => registry.dispose(), [registry]);
 

@@ -30,10 +30,18 @@ export function DeviceSettingsButton({ engine }: { engine: ConferenceEngine }) {
           </ActionIcon>
         </Indicator>
       </Tooltip>
-      <Modal opened={opened} onClose={() => setOpened(false)} title={t('devices.title')} centered>
-        {opened && <DeviceSettings engine={engine} />}
-      </Modal>
+      <DeviceSettingsModal engine={engine} opened={opened} onClose={() => setOpened(false)} />
     </>
+  );
+}
+
+/** The settings in their dialog (opened by the toolbar button, or from the compact toolbar's menu). */
+export function DeviceSettingsModal({ engine, opened, onClose }: { engine: ConferenceEngine; opened: boolean; onClose: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <Modal opened={opened} onClose={onClose} title={t('devices.title')} centered>
+      {opened && <DeviceSettings engine={engine} />}
+    </Modal>
   );
 }
 

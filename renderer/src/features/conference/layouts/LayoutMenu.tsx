@@ -21,6 +21,18 @@ export function LayoutMenu() {
         </Tooltip>
       </Menu.Target>
       <Menu.Dropdown>
+        <LayoutMenuItems />
+      </Menu.Dropdown>
+    </Menu>
+  );
+}
+
+/** The choices, also listed in the compact toolbar's overflow menu. */
+export function LayoutMenuItems() {
+  const { t } = useTranslation();
+  const prefs = useRoomPreferences();
+  return (
+    <>
         <Menu.Label>{t('layout.menu')}</Menu.Label>
         {LAYOUTS.map((layout) => {
           const ItemIcon = ICONS[layout];
@@ -46,7 +58,6 @@ export function LayoutMenu() {
             </Menu.Item>
           );
         })}
-      </Menu.Dropdown>
-    </Menu>
+    </>
   );
 }
