@@ -56,6 +56,8 @@ test('the secretary drafts the conclusions with the chair live, produces the min
   const secDocs = sec.getByTestId('signed-documents');
   await expect(secDocs.getByText(`Biên bản cuộc họp: ${title}`)).toBeVisible();
   await expect(secDocs.getByTestId('signed-document-status')).toHaveText('Chưa ký');
+  // The minutes change only through "Tạo biên bản PDF": no upload of a new version is offered (the server refuses it).
+  await expect(secDocs.getByRole('button', { name: 'Tạo phiên bản mới' })).toHaveCount(0);
 
   // 4. The chair signs it with a PKCS#12 file.
   await chair.reload();

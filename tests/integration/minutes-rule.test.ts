@@ -88,6 +88,11 @@ describe('the minutes change only through the minutes', () => {
     }
     const list: SignedDocument[] = await secretary.api.ok('GET', `/api/meetings/${meetingId}/signed-documents`);
     expect(list.map((d) => [d.version, d.status, d.sha256])).toEqual([[1, 'unsigned', v1.sha256]]);
+    // Nobody is offered an upload of a new version of the minutes (the page hides its button).
+    expect(v1.can.newVersion).toBe(false);
+    for (const who of [admin, secretary.api, chair.api]) {
+      expect((await who.ok('GET', `/api/signed-documents/${v1.id}`)).can.newVersion).toBe(false);
+    }
 
     // The chair makes version 2 from the record, as the rule allows.
     const v2: SignedDocument = await chair.api.ok('POST', `/api/meetings/${meetingId}/minutes/pdf`);
@@ -99,5 +104,13 @@ describe('the minutes change only through the minutes', () => {
     const next = await upload(admin, meetingId, (other.body as SignedDocument).documentKey);
     expect(next.status).toBe(201);
     expect(next.body).toMatchObject({ version: 2 });
+    // … and their new-version upload stays offered to whoever may prepare signatures.
+    expect((other.body as SignedDocument).can.newVersion).toBe(true);
+    expect((await secretary.api.ok('GET', `/api/meetings/${meetingId}/signed-documents`)).map((d: SignedDocument) => [d.documentKey === v1.documentKey, d.status, d.can.newVersion])).toEqual([
+      [true, 'superseded', false],
+      [true, 'unsigned', false],
+      [false, 'superseded', true],
+      [false, 'unsigned', true],
+    ]);
   });
 });

@@ -52,6 +52,8 @@ export class MinutesService {
         .values({ meeting_id: meetingId, document_key: doc.documentKey, pack_document_id: null, updated_at: new Date().toISOString() })
         .onConflict((oc) => oc.column('meeting_id').doNothing())
         .execute();
+      // Read again: now that it is the minutes, what its reader may do with it changed (no upload of a new version).
+      return this.deps.signing.get(actor, doc.id);
     }
     return doc;
   }

@@ -350,6 +350,8 @@ export class SigningService {
       .orderBy('document_signatures.signed_at')
       .execute();
     const freeRole = row.status !== 'superseded' && canOnMeeting(actor, 'document.sign', facts) ? await this.#freeRole(actor, row.id, facts) : null;
+    // The minutes get versions only from the minutes section (create's minutes_rule): no upload offered.
+    const isMinutes = (await this.db.selectFrom('meeting_minutes').select('meeting_id').where('meeting_id', '=', row.meeting_id).where('document_key', '=', row.document_key).executeTakeFirst()) !== undefined;
     return {
       id: row.id,
       meetingId: row.meeting_id,
@@ -363,7 +365,7 @@ export class SigningService {
       createdAt: row.created_at,
       updatedAt: row.updated_at,
       signatures: sigs.map((s) => ({ accountId: s.account_id, displayName: s.display_name, signerRole: s.signer_role as SignerRole, certificateSubject: s.certificate_subject, signedAt: s.signed_at })),
-      can: { sign: freeRole !== null, newVersion: canOnMeeting(actor, 'document.prepareSigning', facts) },
+      can: { sign: freeRole !== null, newVersion: !isMinutes && canOnMeeting(actor, 'document.prepareSigning', facts) },
     };
   }
 
