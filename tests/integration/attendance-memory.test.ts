@@ -2,6 +2,8 @@
  * A meeting's attendance model lives in memory only while someone is connected: it is let go when
  * the last connection leaves and when the meeting ends (its room closes), and loaded again from the
  * store with what was recorded (first join, time connected, roll calls) when someone comes back.
+ * A join refused at the door (a locked meeting asks whether the account was just there) does not
+ * keep it either.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunningServer } from '../../sfu-server/src/server';
@@ -60,5 +62,38 @@ describe('attendance models in memory', () => {
     await m.secretary.api.ok('POST', `/api/meetings/${m.id}/transition`, { to: 'ended' });
     await eventually(() => expect(loaded()).toBe(false), 5000);
     sec2.close();
+  });
+
+  it('a join refused because the meeting is locked does not keep the model it loaded', async () => {
+    const admin = await TestApi.admin(server.url);
+    const a = await person(admin, 'operator', 'Điểm cầu khóa A');
+    const b = await person(admin, 'operator', 'Điểm cầu khóa B');
+    const m = await liveMeeting(admin, [a, b]);
+    const loaded = () => server.attendance.isLoaded(m.id);
+
+    const chair = await TestSignalingClient.connect(server.url, m.chair.token);
+    await chair.request('join', { meetingId: m.id });
+    await chair.request('moderation.lock', { locked: true });
+    const { firstJoinedAt } = (await chair.request('attendance.state', {})).others.find((o) => o.accountId === m.chair.id)!;
+    chair.close();
+    await eventually(() => expect(loaded()).toBe(false), 5000);
+
+    // B was never in: the lock refuses it, after the guard loaded the model to ask.
+    const pb = await TestSignalingClient.connect(server.url, b.token);
+    const refused = await pb.requestFrame('join', { meetingId: m.id });
+    expect((refused as { error?: { code: string } }).error?.code).toBe('meeting_locked');
+    await eventually(() => expect(loaded()).toBe(false), 5000);
+    pb.close();
+
+    // Nothing was lost by letting it go: the chair comes back (organisers pass the lock) and finds the record.
+    const again = await TestSignalingClient.connect(server.url, m.chair.token);
+    await again.request('join', { meetingId: m.id });
+    expect(loaded()).toBe(true);
+    const state = await again.request('attendance.state', {});
+    const chairRow = state.others.find((o) => o.accountId === m.chair.id)!;
+    expect(chairRow).toMatchObject({ online: true });
+    expect(chairRow.firstJoinedAt).toBe(firstJoinedAt);
+    again.close();
+    await eventually(() => expect(loaded()).toBe(false), 5000);
   });
 });

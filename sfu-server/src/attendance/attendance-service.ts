@@ -66,9 +66,13 @@ export class AttendanceService {
     return this.#models.has(meetingId);
   }
 
-  /** Connected now, or left less than the reconnect grace ago. */
+  /**
+   * Connected now, or left less than the reconnect grace ago. Asked by the join guard of a locked
+   * meeting before the account is in the room: if the join is refused, nobody holds the model.
+   */
   async recentlyPresent(meetingId: string, accountId: string): Promise<boolean> {
     const r = (await this.model(meetingId)).records.get(accountId);
+    this.#releaseIfIdle(meetingId);
     if (!r) return false;
     if (r.onlineSince) return true;
     return r.lastLeftAt !== null && Date.now() - Date.parse(r.lastLeftAt) < RECONNECT_GRACE_MS;
@@ -76,7 +80,24 @@ export class AttendanceService {
 
   /** Accounts present now: connected, or marked present (what a vote counts as present). */
   async presentIds(meetingId: string): Promise<Set<string>> {
-    return presentIds(await this.model(meetingId));
+    const ids = presentIds(await this.model(meetingId));
+    this.#releaseIfIdle(meetingId);
+    return ids;
+  }
+
+  /**
+   * A read that loaded the model for nobody connected (a refused join, a vote counted with the room
+   * empty) lets it go again. Queued behind the presences already announced, so a join under way
+   * finds its record in the store; a model with anyone connected stays (closing it at the next load
+   * would end their presence).
+   */
+  #releaseIfIdle(meetingId: string): void {
+    void this.#serial
+      .run(meetingId, async () => {
+        const loaded = this.#models.get(meetingId);
+        if (loaded && [...(await loaded).records.values()].every((x) => x.live === 0) && this.#models.get(meetingId) === loaded) this.#models.delete(meetingId);
+      })
+      .catch((err: unknown) => this.#logger.error({ err, meetingId }, 'attendance model not released'));
   }
 
   async state(meetingId: string) {
