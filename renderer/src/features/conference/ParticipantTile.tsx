@@ -3,6 +3,7 @@ import { ActionIcon, Badge, Box, Group, Popover, Text } from '@mantine/core';
 import { IconChartBar, IconMicrophoneOff, IconPin, IconPinnedOff, IconVideoOff } from '@tabler/icons-react';
 import { useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
+import { RaisedHand } from '../floor/RaisedHand';
 import { TileModerationMenu } from '../floor/TileModerationMenu';
 import type { ConferenceEngine, RemotePeer } from './conference-engine';
 import { PeerLinkBadge } from './link/PeerLinkBadge';
@@ -125,6 +126,7 @@ export function ParticipantTile({ peer, engine, ...placement }: { peer: RemotePe
             )}
           </Box>
           <Group gap={4} wrap="nowrap">
+            <RaisedHand engine={engine} accountId={peer.info.accountId} />
             <PeerLinkBadge engine={engine} peerId={peer.info.id} />
             {speaking && (
               <Badge color="green" variant="filled" size="sm" data-testid="tile-speaking">

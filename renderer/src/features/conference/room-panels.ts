@@ -18,6 +18,7 @@ import { FloorOverlay } from '../floor/FloorOverlay';
 import { FloorPanel } from '../floor/FloorPanel';
 import { useFloorBadge, useIsManager } from '../floor/panel-hooks';
 import { PointsPanel } from '../points/PointsPanel';
+import { MicDiscipline } from '../microphone/MicDiscipline';
 import type { ConferenceEngine } from './conference-engine';
 
 export interface RoomFeatureProps {
@@ -54,4 +55,6 @@ export const ROOM_OVERLAYS: ComponentType<RoomFeatureProps>[] = [
   BallotOverlay,
   FloorOverlay,
   QuorumBadge,
+  // Space to talk, M / V / ?, the "talking while muted" hint.
+  MicDiscipline,
 ];

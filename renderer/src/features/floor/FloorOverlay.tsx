@@ -9,6 +9,7 @@ import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../app/i18n';
 import type { RoomFeatureProps } from '../conference/room-panels';
 import { floorStore, formatDuration, secondsSince, timerPhase, useFloor } from './floor-store';
+import { useFloorNotices } from './use-floor-notices';
 import { useNow } from './use-now';
 
 const PHASE_COLOR = { normal: 'blue', warning: 'orange', over: 'red' } as const;
@@ -18,6 +19,7 @@ export function FloorOverlay({ engine }: RoomFeatureProps) {
   const { state, unmuteAskedBy } = useFloor(engine);
   const store = floorStore(engine);
   const holder = state?.holder ?? null;
+  useFloorNotices(engine);
 
   const acceptUnmute = () => {
     store.dismissUnmute();

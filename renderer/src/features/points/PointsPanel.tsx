@@ -7,15 +7,29 @@
  * For tests: a row is `getByTestId('point-row')` (with `data-link="good|fair|poor"` for
  * organisers); a poor link shows `getByTestId('point-link-poor')` in that row, whose accessible
  * name is "Đường truyền yếu từ HH:MM" / "Poor link since HH:MM".
+ *
+ * The list is virtualised (@tanstack/react-virtual: a province's 300 points mount only the rows in
+ * view, measured as they render); its search ignores diacritics and case (fold-text.ts) and says
+ * when nothing matches. A raised hand (a waiting floor request) shows in the point's row; the
+ * chair can give the floor, mute, or pin the point's tile from the row's menu.
  */
-import { Alert, Badge, Box, Group, Loader, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
-import { IconSearch } from '@tabler/icons-react';
-import { useMemo, useState } from 'react';
+import { ActionIcon, Alert, Badge, Box, Group, Loader, Menu, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
+import { IconDotsVertical, IconMicrophoneOff, IconPin, IconPinnedOff, IconSearch, IconSpeakerphone } from '@tabler/icons-react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PointStatus } from '../../../../common/protocol';
 import { errorMessage } from '../../app/i18n';
 import { clockTime } from '../conference/link/clock-time';
+import type { ConferenceEngine } from '../conference/conference-engine';
+import { tileKey } from '../conference/layouts/layout-model';
+import { pinStore, usePins } from '../conference/layouts/pins';
 import type { RoomFeatureProps } from '../conference/room-panels';
+import { useConference } from '../conference/use-conference';
+import { act } from '../floor/floor-actions';
+import { isManager, useFloor } from '../floor/floor-store';
+import { RaisedHand } from '../floor/RaisedHand';
+import { foldedMatcher } from './fold-text';
 import { usePointsStatus } from './use-points-status';
 
 type Filter = 'all' | 'offline' | 'problem';
@@ -30,9 +44,9 @@ export function PointsPanel({ engine }: RoomFeatureProps) {
   const [query, setQuery] = useState('');
 
   const shown = useMemo(() => {
-    const q = query.trim().toLocaleLowerCase('vi');
+    const matches = foldedMatcher(query);
     return (data?.points ?? []).filter((p) => {
-      if (q && !`${p.name} ${p.unitName}`.toLocaleLowerCase('vi').includes(q)) return false;
+      if (!matches(`${p.name} ${p.unitName}`)) return false;
       if (filter === 'offline') return !p.connected;
       if (filter === 'problem') return !p.connected || (data?.diagnostics === true && (p.picture !== 'ok' || p.sound !== 'ok' || p.link?.quality === 'poor'));
       return true;
@@ -92,22 +106,45 @@ export function PointsPanel({ engine }: RoomFeatureProps) {
         aria-label={t('points.filter.label')}
       />
       {data.points.length === 0 && <Text c="dimmed">{t('points.none')}</Text>}
-      <Stack gap={4} component="ul" p={0} m={0} style={{ listStyle: 'none' }} aria-label={t('points.title')}>
-        {shown.map((p) => (
-          <PointRow key={p.pointId} point={p} diagnostics={data.diagnostics} />
-        ))}
-      </Stack>
+      {data.points.length > 0 && shown.length === 0 && (
+        <Text c="dimmed" role="status" data-testid="points-no-match">
+          {query.trim() ? t('points.noMatch', { query: query.trim() }) : t('points.shown', { shown: 0, total: data.points.length })}
+        </Text>
+      )}
+      <PointList engine={engine} points={shown} diagnostics={data.diagnostics} />
     </Stack>
   );
 }
 
-function PointRow({ point, diagnostics }: { point: PointStatus; diagnostics: boolean }) {
+/** Only the rows in view are mounted; each is measured once rendered (rows differ in height). */
+function PointList({ engine, points, diagnostics }: { engine: ConferenceEngine; points: PointStatus[]; diagnostics: boolean }) {
+  const { t } = useTranslation();
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({ count: points.length, getScrollElement: () => scroller.current, estimateSize: () => 76, overscan: 6, getItemKey: (i) => points[i]?.pointId ?? i });
+  return (
+    <Box ref={scroller} data-testid="points-scroller" style={{ height: 'max(240px, calc(100dvh - 380px))', overflowY: 'auto', contain: 'strict' }}>
+      <Box component="ul" m={0} p={0} aria-label={t('points.title')} style={{ listStyle: 'none', position: 'relative', height: virtualizer.getTotalSize() }}>
+        {virtualizer.getVirtualItems().map((row) => {
+          const point = points[row.index]!;
+          return (
+            <Box component="li" key={row.key} data-index={row.index} ref={virtualizer.measureElement} pb={4} style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${row.start}px)` }}>
+              <PointRow engine={engine} point={point} diagnostics={diagnostics} />
+            </Box>
+          );
+        })}
+      </Box>
+    </Box>
+  );
+}
+
+function PointRow({ engine, point, diagnostics }: { engine: ConferenceEngine; point: PointStatus; diagnostics: boolean }) {
   const { t, i18n } = useTranslation();
+  const { peers } = useConference(engine);
+  const accountId = point.peerId ? (peers.find((p) => p.info.id === point.peerId)?.info.accountId ?? null) : null;
   const link = diagnostics ? point.link : null;
   const details = [point.unitName, point.level ? t(`unitLevels.${point.level}`) : null, point.headcount ? t('room.headcount', { count: point.headcount }) : null].filter(Boolean).join(' · ');
   return (
     <Box
-      component="li"
       p="xs"
       data-testid="point-row"
       data-connected={point.connected}
@@ -116,9 +153,15 @@ function PointRow({ point, diagnostics }: { point: PointStatus; diagnostics: boo
       data-link={link?.quality ?? undefined}
       style={{ borderRadius: 6, border: link?.quality === 'poor' ? '2px solid var(--mantine-color-red-6)' : '1px solid var(--mantine-color-gray-3)' }}
     >
-      <Text size="sm" fw={600} data-testid="point-name" style={{ overflowWrap: 'anywhere' }}>
-        {point.name}
-      </Text>
+      <Group gap={6} wrap="nowrap" justify="space-between" align="flex-start">
+        <Text size="sm" fw={600} data-testid="point-name" style={{ overflowWrap: 'anywhere' }}>
+          {point.name}
+        </Text>
+        <Group gap={4} wrap="nowrap">
+          <RaisedHand engine={engine} accountId={accountId} size="xs" />
+          {accountId && point.peerId && <PointActions engine={engine} name={point.name} peerId={point.peerId} accountId={accountId} />}
+        </Group>
+      </Group>
       {details && (
         <Text size="xs" c="dimmed">
           {details}
@@ -155,5 +198,39 @@ function PointRow({ point, diagnostics }: { point: PointStatus; diagnostics: boo
         )}
       </Group>
     </Box>
+  );
+}
+
+/** The chair's menu on a connected point's row: give the floor, mute, pin its tile. */
+function PointActions({ engine, name, peerId, accountId }: { engine: ConferenceEngine; name: string; peerId: string; accountId: string }) {
+  const { t } = useTranslation();
+  const { state } = useFloor(engine);
+  const { self } = useConference(engine);
+  const pins = usePins(engine);
+  if (!isManager(state, self)) return null;
+  const key = tileKey(peerId, 'webcam');
+  const pinned = pins.includes(key);
+  const holder = state?.holder?.accountId === accountId;
+  return (
+    <Menu position="bottom-end" withinPortal shadow="md">
+      <Menu.Target>
+        <ActionIcon variant="subtle" size="sm" aria-label={t('points.actions', { name })} data-testid="point-actions">
+          <IconDotsVertical size={14} />
+        </ActionIcon>
+      </Menu.Target>
+      <Menu.Dropdown>
+        {!holder && (
+          <Menu.Item leftSection={<IconSpeakerphone size={16} />} onClick={() => void act(engine, 'floor.give', { accountId })}>
+            {t('points.give')}
+          </Menu.Item>
+        )}
+        <Menu.Item leftSection={<IconMicrophoneOff size={16} />} onClick={() => void act(engine, 'moderation.mute', { accountId })}>
+          {t('points.mute')}
+        </Menu.Item>
+        <Menu.Item leftSection={pinned ? <IconPinnedOff size={16} /> : <IconPin size={16} />} onClick={() => pinStore(engine).toggle(key)}>
+          {pinned ? t('points.unpin') : t('points.pin')}
+        </Menu.Item>
+      </Menu.Dropdown>
+    </Menu>
   );
 }

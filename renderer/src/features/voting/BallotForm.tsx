@@ -9,11 +9,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { VoteView } from '../../../../common/protocol';
 import { errorMessage } from '../../app/i18n';
+import { chosenLabels } from './ballot-choice';
 
-/** The labels of the chosen options, in the ballot's order. */
-export function chosenLabels(vote: Pick<VoteView, 'options'>, choices: readonly string[]): string[] {
-  return vote.options.filter((o) => choices.includes(o.id)).map((o) => o.label);
-}
 
 export function BallotForm({ vote, onCast, submitLabel }: { vote: VoteView; onCast: (choices: string[]) => Promise<void>; submitLabel?: string }) {
   const { t } = useTranslation();

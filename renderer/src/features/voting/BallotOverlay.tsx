@@ -13,7 +13,8 @@ import { IconCircleCheck } from '@tabler/icons-react';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RoomFeatureProps } from '../conference/room-panels';
-import { BallotForm, chosenLabels } from './BallotForm';
+import { chosenLabels } from './ballot-choice';
+import { BallotForm } from './BallotForm';
 import { Countdown } from './Countdown';
 import { receiptTime } from './receipt-time';
 import { ResultView } from './ResultView';
@@ -84,7 +85,7 @@ export function BallotOverlay({ engine }: RoomFeatureProps) {
     const dismiss = () => setReceiptsSeen((s) => new Set(s).add(receipt.voteId));
     const labels = receiptVote ? chosenLabels(receiptVote.vote, receipt.choices) : [];
     return (
-      <Modal opened onClose={dismiss} fullScreen={phone} centered size="md" title={t('voting.receiptTitle')} closeButtonProps={{ 'aria-label': t('voting.close') }} data-testid="vote-receipt">
+      <Modal opened onClose={dismiss} withCloseButton={false} fullScreen={phone} centered size="md" title={t('voting.receiptTitle')} data-testid="vote-receipt">
         <Stack gap="sm">
           <Group gap="xs" wrap="nowrap">
             <IconCircleCheck color="var(--mantine-color-green-7)" aria-hidden />
