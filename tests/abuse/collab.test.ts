@@ -6,21 +6,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as Y from 'yjs';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { addMark, readPage } from '../../renderer/src/features/annotations/mark-model';
 import { eventually, stockClient, synced } from '../support/collab-client';
 import { clientIdOf, eraseFutureMarks, floodAwareness, prewriteNextNote, rawCollab, updateMessage } from './support/collab-attacks';
 import { expectConferenceUnharmed } from './support/expect-unharmed';
 import { floodCollab, unauthenticatedFrames } from './support/frame-attacks';
-import { startLiveConference, type LiveConference } from './support/live-conference';
+import { liveConferenceForFile } from './support/live-conference';
 
-let conf: LiveConference;
-beforeAll(async () => {
-  conf = await startLiveConference();
-}, 120_000);
-afterAll(async () => {
-  await conf?.stop();
-});
+const conf = liveConferenceForFile();
 
 const pen = (id: string, who: { id: string }, name: string) => ({ id, author: who.id, authorName: name, tool: 'pen' as const, color: '#1d4ed8', width: 0.0025, points: [0.3, 0.3, 0.4, 0.4] });
 

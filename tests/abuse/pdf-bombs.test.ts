@@ -5,19 +5,13 @@
  * complex, 503 when the workers are busy, 429 over the account's rate), and the conference and
  * its signaling do not notice.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { uploadFile } from '../support/documents';
 import { inflateBombPdf, manyObjectsPdf } from '../support/pdf-bombs';
 import { expectConferenceUnharmed } from './support/expect-unharmed';
-import { startLiveConference, type LiveConference } from './support/live-conference';
+import { liveConferenceForFile } from './support/live-conference';
 
-let conf: LiveConference;
-beforeAll(async () => {
-  conf = await startLiveConference();
-}, 120_000);
-afterAll(async () => {
-  await conf?.stop();
-});
+const conf = liveConferenceForFile();
 
 async function verify(token: string, pdf: Uint8Array): Promise<{ status: number; body: any }> {
   const res = await fetch(`${conf.url}/api/signing/verify`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/pdf' }, body: pdf as Uint8Array<ArrayBuffer> });

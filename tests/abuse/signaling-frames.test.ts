@@ -3,18 +3,12 @@
  * binary, deep nesting, prototype keys) from a signed-in delegate, and 10 000 more pipelined
  * behind upgrade requests from sockets that never authenticated, while a 3-point conference runs.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { expectConferenceUnharmed } from './support/expect-unharmed';
 import { aboveHardLimit, floodSignaling, unauthenticatedFrames } from './support/frame-attacks';
-import { startLiveConference, type LiveConference } from './support/live-conference';
+import { liveConferenceForFile } from './support/live-conference';
 
-let conf: LiveConference;
-beforeAll(async () => {
-  conf = await startLiveConference();
-}, 120_000);
-afterAll(async () => {
-  await conf?.stop();
-});
+const conf = liveConferenceForFile();
 
 it('a signed-in delegate: answered with errors, then closed for flooding (4429) before most frames are even parsed; the conference goes on', { timeout: 120_000 }, async () => {
   const { result, report } = await conf.measure('10 000 malformed /ws frames, signed in', () => floodSignaling(conf.url, conf.attacker.token, 10_000));

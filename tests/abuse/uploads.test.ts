@@ -4,22 +4,16 @@
  * body are cut by the server's time limits (short ones here: headers 3 s, whole request 6 s; see
  * sfu-server/src/http/timeouts.ts) while everyone else keeps being served.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { expectConferenceUnharmed } from './support/expect-unharmed';
 import { multipartPrefix, oversizedPost, slowloris } from './support/http-attacks';
-import { sleep, startLiveConference, type LiveConference } from './support/live-conference';
+import { liveConferenceForFile, sleep } from './support/live-conference';
 
 const HEADERS_S = 3;
 const REQUEST_S = 6;
 const MB = 1024 * 1024;
 
-let conf: LiveConference;
-beforeAll(async () => {
-  conf = await startLiveConference({ HTTP_HEADERS_TIMEOUT_SECONDS: String(HEADERS_S), HTTP_REQUEST_TIMEOUT_SECONDS: String(REQUEST_S), MAX_DOCUMENT_MB: '5' });
-}, 120_000);
-afterAll(async () => {
-  await conf?.stop();
-});
+const conf = liveConferenceForFile({ HTTP_HEADERS_TIMEOUT_SECONDS: String(HEADERS_S), HTTP_REQUEST_TIMEOUT_SECONDS: String(REQUEST_S), MAX_DOCUMENT_MB: '5' });
 
 /** Other users' requests during an attack: the slowest answer of GET /api/health every 200 ms. */
 async function whileServingOthers<T>(attack: Promise<T>): Promise<{ result: T; slowestHealthMs: number; failedHealth: number }> {

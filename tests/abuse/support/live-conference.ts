@@ -17,6 +17,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { person, TestApi, type Person } from '../../support/api-client';
 import { stockClient, synced, type StockClient } from '../../support/collab-client';
 import { uploadFile } from '../../support/documents';
@@ -206,6 +207,26 @@ async function resumeConsumers(points: Participant[]): Promise<void> {
     if (Date.now() > deadline) throw new Error('the points did not get each other’s video');
     await sleep(100);
   }
+}
+
+/**
+ * One live conference for the calling test file: started before its tests (beforeAll), stopped
+ * after them (afterAll). The object returned stands for it; reading it before beforeAll ran throws.
+ */
+export function liveConferenceForFile(env: Record<string, string> = {}): LiveConference {
+  let conf: LiveConference | undefined;
+  beforeAll(async () => {
+    conf = await startLiveConference(env);
+  }, 120_000);
+  afterAll(async () => {
+    await conf?.stop();
+  });
+  return new Proxy({} as LiveConference, {
+    get(_target, key) {
+      if (conf === undefined) throw new Error('the live conference is read before it started (it starts in beforeAll)');
+      return Reflect.get(conf, key);
+    },
+  });
 }
 
 export async function startLiveConference(env: Record<string, string> = {}): Promise<LiveConference> {
