@@ -71,3 +71,24 @@ export function sharedSample(name: string): Buffer | null {
   const file = path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '../../../shared/samples', name);
   return fs.existsSync(file) ? fs.readFileSync(file) : null;
 }
+
+export const OUTLINE_CHAPTERS = ['Tình hình kinh tế – xã hội', 'Thu chi ngân sách', 'Phương án điều hành', 'Kiến nghị'];
+
+/**
+ * A PDF with a table of contents both ways: the PDF outline (bookmarks: chapter N is on page
+ * N + 1, with a nested entry under chapter 2) and a contents page (page 1) whose lines are
+ * internal links to the chapters. Made with pdfmake's `outline` and `linkToDestination`.
+ */
+export async function makeOutlinedPdf(title = 'Báo cáo có mục lục'): Promise<Buffer> {
+  const content: unknown[] = [{ text: `${title} — Mục lục`, fontSize: 20, bold: true, margin: [0, 0, 0, 16] }];
+  OUTLINE_CHAPTERS.forEach((name, i) => content.push({ text: `Chương ${i + 1}. ${name}`, linkToDestination: `chuong-${i + 1}`, color: 'blue', fontSize: 14, margin: [0, 0, 0, 10] }));
+  OUTLINE_CHAPTERS.forEach((name, i) => {
+    const n = i + 1;
+    content.push({ text: `Chương ${n}. ${name}`, id: `chuong-${n}`, outline: true, outlineExpanded: true, fontSize: 20, bold: true, margin: [0, 0, 0, 12], pageBreak: 'before' });
+    for (const line of VIETNAMESE_LINES) content.push({ text: line, fontSize: 13, margin: [0, 0, 0, 8] });
+    if (n === 2) content.push({ text: `Mục ${n}.1. Chi tiết thu ngân sách`, id: `muc-${n}-1`, outline: true, outlineParentId: `chuong-${n}`, fontSize: 15, margin: [0, 300, 0, 8] });
+    if (n === 3) content.push({ text: 'Phương án điều hành ngân sách năm 2027 của tỉnh.', fontSize: 13 });
+  });
+  const doc = { content, defaultStyle: { font: 'Roboto' }, info: { title } };
+  return maker().createPdf(doc).getBuffer();
+}

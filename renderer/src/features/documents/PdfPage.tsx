@@ -1,13 +1,15 @@
 /**
  * One page of the viewer. Only drawn while near the visible part of the scroller (an
  * IntersectionObserver): canvas (at the device's pixel ratio, capped), pdf.js TextLayer for
- * selection and search highlights, the watermark drawn into the canvas, then every PAGE_OVERLAYS
+ * selection and search highlights, pdf.js's annotation layer for the page's links (internal ones go
+ * through the viewer's link service), the watermark drawn into the canvas, then every PAGE_OVERLAYS
  * entry positioned over the page's box. Far from view, the canvas and text are released.
  */
 import { TextLayer, type PDFDocumentProxy, type PDFPageProxy, type RenderTask } from 'pdfjs-dist';
 import type { RenderQueue } from './render-queue';
 import type { TextContent, TextItem } from 'pdfjs-dist/types/src/display/api';
 import { memo, useEffect, useRef, useState } from 'react';
+import { AnnotationLayerBuilder, type PDFLinkService } from './navigation';
 import { PAGE_OVERLAYS } from './page-overlays';
 import type { TextMatch } from './search';
 
@@ -31,6 +33,8 @@ export interface PdfPageProps {
   /** Index in `matches` of the current search result on this page, or -1. */
   currentMatch: number;
   getText: (pageNumber: number) => Promise<TextContent>;
+  /** Follows the page's links (pdf.js's link service), or null for no links. */
+  linkService: PDFLinkService | null;
   meetingId: string;
   documentId: string;
   versionId: string;
@@ -88,7 +92,7 @@ function highlight(layer: TextLayer, matches: TextMatch[], current: number): HTM
 }
 
 export const PdfPage = memo(function PdfPage(props: PdfPageProps) {
-  const { pdf, pageNumber, scale, size, onSize, root, watermark, matches, currentMatch, getText, queue } = props;
+  const { pdf, pageNumber, scale, size, onSize, root, watermark, matches, currentMatch, getText, queue, linkService } = props;
   const boxRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const textRef = useRef<HTMLDivElement>(null);
@@ -112,6 +116,7 @@ export const PdfPage = memo(function PdfPage(props: PdfPageProps) {
     let cancelled = false;
     let task: RenderTask | null = null;
     let layer: TextLayer | null = null;
+    let links: AnnotationLayerBuilder | null = null;
     let drawn: PDFPageProxy | null = null;
     void (async () => {
       const release = await queue.turn(pageNumber);
@@ -140,6 +145,11 @@ export const PdfPage = memo(function PdfPage(props: PdfPageProps) {
         if (cancelled) return;
         layerRef.current = layer;
         setRendered(true);
+        if (linkService) {
+          // Above the text layer, below the overlays (a drawing tool takes the pointer before the links).
+          links = new AnnotationLayerBuilder({ pdfPage: page, linkService, renderForms: false, onAppend: (div: HTMLDivElement) => textDiv.after(div) });
+          await links.render({ viewport, intent: 'display' });
+        }
       } catch (err) {
         if (!cancelled && (err as { name?: string }).name !== 'RenderingCancelledException') console.warn('page render failed', pageNumber, err);
       } finally {
@@ -150,6 +160,8 @@ export const PdfPage = memo(function PdfPage(props: PdfPageProps) {
       cancelled = true;
       task?.cancel();
       layer?.cancel();
+      links?.cancel();
+      links?.div?.remove();
       layerRef.current = null;
       setRendered(false);
       // Release the bitmap of a page far from view.
@@ -161,7 +173,7 @@ export const PdfPage = memo(function PdfPage(props: PdfPageProps) {
       drawn?.cleanup();
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [near, pdf, pageNumber, scale, watermarkKey, queue]);
+  }, [near, pdf, pageNumber, scale, watermarkKey, queue, linkService]);
 
   // Search highlights, over the rendered text layer.
   useEffect(() => {
@@ -194,7 +206,8 @@ export const PdfPage = memo(function PdfPage(props: PdfPageProps) {
       <div ref={textRef} className="textLayer" />
       {near &&
         PAGE_OVERLAYS.map((Overlay, i) => (
-          <div key={i} style={{ position: 'absolute', inset: 0 }}>
+          // The box lets the pointer through (to the text and the links); an overlay takes it where it wants it.
+          <div key={i} style={{ position: 'absolute', inset: 0, pointerEvents: 'none' }}>
             <Overlay meetingId={props.meetingId} documentId={props.documentId} versionId={props.versionId} pageNumber={pageNumber} width={width} height={height} scale={scale} />
           </div>
         ))}

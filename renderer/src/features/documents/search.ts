@@ -1,24 +1,10 @@
 /**
- * Text search in a document: Vietnamese with its diacritics. Texts are compared in Unicode NFC
- * and lower case (Vietnamese locale), so "quảng ninh" finds "QUẢNG NINH" whether the PDF's text
- * was extracted composed or decomposed; the diacritics still count ("Quang" does not find
- * "Quảng").
+ * From pdf.js's find controller to our text-layer highlights. PDFFindController (see
+ * navigation.ts) does the matching: case, Unicode forms, and diacritics ignored unless asked.
+ * It reports a page's matches as offsets into its page text: the items' strings joined, with a
+ * "\n" after an item that ends a line (`hasEOL`). The text layer has one element per item, so a
+ * match becomes an item and offset for its start and its end.
  */
-
-/** Normalises for comparison, keeping a map from each normalised character to its source index. */
-export function normalise(text: string): { text: string; map: number[] } {
-  let out = '';
-  const map: number[] = [];
-  // Walk by grapheme-ish runs: a base character and its combining marks normalise together.
-  const re = /\P{M}\p{M}*|\p{M}+/gu;
-  for (const m of text.matchAll(re)) {
-    const piece = m[0].normalize('NFC').toLocaleLowerCase('vi');
-    for (let i = 0; i < piece.length; i++) map.push(m.index);
-    out += piece;
-  }
-  map.push(text.length);
-  return { text: out, map };
-}
 
 export interface TextMatch {
   /** Index of the text item where the match starts and the offset in it; same for the end (exclusive). */
@@ -28,40 +14,73 @@ export interface TextMatch {
   endOffset: number;
 }
 
-/**
- * Finds every occurrence of `query` in a page's text items (pdf.js TextContent items' `str`),
- * across item boundaries (items are joined without separators, as pdf.js's own find does for
- * items on a line).
- */
-export function findInItems(items: readonly string[], query: string): TextMatch[] {
-  const q = normalise(query.trim()).text;
-  if (!q) return [];
-  const joined = items.join('');
-  const starts: number[] = [];
+export interface FindItem {
+  str: string;
+  hasEOL?: boolean;
+}
+
+/** Converts a page's matches (`starts[i]`, `lengths[i]` in the find controller's page text) to item ranges. */
+export function toItemMatches(items: readonly FindItem[], starts: readonly number[], lengths: readonly number[]): TextMatch[] {
+  if (items.length === 0) return [];
+  // Where each item starts in the page text.
+  const at: number[] = [];
   let pos = 0;
-  for (const s of items) {
-    starts.push(pos);
-    pos += s.length;
+  for (const item of items) {
+    at.push(pos);
+    pos += item.str.length + (item.hasEOL ? 1 : 0);
   }
-  const { text, map } = normalise(joined);
-  const locate = (sourceIndex: number, isEnd: boolean): [number, number] => {
-    // The item holding sourceIndex (for an end, the item holding the character before it).
-    const at = isEnd ? sourceIndex - 1 : sourceIndex;
-    let item = 0;
-    for (let i = 0; i < starts.length; i++) if (starts[i]! <= at && items[i]!.length > 0) item = i;
-    return [item, sourceIndex - starts[item]!];
+  /** The item holding offset `p` (for an end, the character before it) and the offset in that item. */
+  const locate = (p: number, isEnd: boolean): [number, number] => {
+    const probe = isEnd ? p - 1 : p;
+    let lo = 0;
+    let hi = items.length - 1;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (at[mid]! <= probe) lo = mid;
+      else hi = mid - 1;
+    }
+    const len = items[lo]!.str.length;
+    let offset = p - at[lo]!;
+    // On a line end (the "\n" after the item): the end of this item, or the start of the next one.
+    if (offset > len || (!isEnd && offset === len)) {
+      if (!isEnd && lo + 1 < items.length) return [lo + 1, 0];
+      offset = len;
+    }
+    return [lo, Math.max(0, offset)];
   };
   const out: TextMatch[] = [];
-  let from = 0;
-  for (;;) {
-    const i = text.indexOf(q, from);
-    if (i < 0) break;
-    const srcStart = map[i]!;
-    const srcEnd = map[i + q.length] ?? joined.length;
-    const [startItem, startOffset] = locate(srcStart, false);
-    const [endItem, endOffset] = locate(srcEnd, true);
+  starts.forEach((start, i) => {
+    const length = lengths[i] ?? 0;
+    if (length <= 0) return;
+    const [startItem, startOffset] = locate(start, false);
+    const [endItem, endOffset] = locate(start + length, true);
     out.push({ startItem, startOffset, endItem, endOffset });
-    from = i + Math.max(1, q.length);
-  }
+  });
   return out;
+}
+
+/**
+ * "đ" and "Đ" are letters of their own in Unicode (no decomposition to "d" plus a mark), so
+ * pdf.js's diacritic-insensitive search does not let "dieu" find "điều". Folding them to "d" and
+ * "D" keeps every index in place (one character for one), so the matches still point into the
+ * page text.
+ */
+export const foldD = (s: string): string => s.replace(/[đĐ]/g, (c) => (c === 'đ' ? 'd' : 'D'));
+
+/** The top of a destination on its page, in PDF units from the bottom, or null (the top of the page). */
+export function destinationTop(destArray: unknown): number | null {
+  if (!Array.isArray(destArray)) return null;
+  const kind = (destArray[1] as { name?: string } | undefined)?.name;
+  const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  switch (kind) {
+    case 'XYZ':
+      return n(destArray[3]);
+    case 'FitH':
+    case 'FitBH':
+      return n(destArray[2]);
+    case 'FitR':
+      return n(destArray[5]);
+    default:
+      return null;
+  }
 }
