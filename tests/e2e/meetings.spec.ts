@@ -10,9 +10,11 @@ import { expect, test } from './support/test';
 import { PASSWORD, person, TestApi } from '../support/api-client';
 import { logIn, tile } from './support/conference';
 
-/** An `<input type="datetime-local">` value in Vietnam time (the form's time zone), `ms` from now. */
+/** What one types in the form's date-time field ("dd/mm/yyyy hh:mm", Vietnam time), `ms` from now. */
 function vietnamInput(fromNowMs: number): string {
-  return new Date(Date.now() + fromNowMs + 7 * 3600_000).toISOString().slice(0, 16);
+  const [date, time] = new Date(Date.now() + fromNowMs + 7 * 3600_000).toISOString().slice(0, 16).split('T') as [string, string];
+  const [y, m, d] = date.split('-');
+  return `${d}/${m}/${y} ${time}`;
 }
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

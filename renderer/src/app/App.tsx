@@ -87,7 +87,7 @@ export function App() {
       <AppShell.Header>
         <AppHeader account={account} route={route} />
       </AppShell.Header>
-      <AppShell.Main h={inRoom ? '100dvh' : undefined} style={{ background: inRoom ? undefined : 'var(--mantine-color-gray-0)' }} mih="100dvh">
+      <AppShell.Main h={inRoom ? '100dvh' : undefined} style={{ background: inRoom ? undefined : 'light-dark(var(--mantine-color-gray-0), var(--mantine-color-dark-8))' }} mih="100dvh">
         {content}
       </AppShell.Main>
     </AppShell>

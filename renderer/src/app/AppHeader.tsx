@@ -3,6 +3,7 @@ import { ActionIcon, Anchor, Box, Button, Group, Text, Title, Tooltip } from '@m
 import { IconCalendarEvent, IconLogout, IconSettings } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { Account } from '../../../common/api/model';
+import { ThemeToggle } from '../features/appearance/ThemeToggle';
 import { logout } from '../features/auth/session';
 import { LanguageSwitch } from './LanguageSwitch';
 import { href, navigate, type Route } from './router';
@@ -80,6 +81,7 @@ export function AppHeader({ account, route }: { account: Account | null; route: 
       </Group>
       <Group gap="sm" wrap="nowrap">
         <LanguageSwitch />
+        <ThemeToggle />
         {account && (
           <>
             <Box visibleFrom="sm" style={{ textAlign: 'right', lineHeight: 1.2 }} data-testid="signed-in-as">

@@ -7,6 +7,7 @@ import { sortAccounts } from '../../app/directory';
 import { apiErrorMessage } from '../../app/i18n';
 import { fromLocalInput, nextHourInput, toLocalInput } from '../../app/time';
 import { api } from '../../net/api-client';
+import { DateTimeField } from './DateTimeField';
 
 interface Props {
   opened: boolean;
@@ -125,20 +126,8 @@ function MeetingForm({ meeting, accounts, me, onSaved, onClose }: Props) {
           maxRows={8}
         />
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
-          <TextInput
-            type="datetime-local"
-            label={t('meetingForm.startsAt')}
-            value={form.startsAt}
-            onChange={(e) => setForm({ ...form, startsAt: e.currentTarget.value })}
-            required
-          />
-          <TextInput
-            type="datetime-local"
-            label={t('meetingForm.endsAt')}
-            value={form.endsAt}
-            onChange={(e) => setForm({ ...form, endsAt: e.currentTarget.value })}
-            required
-          />
+          <DateTimeField label={t('meetingForm.startsAt')} value={form.startsAt} onChange={(startsAt) => setForm((f) => ({ ...f, startsAt }))} required />
+          <DateTimeField label={t('meetingForm.endsAt')} value={form.endsAt} onChange={(endsAt) => setForm((f) => ({ ...f, endsAt }))} required />
         </SimpleGrid>
         <Text size="xs" c="dimmed" mt={-6}>
           {t('meetingForm.timeZoneHint')}
