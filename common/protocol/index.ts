@@ -14,7 +14,6 @@ import { mediaControlRequests, type MediaControlNotifications } from './media-co
 import { pointsRequests } from './points';
 import { meetingWatchRequests, type MeetingWatchNotifications } from './meeting-watch';
 import { linkRequests, type LinkNotifications } from './link';
-import { recordingRequests, type RecordingNotifications } from './recording';
 
 export * from './envelope';
 export * from './access';
@@ -28,7 +27,6 @@ export * from './media-control';
 export * from './points';
 export * from './meeting-watch';
 export * from './link';
-export * from './recording';
 
 export const requests = {
   ...conferenceRequests,
@@ -41,7 +39,6 @@ export const requests = {
   ...pointsRequests,
   ...meetingWatchRequests,
   ...linkRequests,
-  ...recordingRequests,
 } as const;
 
 export type Requests = typeof requests;
@@ -59,8 +56,7 @@ export type Notifications = AccessNotifications &
   AttendanceNotifications &
   MediaControlNotifications &
   MeetingWatchNotifications &
-  LinkNotifications &
-  RecordingNotifications;
+  LinkNotifications;
 export type NotificationName = keyof Notifications;
 
 export function isMethod(name: string): name is Method {

@@ -10,7 +10,6 @@ import * as m0007 from './0007-chat';
 import * as m0008 from './0008-signatures';
 import * as m0009 from './0009-minutes';
 import * as m0010 from './0010-session-families';
-import * as m0011 from './0011-recordings';
 
 export const migrations: Record<string, Migration> = {
   '0001-people-and-meetings': m0001,
@@ -23,5 +22,4 @@ export const migrations: Record<string, Migration> = {
   '0008-signatures': m0008,
   '0009-minutes': m0009,
   '0010-session-families': m0010,
-  '0011-recordings': m0011,
 };
