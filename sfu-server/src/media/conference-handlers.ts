@@ -6,6 +6,7 @@ import { AppError } from '../errors';
 import type { MeetingsService } from '../meetings/meetings-service';
 import type { Handlers } from '../signaling/handlers';
 import type { Db } from '../store/database';
+import { offeredRtpCapabilities } from './header-extensions';
 import { Peer, type Notify, type PeerIdentity } from './peer';
 import type { Room } from './room';
 import type { Rooms } from './rooms';
@@ -59,7 +60,7 @@ export function conferenceHandlers(rooms: Rooms, meetings: MeetingsService): Han
       const peers = room.join(peer);
       ctx.peer = peer;
       ctx.room = room;
-      return { peerId: peer.id, self: peer.info(), meetingTitle: facts.title, routerRtpCapabilities: room.router.rtpCapabilities, peers };
+      return { peerId: peer.id, self: peer.info(), meetingTitle: facts.title, routerRtpCapabilities: offeredRtpCapabilities(room.router.rtpCapabilities), peers };
     },
     async createWebRtcTransport(ctx, data) {
       const { peer, room } = joined(ctx);

@@ -14,6 +14,7 @@ import type { Logger } from '../observability/logger';
 import { planReceiver, videoBudget, type StreamInput, type StreamPlan, type StreamRole } from './bandwidth-policy';
 import { decideVideo, lastNSenders, layersForTile, pushSpeaker, type VideoDecision } from './forwarding-policy';
 import { LAYER_POLL_MS, LayerWatch, streamInput } from './link-adaptation';
+import { withOfferedExtensions } from './header-extensions';
 import type { ConsumerData, Peer } from './peer';
 import { placePeer, type WorkerLoad } from './placement';
 
@@ -264,7 +265,7 @@ export class Room {
     const gated = input.source === 'mic' && !(input.paused ?? false) && !this.mayUseAudio(peer);
     const producer = await transport.produce({
       kind: input.kind,
-      rtpParameters: input.rtpParameters as types.RtpParameters,
+      rtpParameters: withOfferedExtensions(input.rtpParameters as types.RtpParameters),
       paused: (input.paused ?? false) || gated,
       appData: { source: input.source, peerId: peer.id },
     });
@@ -308,7 +309,7 @@ export class Room {
     this.#assertMember(peer);
     if (peer.rtpCapabilities) throw new AppError('conflict', 'already ready');
     if (!peer.recvTransport()) throw new AppError('bad_request', 'create a receiving transport first');
-    peer.rtpCapabilities = rtpCapabilities;
+    peer.rtpCapabilities = withOfferedExtensions(rtpCapabilities);
     if (this.#activeSpeaker) peer.notify('activeSpeaker', { peerId: this.#activeSpeaker });
     for (const other of this.#peers.values()) {
       if (other === peer) continue;
