@@ -70,7 +70,7 @@ describe('header extensions offered to clients', () => {
   it("strips it from a client's own capabilities and leaves parameters without extensions alone", () => {
     const caps = { codecs: [], headerExtensions: [{ kind: 'video' as const, uri: ABS_CAPTURE_TIME_URI as types.RtpHeaderExtensionUri, preferredId: 15 }] };
     expect(withOfferedExtensions(caps).headerExtensions).toEqual([]);
-    const bare = { codecs: [] };
+    const bare: { codecs: never[]; headerExtensions?: { uri: string }[] } = { codecs: [] };
     expect(withOfferedExtensions(bare)).toBe(bare);
   });
 });
