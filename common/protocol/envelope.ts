@@ -31,6 +31,8 @@ export const ErrorCode = z.enum([
   'invalid_transition',
   'meeting_not_live',
   'not_invited',
+  /** Invited to watch only (người theo dõi): follows the broadcast, takes no seat, does not speak, vote or annotate. */
+  'watch_only',
   /** A second ballot on the same vote (ballots cannot be changed). */
   'already_voted',
   /** A ballot or close on a vote that is not open (not yet opened, closed, cancelled). */

@@ -14,6 +14,7 @@ import { mediaControlRequests, type MediaControlNotifications } from './media-co
 import { pointsRequests } from './points';
 import { meetingWatchRequests, type MeetingWatchNotifications } from './meeting-watch';
 import { linkRequests, type LinkNotifications } from './link';
+import type { BroadcastNotifications } from './broadcast';
 
 export * from './envelope';
 export * from './access';
@@ -27,6 +28,7 @@ export * from './media-control';
 export * from './points';
 export * from './meeting-watch';
 export * from './link';
+export * from './broadcast';
 
 export const requests = {
   ...conferenceRequests,
@@ -56,7 +58,8 @@ export type Notifications = AccessNotifications &
   AttendanceNotifications &
   MediaControlNotifications &
   MeetingWatchNotifications &
-  LinkNotifications;
+  LinkNotifications &
+  BroadcastNotifications;
 export type NotificationName = keyof Notifications;
 
 export function isMethod(name: string): name is Method {

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { Id } from './conference';
 
 /** The parts of a meeting's page that can change under the reader's eyes. */
-export const MeetingTopic = z.enum(['meeting', 'pack', 'comments', 'signatures']);
+export const MeetingTopic = z.enum(['meeting', 'pack', 'comments', 'signatures', 'broadcast']);
 export type MeetingTopic = z.infer<typeof MeetingTopic>;
 
 /** How many meetings one connection may watch at once. */

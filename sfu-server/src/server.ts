@@ -77,6 +77,10 @@ import { registerVotingRoutes } from './voting/voting-routes';
 import { votingHandlers } from './voting/voting-handlers';
 import { VotingService } from './voting/voting-service';
 import { ChatService } from './chat/chat-service';
+import { registerBroadcastRoutes } from './broadcast/broadcast-routes';
+import { BroadcastService } from './broadcast/broadcast-service';
+import { ViewersService } from './broadcast/viewers-service';
+import { WatchTokens } from './broadcast/watch-token';
 import { chatHandlers } from './chat/chat-handlers';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -112,6 +116,8 @@ export interface RunningServer extends Services {
   collab: CollabEndpoint;
   collabAccess: CollabAccess;
   meetingWatch: MeetingWatch;
+  /** The live broadcast (HLS) and its watch-only viewers. */
+  broadcast: BroadcastService;
   /** Access changes (documents, invitations, accounts): open connections are checked again. */
   accessChanges: AccessChanges;
   logger: Logger;
@@ -148,6 +154,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   );
   let voting: VotingService | undefined;
   let floor: FloorService | undefined;
+  let broadcast: BroadcastService | undefined;
   // Meeting pages open without joining the room get told which part changed.
   const meetingWatch = new MeetingWatch();
   const meetings = new MeetingsService(store.db, (meetingId, status) => {
@@ -159,6 +166,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
         .finally(() => rooms?.close(meetingId, 4004, 'meeting ended'));
       // The last speaking turn ends with the meeting (the minutes show until when).
       void (floor?.meetingEnded(meetingId) ?? Promise.resolve()).catch((err: unknown) => logger.error({ err, meetingId }, 'ending the speaking turn of an ended meeting failed'));
+      void (broadcast?.meetingEnded(meetingId) ?? Promise.resolve()).catch((err: unknown) => logger.error({ err, meetingId }, 'ending the broadcast of an ended meeting failed'));
     }
     collab?.meetingChanged(meetingId);
   }, accessChanges);
@@ -209,6 +217,24 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const attendance = new AttendanceService(store.db, rooms, logger.child({ component: 'attendance' }));
   attendanceRef = attendance;
   floor = new FloorService({ db: store.db, rooms, logger: logger.child({ component: 'floor' }), recentlyPresent: (m, a) => attendance.recentlyPresent(m, a) });
+  const roomsForBroadcast = rooms;
+  broadcast = new BroadcastService({
+    db: store.db,
+    meetings,
+    rooms,
+    floor,
+    tokens: WatchTokens.fromDataDir(config.DATA_DIR),
+    dir: config.BROADCAST_DIR ?? path.join(config.DATA_DIR, 'broadcast'),
+    ffmpegBin: config.BROADCAST_FFMPEG,
+    segmentSeconds: config.BROADCAST_SEGMENT_SECONDS,
+    tokenHours: config.BROADCAST_TOKEN_HOURS,
+    logger: logger.child({ component: 'broadcast' }),
+    changed: (meetingId, on, since) => {
+      roomsForBroadcast.broadcast(meetingId, 'broadcast.changed', { meetingId, on, since });
+      meetingWatch.changed(meetingId, 'broadcast');
+    },
+  });
+  const broadcastOfServer = broadcast;
 
   // Slowloris: headers and whole requests have time limits (Fastify's default turned Node's off).
   const timeouts = httpTimeouts(config);
@@ -230,7 +256,9 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     openSockets.add(socket);
     socket.once('close', () => openSockets.delete(socket));
   });
-  app.addHook('onRequest', authHook(auth));
+  // The broadcast's files are authorised by the token in their path (broadcast/), not the session cookie: no session lookup per segment.
+  const sessionHook = authHook(auth);
+  app.addHook('onRequest', async (req) => (req.url.startsWith('/live/') ? void (req.actor = null) : sessionHook(req)));
   // Bodies are read only from callers known and allowed (every POST/PUT/PATCH route registered below).
   registerBodyGuard(app, pdfJobs);
 
@@ -254,6 +282,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   // Fully signed minutes go into the meeting's pack; a failure there is logged, the signature stays.
   signing.onFullySigned = (doc) => minutes.fullySigned(doc).catch((err: unknown) => logger.error({ err, documentId: doc.id }, 'putting the signed minutes into the pack failed'));
   registerMinutesRoutes(app, minutes);
+  registerBroadcastRoutes(app, broadcastOfServer, new ViewersService(store.db, meetings, accessChanges), meetings);
   await registerStaticClient(app, config.RENDERER_DIR, logger);
 
   // Each point's link quality, for the chair and hosts (points panel, tiles).
@@ -289,7 +318,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     documentLayersResolver(deps.documentAccess ?? documents, async (meetingId) => {
       const row = await store.db.selectFrom('meetings').select(['status', 'chair_id', 'secretary_id']).where('id', '=', meetingId).executeTakeFirst();
       return row ? { status: row.status as MeetingStatus, chairId: row.chair_id, secretaryId: row.secretary_id } : null;
-    }),
+    }, async (actor, meetingId) => (await meetings.facts(actor, meetingId)).watchOnly === true),
   ).register(MINUTES_PREFIX, minutesResolver(meetings));
   collab = new CollabEndpoint({
     auth,
@@ -336,6 +365,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     collab: collabEndpoint,
     collabAccess,
     meetingWatch,
+    broadcast: broadcastOfServer,
     accessChanges,
     logger,
     store,
@@ -352,6 +382,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       endpoint.close();
       await collabEndpoint.close();
       linkMonitor.close();
+      await broadcastOfServer.close();
       await roomsOfServer.closeAll();
       // Requests in flight get a few seconds to finish; then every socket still open (a request
       // stuck behind a dead peer, a WebSocket whose close handshake never completes) is cut, so

@@ -23,6 +23,12 @@ export interface MeetingFacts {
   createdBy: string;
   /** The actor is invited as a delegate, or is the operator of an invited bridge point. */
   invited: boolean;
+  /**
+   * Invited to watch only (người theo dõi, `meeting_viewers`): sees the meeting, its agenda, its
+   * published documents and the live broadcast, and nothing else. `invited` stays false for them,
+   * so every rule keyed on it (join, vote, floor, chat, annotate) stays closed.
+   */
+  watchOnly?: boolean;
 }
 
 export type MeetingAction =
@@ -55,7 +61,11 @@ export type MeetingAction =
   /** Put up a document (a new version) for them to sign: the organisers. */
   | 'document.prepareSigning'
   /** Draft the minutes (the record, the conclusions' shared editor) and produce their PDF: the chair and the secretary. */
-  | 'minutes.write';
+  | 'minutes.write'
+  /** Follow the live broadcast (HLS): invitees, watch-only viewers, organisers, admins, while live. */
+  | 'broadcast.watch'
+  /** Turn the live broadcast on and off: the meeting's chair and secretary, and admins, while live. */
+  | 'broadcast.manage';
 
 /** Roles that may ever vote: guests, observers, operators (a room, not a person) and admins never do. */
 export const VOTER_ROLES: readonly Role[] = ['delegate', 'chair', 'secretary'];
@@ -94,7 +104,7 @@ export function canOnMeeting(actor: Actor, action: MeetingAction, m: MeetingFact
   switch (action) {
     case 'meeting.view':
       // Drafts are visible only to their organisers; published meetings to invitees too.
-      return isAdmin || organiser || (m.invited && m.status !== 'draft');
+      return isAdmin || organiser || ((m.invited || m.watchOnly === true) && m.status !== 'draft');
     case 'meeting.edit':
       return (isAdmin || organiser) && (m.status === 'draft' || m.status === 'published');
     case 'meeting.transition':
@@ -131,6 +141,10 @@ export function canOnMeeting(actor: Actor, action: MeetingAction, m: MeetingFact
     case 'document.prepareSigning':
       // Putting up a document (a new version) for them to sign: the organisers.
       return (isAdmin || organiser) && m.status !== 'cancelled';
+    case 'broadcast.watch':
+      return m.status === 'live' && (isAdmin || organiser || m.invited || m.watchOnly === true);
+    case 'broadcast.manage':
+      return m.status === 'live' && (isAdmin || actor.accountId === m.chairId || actor.accountId === m.secretaryId);
     case 'minutes.write':
       // The minutes are the chair's and the secretary's, as their signatures are: not the admin's,
       // not the creator's; from publication (prepared ahead) to after the meeting ended.
@@ -169,8 +183,10 @@ export function canManageDocuments(actor: Actor, m: MeetingFacts): boolean {
  */
 export function canReadDocuments(actor: Actor, m: MeetingFacts, packPublished: boolean, doc?: DocumentFacts): boolean {
   if (organises(actor, m)) return true;
-  if (!m.invited || m.status === 'draft' || !packPublished) return false;
+  if (!(m.invited || m.watchOnly === true) || m.status === 'draft' || !packPublished) return false;
   if (!doc || !doc.confidential) return true;
+  // Watch-only viewers read the published, non-confidential documents; a confidential one only when named as its reader.
+  if (!m.invited) return doc.readers.includes(actor.accountId);
   return doc.allowedRoles.includes(actor.role) || doc.readers.includes(actor.accountId);
 }
 

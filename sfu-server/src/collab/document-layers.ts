@@ -26,7 +26,15 @@ export const DOCUMENT_PREFIX = 'doc';
 
 const FROZEN: readonly MeetingStatus[] = ['ended', 'cancelled'];
 
-export function documentLayersResolver(documents: DocumentAccess, meetingOf: (meetingId: string) => Promise<LayerMeeting | null>): CollabResolver {
+/**
+ * `watchOnly`: whether the actor follows the document's meeting as a watch-only viewer (người theo
+ * dõi): they may read the shared layer but never write, and have no private layer (they do not annotate).
+ */
+export function documentLayersResolver(
+  documents: DocumentAccess,
+  meetingOf: (meetingId: string) => Promise<LayerMeeting | null>,
+  watchOnly: (actor: Actor, meetingId: string) => Promise<boolean> = async () => false,
+): CollabResolver {
   return async (actor: Actor, segments: string[]): Promise<CollabGrant | null> => {
     const [documentId, layer, owner, ...extra] = segments;
     if (!documentId || extra.length > 0) return null;
@@ -40,7 +48,9 @@ export function documentLayersResolver(documents: DocumentAccess, meetingOf: (me
     }
     const meetingId = await documents.readableMeeting(actor, documentId);
     if (!meetingId) return null;
-    if (layer === 'private') return { mode: 'write', meetingId };
+    const viewer = await watchOnly(actor, meetingId);
+    if (layer === 'private') return viewer ? null : { mode: 'write', meetingId };
+    if (viewer) return { mode: 'read', meetingId };
     const meeting = await meetingOf(meetingId);
     if (!meeting) return null;
     if (FROZEN.includes(meeting.status)) return { mode: 'read', meetingId };

@@ -38,6 +38,12 @@ const ConfigSchema = z.object({
   ROUTER_MAX_PEERS: z.coerce.number().int().min(1).max(5000).default(150),
   /** Lets bridge-point operators and admins attach plain RTP endpoints (hardware codecs, gateways, the load benchmark). */
   PLAIN_RTP_ENABLED: bool.default(false),
+  /** Live broadcast (HLS): the ffmpeg that composes it, where its playlists and segments go (default DATA_DIR/broadcast), segment length. */
+  BROADCAST_FFMPEG: z.string().default('ffmpeg'),
+  BROADCAST_DIR: z.string().optional(),
+  BROADCAST_SEGMENT_SECONDS: z.coerce.number().int().min(1).max(6).default(1),
+  /** How long a viewer's broadcast URL stays valid (hours); each request is also checked against the session and the meeting now. */
+  BROADCAST_TOKEN_HOURS: z.coerce.number().min(0.1).max(48).default(12),
   /** Bearer token a Prometheus scraper may use for GET /metrics (admins' sessions work too). */
   METRICS_TOKEN: z.string().min(16).optional(),
   /**

@@ -21,6 +21,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   invalid_transition: 409,
   meeting_not_live: 409,
   not_invited: 403,
+  watch_only: 403,
   rate_limited: 429,
   already_voted: 409,
   vote_not_open: 409,

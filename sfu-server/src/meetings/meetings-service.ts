@@ -53,6 +53,7 @@ export class MeetingsService {
             eb('status', '!=', 'draft'),
             eb.or([
               eb('id', 'in', eb.selectFrom('meeting_delegates').select('meeting_id').where('account_id', '=', me)),
+              eb('id', 'in', eb.selectFrom('meeting_viewers').select('meeting_id').where('account_id', '=', me)),
               ...(actor.bridgePointId ? [eb('id', 'in', eb.selectFrom('meeting_points').select('meeting_id').where('bridge_point_id', '=', actor.bridgePointId))] : []),
             ]),
           ]),
@@ -81,7 +82,9 @@ export class MeetingsService {
     const point = actor.bridgePointId
       ? await db.selectFrom('meeting_points').select('meeting_id').where('meeting_id', '=', meetingId).where('bridge_point_id', '=', actor.bridgePointId).executeTakeFirst()
       : undefined;
-    return { status: row.status as MeetingStatus, chairId: row.chair_id, secretaryId: row.secretary_id, createdBy: row.created_by, invited: Boolean(delegate || point), title: row.title };
+    // Watch-only (người theo dõi): asked only of those not invited with a seat.
+    const viewer = delegate || point ? undefined : await db.selectFrom('meeting_viewers').select('meeting_id').where('meeting_id', '=', meetingId).where('account_id', '=', actor.accountId).executeTakeFirst();
+    return { status: row.status as MeetingStatus, chairId: row.chair_id, secretaryId: row.secretary_id, createdBy: row.created_by, invited: Boolean(delegate || point), watchOnly: Boolean(viewer), title: row.title };
   }
 
   /** Throws `forbidden` (or `not_found` where even seeing it is not allowed) unless permitted. */
@@ -95,6 +98,7 @@ export class MeetingsService {
     if (!canOnMeeting(actor, action, facts)) {
       if (action === 'meeting.join') {
         if (facts.status !== 'live') throw new AppError('meeting_not_live', 'the meeting is not live');
+        if (facts.watchOnly) throw new AppError('watch_only', 'you are invited to watch only: follow the live broadcast, without a seat in the conference');
         throw new AppError('not_invited', 'you are not invited to this meeting');
       }
       throw forbidden();

@@ -83,6 +83,12 @@ export interface MeetingDelegatesTable {
   account_id: string;
 }
 
+/** Watch-only invitations (migration 0012): the broadcast, the agenda, the published documents; no seat. */
+export interface MeetingViewersTable {
+  meeting_id: string;
+  account_id: string;
+}
+
 export interface AgendaItemsTable {
   id: string;
   meeting_id: string;
@@ -345,6 +351,7 @@ export interface Database {
   meetings: MeetingsTable;
   meeting_points: MeetingPointsTable;
   meeting_delegates: MeetingDelegatesTable;
+  meeting_viewers: MeetingViewersTable;
   agenda_items: AgendaItemsTable;
   audit_log: AuditLogTable;
   document_packs: DocumentPacksTable;

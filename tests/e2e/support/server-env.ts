@@ -21,6 +21,8 @@ export function e2eServerEnv(): Record<string, string> {
     ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
     // Every test logs people in; the per-minute cap on login requests is for the real world.
     LOGIN_RATE_PER_MINUTE: '1000',
+    // broadcast.spec.ts sends its bridge points' pictures over plain RTP from ffmpeg (as hardware codecs do).
+    PLAIN_RTP_ENABLED: '1',
     DATA_DIR: process.env.E2E_DATA_DIR ?? path.join(os.tmpdir(), `phonghop-e2e-${process.pid}-${Date.now()}`),
     PATH: process.env.PATH ?? '',
     ...(process.env.MEDIASOUP_WORKER_BIN ? { MEDIASOUP_WORKER_BIN: process.env.MEDIASOUP_WORKER_BIN } : {}),

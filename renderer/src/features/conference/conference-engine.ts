@@ -133,7 +133,7 @@ const FINAL_CLOSE_CODES: Record<number, string> = { 4001: 'joined_elsewhere', 40
 /** The server's media restarted (a worker died) and it is ready for us: rejoin without waiting. */
 const MEDIA_RESTART_CLOSE_CODE = 4010;
 /** Join refusals that retrying cannot change. */
-const FINAL_JOIN_ERRORS = new Set(['meeting_not_live', 'not_invited', 'not_found', 'forbidden', 'removed_from_meeting', 'meeting_locked']);
+const FINAL_JOIN_ERRORS = new Set(['meeting_not_live', 'not_invited', 'watch_only', 'not_found', 'forbidden', 'removed_from_meeting', 'meeting_locked']);
 
 export class ConferenceEngine {
   #state: ConferenceState = {

@@ -6,7 +6,7 @@
  * A feature adds one entry here; its component gets the engine and talks to the server through
  * `engine.request` / `engine.on` / `engine.onJoined`.
  */
-import { IconBuildingBroadcastTower, IconChecklist, IconClipboardCheck, IconHandStop, IconMessageCircle } from '@tabler/icons-react';
+import { IconBroadcast, IconBuildingBroadcastTower, IconChecklist, IconClipboardCheck, IconHandStop, IconMessageCircle } from '@tabler/icons-react';
 import type { ComponentType } from 'react';
 import { documentsPanel, documentsViewerOverlay } from '../documents/register';
 import { ChatPanel, useChatBadge } from '../chat/ChatPanel';
@@ -19,6 +19,7 @@ import { FloorPanel } from '../floor/FloorPanel';
 import { useFloorBadge, useIsManager } from '../floor/panel-hooks';
 import { PointsPanel } from '../points/PointsPanel';
 import { MicDiscipline } from '../microphone/MicDiscipline';
+import { BroadcastIndicator, BroadcastPanel } from '../broadcast/room-broadcast';
 import type { ConferenceEngine } from './conference-engine';
 
 export interface RoomFeatureProps {
@@ -47,6 +48,8 @@ export const ROOM_PANELS: RoomPanel[] = [
   { id: 'votes', labelKey: 'voting.panel', icon: IconChecklist, Component: VotesPanel, useBadge: useVotesBadge },
   { id: 'chat', labelKey: 'chat.panel', icon: IconMessageCircle, Component: ChatPanel, useBadge: useChatBadge },
   { id: 'attendance', labelKey: 'attendance.panel', icon: IconClipboardCheck, Component: AttendancePanel, useVisible: useIsManager },
+  // Phát trực tiếp: the chair's and secretary's switch; everyone sees the state.
+  { id: 'broadcast', labelKey: 'broadcast.title', icon: IconBroadcast, Component: BroadcastPanel },
 ];
 
 /** Mounted over the room all the time (they decide themselves when to show something). */
@@ -57,4 +60,6 @@ export const ROOM_OVERLAYS: ComponentType<RoomFeatureProps>[] = [
   QuorumBadge,
   // Space to talk, M / V / ?, the "talking while muted" hint.
   MicDiscipline,
+  // "Đang phát trực tiếp" while the broadcast is on.
+  BroadcastIndicator,
 ];

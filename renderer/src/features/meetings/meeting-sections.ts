@@ -10,6 +10,8 @@ import { VotesSection } from '../voting/VotesSection';
 import { MeetingSignedDocuments } from '../signing/MeetingSignedDocuments';
 import type { MeetingChanges } from './meeting-watch';
 import { MinutesSection } from '../minutes/MinutesSection';
+import { BroadcastSection } from '../broadcast/BroadcastSection';
+import { ViewersSection } from '../broadcast/ViewersSection';
 
 export interface MeetingSectionProps {
   meeting: Meeting;
@@ -28,8 +30,11 @@ export interface MeetingSection {
 }
 
 export const MEETING_SECTIONS: MeetingSection[] = [
+  // The live broadcast first: for watch-only viewers it is the reason they are here.
+  { id: 'broadcast', column: 'main', Component: BroadcastSection },
   documentsSection,
   { id: 'votes', column: 'main', Component: VotesSection },
   { id: 'minutes', column: 'main', Component: MinutesSection },
   { id: 'signed-documents', column: 'main', Component: MeetingSignedDocuments },
+  { id: 'viewers', column: 'side', Component: ViewersSection },
 ];

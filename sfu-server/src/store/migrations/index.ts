@@ -10,6 +10,7 @@ import * as m0007 from './0007-chat';
 import * as m0008 from './0008-signatures';
 import * as m0009 from './0009-minutes';
 import * as m0010 from './0010-session-families';
+import * as m0012 from './0012-watch-only';
 
 export const migrations: Record<string, Migration> = {
   '0001-people-and-meetings': m0001,
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '0008-signatures': m0008,
   '0009-minutes': m0009,
   '0010-session-families': m0010,
+  '0012-watch-only': m0012,
 };
