@@ -39,7 +39,7 @@ export const MediaMetrics = z.object({
   eventLoopDelayMaxMs: z.number().optional(),
   /** The PDF worker threads (pdf-jobs/): jobs now, and outcomes since the start. */
   pdfJobs: z
-    .object({ running: z.number().int(), waiting: z.number().int(), completed: z.number().int(), refusedBusy: z.number().int(), stoppedCpu: z.number().int(), stoppedMemory: z.number().int(), refusedDecoded: z.number().int() })
+    .object({ running: z.number().int(), waiting: z.number().int(), completed: z.number().int(), refusedBusy: z.number().int(), refusedAccount: z.number().int(), stoppedCpu: z.number().int(), stoppedMemory: z.number().int(), refusedDecoded: z.number().int() })
     .optional(),
   workers: z.array(WorkerMetrics),
   rooms: z.array(RoomMetrics),

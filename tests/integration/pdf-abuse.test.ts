@@ -4,7 +4,8 @@
  *     posted to /api/signing/verify by a guest, an observer and a delegate, and uploaded to the
  *     meeting pack by its secretary, get a clear refusal (413, reason too_complex) within the job
  *     limits, while /api/health keeps answering and the event loop stays free;
- *   - more bombs at once than the PDF workers take get a clear 503, not a queue without end;
+ *   - more bombs at once than the PDF workers take get a clear 503, not a queue without end; one
+ *     account's bombs beyond its share of the queue get 429 while another account is served;
  *   - a request that may not send its body is answered (401/403) before the body is sent;
  *   - an account that verifies too often gets 429 (per account: another account is still served).
  * The figures measured (health latency, event-loop delay) are printed; the machine is shared, so
@@ -153,6 +154,31 @@ describe('PDF bombs', () => {
     expect(r.healthMaxMs).toBeLessThan(healthBoundMs);
     // A good PDF is verified again once the bombs are gone.
     expect((await postPdf(admin, '/api/signing/verify', await makeSamplePdf())).status).toBe(200);
+  }, 180_000);
+
+  it('one account cannot fill the queue: its bombs beyond its share get 429 with Retry-After, another account is still served', async () => {
+    // One thread and two waiting places: an account may hold one of the three.
+    const send = async (who: Person, pdf: Uint8Array) => {
+      const res = await fetch(`${server.url}/api/signing/verify`, { method: 'POST', headers: { authorization: `Bearer ${who.api.token}`, 'content-type': 'application/pdf' }, body: Buffer.from(pdf) });
+      return { status: res.status, retryAfter: res.headers.get('retry-after'), body: await res.json() };
+    };
+    const r = await whileProbing(async () => {
+      const bombs = Promise.all([0, 1, 2].map(() => send(delegate, many)));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const other = await send(observer, await makeSamplePdf());
+      return { bombs: await bombs, other };
+    });
+    report('one account sends three bombs at once, another a good PDF', r);
+    console.log(`delegate: ${r.result.bombs.map((b) => b.status).join(', ')}; observer: ${r.result.other.status}`);
+    expect(r.result.other.status).toBe(200);
+    const refused = r.result.bombs.filter((b) => b.status === 429);
+    expect(refused.length).toBe(2);
+    for (const b of refused) {
+      expect(b.body).toMatchObject({ code: 'rate_limited', details: { reason: 'pdf_account_busy', retryAfterSeconds: 5 } });
+      expect(b.retryAfter).toBe('5');
+    }
+    expect(r.result.bombs.filter((b) => b.status === 413)).toHaveLength(1);
+    expect(r.healthMaxMs).toBeLessThan(healthBoundMs);
   }, 180_000);
 
   it('the server reports the event-loop delay in /api/metrics and /metrics', async () => {

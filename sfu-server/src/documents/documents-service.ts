@@ -237,7 +237,8 @@ export class DocumentsService implements DocumentAccess {
    * Stores an uploaded file after checking it is a real PDF within the limit. A refused file
    * leaves nothing behind (neither a file nor a row).
    */
-  async #accept(file: IncomingFile, tooLarge: () => boolean): Promise<{ received: Received; pageCount: number }> {
+  /** `owner`: the account whose PDF jobs it counts against (none for the server's own, e.g. the signed minutes). */
+  async #accept(owner: string | undefined, file: IncomingFile, tooLarge: () => boolean): Promise<{ received: Received; pageCount: number }> {
     let received: Received;
     try {
       received = await this.files.receive(file.stream);
@@ -247,7 +248,7 @@ export class DocumentsService implements DocumentAccess {
     }
     try {
       if (tooLarge() || received.size > this.maxBytes) throw this.tooLarge();
-      const { pageCount } = await this.pdfJobs.check(received.tmpPath).catch((err: unknown) => {
+      const { pageCount } = await this.pdfJobs.check(received.tmpPath, { owner }).catch((err: unknown) => {
         throw asUploadRefusal(err);
       });
       await this.files.commit(received);
@@ -264,7 +265,7 @@ export class DocumentsService implements DocumentAccess {
 
   async upload(actor: Actor, meetingId: string, agendaItemId: string, file: IncomingFile, tooLarge: () => boolean): Promise<MeetingDocument> {
     await this.checkUpload(actor, meetingId, agendaItemId);
-    const { received, pageCount } = await this.#accept(file, tooLarge);
+    const { received, pageCount } = await this.#accept(actor.accountId, file, tooLarge);
     const id = randomUUID();
     const at = new Date().toISOString();
     const fileName = cleanFileName(file.fileName);
@@ -280,7 +281,7 @@ export class DocumentsService implements DocumentAccess {
   async addVersion(actor: Actor, documentId: string, file: IncomingFile, tooLarge: () => boolean): Promise<MeetingDocument> {
     await this.checkNewVersion(actor, documentId);
     const doc = await this.#doc(documentId);
-    const { received, pageCount } = await this.#accept(file, tooLarge);
+    const { received, pageCount } = await this.#accept(actor.accountId, file, tooLarge);
     const at = new Date().toISOString();
     await this.db.transaction().execute(async (tx) => {
       const last = await tx.selectFrom('document_versions').select('number').where('document_id', '=', documentId).orderBy('number', 'desc').executeTakeFirst();
@@ -299,7 +300,7 @@ export class DocumentsService implements DocumentAccess {
    * Whatever the meeting's status. Returns the document's id.
    */
   async addFromCapability(meetingId: string, documentId: string | null, title: string, fileName: string, pdf: Uint8Array, by: string): Promise<string> {
-    const { received, pageCount } = await this.#accept({ fileName, stream: Readable.from([Buffer.from(pdf)]) }, () => false);
+    const { received, pageCount } = await this.#accept(undefined, { fileName, stream: Readable.from([Buffer.from(pdf)]) }, () => false);
     const id = documentId ?? randomUUID();
     const at = new Date().toISOString();
     await this.db.transaction().execute(async (tx) => {

@@ -6,7 +6,8 @@
  * body (POST, PUT, PATCH under /api/, except /api/auth/* which signs people in): it answers 401
  * when the caller is not signed in, runs the route's own `config.authorizeBody` check (403/404 for
  * someone who may not do this to this meeting or document), and for routes that hand their body to
- * a PDF worker (`config.pdfJob`) answers 503 when the PDF workers have no room. A request refused
+ * a PDF worker (`config.pdfJob`) answers 429 when the caller's account already has as many PDF
+ * jobs as one account may, and 503 when the PDF workers have no room. A request refused
  * here is answered at once and its connection closed: its body is never read into memory.
  *
  * Expensive routes also get a per-account rate limit (`perAccountRateLimit`, @fastify/rate-limit).
@@ -19,7 +20,7 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Throws (403, 404, 409…) unless the caller may send this body; runs before it is read. */
     authorizeBody?: (req: FastifyRequest) => Promise<void>;
-    /** The body goes to a PDF worker: refuse early (503) when they are all taken. */
+    /** The body goes to a PDF worker: refuse early (429 for an account at its share, 503 when they are all taken). */
     pdfJob?: boolean;
   }
 }
@@ -36,6 +37,7 @@ export function registerBodyGuard(app: FastifyInstance, pdfJobs: PdfJobs): void 
       if (!req.actor) throw new AppError('unauthorized', 'sign in first');
       const config = req.routeOptions.config;
       if (config.authorizeBody) await config.authorizeBody(req);
+      if (config.pdfJob && pdfJobs.accountBusy(req.actor.accountId)) throw pdfJobs.refuseAccount();
       if (config.pdfJob && pdfJobs.busy()) throw pdfJobs.refuseBusy();
     } catch (err) {
       // The body is left unread: close the connection after the answer rather than drain it.

@@ -113,6 +113,7 @@ export class MediaMetricsService {
       g.pdfJobs.set({ state: 'waiting' }, p.pdfJobs.waiting);
       g.pdfJobsTotal.set({ outcome: 'completed' }, p.pdfJobs.completed);
       g.pdfJobsTotal.set({ outcome: 'refused_busy' }, p.pdfJobs.refusedBusy);
+      g.pdfJobsTotal.set({ outcome: 'refused_account' }, p.pdfJobs.refusedAccount);
       g.pdfJobsTotal.set({ outcome: 'stopped_cpu' }, p.pdfJobs.stoppedCpu);
       g.pdfJobsTotal.set({ outcome: 'stopped_memory' }, p.pdfJobs.stoppedMemory);
       g.pdfJobsTotal.set({ outcome: 'refused_decoded' }, p.pdfJobs.refusedDecoded);

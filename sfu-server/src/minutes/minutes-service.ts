@@ -35,13 +35,13 @@ export class MinutesService {
   }
 
   async previewPdf(actor: Actor, meetingId: string): Promise<Buffer> {
-    return this.deps.pdfJobs.minutes(await this.#record(actor, meetingId));
+    return this.deps.pdfJobs.minutes(await this.#record(actor, meetingId), { owner: actor.accountId });
   }
 
   /** A new version of the minutes' PDF, for the chair and the secretary to sign. */
   async produce(actor: Actor, meetingId: string): Promise<SignedDocument> {
     const record = await this.#record(actor, meetingId);
-    const pdf = await this.deps.pdfJobs.minutes(record);
+    const pdf = await this.deps.pdfJobs.minutes(record, { owner: actor.accountId });
     const known = await this.#documentKey(meetingId);
     const title = `Biên bản cuộc họp: ${record.meeting.title}`.slice(0, 300);
     const doc = await this.deps.signing.create(actor, meetingId, { title, fileName: 'bien-ban-cuoc-hop.pdf', ...(known ? { documentKey: known } : {}) }, new Uint8Array(pdf), 'minutes');

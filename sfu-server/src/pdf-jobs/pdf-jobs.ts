@@ -8,7 +8,9 @@
  *   - memory: the thread's JavaScript heap (`resourceLimits`: the thread dies, not the server) and
  *     what pdf-lib may decompress (decode-budget.ts: those buffers are outside the heap);
  *   - concurrency: `threads` jobs at once, `queue` more waiting, and beyond that a clear 503
- *     (`busy()` lets routes refuse before they read a body).
+ *     (`busy()` lets routes refuse before they read a body); one account (a job's `owner`) may have
+ *     at most `perAccount` of them, running or waiting, beyond that 429 with Retry-After
+ *     (`accountBusy()`), so one account cannot fill the queue everyone shares.
  * The threads run at a lower scheduling priority (nice +10) than the main thread and the media
  * workers, so a PDF being read never takes the processor from a conference.
  */
@@ -36,26 +38,46 @@ export interface PdfJobLimits {
   memoryMb: number;
   /** What one job may decompress, MiB in all (a quarter of it for any one stream). */
   decodedMb: number;
+  /** Jobs (running or waiting) one account may have at once; more are refused (429). */
+  perAccount: number;
 }
+
+/** A third of the places (at least one): two other accounts can still be served while one is at its limit. */
+export function defaultPerAccount(limits: Pick<PdfJobLimits, 'threads' | 'queue'>): number {
+  return Math.max(1, Math.floor((limits.threads + limits.queue) / 3));
+}
+
+/** Who a job is for: its account's jobs count against `perAccount`. */
+export interface JobOwner {
+  owner?: string;
+}
+
+/** Seconds an account over its limit is told to wait: a typical job is done by then. */
+const ACCOUNT_RETRY_SECONDS = 5;
 
 /** The limits from the server's configuration (PDF_WORKERS, PDF_QUEUE, PDF_JOB_CPU_SECONDS, PDF_JOB_MEMORY_MB). */
 export function pdfJobLimitsFrom(config: { PDF_WORKERS?: number | undefined; PDF_QUEUE: number; PDF_JOB_CPU_SECONDS: number; PDF_JOB_MEMORY_MB: number }): PdfJobLimits {
+  const threads = config.PDF_WORKERS ?? DEFAULT_PDF_JOB_LIMITS.threads;
   return {
-    threads: config.PDF_WORKERS ?? DEFAULT_PDF_JOB_LIMITS.threads,
+    threads,
     queue: config.PDF_QUEUE,
     cpuSeconds: config.PDF_JOB_CPU_SECONDS,
     memoryMb: config.PDF_JOB_MEMORY_MB,
     decodedMb: Math.max(16, Math.floor(config.PDF_JOB_MEMORY_MB / 2)),
+    perAccount: defaultPerAccount({ threads, queue: config.PDF_QUEUE }),
   };
 }
 
+const DEFAULT_THREADS = Math.max(1, Math.floor(os.availableParallelism() / 4));
+
 export const DEFAULT_PDF_JOB_LIMITS: PdfJobLimits = {
   // A quarter of the cores (at least one): the rest is for the main thread and the media workers.
-  threads: Math.max(1, Math.floor(os.availableParallelism() / 4)),
+  threads: DEFAULT_THREADS,
   queue: 8,
   cpuSeconds: 20,
   memoryMb: 512,
   decodedMb: 256,
+  perAccount: defaultPerAccount({ threads: DEFAULT_THREADS, queue: 8 }),
 };
 
 /** How the pool has fared, for /metrics. */
@@ -64,6 +86,8 @@ export interface PdfJobStats {
   waiting: number;
   completed: number;
   refusedBusy: number;
+  /** Refused because the job's account already had `perAccount` jobs. */
+  refusedAccount: number;
   stoppedCpu: number;
   stoppedMemory: number;
   refusedDecoded: number;
@@ -83,11 +107,14 @@ export class PdfJobs {
   readonly #pool: Piscina<JobEnvelope, JobOutcome<PdfTask['kind']>>;
   #running = 0;
   #waiting = 0;
-  readonly #stats = { completed: 0, refusedBusy: 0, stoppedCpu: 0, stoppedMemory: 0, refusedDecoded: 0 };
+  /** Jobs running or waiting, by owner (only owners with at least one). */
+  readonly #byOwner = new Map<string, number>();
+  readonly #stats = { completed: 0, refusedBusy: 0, refusedAccount: 0, stoppedCpu: 0, stoppedMemory: 0, refusedDecoded: 0 };
   readonly #log: ((msg: string, fields: Record<string, unknown>) => void) | undefined;
 
   constructor(limits: Partial<PdfJobLimits> = {}, log?: (msg: string, fields: Record<string, unknown>) => void) {
-    this.limits = { ...DEFAULT_PDF_JOB_LIMITS, ...limits };
+    const given = { ...DEFAULT_PDF_JOB_LIMITS, ...limits };
+    this.limits = { ...given, perAccount: limits.perAccount ?? defaultPerAccount(given) };
     this.#log = log;
     this.#pool = new Piscina({
       filename: new URL('./pdf-worker-entry.mjs', import.meta.url).href,
@@ -107,6 +134,17 @@ export class PdfJobs {
     return this.#running + this.#waiting >= this.limits.threads + this.limits.queue;
   }
 
+  /** This account has as many jobs as it may: routes refuse it (429) before they read a body. */
+  accountBusy(owner: string): boolean {
+    return (this.#byOwner.get(owner) ?? 0) >= this.limits.perAccount;
+  }
+
+  /** The refusal for a route that finds `accountBusy()` before reading its body. */
+  refuseAccount(): AppError {
+    this.#stats.refusedAccount++;
+    return accountBusyError(this.limits.perAccount);
+  }
+
   /** The refusal for a route that finds `busy()` before reading its body (counted with the pool's own). */
   refuseBusy(): AppError {
     this.#stats.refusedBusy++;
@@ -118,31 +156,31 @@ export class PdfJobs {
   }
 
   /** The upload check of a file on disk (documents/pdf-check.ts): its page count, or PdfRefused. */
-  check(file: string): Promise<{ pageCount: number }> {
-    return this.#run({ kind: 'check', file }, []);
+  check(file: string, { owner }: JobOwner = {}): Promise<{ pageCount: number }> {
+    return this.#run({ kind: 'check', file }, [], owner);
   }
 
   /** pdf-lib can read it (a PDF put up for signing); `bytes` stay the caller's. */
-  load(bytes: Uint8Array): Promise<{ pageCount: number }> {
+  load(bytes: Uint8Array, { owner }: JobOwner = {}): Promise<{ pageCount: number }> {
     const t = transferable(bytes, true);
-    return this.#run({ kind: 'load', bytes: t.bytes }, [t.buffer]);
+    return this.#run({ kind: 'load', bytes: t.bytes }, [t.buffer], owner);
   }
 
   /** Verifies every signature; `keep: false` hands the bytes over (no copy). */
-  verify(bytes: Uint8Array, anchors: Uint8Array[], { keep = true }: { keep?: boolean } = {}): Promise<VerificationReport> {
+  verify(bytes: Uint8Array, anchors: Uint8Array[], { keep = true, owner }: { keep?: boolean } & JobOwner = {}): Promise<VerificationReport> {
     const t = transferable(bytes, keep);
-    return this.#run({ kind: 'verify', bytes: t.bytes, anchors }, [t.buffer]);
+    return this.#run({ kind: 'verify', bytes: t.bytes, anchors }, [t.buffer], owner);
   }
 
   /** The PDF with an empty signature for `chain` (DER, signer first); `bytes` are handed over. */
-  prepare(bytes: Uint8Array, chain: Uint8Array[], request: SignatureRequest): Promise<PreparedResult> {
+  prepare(bytes: Uint8Array, chain: Uint8Array[], request: SignatureRequest, { owner }: JobOwner = {}): Promise<PreparedResult> {
     const t = transferable(bytes, false);
-    return this.#run({ kind: 'prepare', bytes: t.bytes, chain, request }, [t.buffer]);
+    return this.#run({ kind: 'prepare', bytes: t.bytes, chain, request }, [t.buffer], owner);
   }
 
   /** The minutes' PDF. */
-  async minutes(record: MinutesRecord): Promise<Buffer> {
-    const bytes = await this.#run({ kind: 'minutes', record }, []);
+  async minutes(record: MinutesRecord, { owner }: JobOwner = {}): Promise<Buffer> {
+    const bytes = await this.#run({ kind: 'minutes', record }, [], owner);
     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
@@ -150,11 +188,13 @@ export class PdfJobs {
     await this.#pool.destroy();
   }
 
-  async #run<K extends PdfTask['kind']>(task: PdfTask & { kind: K }, transfer: ArrayBuffer[]): Promise<PdfResults[K]> {
+  async #run<K extends PdfTask['kind']>(task: PdfTask & { kind: K }, transfer: ArrayBuffer[], owner?: string): Promise<PdfResults[K]> {
+    if (owner !== undefined && this.accountBusy(owner)) throw this.refuseAccount();
     if (this.busy()) {
       this.#stats.refusedBusy++;
       throw busyError();
     }
+    if (owner !== undefined) this.#byOwner.set(owner, (this.#byOwner.get(owner) ?? 0) + 1);
     const channel = new MessageChannel();
     const abort = new AbortController();
     let why: Why | null = null;
@@ -202,6 +242,11 @@ export class PdfJobs {
       channel.port1.close();
       if (started) this.#running--;
       else this.#waiting--;
+      if (owner !== undefined) {
+        const left = (this.#byOwner.get(owner) ?? 1) - 1;
+        if (left > 0) this.#byOwner.set(owner, left);
+        else this.#byOwner.delete(owner);
+      }
     }
     this.#stats.completed++;
     if (outcome.ok) return outcome.value;
@@ -243,6 +288,15 @@ export class PdfJobs {
 
 function tooComplex(message: string, limit: 'cpu' | 'time' | 'memory'): AppError {
   return new AppError('too_large', message, { reason: 'too_complex', limit }, 'apiErrors.pdfTooComplex');
+}
+
+function accountBusyError(perAccount: number): AppError {
+  return new AppError(
+    'rate_limited',
+    `the server is already reading ${perAccount === 1 ? 'a PDF' : `${perAccount} PDFs`} for you: try again in a few seconds`,
+    { reason: 'pdf_account_busy', retryAfterSeconds: ACCOUNT_RETRY_SECONDS, perAccount },
+    'apiErrors.rate_limited',
+  );
 }
 
 function busyError(): AppError {

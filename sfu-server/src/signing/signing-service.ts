@@ -149,7 +149,7 @@ export class SigningService {
   // ---- verification -------------------------------------------------------------------------
   async verify(actor: Actor, pdf: Uint8Array): Promise<VerificationReport> {
     if (!can(actor, 'signing.verify')) throw forbidden();
-    return this.pdfJobs.verify(pdf, await this.anchorsDer(), { keep: false });
+    return this.pdfJobs.verify(pdf, await this.anchorsDer(), { keep: false, owner: actor.accountId });
   }
 
   // ---- meeting documents to sign ------------------------------------------------------------
@@ -171,7 +171,7 @@ export class SigningService {
 
   async verification(actor: Actor, id: string): Promise<VerificationReport> {
     const { row } = await this.#row(actor, id);
-    return this.pdfJobs.verify(this.#read(row.sha256), await this.anchorsDer(), { keep: false });
+    return this.pdfJobs.verify(this.#read(row.sha256), await this.anchorsDer(), { keep: false, owner: actor.accountId });
   }
 
   /**
@@ -182,7 +182,7 @@ export class SigningService {
   async create(actor: Actor, meetingId: string, q: z.output<typeof NewSignedDocumentQuery>, pdf: Uint8Array, origin: 'upload' | 'minutes' = 'upload'): Promise<SignedDocument> {
     const facts = await this.meetings.authorize(actor, meetingId, 'document.prepareSigning');
     if (pdf.length > MAX_PDF_BYTES) throw new AppError('too_large', 'the PDF is too large');
-    await this.pdfJobs.load(pdf);
+    await this.pdfJobs.load(pdf, { owner: actor.accountId });
     const hash = await this.#write(pdf);
     const at = new Date().toISOString();
     const id = randomUUID();
@@ -220,7 +220,7 @@ export class SigningService {
     const base = this.#read(row.sha256);
     const baseLength = base.length;
     // Prepared in a PDF worker (the bytes are handed over); the signed attributes come back as DER.
-    const p = await this.pdfJobs.prepare(base, chain.map((c) => certificateDer(c)), this.#request(actor, role, body));
+    const p = await this.pdfJobs.prepare(base, chain.map((c) => certificateDer(c)), this.#request(actor, role, body), { owner: actor.accountId });
     const signature: PreparedSignature = { prepared: { pdf: p.pdf, byteRange: p.byteRange, fieldName: p.fieldName }, attributes: signedAttributesFromDer(p.attributesDer), chain, signingTime: p.signingTime, digest: p.digest };
     const prep: Preparation = { id: randomUUID(), documentId: id, accountId: actor.accountId, baseSha256: row.sha256, role, signature, expiresAt: Date.now() + this.#preparations.limits.ttlMs };
     this.#preparations.put(prep, baseLength);
@@ -313,7 +313,7 @@ export class SigningService {
 
   async #storeSigned(actor: Actor, row: SignedDocumentsTable, expectedSha: string, signed: Uint8Array, role: SignerRole, signer: Parameters<typeof certificateDer>[0]): Promise<SignedDocument> {
     // The signature just made must verify before it is kept.
-    const report = await this.pdfJobs.verify(signed, await this.anchorsDer());
+    const report = await this.pdfJobs.verify(signed, await this.anchorsDer(), { owner: actor.accountId });
     const last = report.signatures[report.signatures.length - 1];
     if (!last?.intact || !last.coversWholeDocument) throw new AppError('bad_request', 'the signed document did not verify', { reason: 'signature_mismatch' });
     const hash = await this.#write(signed);

@@ -53,3 +53,34 @@ describe('PdfJobs', () => {
     expect(s.stoppedCpu + s.stoppedMemory).toBe(2);
   }, 180_000);
 });
+
+describe('PdfJobs, one account among others', () => {
+  // One thread and four waiting places; an account may hold two of the five.
+  const shared = new PdfJobs({ threads: 1, queue: 4, cpuSeconds: 1, memoryMb: 256, decodedMb: 64, perAccount: 2 });
+  afterAll(() => shared.close());
+
+  it('an account at its share is refused (429, Retry-After) while another account is still served', async () => {
+    const many = manyObjectsPdf({ bytes: 16 * 1024 * 1024 });
+    const first = refusal(shared.load(many, { owner: 'a' }));
+    const second = refusal(shared.load(many, { owner: 'a' }));
+    expect(shared.accountBusy('a')).toBe(true);
+    expect(shared.accountBusy('b')).toBe(false);
+    // The queue still has room (two of five taken), but not for account a.
+    const third = await refusal(shared.load(many, { owner: 'a' }));
+    expect(third).toMatchObject({ code: 'rate_limited', details: { reason: 'pdf_account_busy', retryAfterSeconds: 5, perAccount: 2 } });
+    expect(shared.busy()).toBe(false);
+    // Account b gets its PDF read meanwhile (after a's, one thread).
+    expect(await shared.load(await makeSamplePdf({ pages: 2 }), { owner: 'b' })).toEqual({ pageCount: 2 });
+    for (const err of [await first, await second]) expect(err).toMatchObject({ code: 'too_large', details: { reason: 'too_complex' } });
+    // Its jobs done, account a is served again.
+    expect(shared.accountBusy('a')).toBe(false);
+    expect(await shared.load(await makeSamplePdf({ pages: 1 }), { owner: 'a' })).toEqual({ pageCount: 1 });
+    expect(shared.stats()).toMatchObject({ refusedAccount: 1, refusedBusy: 0, running: 0, waiting: 0 });
+  }, 180_000);
+
+  it('the share is a third of the places by default (at least one)', () => {
+    const jobs = [new PdfJobs({ threads: 1, queue: 8 }), new PdfJobs({ threads: 1, queue: 1 }), new PdfJobs({ threads: 4, queue: 20 })];
+    expect(jobs.map((j) => j.limits.perAccount)).toEqual([3, 1, 8]);
+    return Promise.all(jobs.map((j) => j.close()));
+  });
+});

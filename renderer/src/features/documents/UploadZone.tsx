@@ -22,26 +22,49 @@ interface Upload {
   handle?: UploadHandle;
 }
 
+/**
+ * Files sent at once. The server reads at most a few PDFs per account at a time and refuses more
+ * (429, so that one account cannot fill the queue everyone shares): a dropped pack goes two by two.
+ */
+const PARALLEL_UPLOADS = 2;
+
 export function useUploads(onUploaded: (doc: MeetingDocument) => void) {
   const [uploads, setUploads] = useState<Upload[]>([]);
   const next = useRef(0);
+  const waiting = useRef<Array<{ key: number; path: string; file: File }>>([]);
+  const active = useRef(0);
   const update = (key: number, patch: Partial<Upload>) => setUploads((us) => us.map((u) => (u.key === key ? { ...u, ...patch } : u)));
+  const pump = () => {
+    while (active.current < PARALLEL_UPLOADS && waiting.current.length > 0) {
+      const { key, path, file } = waiting.current.shift()!;
+      active.current++;
+      const handle = uploadFile(path, file, (p) => update(key, { progress: p }));
+      update(key, { handle });
+      handle.promise
+        .then(
+          (doc) => {
+            update(key, { state: 'done', progress: 1 });
+            onUploaded(doc);
+            setTimeout(() => setUploads((us) => us.filter((u) => u.key !== key)), 4000);
+          },
+          (err: unknown) => update(key, { state: 'failed', error: apiErrorMessage(err) }),
+        )
+        .finally(() => {
+          active.current--;
+          pump();
+        });
+    }
+  };
   const start = (path: string, files: File[]) => {
     for (const file of files) {
       const key = next.current++;
-      const handle = uploadFile(path, file, (p) => update(key, { progress: p }));
-      setUploads((us) => [...us, { key, name: file.name, progress: 0, state: 'uploading', handle }]);
-      handle.promise.then(
-        (doc) => {
-          update(key, { state: 'done', progress: 1 });
-          onUploaded(doc);
-          setTimeout(() => setUploads((us) => us.filter((u) => u.key !== key)), 4000);
-        },
-        (err: unknown) => update(key, { state: 'failed', error: apiErrorMessage(err) }),
-      );
+      waiting.current.push({ key, path, file });
+      setUploads((us) => [...us, { key, name: file.name, progress: 0, state: 'uploading' }]);
     }
+    pump();
   };
   const dismiss = (key: number) => {
+    waiting.current = waiting.current.filter((w) => w.key !== key);
     setUploads((us) => {
       us.find((u) => u.key === key)?.handle?.abort();
       return us.filter((u) => u.key !== key);
