@@ -40,10 +40,14 @@ export function ffmpegArgs(c: Composition, inputs: GraphInputs): string[] {
   const order: string[] = [];
   for (const t of c.video) order.push(t.producerId);
   for (const a of c.audio) if (!order.includes(a)) order.push(a);
+  const videoIds = new Set(c.video.map((t) => t.producerId));
   for (const producerId of order) {
     const sdp = inputs.sdpFiles.get(producerId);
     if (!sdp) throw new Error(`no SDP for producer ${producerId}`);
-    args.push('-protocol_whitelist', 'file,udp,rtp', '-reorder_queue_size', '64', '-analyzeduration', '700000', '-probesize', '500000', '-thread_queue_size', '512', '-i', sdp);
+    // ffmpeg opens its inputs one after the other, so probing is the cost of every layout change:
+    // a picture needs one keyframe (its size); Opus needs almost nothing (its SDP says it all).
+    const probe = videoIds.has(producerId) ? ['-analyzeduration', '700000', '-probesize', '500000'] : ['-analyzeduration', '100000', '-probesize', '32000'];
+    args.push('-protocol_whitelist', 'file,udp,rtp', '-reorder_queue_size', '64', ...probe, '-thread_queue_size', '512', '-i', sdp);
   }
   const index = (producerId: string) => order.indexOf(producerId) + 2;
 
