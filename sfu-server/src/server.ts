@@ -44,7 +44,7 @@ import { registerHealthRoutes } from './http/health-routes';
 import { registerOpenApi } from './http/openapi';
 import { registerSecurityHeaders } from './http/security-headers';
 import { registerStaticClient } from './http/static-client';
-import { httpTimeouts } from './http/timeouts';
+import { cutClientConnection, httpTimeouts } from './http/timeouts';
 import { parseTurnUrls } from './turn/turn-credentials';
 import { parsePublicOrigins } from './http/origin-check';
 import { UpgradeRouter } from './http/upgrade-router';
@@ -240,8 +240,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const timeouts = httpTimeouts(config);
   const https = config.TLS_CERT_FILE && config.TLS_KEY_FILE ? { cert: fs.readFileSync(config.TLS_CERT_FILE), key: fs.readFileSync(config.TLS_KEY_FILE) } : null;
   const app = (https
-    ? Fastify({ https: { ...https, ...timeouts.node }, requestTimeout: timeouts.requestTimeout, loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger, trustProxy: config.TRUST_PROXY, bodyLimit: 1024 * 1024 })
-    : Fastify({ http: timeouts.node, requestTimeout: timeouts.requestTimeout, loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger, trustProxy: config.TRUST_PROXY, bodyLimit: 1024 * 1024 })) as unknown as FastifyInstance;
+    ? Fastify({ https: { ...https, ...timeouts.node }, requestTimeout: timeouts.requestTimeout, clientErrorHandler: cutClientConnection, loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger, trustProxy: config.TRUST_PROXY, bodyLimit: 1024 * 1024 })
+    : Fastify({ http: timeouts.node, requestTimeout: timeouts.requestTimeout, clientErrorHandler: cutClientConnection, loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger, trustProxy: config.TRUST_PROXY, bodyLimit: 1024 * 1024 })) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);

@@ -34,6 +34,13 @@ export const notFoundBody = { code: 'not_found', messageKey: 'apiErrors.not_foun
 
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((thrown: FastifyError | AppError, req, reply) => {
+    // The client went away mid-request (an aborted upload, a slowloris connection cut by the server):
+    // nobody reads an answer, and its connection reset (ECONNRESET) is not the store's. It was taken
+    // for "the store is not reachable" and logged with its stack (a warning per connection).
+    if (req.raw.socket?.destroyed === true) {
+      req.log.debug({ code: (thrown as { code?: unknown }).code }, 'the client went away before its request was answered');
+      return reply.code(400).send({ code: 'bad_request', messageKey: 'apiErrors.bad_request', message: 'the request was not completed' });
+    }
     // A database that cannot be reached or a full disk: 503 (with Retry-After) or 507, not 500.
     const failure = storeFailureError(thrown);
     if (failure) req.log.warn({ err: thrown, code: failure.code }, 'request failed on the store');

@@ -12,6 +12,9 @@
  *   a connection is cut at most ~25 % after its limit. The answer is 408 and the socket is closed.
  * WebSocket connections are not affected: they leave the HTTP parser once upgraded.
  */
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+
 export interface HttpTimeoutConfig {
   HTTP_HEADERS_TIMEOUT_SECONDS: number;
   HTTP_REQUEST_TIMEOUT_SECONDS: number;
@@ -23,4 +26,22 @@ export function httpTimeouts(config: HttpTimeoutConfig): { requestTimeout: numbe
   const headersTimeout = Math.min(Math.round(config.HTTP_HEADERS_TIMEOUT_SECONDS * 1000), requestTimeout);
   const connectionsCheckingInterval = Math.max(100, Math.min(30_000, Math.round(headersTimeout / 4)));
   return { requestTimeout, node: { headersTimeout, requestTimeout, connectionsCheckingInterval } };
+}
+
+/**
+ * Fastify's `clientErrorHandler`: what is done with a connection Node cuts (headers or request too
+ * slow, a malformed request). The same short answer as Fastify's default, but the socket is
+ * destroyed without the error: Node's stream destroy reads `err.stack` of an error it is given, and
+ * with source maps on (the server runs under tsx) formatting a stack costs about a millisecond.
+ * 300 slowloris sockets cut in one check stalled the event loop for 0.3–1 s, most of it in those
+ * stacks (tests/bench/abuse.ts, profiled). Nothing is logged per connection: an attack would flood
+ * the log.
+ */
+export function cutClientConnection(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const text = STATUS_CODES[status]!;
+  const body = JSON.stringify({ error: text, message: status === 408 ? 'Client Timeout' : status === 431 ? 'Exceeded maximum allowed HTTP header size' : 'Client Error', statusCode: status });
+  if (socket.writable) socket.write(`HTTP/1.1 ${status} ${text}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${body}`);
+  socket.destroy();
 }
