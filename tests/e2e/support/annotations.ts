@@ -6,6 +6,8 @@ export async function openDocument(page: Page, meetingId: string, title: string,
   await page.goto(`/#/meetings/${meetingId}`);
   await page.getByTestId('pack-section').getByTestId('document-row').filter({ hasText: title }).getByTestId('open-document').click();
   await expect(page.getByTestId('pdf-page-1')).toHaveAttribute('data-rendered', 'true', { timeout: 60_000 });
+  // The annotation tools are a mode of their own (their own bar under the reader's toolbar).
+  await page.getByTestId('viewer-annotate').click();
   await expect(page.getByTestId('annotation-toolbar')).toBeVisible();
   if (online) await expect(status(page)).toHaveAttribute('data-status', 'connected', { timeout: 30_000 });
 }

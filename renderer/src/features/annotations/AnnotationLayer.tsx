@@ -6,6 +6,7 @@
 import { Button, Group, Paper, Textarea } from '@mantine/core';
 import { useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { drawsWith, notePointer, touchActionFor, usePenSeen } from './pointer-policy';
 import type { PageOverlayProps } from '../documents/page-overlays';
 import type { Stroke } from './annotation-engine';
 import { NOTE_SIZE, type Mark } from './mark-model';
@@ -26,6 +27,8 @@ export function AnnotationLayer({ meetingId, documentId, versionId, pageNumber, 
   const erasing = useRef(false);
   const [draft, setDraft] = useState<Draft | null>(null);
   const [hovered, setHovered] = useState<Mark | null>(null);
+  const pen = usePenSeen();
+  const [penHovering, setPenHovering] = useState(false);
   if (!engine || !state) return null;
 
   const tool = state.tool;
@@ -34,7 +37,9 @@ export function AnnotationLayer({ meetingId, documentId, versionId, pageNumber, 
   const at = (e: { clientX: number; clientY: number }, rect: DOMRect) => [(e.clientX - rect.left) / rect.width, (e.clientY - rect.top) / rect.height] as const;
 
   const onDown = (e: ReactPointerEvent<SVGSVGElement>) => {
-    if (!active || e.button > 0) return;
+    notePointer(e.pointerType);
+    // A finger on a device with a pen scrolls (touch-action lets the browser do it): no stroke.
+    if (!active || e.button > 0 || !drawsWith(e.pointerType, pen || e.pointerType === 'pen')) return;
     const rect = e.currentTarget.getBoundingClientRect();
     const [x, y] = at(e, rect);
     e.preventDefault();
@@ -85,11 +90,14 @@ export function AnnotationLayer({ meetingId, documentId, versionId, pageNumber, 
         width={width}
         height={height}
         viewBox={`0 0 ${width} ${height}`}
-        style={{ position: 'absolute', inset: 0, pointerEvents: active ? 'auto' : 'none', touchAction: active ? 'none' : 'auto', cursor: active ? (tool === 'eraser' ? 'cell' : tool === 'note' ? 'text' : 'crosshair') : 'default' }}
+        style={{ position: 'absolute', inset: 0, pointerEvents: active ? 'auto' : 'none', touchAction: touchActionFor(active, pen, penHovering), cursor: active ? (tool === 'eraser' ? 'cell' : tool === 'note' ? 'text' : 'crosshair') : 'default' }}
         onPointerDown={onDown}
         onPointerMove={onMove}
         onPointerUp={onUp}
         onPointerCancel={onUp}
+        onPointerOver={(e) => e.pointerType === 'pen' && (notePointer('pen'), setPenHovering(true))}
+        onPointerLeave={(e) => e.pointerType === 'pen' && setPenHovering(false)}
+        data-touch-action={touchActionFor(active, pen, penHovering)}
         aria-label={t('annotations.layerLabel', { page: pageNumber })}
         role="img"
         data-testid="annotation-surface"

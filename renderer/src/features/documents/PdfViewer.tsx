@@ -7,8 +7,8 @@
  * entries are drawn over each page. The page shown is reported up (for presenting and following)
  * and can be set from outside (`target`).
  */
-import { ActionIcon, Alert, Box, Checkbox, Group, Loader, NumberInput, Progress, SegmentedControl, Text, TextInput, Tooltip } from '@mantine/core';
-import { IconBookmark, IconBookmarkFilled, IconChevronDown, IconChevronUp, IconDownload, IconLayoutSidebar, IconSearch, IconZoomIn, IconZoomOut } from '@tabler/icons-react';
+import { ActionIcon, Alert, Box, Checkbox, Group, Loader, Menu, NumberInput, Progress, SegmentedControl, Text, TextInput, Tooltip } from '@mantine/core';
+import { IconBookmark, IconBookmarkFilled, IconChevronDown, IconChevronUp, IconDots, IconDownload, IconLayoutSidebar, IconPencil, IconSearch, IconZoomIn, IconZoomOut } from '@tabler/icons-react';
 import type { PDFDocumentProxy } from 'pdfjs-dist';
 import type { TextContent } from 'pdfjs-dist/types/src/display/api';
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
@@ -24,6 +24,7 @@ import { RenderQueue } from './render-queue';
 import { PdfPage, type PageSize } from './PdfPage';
 import { toItemMatches, type TextMatch } from './search';
 import { Thumbnails } from './Thumbnails';
+import { useElementSize } from '../conference/use-element-size';
 import { clampZoom, useZoomGestures } from './zoom-gestures';
 import './viewer.css';
 
@@ -72,6 +73,14 @@ export function PdfViewer(props: PdfViewerProps) {
   const [scroller, setScroller] = useState<HTMLDivElement | null>(null);
   const [current, setCurrent] = useState(1);
   const [sidebar, setSidebar] = useState<SidebarView | null>(null);
+  // Compact toolbars (tablets, phones): what does not fit goes into the "more" menu, search and
+  // the annotation tools get their own bar when asked for (annotation mode), nothing wraps.
+  const toolbarRef = useRef<HTMLDivElement>(null);
+  const toolbarWidth = useElementSize(toolbarRef).width;
+  const wide = toolbarWidth === 0 || toolbarWidth >= 1250;
+  const tiny = toolbarWidth > 0 && toolbarWidth < 560;
+  const [annotating, setAnnotating] = useState(false);
+  const [searchOpen, setSearchOpen] = useState(false);
   const [query, setQuery] = useState('');
   const [matchDiacritics, setMatchDiacritics] = useState(false);
   const [find, setFind] = useState<FindView>({ state: null, current: 0, total: 0, pagesDone: 0 });
@@ -327,12 +336,38 @@ export function PdfViewer(props: PdfViewerProps) {
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
   };
 
+  const searchForm = (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        runSearch();
+      }}
+      style={{ display: 'flex', gap: 4, alignItems: 'center' }}
+      role="search"
+    >
+      <TextInput size="xs" w={170} value={query} onChange={(e) => setQuery(e.currentTarget.value)} onKeyDown={(e) => e.key === 'Enter' && e.shiftKey && (e.preventDefault(), step(-1))} placeholder={t('documents.viewer.search')} aria-label={t('documents.viewer.search')} leftSection={searching ? <Loader size={12} /> : <IconSearch size={14} />} data-testid="viewer-search" />
+      <Checkbox size="xs" label={t('documents.viewer.matchDiacritics')} checked={matchDiacritics} onChange={(e) => setMatchDiacritics(e.currentTarget.checked)} data-testid="viewer-match-diacritics" />
+      {searched && (
+        <>
+          <Text size="xs" data-testid="viewer-search-count" aria-live="polite">
+            {total ? t('documents.viewer.results', { n: Math.max(1, find.current), total }) : searching ? t('documents.viewer.searching') : t('documents.viewer.noResults')}
+          </Text>
+          <ActionIcon size="sm" variant="subtle" aria-label={t('documents.viewer.previousResult')} disabled={!total} onClick={() => step(-1)}>
+            <IconChevronUp size={14} />
+          </ActionIcon>
+          <ActionIcon size="sm" variant="subtle" aria-label={t('documents.viewer.nextResult')} disabled={!total} onClick={() => step(1)}>
+            <IconChevronDown size={14} />
+          </ActionIcon>
+        </>
+      )}
+    </form>
+  );
   const zoomPercent = Math.round(scale * 100);
   const toolProps = { meetingId: props.meetingId, documentId: doc.id, versionId: version.id, pdfBytes: pdf ? bytes : null, confidential: doc.confidential, fileName: version.fileName, pageCount };
 
   return (
     <Box className={doc.confidential ? 'ph-confidential' : undefined} style={{ display: 'flex', flexDirection: 'column', height: '100%', minHeight: 0 }} data-testid="pdf-viewer" data-document-id={doc.id} data-version-id={version.id}>
-      <Group gap={6} p={6} wrap="wrap" style={{ borderBottom: '1px solid var(--mantine-color-gray-3)' }} role="toolbar" aria-label={t('documents.viewer.toolbar')}>
+      <Group ref={toolbarRef} gap={6} p={6} wrap="nowrap" style={{ borderBottom: '1px solid var(--mantine-color-default-border)', minWidth: 0 }} role="toolbar" aria-label={t('documents.viewer.toolbar')} data-testid="viewer-toolbar" data-compact={!wide}>
         <Tooltip label={t('documents.viewer.sidebar')}>
           <ActionIcon variant={sidebar ? 'filled' : 'light'} aria-pressed={sidebar !== null} aria-label={t('documents.viewer.sidebar')} onClick={() => setSidebar((v) => (v ? null : 'thumbs'))} data-testid="viewer-sidebar-toggle">
             <IconLayoutSidebar size={18} />
@@ -358,14 +393,18 @@ export function PdfViewer(props: PdfViewerProps) {
             if (e.key === 'Enter') goTo(Number((e.target as HTMLInputElement).value), true);
           }}
         />
-        <Text size="sm" data-testid="viewer-current-page" aria-live="polite">
-          {t('documents.viewer.pageOf', { n: current, total: pageCount })}
+        <Text size="sm" data-testid="viewer-current-page" aria-live="polite" style={{ whiteSpace: 'nowrap' }}>
+          {tiny ? `/ ${pageCount}` : t('documents.viewer.pageOf', { n: current, total: pageCount })}
         </Text>
-        <Tooltip label={isBookmarked ? t('documents.viewer.removeBookmark') : t('documents.viewer.addBookmark')}>
+        {!tiny && (
+          <Tooltip label={isBookmarked ? t('documents.viewer.removeBookmark') : t('documents.viewer.addBookmark')}>
           <ActionIcon variant={isBookmarked ? 'filled' : 'light'} aria-pressed={isBookmarked} aria-label={t('documents.viewer.bookmarkPage', { n: current })} onClick={() => setBookmarks((b) => toggleBookmark(b, current))} data-testid="viewer-bookmark">
             {isBookmarked ? <IconBookmarkFilled size={18} /> : <IconBookmark size={18} />}
           </ActionIcon>
-        </Tooltip>
+          </Tooltip>
+        )}
+        {wide && (
+          <>
         <ActionIcon variant="light" aria-label={t('documents.viewer.zoomOut')} onClick={() => setZoom(clampZoom(scale / ZOOM_STEP))}>
           <IconZoomOut size={18} />
         </ActionIcon>
@@ -384,43 +423,74 @@ export function PdfViewer(props: PdfViewerProps) {
             { value: 'page', label: t('documents.viewer.fitPage') },
           ]}
         />
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            runSearch();
-          }}
-          style={{ display: 'flex', gap: 4, alignItems: 'center' }}
-          role="search"
-        >
-          <TextInput size="xs" w={170} value={query} onChange={(e) => setQuery(e.currentTarget.value)} onKeyDown={(e) => e.key === 'Enter' && e.shiftKey && (e.preventDefault(), step(-1))} placeholder={t('documents.viewer.search')} aria-label={t('documents.viewer.search')} leftSection={searching ? <Loader size={12} /> : <IconSearch size={14} />} data-testid="viewer-search" />
-          <Checkbox size="xs" label={t('documents.viewer.matchDiacritics')} checked={matchDiacritics} onChange={(e) => setMatchDiacritics(e.currentTarget.checked)} data-testid="viewer-match-diacritics" />
-          {searched && (
-            <>
-              <Text size="xs" data-testid="viewer-search-count" aria-live="polite">
-                {total ? t('documents.viewer.results', { n: Math.max(1, find.current), total }) : searching ? t('documents.viewer.searching') : t('documents.viewer.noResults')}
-              </Text>
-              <ActionIcon size="sm" variant="subtle" aria-label={t('documents.viewer.previousResult')} disabled={!total} onClick={() => step(-1)}>
-                <IconChevronUp size={14} />
-              </ActionIcon>
-              <ActionIcon size="sm" variant="subtle" aria-label={t('documents.viewer.nextResult')} disabled={!total} onClick={() => step(1)}>
-                <IconChevronDown size={14} />
-              </ActionIcon>
-            </>
-          )}
-        </form>
-        {!doc.confidential && (
+          </>
+        )}
+        {wide ? searchForm : (
+          <Tooltip label={t('documents.viewer.search')}>
+            <ActionIcon variant={searchOpen ? 'filled' : 'light'} aria-pressed={searchOpen} aria-label={t('documents.viewer.search')} onClick={() => setSearchOpen((o) => !o)} data-testid="viewer-search-toggle">
+              <IconSearch size={18} />
+            </ActionIcon>
+          </Tooltip>
+        )}
+        {wide && !doc.confidential && (
           <Tooltip label={t('documents.viewer.download')}>
             <ActionIcon variant="light" aria-label={t('documents.viewer.download')} onClick={download}>
               <IconDownload size={18} />
             </ActionIcon>
           </Tooltip>
         )}
-        {VIEWER_TOOLS.map((Tool, i) => (
-          <Tool key={i} {...toolProps} />
-        ))}
+        <Tooltip label={t('compact.annotate')}>
+          <ActionIcon variant={annotating ? 'filled' : 'light'} aria-pressed={annotating} aria-label={t('compact.annotate')} onClick={() => setAnnotating((a) => !a)} data-testid="viewer-annotate">
+            <IconPencil size={18} />
+          </ActionIcon>
+        </Tooltip>
+        {!wide && (
+          <Menu position="bottom-end" withArrow shadow="md">
+            <Menu.Target>
+              <Tooltip label={t('compact.more')}>
+                <ActionIcon variant="light" aria-label={t('compact.more')} data-testid="viewer-more">
+                  <IconDots size={18} />
+                </ActionIcon>
+              </Tooltip>
+            </Menu.Target>
+            <Menu.Dropdown>
+              {tiny && (
+                <Menu.Item leftSection={isBookmarked ? <IconBookmarkFilled size={16} /> : <IconBookmark size={16} />} onClick={() => setBookmarks((b) => toggleBookmark(b, current))}>
+                  {isBookmarked ? t('documents.viewer.removeBookmark') : t('documents.viewer.addBookmark')}
+                </Menu.Item>
+              )}
+              <Menu.Item leftSection={<IconZoomIn size={16} />} onClick={() => setZoom(clampZoom(scale * ZOOM_STEP))} closeMenuOnClick={false}>
+                {t('documents.viewer.zoomIn')}
+              </Menu.Item>
+              <Menu.Item leftSection={<IconZoomOut size={16} />} onClick={() => setZoom(clampZoom(scale / ZOOM_STEP))} closeMenuOnClick={false} rightSection={<Text size="xs">{zoomPercent}%</Text>}>
+                {t('documents.viewer.zoomOut')}
+              </Menu.Item>
+              <Menu.Item onClick={() => setZoom('width')}>{t('documents.viewer.fitWidth')}</Menu.Item>
+              <Menu.Item onClick={() => setZoom('page')}>{t('documents.viewer.fitPage')}</Menu.Item>
+              {!doc.confidential && (
+                <Menu.Item leftSection={<IconDownload size={16} />} onClick={download}>
+                  {t('documents.viewer.download')}
+                </Menu.Item>
+              )}
+            </Menu.Dropdown>
+          </Menu>
+        )}
         <Box style={{ flex: 1 }} />
         {props.actions}
       </Group>
+      {!wide && searchOpen && (
+        <Group gap={6} p={6} wrap="nowrap" style={{ borderBottom: '1px solid var(--mantine-color-default-border)' }}>
+          {searchForm}
+        </Group>
+      )}
+      {annotating && (
+        // Annotation mode: its own bar, so reading controls and drawing tools never share a row.
+        <Group gap={6} p={6} wrap="nowrap" style={{ borderBottom: '1px solid var(--mantine-color-default-border)', overflowX: 'auto' }} data-testid="viewer-annotation-bar">
+          {VIEWER_TOOLS.map((Tool, i) => (
+            <Tool key={i} {...toolProps} />
+          ))}
+        </Group>
+      )}
       {props.banner}
       {searching && pdf && (
         <Progress size="xs" radius={0} value={(100 * find.pagesDone) / pdf.numPages} aria-label={t('documents.viewer.searchProgress', { done: find.pagesDone, total: pdf.numPages })} data-testid="viewer-search-progress" />
