@@ -14,6 +14,7 @@ import { mediaControlRequests, type MediaControlNotifications } from './media-co
 import { pointsRequests } from './points';
 import { meetingWatchRequests, type MeetingWatchNotifications } from './meeting-watch';
 import { linkRequests, type LinkNotifications } from './link';
+import { recordingRequests, type RecordingNotifications } from './recording';
 import type { BroadcastNotifications } from './broadcast';
 
 export * from './envelope';
@@ -28,6 +29,7 @@ export * from './media-control';
 export * from './points';
 export * from './meeting-watch';
 export * from './link';
+export * from './recording';
 export * from './broadcast';
 
 export const requests = {
@@ -41,6 +43,7 @@ export const requests = {
   ...pointsRequests,
   ...meetingWatchRequests,
   ...linkRequests,
+  ...recordingRequests,
 } as const;
 
 export type Requests = typeof requests;
@@ -59,7 +62,8 @@ export type Notifications = AccessNotifications &
   MediaControlNotifications &
   MeetingWatchNotifications &
   LinkNotifications &
-  BroadcastNotifications;
+  BroadcastNotifications &
+  RecordingNotifications;
 export type NotificationName = keyof Notifications;
 
 export function isMethod(name: string): name is Method {

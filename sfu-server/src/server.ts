@@ -82,6 +82,9 @@ import { BroadcastService } from './broadcast/broadcast-service';
 import { ViewersService } from './broadcast/viewers-service';
 import { WatchTokens } from './broadcast/watch-token';
 import { chatHandlers } from './chat/chat-handlers';
+import { recordingHandlers } from './recording/recording-handlers';
+import { registerRecordingRoutes } from './recording/recording-routes';
+import { RecordingService } from './recording/recording-service';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -113,6 +116,7 @@ export interface RunningServer extends Services {
   signaling: SignalingEndpoint;
   floor: FloorService;
   attendance: AttendanceService;
+  recordings: RecordingService;
   collab: CollabEndpoint;
   collabAccess: CollabAccess;
   meetingWatch: MeetingWatch;
@@ -154,6 +158,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   );
   let voting: VotingService | undefined;
   let floor: FloorService | undefined;
+  let recordings: RecordingService | undefined;
   let broadcast: BroadcastService | undefined;
   // Meeting pages open without joining the room get told which part changed.
   const meetingWatch = new MeetingWatch();
@@ -166,6 +171,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
         .finally(() => rooms?.close(meetingId, 4004, 'meeting ended'));
       // The last speaking turn ends with the meeting (the minutes show until when).
       void (floor?.meetingEnded(meetingId) ?? Promise.resolve()).catch((err: unknown) => logger.error({ err, meetingId }, 'ending the speaking turn of an ended meeting failed'));
+      // Its recording stops and the archive is composed in the background.
+      void (recordings?.meetingEnded(meetingId) ?? Promise.resolve()).catch((err: unknown) => logger.error({ err, meetingId }, 'stopping the recording of an ended meeting failed'));
       void (broadcast?.meetingEnded(meetingId) ?? Promise.resolve()).catch((err: unknown) => logger.error({ err, meetingId }, 'ending the broadcast of an ended meeting failed'));
     }
     collab?.meetingChanged(meetingId);
@@ -217,6 +224,24 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const attendance = new AttendanceService(store.db, rooms, logger.child({ component: 'attendance' }));
   attendanceRef = attendance;
   floor = new FloorService({ db: store.db, rooms, logger: logger.child({ component: 'floor' }), recentlyPresent: (m, a) => attendance.recentlyPresent(m, a) });
+  // Recording (recording/): raw streams out of the SFU while the meeting runs, the archive after it.
+  const floorOfServer = floor;
+  recordings = new RecordingService({
+    db: store.db,
+    meetings,
+    rooms,
+    dir: config.RECORDINGS_DIR ?? path.join(config.DATA_DIR, 'recordings'),
+    segmentSeconds: config.RECORDING_SEGMENT_SECONDS,
+    minFreeMb: config.RECORDING_MIN_FREE_MB,
+    retentionDays: config.RECORDING_RETENTION_DAYS,
+    floorHolder: async (meetingId) => {
+      const holder = (await floorOfServer.model(meetingId)).holder;
+      return holder ? { accountId: holder.accountId, displayName: holder.displayName, pointName: holder.pointName } : null;
+    },
+    logger: logger.child({ component: 'recording' }),
+  });
+  await recordings.init();
+  const recordingsOfServer = recordings;
   const roomsForBroadcast = rooms;
   broadcast = new BroadcastService({
     db: store.db,
@@ -282,6 +307,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   // Fully signed minutes go into the meeting's pack; a failure there is logged, the signature stays.
   signing.onFullySigned = (doc) => minutes.fullySigned(doc).catch((err: unknown) => logger.error({ err, documentId: doc.id }, 'putting the signed minutes into the pack failed'));
   registerMinutesRoutes(app, minutes);
+  registerRecordingRoutes(app, recordingsOfServer);
   registerBroadcastRoutes(app, broadcastOfServer, new ViewersService(store.db, meetings, accessChanges), meetings);
   await registerStaticClient(app, config.RENDERER_DIR, logger);
 
@@ -299,6 +325,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     ...pointsHandlers(new PointsService(store.db, meetings, undefined, linkMonitor)),
     ...linkHandlers(linkMonitor, config.TURN_SECRET && config.TURN_URLS ? { secret: config.TURN_SECRET, urls: parseTurnUrls(config.TURN_URLS), ttlSeconds: config.TURN_TTL_SECONDS } : null),
     ...meetingWatchHandlers(meetingWatch, meetings),
+    ...recordingHandlers(recordingsOfServer),
   };
   signaling = new SignalingEndpoint({
     handlers,
@@ -362,6 +389,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     signaling: endpoint,
     floor,
     attendance,
+    recordings: recordingsOfServer,
     collab: collabEndpoint,
     collabAccess,
     meetingWatch,
@@ -382,6 +410,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       endpoint.close();
       await collabEndpoint.close();
       linkMonitor.close();
+      await recordingsOfServer.close();
       await broadcastOfServer.close();
       await roomsOfServer.closeAll();
       // Requests in flight get a few seconds to finish; then every socket still open (a request

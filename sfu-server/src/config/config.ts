@@ -38,6 +38,14 @@ const ConfigSchema = z.object({
   ROUTER_MAX_PEERS: z.coerce.number().int().min(1).max(5000).default(150),
   /** Lets bridge-point operators and admins attach plain RTP endpoints (hardware codecs, gateways, the load benchmark). */
   PLAIN_RTP_ENABLED: bool.default(false),
+  /** Recordings (issue 14): raw streams, timelines and archive MP4s (default DATA_DIR/recordings). */
+  RECORDINGS_DIR: z.string().optional(),
+  /** Archives (and their raw streams) older than this many days are deleted (0: kept forever). */
+  RECORDING_RETENTION_DAYS: z.coerce.number().min(0).max(36500).default(0),
+  /** Length of one raw segment file (seconds); a crash loses at most the one being written. */
+  RECORDING_SEGMENT_SECONDS: z.coerce.number().int().min(2).max(600).default(30),
+  /** Free space below which recording refuses to start, and a running one stops (MiB). */
+  RECORDING_MIN_FREE_MB: z.coerce.number().int().min(0).default(512),
   /** Live broadcast (HLS): the ffmpeg that composes it, where its playlists and segments go (default DATA_DIR/broadcast), segment length. */
   BROADCAST_FFMPEG: z.string().default('ffmpeg'),
   BROADCAST_DIR: z.string().optional(),

@@ -8,24 +8,27 @@
  *   instead of waiting on UDP forever.
  * - `nice` lowers the priority of background work (composing an archive).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 
 export const ffmpegBin = (): string => process.env['FFMPEG_BIN'] ?? 'ffmpeg';
 export const ffprobeBin = (): string => process.env['FFPROBE_BIN'] ?? 'ffprobe';
 
-let available: boolean | undefined;
-let availableFor: string | undefined;
+const known = new Map<string, Promise<boolean>>();
 
-/** Whether ffmpeg runs here (checked once per binary name). */
-export function ffmpegAvailable(): boolean {
-  const bin = ffmpegBin();
-  if (available === undefined || availableFor !== bin) {
-    const r = spawnSync(bin, ['-hide_banner', '-version'], { stdio: 'ignore', timeout: 10_000 });
-    available = r.status === 0;
-    availableFor = bin;
+/** Whether ffmpeg runs here (asked once per binary name; a missing one is asked again next time). */
+export function ffmpegAvailable(bin = ffmpegBin()): Promise<boolean> {
+  let answer = known.get(bin);
+  if (!answer) {
+    answer = new Promise<boolean>((resolve) => {
+      const child = spawn(bin, ['-hide_banner', '-version'], { stdio: 'ignore' });
+      child.once('error', () => resolve(false));
+      child.once('exit', (code) => resolve(code === 0));
+    });
+    known.set(bin, answer);
+    void answer.then((ok) => ok || known.delete(bin));
   }
-  return available;
+  return answer;
 }
 
 const setpriv = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => fs.existsSync(p));

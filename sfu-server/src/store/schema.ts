@@ -342,6 +342,25 @@ export interface MeetingMinutesTable {
   updated_at: string;
 }
 
+/** A recording of a meeting's conference (recording/). */
+export interface RecordingsTable {
+  id: string;
+  meeting_id: string;
+  status: string;
+  confidential: number;
+  started_by: string;
+  started_at: string;
+  stopped_by: string | null;
+  stopped_at: string | null;
+  progress: number;
+  duration_seconds: number | null;
+  size_bytes: number | string | null;
+  sha256: string | null;
+  error: string | null;
+  deleted_by: string | null;
+  deleted_at: string | null;
+}
+
 export interface Database {
   units: UnitsTable;
   bridge_points: BridgePointsTable;
@@ -375,4 +394,5 @@ export interface Database {
   collab_updates: CollabUpdatesTable;
   speaking_turns: SpeakingTurnsTable;
   meeting_minutes: MeetingMinutesTable;
+  recordings: RecordingsTable;
 }

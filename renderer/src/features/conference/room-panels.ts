@@ -6,7 +6,7 @@
  * A feature adds one entry here; its component gets the engine and talks to the server through
  * `engine.request` / `engine.on` / `engine.onJoined`.
  */
-import { IconBroadcast, IconBuildingBroadcastTower, IconChecklist, IconClipboardCheck, IconHandStop, IconMessageCircle } from '@tabler/icons-react';
+import { IconBroadcast, IconBuildingBroadcastTower, IconChecklist, IconClipboardCheck, IconHandStop, IconMessageCircle, IconPlayerRecord } from '@tabler/icons-react';
 import type { ComponentType } from 'react';
 import { documentsPanel, documentsViewerOverlay } from '../documents/register';
 import { ChatPanel, useChatBadge } from '../chat/ChatPanel';
@@ -20,6 +20,7 @@ import { useFloorBadge, useIsManager } from '../floor/panel-hooks';
 import { PointsPanel } from '../points/PointsPanel';
 import { MicDiscipline } from '../microphone/MicDiscipline';
 import { BroadcastIndicator, BroadcastPanel } from '../broadcast/room-broadcast';
+import { RecordingIndicator, RecordingPanel } from '../recording/room-recording';
 import type { ConferenceEngine } from './conference-engine';
 
 export interface RoomFeatureProps {
@@ -50,6 +51,8 @@ export const ROOM_PANELS: RoomPanel[] = [
   { id: 'attendance', labelKey: 'attendance.panel', icon: IconClipboardCheck, Component: AttendancePanel, useVisible: useIsManager },
   // Phát trực tiếp: the chair's and secretary's switch; everyone sees the state.
   { id: 'broadcast', labelKey: 'broadcast.title', icon: IconBroadcast, Component: BroadcastPanel },
+  // Ghi hình: the chair's and secretary's start/stop; everyone sees the state.
+  { id: 'recording', labelKey: 'recording.title', icon: IconPlayerRecord, Component: RecordingPanel },
 ];
 
 /** Mounted over the room all the time (they decide themselves when to show something). */
@@ -62,4 +65,6 @@ export const ROOM_OVERLAYS: ComponentType<RoomFeatureProps>[] = [
   MicDiscipline,
   // "Đang phát trực tiếp" while the broadcast is on.
   BroadcastIndicator,
+  // "Đang ghi hình" while the meeting is recorded.
+  RecordingIndicator,
 ];

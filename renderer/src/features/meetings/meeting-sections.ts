@@ -12,6 +12,7 @@ import type { MeetingChanges } from './meeting-watch';
 import { MinutesSection } from '../minutes/MinutesSection';
 import { BroadcastSection } from '../broadcast/BroadcastSection';
 import { ViewersSection } from '../broadcast/ViewersSection';
+import { RecordingsSection } from '../recording/RecordingsSection';
 
 export interface MeetingSectionProps {
   meeting: Meeting;
@@ -35,6 +36,8 @@ export const MEETING_SECTIONS: MeetingSection[] = [
   documentsSection,
   { id: 'votes', column: 'main', Component: VotesSection },
   { id: 'minutes', column: 'main', Component: MinutesSection },
+  // The archive of recordings (issue 14).
+  { id: 'recordings', column: 'main', Component: RecordingsSection },
   { id: 'signed-documents', column: 'main', Component: MeetingSignedDocuments },
   { id: 'viewers', column: 'side', Component: ViewersSection },
 ];

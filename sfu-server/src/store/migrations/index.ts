@@ -10,6 +10,7 @@ import * as m0007 from './0007-chat';
 import * as m0008 from './0008-signatures';
 import * as m0009 from './0009-minutes';
 import * as m0010 from './0010-session-families';
+import * as m0011 from './0011-recordings';
 import * as m0012 from './0012-watch-only';
 
 export const migrations: Record<string, Migration> = {
@@ -23,5 +24,6 @@ export const migrations: Record<string, Migration> = {
   '0008-signatures': m0008,
   '0009-minutes': m0009,
   '0010-session-families': m0010,
+  '0011-recordings': m0011,
   '0012-watch-only': m0012,
 };
