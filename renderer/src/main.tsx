@@ -13,7 +13,9 @@ import './app/i18n';
 import { App } from './app/App';
 import { cssVariablesResolver, theme } from './app/theme';
 import { DatesLocale } from './app/DatesLocale';
+import { OfflineBanner } from './features/offline/OfflineBanner';
 import { registerServiceWorker } from './offline/register';
+
 
 const root = document.getElementById('root');
 if (!root) throw new Error('no #root element');
@@ -22,6 +24,8 @@ createRoot(root).render(
     {/* Light or dark (features/appearance/ThemeToggle.tsx), remembered by Mantine in localStorage. */}
     <MantineProvider theme={theme} defaultColorScheme="auto" cssVariablesResolver={cssVariablesResolver}>
       <Notifications position="top-right" />
+      {/* Offline or showing kept data, and since when (features/offline). */}
+      <OfflineBanner />
       {/* Confirmations (a ballot, closing a vote, muting everyone) through @mantine/modals. */}
       <ModalsProvider>
         <DatesLocale>

@@ -28,6 +28,7 @@ import {
   UnitPatch,
 } from '../../../common/api/requests';
 import { desktopApi, serverUrl } from '../platform/desktop';
+import { connectivity } from '../offline/connectivity';
 import { offlineCopy } from './offline-copy';
 
 export const REFRESH_SECRET_KEY = 'refreshToken';
@@ -108,9 +109,12 @@ export class ApiClient {
       init.body = JSON.stringify(body);
     }
     try {
-      return await fetch(await this.#url(path), init);
+      const res = await fetch(await this.#url(path), init);
+      connectivity.reached();
+      return res;
     } catch (err) {
       if (err instanceof ApiRequestError) throw err;
+      connectivity.unreachable();
       throw new ApiRequestError(0, 'network', 'apiErrors.network', err instanceof Error ? err.message : String(err));
     }
   }
@@ -233,7 +237,10 @@ export class ApiClient {
     } catch (err) {
       if (err instanceof ApiRequestError && err.status === 0) {
         const copy = schema.safeParse(offlineCopy.read(path));
-        if (copy.success) return copy.data as z.output<S>;
+        if (copy.success) {
+          connectivity.showingKept(null);
+          return copy.data as z.output<S>;
+        }
       }
       throw err;
     }
@@ -300,3 +307,11 @@ async function errorFrom(res: Response): Promise<ApiRequestError> {
 
 /** The one client of the app. */
 export const api = new ApiClient();
+
+// While the server is unreachable, the offline banner's probe: is it back?
+connectivity.setProbe(async () => {
+  const base = await serverUrl();
+  if (!base) return false;
+  const res = await fetch(new URL('/api/health', base), { cache: 'no-store' }).catch(() => null);
+  return res !== null;
+});

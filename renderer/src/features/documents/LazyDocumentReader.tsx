@@ -7,7 +7,10 @@ import { Center, Loader } from '@mantine/core';
 import { lazy, Suspense } from 'react';
 import type { DocumentReaderProps } from './DocumentReader';
 
-const Reader = lazy(() => import('./DocumentReader').then((m) => ({ default: m.DocumentReader })));
+/** Loads the reader's code (also ahead of use: the offline pack download fetches it so that the service worker keeps it). */
+export const loadReader = () => import('./DocumentReader');
+
+const Reader = lazy(() => loadReader().then((m) => ({ default: m.DocumentReader })));
 
 export function DocumentReader(props: DocumentReaderProps) {
   return (

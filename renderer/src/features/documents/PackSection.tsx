@@ -1,8 +1,8 @@
 /**
  * The meeting page's "Tài liệu họp" section: the pack as the reader may see it; for the
  * organisers, uploads by drag and drop per agenda item (with progress), new versions,
- * confidentiality, deleting, the watermark setting and publishing. Documents open in a full-screen
- * viewer. Comments per agenda item and per document.
+ * confidentiality, deleting, the watermark setting and publishing; for everyone, the whole published
+ * pack kept on the device for offline reading. Documents open in a full-screen viewer. Comments per agenda item and per document.
  */
 import { ActionIcon, Alert, Badge, Box, Button, Card, Collapse, FileButton, Group, Loader, Menu, Modal, Stack, Switch, Text, Title } from '@mantine/core';
 import '@mantine/dropzone/styles.css';
@@ -19,6 +19,7 @@ import { CommentThread, withComment } from './Comments';
 import { ConfidentialModal } from './ConfidentialModal';
 import { DocumentList } from './DocumentList';
 import { DocumentReader } from './LazyDocumentReader';
+import { PackDownload } from './PackDownload';
 import { comments as fetchComments, deleteDocument, publishPack, setPackWatermark, uploadPath, versionUploadPath } from './documents-api';
 import { UploadList, UploadZone, useUploads } from './UploadZone';
 import { usePack } from './use-pack';
@@ -120,6 +121,7 @@ export function PackSection({ meeting, me, changes }: MeetingSectionProps) {
             </Button>
           )}
         </Group>
+        {readable && pack.published && <PackDownload pack={pack} offline={offline} />}
         {manage && <Switch checked={pack.watermark} onChange={(e) => void toggleWatermark(e.currentTarget.checked)} label={t('documents.watermarkAll')} description={t('documents.watermarkAllHint')} />}
         {!readable ? (
           <Text size="sm" c="dimmed" data-testid="pack-not-published">

@@ -1,7 +1,8 @@
 /**
  * Documents in the conference room: the "Tài liệu" side panel (agenda items with their
  * documents, presenting, the chair's designation of a presenter, comments) and the viewer over the
- * video grid (following the presenter, or browsing freely with "back to the presenter").
+ * video grid (following the presenter, or browsing freely with "back to the presenter"), with the
+ * person speaking kept in view in a small movable tile (SpeakerTile).
  */
 import { Alert, Box, Button, Group, Paper, Select, Stack, Text } from '@mantine/core';
 import { IconPresentation, IconPresentationOff, IconX } from '@tabler/icons-react';
@@ -15,6 +16,7 @@ import { CommentThread } from './Comments';
 import { DocumentList } from './DocumentList';
 import { DocumentReader } from './LazyDocumentReader';
 import { roomDocumentsOf, type RoomDocuments } from './room-documents';
+import { SpeakerTile } from './SpeakerTile';
 
 export function useRoomDocuments({ engine, meetingId }: RoomFeatureProps): { store: RoomDocuments; state: ReturnType<RoomDocuments['getSnapshot']> } {
   const me = useAccount();
@@ -191,6 +193,7 @@ export function RoomDocumentViewer(props: RoomFeatureProps) {
       role="region"
       data-testid="room-document-viewer"
     >
+      <SpeakerTile engine={props.engine} />
       {doc ? (
         <Box style={{ flex: 1, minHeight: 0 }}>
           <DocumentReader meetingId={props.meetingId} doc={doc} versionId={open.versionId} onVersionChange={(v) => store.setVersion(v)} target={state.target ?? undefined} onPageChange={store.onPageChange} banner={banner} actions={actions} />

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { DocComment, DocumentPack, MeetingDocument, type DocumentPatch } from '../../../../common/api/documents';
 import { ApiError } from '../../../../common/api/model';
 import { api, ApiRequestError } from '../../net/api-client';
+import { connectivity } from '../../offline/connectivity';
 import { serverUrl } from '../../platform/desktop';
 
 const enc = encodeURIComponent;
@@ -47,9 +48,16 @@ async function errorOf(status: number, text: string): Promise<ApiRequestError> {
 export async function fetchFile(documentId: string, versionId: string): Promise<Uint8Array> {
   const target = await url(filePath(documentId, versionId));
   const get = () =>
-    fetch(target, { credentials: 'include', cache: 'no-store' }).catch((err: unknown) => {
-      throw new ApiRequestError(0, 'network', 'apiErrors.network', err instanceof Error ? err.message : String(err));
-    });
+    fetch(target, { credentials: 'include', cache: 'no-store' }).then(
+      (res) => {
+        connectivity.reached();
+        return res;
+      },
+      (err: unknown) => {
+        connectivity.unreachable();
+        throw new ApiRequestError(0, 'network', 'apiErrors.network', err instanceof Error ? err.message : String(err));
+      },
+    );
   let res = await get();
   if (res.status === 401 && (await api.refresh())) res = await get();
   if (!res.ok) throw await errorOf(res.status, await res.text());

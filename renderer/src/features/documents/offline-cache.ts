@@ -4,7 +4,9 @@
  * file is never stale). With no network, a document already opened can still be read.
  * Confidential documents are not kept (the server sends them with no-store).
  */
+import { z } from 'zod';
 import { DocumentPack } from '../../../../common/api/documents';
+import type { KeptPack } from './pack-download';
 
 const DB_NAME = 'phonghop-documents';
 const PACKS = 'packs';
@@ -50,14 +52,39 @@ function run<T>(store: string, mode: IDBTransactionMode, op: (s: IDBObjectStore)
 
 const packKey = (accountId: string, meetingId: string) => `${accountId}:${meetingId}`;
 
+/** The listing, and when it was kept (shown as "kept at" when it is read back offline). */
 export async function savePack(accountId: string, pack: DocumentPack): Promise<void> {
-  await run(PACKS, 'readwrite', (s) => s.put(pack, packKey(accountId, pack.meetingId))).catch(() => undefined);
+  await run(PACKS, 'readwrite', (s) => s.put({ pack, keptAt: new Date().toISOString() }, packKey(accountId, pack.meetingId))).catch(() => undefined);
 }
 
-export async function cachedPack(accountId: string, meetingId: string): Promise<DocumentPack | null> {
+const KeptListing = z.object({ pack: DocumentPack, keptAt: z.string() });
+
+export async function cachedPack(accountId: string, meetingId: string): Promise<{ pack: DocumentPack; keptAt: string | null } | null> {
   const value = await run<unknown>(PACKS, 'readonly', (s) => s.get(packKey(accountId, meetingId))).catch(() => null);
+  const kept = KeptListing.safeParse(value);
+  if (kept.success) return kept.data;
+  // Kept by an older version of the app: the listing alone.
   const parsed = DocumentPack.safeParse(value);
+  return parsed.success ? { pack: parsed.data, keptAt: null } : null;
+}
+
+const KeptPackRecord = z.object({ at: z.string(), files: z.number().int().min(0), bytes: z.number().min(0), sha256s: z.array(z.string()) });
+const keptKey = (accountId: string, meetingId: string) => `kept:${accountId}:${meetingId}`;
+
+/** The record of the last "download the whole pack" of a meeting, for this account. */
+export async function saveKeptPack(accountId: string, meetingId: string, kept: KeptPack): Promise<void> {
+  await run(PACKS, 'readwrite', (s) => s.put(kept, keptKey(accountId, meetingId))).catch(() => undefined);
+}
+
+export async function keptPack(accountId: string, meetingId: string): Promise<KeptPack | null> {
+  const value = await run<unknown>(PACKS, 'readonly', (s) => s.get(keptKey(accountId, meetingId))).catch(() => null);
+  const parsed = KeptPackRecord.safeParse(value);
   return parsed.success ? parsed.data : null;
+}
+
+export async function hasFile(sha256: string): Promise<boolean> {
+  const n = await run<number>(FILES, 'readonly', (s) => s.count(sha256)).catch(() => 0);
+  return n > 0;
 }
 
 export async function saveFile(sha256: string, bytes: Uint8Array): Promise<void> {

@@ -10,6 +10,7 @@ import { ApiRequestError } from '../../net/api-client';
 import type { ConferenceEngine } from '../conference/conference-engine';
 import { withComment } from './comment-list';
 import { comments as fetchComments, pack as fetchPack } from './documents-api';
+import { connectivity } from '../../offline/connectivity';
 import { cachedPack, savePack } from './offline-cache';
 
 export interface RoomDocumentsState {
@@ -105,7 +106,10 @@ export class RoomDocuments {
       if (pack.published || pack.canManage) fetchComments(this.meetingId).then((comments) => this.#set({ comments }), () => undefined);
     } catch (err) {
       const cached = err instanceof ApiRequestError && err.status === 0 ? await cachedPack(this.accountId, this.meetingId) : null;
-      if (cached) this.#set({ pack: cached, offline: true, packError: null });
+      if (cached) {
+        this.#set({ pack: cached.pack, offline: true, packError: null });
+        connectivity.showingKept(cached.keptAt);
+      }
       else this.#set({ packError: err });
     }
   }

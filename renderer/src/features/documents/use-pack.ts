@@ -7,6 +7,7 @@ import type { DocumentPack } from '../../../../common/api/documents';
 import { ApiRequestError } from '../../net/api-client';
 import { useAccount } from '../auth/session';
 import { pack as fetchPack } from './documents-api';
+import { connectivity } from '../../offline/connectivity';
 import { cachedPack, savePack } from './offline-cache';
 
 export interface PackState {
@@ -49,8 +50,9 @@ export function usePack(meetingId: string): PackState {
       if (err instanceof ApiRequestError && err.status === 0) {
         const cached = await cachedPack(me.id, meetingId);
         if (cached) {
-          setPackState(cached);
+          setPackState(cached.pack);
           setOffline(true);
+          connectivity.showingKept(cached.keptAt);
           setError(null);
           return;
         }
