@@ -5,12 +5,23 @@
  * ("Chọn lại" sends nothing); afterwards a receipt with the time; the chair's Votes button carries
  * a badge while the chair's own ballot waits; closing the vote asks first.
  */
-import { type Page } from '@playwright/test';
+import { type Browser, type Page } from '@playwright/test';
 import { expect, test } from './support/test';
 import { liveMeeting, PASSWORD, person, TestApi } from '../support/api-client';
-import { logIn } from './support/conference';
 
 const QUESTION = 'Thông qua Đề án chuyển đổi số tỉnh giai đoạn 2026–2030?';
+
+
+/** Logs in like support/conference.ts, with the patience a shared, loaded machine needs. */
+async function logIn(browser: Browser, username: string, password: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto('/');
+  await page.getByRole('textbox', { name: /^Tên đăng nhập/ }).fill(username);
+  await page.getByLabel(/^Mật khẩu/).first().fill(password);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await expect(page.getByRole('heading', { name: 'Cuộc họp của tôi' })).toBeVisible({ timeout: 60_000 });
+  return page;
+}
 
 async function joinMuted(page: Page, title: string): Promise<void> {
   await page.getByTestId('meetings-live').getByText(title).first().click();

@@ -3,19 +3,31 @@
  * server and SFU: a meeting inviting 300 bridge points (large: 10 or more) is joined with the
  * microphone off by default, by the chair and by the Ba Chẽ point; the chair talks while Space is
  * held (the point sees the chair's tile unmuted, then muted again on release) and Space typed in a
- * text box does not; the point raises its hand and the chair sees it on the point's tile and in the
+ * text box does not; M toggles the microphone and ? opens the shortcut sheet; the point raises its hand and the chair sees it on the point's tile and in the
  * points list, whose search finds "Phòng họp Ba Chẽ" from "ba che" among 300 rows (virtualised: far
  * fewer rows in the page) and says when nothing matches; the chair gives the point the floor from
  * its row and the point is told.
  */
-import { type Page } from '@playwright/test';
+import { type Browser, type Page } from '@playwright/test';
 import { expect, test } from './support/test';
 import { PASSWORD, person, TestApi } from '../support/api-client';
-import { logIn, tile } from './support/conference';
+import { tile } from './support/conference';
 
 const POINTS = 300;
 const OPERATOR = 'Vận hành điểm cầu Ba Chẽ';
 const CHAIR = 'Chủ tọa Nguyễn Văn Chủ';
+
+
+/** Logs in like support/conference.ts, with the patience a shared, loaded machine needs. */
+async function logIn(browser: Browser, username: string, password: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto('/');
+  await page.getByRole('textbox', { name: /^Tên đăng nhập/ }).fill(username);
+  await page.getByLabel(/^Mật khẩu/).first().fill(password);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await expect(page.getByRole('heading', { name: 'Cuộc họp của tôi' })).toBeVisible({ timeout: 60_000 });
+  return page;
+}
 
 async function prejoinAndJoin(page: Page, title: string): Promise<void> {
   await page.getByTestId('meetings-live').getByText(title).first().click();
@@ -79,6 +91,16 @@ test('large meeting: join muted, Space to talk, a raised hand on the tile and in
   await expect(c.getByTestId('ptt-active')).toHaveCount(0);
   await expect(c.getByRole('button', { name: 'Bật micrô' }).first()).toBeVisible();
   await expect(tile(p, CHAIR).getByLabel('Đã tắt micrô')).toBeVisible({ timeout: 30_000 });
+  // M toggles the microphone, ? opens the shortcut sheet.
+  await c.keyboard.press('m');
+  await expect(c.getByRole('button', { name: 'Tắt micrô' }).first()).toBeVisible();
+  await c.keyboard.press('m');
+  await expect(c.getByRole('button', { name: 'Bật micrô' }).first()).toBeVisible();
+  await c.keyboard.press('?');
+  const sheet = c.getByRole('dialog', { name: 'Phím tắt trong phòng họp' });
+  await expect(sheet.getByText('Bật/tắt micrô')).toBeVisible();
+  await c.keyboard.press('Escape');
+  await expect(sheet).toBeHidden();
 
   // The point raises its hand: on its tile and in the chair's points list.
   await p.getByRole('button', { name: 'Phát biểu' }).first().click();
