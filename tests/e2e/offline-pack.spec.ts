@@ -75,7 +75,7 @@ test('the whole pack is downloaded with its size, and every document opens with 
   }
   // The confidential one was not kept: it says so instead of opening.
   await section.getByTestId('document-row').filter({ hasText: `Mật ${tag}` }).getByTestId('open-document').click();
-  await expect(page.getByRole('alert')).toContainText('chưa được lưu trên máy');
+  await expect(page.getByRole('alert', { name: 'Không mở được tài liệu' })).toContainText('chưa được lưu trên máy');
 
   // The server is back: the banner goes by itself (the probe), without a reload.
   await server.start();
