@@ -30,6 +30,7 @@ import { liveMeeting, person, TestApi } from '../support/api-client';
 import { opusParameters, sendTone, stopAll, VIDEO_PT, vp8Parameters } from '../support/ffmpeg-point';
 import { TestSignalingClient } from '../support/signaling-test-client';
 import { startTestServer } from '../support/test-server';
+import { WatchTokens } from '../../sfu-server/src/broadcast/watch-token';
 
 const VIEWERS = Number(process.env.VIEWERS ?? 1000);
 const SECONDS = Number(process.env.SECONDS ?? 30);
@@ -193,20 +194,23 @@ async function main(): Promise<void> {
     }
     console.log(`broadcast running ${((Date.now() - t0) / 1000).toFixed(1)} s after it was turned on`);
 
-    // VIEWERS sessions of the viewer account (written as a login would, to keep 1 000 scrypt logins
-    // out of the figures), each with its own broadcast URL (distinct tokens).
+    // VIEWERS sessions of the viewer account, written as a login would (1 000 scrypt logins would
+    // take minutes and are not what is measured), each with its own broadcast URL: distinct tokens,
+    // signed with the server's key as GET /api/meetings/:id/broadcast signs them (checked below once
+    // through the API).
     const now = new Date();
+    const tokens = WatchTokens.fromDataDir(server.dataDir);
+    const exp = Math.ceil((Date.now() / 1000 + 12 * 3600) / 3600) * 3600;
     const urls: string[] = [];
+    const rows = [];
     for (let i = 0; i < VIEWERS; i++) {
       const sid = randomUUID();
-      await server.store.db
-        .insertInto('sessions')
-        .values({ id: sid, account_id: viewer.id, refresh_hash: randomBytes(32).toString('hex'), created_at: now.toISOString(), expires_at: new Date(now.getTime() + 86_400_000).toISOString(), revoked_at: null, absolute_expires_at: new Date(now.getTime() + 86_400_000).toISOString(), previous_refresh_hash: null, rotated_at: null } as never)
-        .execute();
-      const token = (await server.auth.signer.signAccess({ sub: viewer.id, sid })).token;
-      const state = await new TestApi(server.url, token).ok('GET', `/api/meetings/${meeting.id}/broadcast`);
-      urls.push(server.url + state.playlistUrl);
+      rows.push({ id: sid, account_id: viewer.id, refresh_hash: randomBytes(32).toString('hex'), created_at: now.toISOString(), expires_at: new Date(now.getTime() + 86_400_000).toISOString(), revoked_at: null, absolute_expires_at: new Date(now.getTime() + 86_400_000).toISOString(), previous_refresh_hash: null, rotated_at: null });
+      urls.push(`${server.url}/live/${meeting.id}/${tokens.sign({ meetingId: meeting.id, accountId: viewer.id, sessionId: sid, exp })}/index.m3u8`);
     }
+    for (let i = 0; i < rows.length; i += 200) await server.store.db.insertInto('sessions').values(rows.slice(i, i + 200) as never).execute();
+    const viaApi = await new TestApi(server.url, (await server.auth.signer.signAccess({ sub: viewer.id, sid: rows[0]!.id })).token).ok('GET', `/api/meetings/${meeting.id}/broadcast`);
+    if (server.url + viaApi.playlistUrl !== urls[0]) throw new Error('the bench signs tokens differently from the server');
 
     // Baseline: the same folder from a plain static file server, no authorisation.
     staticServer = http.createServer((req, res) => {
