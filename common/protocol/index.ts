@@ -11,7 +11,7 @@ import { documentsRequests, type DocumentsNotifications } from './documents';
 import { floorRequests, type FloorNotifications } from './floor';
 import { votingRequests, type VotingNotifications } from './voting';
 import { mediaControlRequests, type MediaControlNotifications } from './media-control';
-import { pointsRequests } from './points';
+import { pointsRequests, type PointsNotifications } from './points';
 import { meetingWatchRequests, type MeetingWatchNotifications } from './meeting-watch';
 import { linkRequests, type LinkNotifications } from './link';
 import { recordingRequests, type RecordingNotifications } from './recording';
@@ -62,6 +62,7 @@ export type Notifications = AccessNotifications &
   MediaControlNotifications &
   MeetingWatchNotifications &
   LinkNotifications &
+  PointsNotifications &
   BroadcastNotifications &
   RecordingNotifications;
 export type NotificationName = keyof Notifications;

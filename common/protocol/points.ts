@@ -48,3 +48,12 @@ export const pointsRequests = {
     }),
   },
 } as const;
+
+/** The whole roll call, as `points.status` answers it. */
+export const PointsStatus = pointsRequests['points.status'].response;
+export type PointsStatus = z.infer<typeof PointsStatus>;
+
+/** Server → client: pushed to whoever asked `points.status`, each time its answer would change. */
+export interface PointsNotifications {
+  pointsStatus: PointsStatus;
+}

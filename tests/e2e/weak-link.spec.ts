@@ -21,10 +21,13 @@ const isRoot = process.getuid?.() === 0;
 test.describe.configure({ mode: 'serial' });
 test.skip(!isRoot, 'the weak-link harness needs root (network namespaces, tc, iptables)');
 /**
- * The bad-link scenario is opt-in (WEAK_LINK_E2E=1) until it passes here: on 2026-12-06 (machine
- * at load 17–45) the chair decoded no frame of the shaped point within 60 s in two of three runs;
- * with the client's automatic fallback the point goes audio-only and pauses its own camera, which
- * the issue wants kept at a low layer instead. Left visible rather than weakened.
+ * The bad-link scenario is opt-in (WEAK_LINK_E2E=1) because of its length, not its result: a cold
+ * start over 384 kbit/s, the fallback and the recovery take 2–4 minutes on this shared 2-core
+ * machine (load 28–35 on 2026-12-06), well above the ~90 s a default CI scenario may take.
+ * It used to fail too (the chair decoded no frame of the point): mediasoup locked each simulcast
+ * consumer on the first layer it forwarded because `abs-capture-time` was negotiated but never
+ * sent (see sfu-server/src/media/header-extensions.ts); tests/e2e/simulcast-switch.spec.ts covers
+ * that on loopback, by default.
  */
 const badLinkEnabled = process.env['WEAK_LINK_E2E'] === '1';
 
@@ -97,8 +100,8 @@ async function audioWindow(page: Page, from: string, seconds = 3): Promise<{ pac
 const chairName = 'Chủ tọa Nguyễn Văn Chủ';
 
 test('a point behind 384/256 kbit with 5 % loss hears the chair, is seen by the chair, and goes back to full quality when the link recovers', async () => {
-  test.skip(!badLinkEnabled, 'opt-in (WEAK_LINK_E2E=1): not yet passing, see the note at the top');
-  test.setTimeout(240_000);
+  test.skip(!badLinkEnabled, 'opt-in (WEAK_LINK_E2E=1): takes 2-4 minutes here, see the note at the top');
+  test.setTimeout(420_000);
   link!.shape(PROFILES.bad);
   const page = await (await newContext(pointBrowser!)).newPage();
   await openAppAndJoin(page, server!.url, meeting.id, point.username);
@@ -110,7 +113,7 @@ test('a point behind 384/256 kbit with 5 % loss hears the chair, is seen by the 
   // The chair sees it: its picture is decoded at the chair (at least 2 frames a second over 5 s).
   await expect.poll(async () => (await videoWindow(chair, POINT_NAME)).frames, { message: "frames of the point's camera decoded at the chair", timeout: 60_000, intervals: [1000] }).toBeGreaterThanOrEqual(10);
   // The chair's points panel marks its link as poor (the client UI's markers, see connection-quality.spec.ts).
-  await chair.getByRole('button', { name: 'Điểm cầu' }).click();
+  await chair.getByRole('button', { name: 'Điểm cầu', exact: true }).click();
   const row = chair.getByTestId('panel-points').getByTestId('point-row').filter({ hasText: `Phòng họp ${POINT_NAME}` });
   await expect(row.getByTestId('point-link-poor')).toBeVisible({ timeout: 60_000 });
   await expect(row).toHaveAttribute('data-link', 'poor');

@@ -66,3 +66,30 @@ it('lists every invited point, who is connected, and diagnostics for organisers 
   expect(after.counts.connected).toBe(1);
   for (const client of [clientA, clientB, chair, del]) client.close();
 });
+
+it('pushes the roll call to whoever asked for it, each time it changes, without being asked again', async () => {
+  const admin = await TestApi.admin(server.url);
+  const a = await person(admin, 'operator', 'Điểm cầu Đông Hà');
+  const b = await person(admin, 'operator', 'Điểm cầu Gio Linh');
+  const meeting = await liveMeeting(admin, [a, b]);
+  const chair = await TestSignalingClient.connect(server.url, meeting.chair.token);
+  await chair.request('join', { meetingId: meeting.id });
+  const first = await chair.request('points.status', {});
+  expect(first.counts.connected).toBe(0);
+
+  // A point joins: the chair is told, with diagnostics, and nothing is pushed twice for one state.
+  const clientA = await TestSignalingClient.connect(server.url, a.token);
+  const joinedA = await clientA.request('join', { meetingId: meeting.id });
+  const pushed = await chair.notification('pointsStatus', (d) => d.counts.connected === 1);
+  expect(pushed.diagnostics).toBe(true);
+  expect(pushed.points.find((p: { peerId: string | null }) => p.peerId === joinedA.peerId)).toMatchObject({ connected: true, sound: 'missing' });
+  // A point that did not ask is not pushed anything.
+  expect(clientA.notifications.filter((n) => n.name === 'pointsStatus')).toEqual([]);
+
+  // It leaves: pushed again.
+  await clientA.request('leave', {});
+  await chair.notification('pointsStatus', (d) => d.counts.connected === 0);
+  const pushes = chair.notifications.filter((n) => n.name === 'pointsStatus').map((n) => JSON.stringify(n.data));
+  expect(new Set(pushes).size).toBe(pushes.length);
+  for (const client of [clientA, chair]) client.close();
+});
