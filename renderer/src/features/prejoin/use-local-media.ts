@@ -1,5 +1,6 @@
 /** The local camera and microphone for the pre-join preview, with the device lists to choose from. */
 import { useEffect, useState } from 'react';
+import { deviceErrorMessage } from '../../app/device-errors';
 
 export interface LocalMedia {
   stream: MediaStream | null;
@@ -31,7 +32,7 @@ export function useLocalMedia(cameraId: string | null, microphoneId: string | nu
           error: null,
         });
       } catch (err) {
-        if (!cancelled) setState((s) => ({ ...s, stream: null, error: err instanceof Error ? err.message : String(err) }));
+        if (!cancelled) setState((s) => ({ ...s, stream: null, error: deviceErrorMessage(err) }));
       }
     })();
     return () => {

@@ -8,6 +8,7 @@ import { IconSettings } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ReceiveMode } from '../../../../../common/protocol';
+import { deviceErrorMessage } from '../../../app/device-errors';
 import { errorMessage } from '../../../app/i18n';
 import type { ConferenceEngine } from '../conference-engine';
 import { canChooseSpeaker } from '../MediaElement';
@@ -65,7 +66,7 @@ function DeviceSettings({ engine }: { engine: ConferenceEngine }) {
       await engine.replaceTrack(kind === 'audio' ? 'mic' : 'webcam', track);
       setRoomPreferences(kind === 'audio' ? { microphoneId: deviceId } : { cameraId: deviceId });
     } catch (err) {
-      setError(errorMessage(err));
+      setError(deviceErrorMessage(err));
     } finally {
       setBusy(null);
     }

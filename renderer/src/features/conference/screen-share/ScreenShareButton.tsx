@@ -4,7 +4,7 @@ import { notifications } from '@mantine/notifications';
 import { IconScreenShare, IconScreenShareOff } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { errorMessage } from '../../../app/i18n';
+import { deviceErrorMessage } from '../../../app/device-errors';
 import type { ConferenceEngine } from '../conference-engine';
 import { useConference } from '../use-conference';
 import { canShareScreen, captureScreen, isCancelled, usesAppPicker } from './capture';
@@ -25,7 +25,7 @@ export function ScreenShareButton({ engine }: { engine: ConferenceEngine }) {
       const track = await captureScreen(sourceId);
       await engine.startScreenShare(track);
     } catch (err) {
-      if (!isCancelled(err)) notifications.show({ color: 'red', title: t('screenShare.failed'), message: errorMessage(err) });
+      if (!isCancelled(err)) notifications.show({ color: 'red', title: t('screenShare.failed'), message: deviceErrorMessage(err) });
     } finally {
       setBusy(false);
     }
