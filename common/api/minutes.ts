@@ -64,6 +64,8 @@ export const MinutesRecord = z.object({
   agenda: z.array(z.object({ position: z.number().int(), title: z.string(), presenter: z.string(), durationMinutes: z.number().int() })),
   attendance: AttendanceState,
   speakers: z.array(MinutesSpeaker),
+  /** The meeting's recordings (ghi hình): when each started and stopped, and its archive's SHA-256 once made. */
+  recordings: z.array(z.object({ startedAt: z.string(), stoppedAt: z.string().nullable(), status: z.string(), sha256: z.string().nullable(), durationSeconds: z.number().nullable() })).default([]),
   votes: z.array(MinutesVote),
   conclusions: z.array(MinutesBlock),
   /** When the server assembled this record. */

@@ -25,7 +25,8 @@ describe('recording a conference', () => {
   const children: ReturnType<typeof sendTone>[] = [];
   const clients: TestSignalingClient[] = [];
   beforeAll(async () => {
-    server = await startTestServer({ PLAIN_RTP_ENABLED: '1', RECORDING_SEGMENT_SECONDS: '4', RECORDING_MIN_FREE_MB: '0' });
+    // A generous heartbeat: with ten ffmpegs on a loaded machine, the 1 s test default dropped the chair's connection.
+    server = await startTestServer({ PLAIN_RTP_ENABLED: '1', RECORDING_SEGMENT_SECONDS: '4', RECORDING_MIN_FREE_MB: '0', HEARTBEAT_SECONDS: '30' });
   });
   afterAll(async () => {
     stopAll(children);
@@ -33,7 +34,7 @@ describe('recording a conference', () => {
     await server?.close();
   });
 
-  it('records 3 points with a floor change and a screen share into one MP4 with the tones heard', { timeout: 240_000 }, async () => {
+  it('records 3 points with a floor change and a screen share into one MP4 with the tones heard', { timeout: 450_000 }, async () => {
     const admin = await TestApi.admin(server.url);
     const points = [await person(admin, 'operator', 'Xã Một'), await person(admin, 'operator', 'Xã Hai'), await person(admin, 'operator', 'Xã Ba')];
     const delegate = await person(admin, 'delegate', 'Đại biểu Lê Văn Dự');

@@ -41,7 +41,7 @@ export interface FfmpegOptions {
   bin?: string;
 }
 
-/** Starts ffmpeg (stdin a pipe: write "q" to end it cleanly), tied to this process's life. */
+/** Starts ffmpeg (end it with stopFfmpeg), tied to this process's life. */
 export function spawnFfmpeg(args: string[], options: FfmpegOptions = {}): ChildProcess {
   let cmd = options.bin ?? ffmpegBin();
   let argv = ['-hide_banner', '-nostats', '-loglevel', 'warning', ...args];
@@ -56,22 +56,19 @@ export function spawnFfmpeg(args: string[], options: FfmpegOptions = {}): ChildP
   return spawn(cmd, argv, { stdio: ['pipe', 'ignore', 'pipe'], ...(options.cwd ? { cwd: options.cwd } : {}) });
 }
 
-/** Ends an ffmpeg cleanly ("q" on stdin, then SIGTERM, then SIGKILL); resolves when it exited. */
-export function stopFfmpeg(child: ChildProcess, graceMs = 3_000): Promise<void> {
+/**
+ * Ends an ffmpeg cleanly (SIGTERM: ffmpeg closes its files properly, and unlike "q" on stdin it is
+ * seen even while ffmpeg waits on a silent UDP input), then SIGKILL; resolves when it exited.
+ */
+export function stopFfmpeg(child: ChildProcess, graceMs = 5_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
-    const term = setTimeout(() => child.kill('SIGTERM'), graceMs);
-    const kill = setTimeout(() => child.kill('SIGKILL'), graceMs * 2);
+    const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
     child.once('exit', () => {
-      clearTimeout(term);
       clearTimeout(kill);
       resolve();
     });
-    try {
-      child.stdin?.end('q');
-    } catch {
-      child.kill('SIGTERM');
-    }
+    child.kill('SIGTERM');
   });
 }
 

@@ -71,6 +71,15 @@ export function minutesContent(r: MinutesRecord): Content[] {
     r.speakers.length
       ? table([70, '*', '*', '*'], header('Thời gian', 'Người phát biểu', 'Điểm cầu', 'Nội dung'), r.speakers.map((s) => [`${hhmm(s.startedAt)}–${s.endedAt ? hhmm(s.endedAt) : '…'}`, s.displayName, s.pointName, s.topic]))
       : none('Không có ý kiến phát biểu nào được ghi nhận.'),
+    ...(r.recordings.length
+      ? [
+          { text: 'Cuộc họp được ghi hình:', margin: [0, 6, 0, 2] } as Content,
+          ...r.recordings.map((g): Content => ({
+            text: `— từ ${hhmm(g.startedAt)} đến ${g.stoppedAt ? hhmm(g.stoppedAt) : '…'}${g.status === 'deleted' ? ' (bản ghi đã xóa)' : ''}${g.sha256 ? `; SHA-256 của bản ghi: ${g.sha256}` : g.status === 'deleted' ? '' : ' (bản ghi đang được dựng)'}`,
+            style: 'small',
+          })),
+        ]
+      : []),
     section('IV. KẾT QUẢ BIỂU QUYẾT'),
     ...votesContent(r),
     section('V. KẾT LUẬN CỦA CHỦ TỌA'),

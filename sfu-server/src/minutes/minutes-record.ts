@@ -33,6 +33,7 @@ export async function assembleMinutes(db: Db, meetingId: string, conclusions: Mi
   const agenda = await db.selectFrom('agenda_items').selectAll().where('meeting_id', '=', meetingId).orderBy('position').execute();
   const turns = await db.selectFrom('speaking_turns').selectAll().where('meeting_id', '=', meetingId).orderBy('started_at').orderBy('id').execute();
   const votes = await meetingVotesReport(db, meetingId);
+  const recordings = await db.selectFrom('recordings').select(['started_at', 'stopped_at', 'status', 'sha256', 'duration_seconds']).where('meeting_id', '=', meetingId).orderBy('started_at').execute();
   return {
     meeting: {
       id: m.id,
@@ -47,6 +48,7 @@ export async function assembleMinutes(db: Db, meetingId: string, conclusions: Mi
     },
     agenda: agenda.map((a) => ({ position: a.position, title: a.title, presenter: a.presenter, durationMinutes: a.duration_minutes })),
     attendance: await meetingAttendance(db, meetingId, now),
+    recordings: recordings.map((r) => ({ startedAt: r.started_at, stoppedAt: r.stopped_at, status: r.status, sha256: r.sha256, durationSeconds: r.duration_seconds === null ? null : Number(r.duration_seconds) })),
     speakers: turns.map((t) => ({ displayName: t.display_name, pointName: t.point_name, topic: t.topic, startedAt: t.started_at, endedAt: t.ended_at })),
     votes: votes.votes.map((v) => ({
       question: v.question,

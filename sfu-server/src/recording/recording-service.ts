@@ -60,6 +60,7 @@ export class RecordingService {
   readonly #active = new Map<string, Active>();
   readonly #stoppedBecause = new Map<string, string>();
   #composeQueue: Promise<void> = Promise.resolve();
+  readonly #finishing = new Set<Promise<void>>();
   #retentionTimer: NodeJS.Timeout | undefined;
   #closed = false;
 
@@ -185,8 +186,14 @@ export class RecordingService {
     this.#active.delete(a.meetingId);
     clearInterval(a.diskTimer);
     this.#announce(a.meetingId);
-    await a.recorder.stop();
-    await this.#finish(a.id, a.meetingId, by, reason, Date.now());
+    const at = Date.now();
+    // The answer does not wait for the ffmpegs to close their files (seconds on a busy machine).
+    const finishing = a.recorder
+      .stop()
+      .then(() => this.#finish(a.id, a.meetingId, by, reason, at))
+      .catch((err: unknown) => this.#o.logger.error({ err, recording: a.id }, 'finishing a recording failed'));
+    this.#finishing.add(finishing);
+    void finishing.finally(() => this.#finishing.delete(finishing));
   }
 
   async #finish(id: string, meetingId: string, by: string | null, reason: string, at: number): Promise<void> {
@@ -204,8 +211,9 @@ export class RecordingService {
   }
 
   /** Resolves when every queued archive has been composed (tests, shutdown). */
-  whenComposed(): Promise<void> {
-    return this.#composeQueue;
+  async whenComposed(): Promise<void> {
+    await Promise.all([...this.#finishing]);
+    await this.#composeQueue;
   }
 
   async #compose(id: string): Promise<void> {
