@@ -138,12 +138,12 @@ export class RawRecorder {
         },
       });
       this.#runs.set(p.producerId, run);
-      try {
-        await run.start();
-      } catch (err) {
+      // Runs start side by side, not one after the other: an ffmpeg slow to listen must not hold
+      // the others back, nor the timeline (written at the top of each round).
+      void run.start().catch(async (err: unknown) => {
         this.#o.logger.warn({ err, producer: p.producerId }, 'could not tap a producer');
         await run.stop('tap-failed');
-      }
+      });
     }
   }
 

@@ -48,6 +48,8 @@ export class StreamRun {
     const { files, room, producerId, run } = this.#o;
     const tap = await PlainTap.open(room, producerId);
     this.tap = tap;
+    // Stopped while the tap was being made.
+    if (this.#ended) return tap.close();
     await files.stream({ type: 'open', run, at: Date.now(), info: tap.info });
     const sdp = path.join(files.rawDir, `${run}.sdp`);
     await tap.writeSdp(sdp);
@@ -60,6 +62,10 @@ export class StreamRun {
       path.join(files.rawDir, `${run}-%05d.mkv`),
     ]);
     this.#ffmpeg = ff;
+    if (this.#ended) {
+      void stopFfmpeg(ff);
+      return;
+    }
     ff.stderr?.on('data', (d: Buffer) => (this.#stderr = (this.#stderr + d.toString()).slice(-4000)));
     ff.once('error', (err) => this.#end(`ffmpeg-error: ${err.message}`));
     ff.once('exit', (code, signal) => this.#end(`ffmpeg-exit ${code ?? signal}`));
