@@ -64,6 +64,8 @@ async function runViewers(urlsFile: string, seconds: number): Promise<void> {
         res.on('error', reject);
       });
       req.on('error', reject);
+      // A request unanswered for 10 s counts as an error (the phase must end).
+      req.setTimeout(10_000, () => req.destroy(new Error('timeout')));
     });
   const end = Date.now() + seconds * 1000;
   const viewer = async (playlistUrl: string, startDelay: number) => {
@@ -163,6 +165,8 @@ async function phase(name: string, urls: string[]): Promise<{ name: string; cpu:
   return { name, cpu: ((cpu.user + cpu.system) / 1e6 / wall) * 100, report: JSON.parse(out) as ViewerReport };
 }
 
+const summary = (r: { cpu: number; report: ViewerReport }) => ({ cpu: Math.round(r.cpu), segP50: pct(r.report.segmentMs, 50), segP95: pct(r.report.segmentMs, 95), segP99: pct(r.report.segmentMs, 99), playlistP95: pct(r.report.playlistMs, 95), segments: r.report.segmentMs.length, errors: r.report.errors, delayP50: pct(r.report.delayMs, 50), delayP95: pct(r.report.delayMs, 95) });
+
 async function main(): Promise<void> {
   const server = await startTestServer({ PLAIN_RTP_ENABLED: '1', HEARTBEAT_SECONDS: '60', LOG_LEVEL: 'silent' });
   const senders: ChildProcess[] = [];
@@ -230,7 +234,9 @@ async function main(): Promise<void> {
     const composerCpu0 = composerPids(dir).reduce((s, pid) => s + cpuOfPid(pid), 0);
     const c0 = Date.now();
     const baseline = await phase('baseline', baselineUrls);
+    console.log(`baseline: ${JSON.stringify(summary(baseline))}`);
     const ours = await phase('phonghop', urls);
+    console.log(`phonghop: ${JSON.stringify(summary(ours))}`);
     const composerCpu = ((composerPids(dir).reduce((s, pid) => s + cpuOfPid(pid), 0) - composerCpu0) / ((Date.now() - c0) / 1000)) * 100;
 
     console.log(`\n${VIEWERS} viewers × ${SECONDS} s each phase, loopback, 1-s segments, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} (shared machine)`);
