@@ -85,16 +85,10 @@ export function JoinScreen({
             <Text size="sm" id="mic-level-label">
               {t('prejoin.micLevel')}
             </Text>
-            <Progress
-              value={hasAudio ? Math.round(level * 100) : 0}
-              aria-labelledby="mic-level-label"
-              role="meter"
-              aria-valuemin={0}
-              aria-valuemax={100}
-              aria-valuenow={Math.round(level * 100)}
-              data-testid="mic-level"
-              transitionDuration={60}
-            />
+            <Progress.Root aria-labelledby="mic-level-label" role="meter" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(level * 100)} data-testid="mic-level" transitionDuration={60}>
+              {/* Mantine's section is a progressbar of its own: it needs a name too (axe). */}
+              <Progress.Section value={hasAudio ? Math.round(level * 100) : 0} aria-label={t('prejoin.micLevel')} />
+            </Progress.Root>
             {!hasAudio && <Text c="dimmed">{t('prejoin.noMicrophone')}</Text>}
             {media.error && (
               <Alert color="red" role="alert">
