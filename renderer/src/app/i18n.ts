@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 /** i18next set-up: Vietnamese first, English second; the choice is remembered on this device. */
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
