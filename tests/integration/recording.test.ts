@@ -34,8 +34,10 @@ describe('recording a conference', () => {
     await server?.close();
   });
 
-  // Skipped (issue 14): the recorder never writes a stream's first-packet time, so the composer
-  // takes every stream for empty and the MP4 is silent. Known defect, left open on the issue.
+  // Skipped (issue 14) until it is reliable under load: it passed alone (248 s, load ~3). At load
+  // ~50 its streams ended 'ffmpeg-not-listening' (ffmpeg not bound within StreamRun's 10 s wait)
+  // or were stopped before any packet flowed; the recorder retries them, but not within the
+  // test's 14 s recording, so the MP4 was silent. Left open on the issue.
   it.skip('records 3 points with a floor change and a screen share into one MP4 with the tones heard', { timeout: 450_000 }, async () => {
     const admin = await TestApi.admin(server.url);
     const points = [await person(admin, 'operator', 'Xã Một'), await person(admin, 'operator', 'Xã Hai'), await person(admin, 'operator', 'Xã Ba')];
