@@ -451,6 +451,16 @@ const COVERED_ELSEWHERE: Record<string, string> = {
   'GET /api/meetings/:id/votes/results.pdf': 'voting-permissions.test.ts',
   'GET /api/metrics': 'metrics.test.ts',
   'GET /metrics': 'metrics.test.ts',
+  'GET /api/meetings/:id/recordings': 'recording-access.test.ts',
+  'GET /api/recordings/:id/archive.mp4': 'recording-access.test.ts',
+  'DELETE /api/recordings/:id': 'recording-access.test.ts',
+  'GET /api/meetings/:id/viewers': 'broadcast-viewers.test.ts',
+  'PUT /api/meetings/:id/viewers': 'broadcast-viewers.test.ts',
+  'GET /api/meetings/:id/broadcast': 'broadcast-viewers.test.ts',
+  'PUT /api/meetings/:id/broadcast': 'broadcast-viewers.test.ts',
+  'GET /api/live-auth': 'broadcast-viewers.test.ts',
+  // The live broadcast's HLS files, GET /live/* (Fastify's printRoutes shows a wildcard route as `*`).
+  'GET *': 'broadcast-viewers.test.ts',
 };
 
 describe('permission matrix', () => {
