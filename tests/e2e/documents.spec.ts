@@ -127,6 +127,9 @@ test('upload → publish → everyone opens it; the presenter turns pages and th
 
   // Vietnamese search with diacritics, on the secretary's screen (not following any more once she searches).
   const sv = sec.getByTestId('room-document-viewer');
+  // In the room the viewer is narrow: its search sits behind the toolbar's search button then.
+  const searchToggle = sv.getByTestId('viewer-search-toggle');
+  if (await searchToggle.isVisible()) await searchToggle.click();
   await sv.getByTestId('viewer-search').fill('quảng ninh');
   await sv.getByTestId('viewer-search').press('Enter');
   await expect(sv.getByTestId('viewer-search-count')).toHaveText('1 / 6');
