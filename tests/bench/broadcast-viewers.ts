@@ -27,7 +27,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { liveMeeting, person, TestApi } from '../support/api-client';
-import { opusParameters, sendTone, stopAll, VIDEO_PT, vp8Parameters } from '../support/ffmpeg-point';
+import { opusParameters, sendColour, sendTone, stopAll, vp8Parameters } from '../support/ffmpeg-point';
 import { TestSignalingClient } from '../support/signaling-test-client';
 import { startTestServer } from '../support/test-server';
 import { WatchTokens } from '../../sfu-server/src/broadcast/watch-token';
@@ -126,10 +126,6 @@ async function runViewers(urlsFile: string, seconds: number): Promise<void> {
 }
 
 // ---------------------------------------------------------------- the bench (parent)
-function sendColour(colour: string, ssrc: number, ip: string, port: number): ChildProcess {
-  return spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', `color=c=${colour}:size=640x360:rate=15`, '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '150k', '-g', '15', '-f', 'rtp', '-rtpflags', 'skip_rtcp', '-payload_type', String(VIDEO_PT), '-ssrc', String(ssrc), `rtp://${ip}:${port}?rtcpport=${port}&pkt_size=1200`], { stdio: ['ignore', 'ignore', 'inherit'] });
-}
-
 function cpuOfPid(pid: number): number {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

@@ -7,19 +7,15 @@
  * blue one, the picture the viewer's browser decodes turns from red to blue (pixels read from the
  * <video> through a canvas). Prints the time from the floor change to the viewer's blue picture.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { expect as baseExpect, type Page } from '@playwright/test';
 import { test } from './support/test';
 import { liveMeeting, PASSWORD, person, TestApi, type Person } from '../support/api-client';
 import { logIn } from './support/conference';
-import { opusParameters, sendTone, stopAll, VIDEO_PT, vp8Parameters } from '../support/ffmpeg-point';
+import { opusParameters, sendColour, sendTone, stopAll, vp8Parameters } from '../support/ffmpeg-point';
 import { TestSignalingClient } from '../support/signaling-test-client';
 
 const expect = baseExpect.configure({ timeout: 60_000 });
-
-function sendColour(colour: string, ssrc: number, ip: string, port: number): ChildProcess {
-  return spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', `color=c=${colour}:size=640x360:rate=15`, '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '150k', '-g', '15', '-f', 'rtp', '-rtpflags', 'skip_rtcp', '-payload_type', String(VIDEO_PT), '-ssrc', String(ssrc), `rtp://${ip}:${port}?rtcpport=${port}&pkt_size=1200`], { stdio: ['ignore', 'ignore', 'inherit'] });
-}
 
 /** The mean colour of the middle of the large picture, as the viewer's browser decoded it. */
 async function centreColour(page: Page): Promise<[number, number, number] | null> {

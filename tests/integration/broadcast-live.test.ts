@@ -6,12 +6,12 @@
  * read from decoded frames). Prints how long the switch took, from `floor.give` to the first
  * segment showing B on the viewer's playlist.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../sfu-server/src/server';
 import { liveMeeting, person, TestApi, type Person } from '../support/api-client';
 import { eventually } from '../support/collab-client';
-import { opusParameters, sendTone, stopAll, VIDEO_PT, vp8Parameters } from '../support/ffmpeg-point';
+import { opusParameters, sendColour, sendTone, stopAll, vp8Parameters } from '../support/ffmpeg-point';
 import { TestSignalingClient } from '../support/signaling-test-client';
 import { startTestServer } from '../support/test-server';
 
@@ -20,10 +20,6 @@ const senders: ChildProcess[] = [];
 const sockets: TestSignalingClient[] = [];
 
 /** A plain picture of one colour as VP8 RTP (the point's "camera"). */
-function sendColour(colour: string, ssrc: number, ip: string, port: number): ChildProcess {
-  return spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', `color=c=${colour}:size=640x360:rate=15`, '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '200k', '-g', '15', '-f', 'rtp', '-rtpflags', 'skip_rtcp', '-payload_type', String(VIDEO_PT), '-ssrc', String(ssrc), `rtp://${ip}:${port}?rtcpport=${port}&pkt_size=1200`], { stdio: ['ignore', 'ignore', 'inherit'] });
-}
-
 async function point(p: Person, meetingId: string, colour: string, tone: number, ssrcBase: number): Promise<TestSignalingClient> {
   const c = await TestSignalingClient.connect(server.url, p.token);
   sockets.push(c);
@@ -33,7 +29,7 @@ async function point(p: Person, meetingId: string, colour: string, tone: number,
   const video = await c.request('media.createPlainTransport', { direction: 'send' });
   await c.request('produce', { transportId: audio.id, kind: 'audio', source: 'mic', rtpParameters: opusParameters(ssrcBase + 1) });
   await c.request('produce', { transportId: video.id, kind: 'video', source: 'webcam', rtpParameters: vp8Parameters(ssrcBase + 2) });
-  senders.push(sendTone(tone, ssrcBase + 1, audio.ip, audio.port), sendColour(colour, ssrcBase + 2, video.ip, video.port));
+  senders.push(sendTone(tone, ssrcBase + 1, audio.ip, audio.port), sendColour(colour, ssrcBase + 2, video.ip, video.port, '200k'));
   return c;
 }
 

@@ -2,7 +2,8 @@
  * A headless bridge point whose "camera" and "microphone" are ffmpeg: a tone of a given frequency
  * (Opus) and a test picture (VP8), sent as RTP to a plain send transport of the SFU (comedia).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnFfmpeg } from '../../sfu-server/src/media/ffmpeg';
 
 export const AUDIO_PT = 100;
 export const VIDEO_PT = 101;
@@ -21,14 +22,32 @@ export const vp8Parameters = (ssrc: number) => ({
   rtcp: { cname: `v${ssrc}` },
 });
 
+/**
+ * One ffmpeg sending a lavfi source as RTP to ip:port until stopped. Started through the server's
+ * own `spawnFfmpeg`, so it gets SIGTERM when the test process dies: a test that times out (its
+ * `finally` never runs) must not leave encoders running through the rest of the suite.
+ */
+function sendRtp(input: string, codec: string[], payloadType: number, ssrc: number, ip: string, port: number): ChildProcess {
+  const child = spawnFfmpeg(['-loglevel', 'error', '-re', '-f', 'lavfi', '-i', input, ...codec, '-f', 'rtp', '-rtpflags', 'skip_rtcp', '-payload_type', String(payloadType), '-ssrc', String(ssrc), `rtp://${ip}:${port}?rtcpport=${port}&pkt_size=1200`]);
+  child.stderr?.pipe(process.stderr);
+  return child;
+}
+
 /** Sends a sine tone (Hz) as Opus RTP to ip:port (until stopped). */
 export function sendTone(frequency: number, ssrc: number, ip: string, port: number): ChildProcess {
-  return spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', `sine=frequency=${frequency}:sample_rate=48000`, '-ac', '2', '-c:a', 'libopus', '-b:a', '48k', '-application', 'lowdelay', '-f', 'rtp', '-rtpflags', 'skip_rtcp', '-payload_type', String(AUDIO_PT), '-ssrc', String(ssrc), `rtp://${ip}:${port}?rtcpport=${port}&pkt_size=1200`], { stdio: ['ignore', 'ignore', 'inherit'] });
+  return sendRtp(`sine=frequency=${frequency}:sample_rate=48000`, ['-ac', '2', '-c:a', 'libopus', '-b:a', '48k', '-application', 'lowdelay'], AUDIO_PT, ssrc, ip, port);
 }
+
+const vp8 = (bitrate: string, gop: number) => ['-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', bitrate, '-g', String(gop)];
 
 /** Sends a test picture (width×height, 15 fps) as VP8 RTP to ip:port, a keyframe every 2 s. */
 export function sendPicture(width: number, height: number, ssrc: number, ip: string, port: number, source = 'testsrc2'): ChildProcess {
-  return spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', `${source}=size=${width}x${height}:rate=15`, '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '300k', '-g', '30', '-f', 'rtp', '-rtpflags', 'skip_rtcp', '-payload_type', String(VIDEO_PT), '-ssrc', String(ssrc), `rtp://${ip}:${port}?rtcpport=${port}&pkt_size=1200`], { stdio: ['ignore', 'ignore', 'inherit'] });
+  return sendRtp(`${source}=size=${width}x${height}:rate=15`, vp8('300k', 30), VIDEO_PT, ssrc, ip, port);
+}
+
+/** Sends one plain colour (640×360, 15 fps) as VP8 RTP to ip:port, a keyframe every second. */
+export function sendColour(colour: string, ssrc: number, ip: string, port: number, bitrate = '150k'): ChildProcess {
+  return sendRtp(`color=c=${colour}:size=640x360:rate=15`, vp8(bitrate, 15), VIDEO_PT, ssrc, ip, port);
 }
 
 export function stopAll(children: ChildProcess[]): void {
