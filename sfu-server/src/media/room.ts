@@ -720,6 +720,11 @@ export class Room {
         rtpCapabilities: caps,
         // Paused until the client has set it up and asks to resume, so no keyframe is lost.
         paused: true,
+        // Retransmission for audio too: mediasoup leaves it out of audio consumers by default
+        // (`enableRtx` defaults to video only, and without it plain `nack` is stripped from the
+        // consumer's parameters), so a commune's downlink loss went unrepaired. Opus has no RTX
+        // codec: lost packets are resent as they were, which Chromium's jitter buffer takes.
+        enableRtx: true,
         // A plain endpoint has nothing to set up: its media flows at once.
         appData: { peerId: sender.id, source: producer.appData.source, clientPaused: receiver.subscription === 'all', sentPaused: true, forwarding: true, layers: '' },
       });
