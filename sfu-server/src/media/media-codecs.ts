@@ -9,7 +9,7 @@
  *   (FEC rides on the next packet; DTX gaps also made jitter buffers shrink and regrow).
  * - NACK: mediasoup offers `nack` for opus and mediasoup-client adds it to Chromium's capabilities
  *   (libwebrtc supports it without announcing it): lost audio packets are retransmitted from the
- *   worker's buffer, on each leg.
+ *   worker's buffer, on each leg (consumers need `enableRtx: true` for it, see room.ts).
  * - RED (audio/red) is not among mediasoup 3.27's supported codecs: not offered.
  */
 import type { types } from 'mediasoup';
