@@ -61,8 +61,14 @@ const ConfigSchema = z.object({
   TURN_SECRET: z.string().min(16).optional(),
   TURN_URLS: z.string().optional(),
   TURN_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 86_400).default(12 * 3600),
-  /** Initial outgoing bitrate (bps) of WebRTC transports. */
-  INITIAL_OUTGOING_BITRATE: z.coerce.number().int().min(100_000).default(1_000_000),
+  /**
+   * Initial outgoing bitrate (bps) of WebRTC transports: where the server's bandwidth estimate
+   * for a receiver starts, and its first probes go to 3× and 6× of it. 600 kbit/s (mediasoup's
+   * own default): from 1 Mbit/s the start burst (3.6 Mbit/s measured) overflowed a commune's
+   * 768 kbit/s line, the estimate collapsed to ~150 kbit/s and video stayed at its lowest frame
+   * rate for 20 s; from 300 kbit/s a clean link took ~9 s to leave it. See ARCHITECTURE, weak links.
+   */
+  INITIAL_OUTGOING_BITRATE: z.coerce.number().int().min(100_000).default(600_000),
   TRUST_PROXY: bool.default(false),
   /**
    * Origins (besides the server's own, taken from the Host header) whose pages may open the
