@@ -51,6 +51,8 @@ export interface PageSnapshot {
   protocols: string[];
   /** Negotiated SRTP ciphers per connection (e.g. AEAD_AES_256_GCM). */
   srtpCiphers: string[];
+  /** The local candidate of each connection's selected pair: host/srflx/relay, and for a relay how the browser reaches the TURN server (udp/tcp/tls). */
+  selectedLocal: { candidateType: string; protocol: string; relayProtocol: string }[];
 }
 
 declare global {
@@ -92,6 +94,7 @@ export async function snapshot(page: Page): Promise<PageSnapshot> {
     const outbound: OutboundSnapshot[] = [];
     const protocols: string[] = [];
     const srtpCiphers: string[] = [];
+    const selectedLocal: { candidateType: string; protocol: string; relayProtocol: string }[] = [];
     const n = (v: unknown) => (typeof v === 'number' ? v : 0);
     for (const pc of window.__wlPcs ?? []) {
       if (pc.connectionState === 'closed') continue;
@@ -134,11 +137,14 @@ export async function snapshot(page: Page): Promise<PageSnapshot> {
           if (typeof s['srtpCipher'] === 'string') srtpCiphers.push(s['srtpCipher']);
           const pair = byId.get(String(s['selectedCandidatePairId']));
           const local = pair ? byId.get(String(pair['localCandidateId'])) : undefined;
-          if (local) protocols.push(String(local['protocol']));
+          if (local) {
+            protocols.push(String(local['protocol']));
+            selectedLocal.push({ candidateType: String(local['candidateType']), protocol: String(local['protocol']), relayProtocol: String(local['relayProtocol'] ?? '') });
+          }
         }
       }
     }
-    return { at: performance.now(), inbound, outbound, protocols, srtpCiphers };
+    return { at: performance.now(), inbound, outbound, protocols, srtpCiphers, selectedLocal };
   });
 }
 

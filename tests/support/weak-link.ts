@@ -1,7 +1,8 @@
 /**
  * A weak link for one real client: a network namespace joined to the host by a veth pair, shaped
  * with `tbf` both ways (rate, queue) and random loss from iptables' statistic match (this kernel has
- * no netem: see ../shared/notes/field-conditions.md), optionally with every UDP packet dropped.
+ * no netem: see ../shared/notes/field-conditions.md), optionally with every UDP packet dropped, or
+ * with everything dropped but a few TCP ports on the host (`onlyTcpTo`: networks that pass only 443).
  * A Chromium started with `launchBrowser()` runs inside the namespace: Playwright drives it through
  * its usual pipe (`ip netns exec` keeps the file descriptors), so only the page's own traffic crosses
  * the shaped link. The server stays on the host and listens on the host end (`hostAddress`); clients
@@ -108,6 +109,7 @@ export class WeakLink {
   #closed = false;
   #profile: LinkProfile = PROFILES.clean;
   #udpDropped = false;
+  #onlyTcpPorts: number[] | null = null;
   readonly #browsers: Browser[] = [];
   readonly #tmpDirs: string[] = [];
 
@@ -184,10 +186,26 @@ export class WeakLink {
     this.#applyFilters();
   }
 
-  /** Rewrites the namespace's iptables rules from the current profile and UDP setting. */
+  /**
+   * Networks that pass only a few TCP ports (e.g. only 443): every packet between the point and
+   * the host is dropped except TCP to and from `ports` on the host end (loopback inside the
+   * namespace stays open). `null` lifts it. Random loss is not applied to the packets it lets through.
+   */
+  onlyTcpTo(ports: number[] | null): void {
+    this.#assertOpen();
+    this.#onlyTcpPorts = ports;
+    this.#applyFilters();
+  }
+
+  /** Rewrites the namespace's iptables rules from the current profile, UDP and port settings. */
   #applyFilters(): void {
     for (const chain of ['INPUT', 'OUTPUT']) {
       this.#inNs('iptables', ['-F', chain]);
+      if (this.#onlyTcpPorts) {
+        const [peer, port] = chain === 'OUTPUT' ? ['-d', '--dport'] : ['-s', '--sport'];
+        for (const p of this.#onlyTcpPorts) this.#inNs('iptables', ['-A', chain, '-p', 'tcp', peer, this.hostAddress, port, String(p), '-j', 'ACCEPT']);
+        this.#inNs('iptables', ['-A', chain, '!', chain === 'OUTPUT' ? '-o' : '-i', 'lo', '-j', 'DROP']);
+      }
       if (this.#udpDropped) this.#inNs('iptables', ['-A', chain, '-p', 'udp', '-j', 'DROP']);
       if (this.#profile.loss > 0) {
         this.#inNs('iptables', ['-A', chain, '-m', 'statistic', '--mode', 'random', '--probability', String(this.#profile.loss), '-j', 'DROP']);
@@ -208,9 +226,10 @@ export class WeakLink {
   /**
    * A Chromium whose network is this namespace's (fake camera and microphone, as every test
    * browser). `secureOrigins`: plain-http origins where the page may use the camera (the server
-   * on `hostAddress` is a LAN origin, not localhost).
+   * on `hostAddress` is a LAN origin, not localhost). `env`: added to the browser's environment
+   * (e.g. a HOME whose NSS database trusts a test CA).
    */
-  async launchBrowser(secureOrigins: string[], extraArgs: string[] = []): Promise<Browser> {
+  async launchBrowser(secureOrigins: string[], extraArgs: string[] = [], env: Record<string, string> = {}): Promise<Browser> {
     this.#assertOpen();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `phwl-chromium-${process.pid}-`));
     this.#tmpDirs.push(dir);
@@ -220,6 +239,7 @@ export class WeakLink {
     const browser = await chromium.launch({
       executablePath: wrapper,
       args: [...CHROMIUM_ARGS, `--unsafely-treat-insecure-origin-as-secure=${secureOrigins.join(',')}`, ...extraArgs],
+      ...(Object.keys(env).length > 0 ? { env: { ...process.env, ...env } as Record<string, string> } : {}),
     });
     this.#browsers.push(browser);
     return browser;
