@@ -28,6 +28,24 @@ export type TileView = z.infer<typeof TileView>;
 export const ReceiveMode = z.enum(['normal', 'low', 'audio-only']);
 export type ReceiveMode = z.infer<typeof ReceiveMode>;
 
+/**
+ * SDES-style SRTP keys of a plain RTP endpoint (RFC 4568 / RFC 7714 key and salt, base64): the
+ * endpoint gives the key it encrypts with, the server answers with the key it encrypts with.
+ * Lengths are checked per suite (master key + salt: GCM-256 32+12, GCM-128 16+12, AES-CM 16+14).
+ */
+export const SrtpCryptoSuite = z.enum(['AEAD_AES_256_GCM', 'AEAD_AES_128_GCM', 'AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32']);
+export type SrtpCryptoSuite = z.infer<typeof SrtpCryptoSuite>;
+export const SRTP_KEY_BYTES: Record<SrtpCryptoSuite, number> = { AEAD_AES_256_GCM: 44, AEAD_AES_128_GCM: 28, AES_CM_128_HMAC_SHA1_80: 30, AES_CM_128_HMAC_SHA1_32: 30 };
+export const SrtpParameters = z
+  .strictObject({ cryptoSuite: SrtpCryptoSuite, keyBase64: z.string().max(64).regex(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/) })
+  .refine((p) => base64Bytes(p.keyBase64) === SRTP_KEY_BYTES[p.cryptoSuite], { message: 'SRTP key length does not match the crypto suite' });
+
+/** Bytes a canonical base64 string decodes to (no Buffer: this module runs in the renderer too). */
+function base64Bytes(s: string): number {
+  return (s.length / 4) * 3 - (s.endsWith('==') ? 2 : s.endsWith('=') ? 1 : 0);
+}
+export type SrtpParameters = z.infer<typeof SrtpParameters>;
+
 export const mediaControlRequests = {
   /**
    * The tiles this receiver shows now and their size; tiles not listed are off screen (their
@@ -47,15 +65,18 @@ export const mediaControlRequests = {
    * admins. 'send': the endpoint sends to the returned address (the server learns the endpoint's
    * from its first packet); 'recv': the server sends to `ip:port`, which must be the address the
    * signaling comes from. A receiving plain endpoint gets the chair's and the current speaker's
-   * audio and video only (a hardware codec cannot take hundreds of streams).
+   * audio and video only (a hardware codec cannot take hundreds of streams). With `srtp` the
+   * media is SRTP both ways (keys exchanged here, as SDES does): the endpoint's key in the
+   * request, the server's in the answer.
    */
   'media.createPlainTransport': {
     request: z.strictObject({
       direction: z.enum(['send', 'recv']),
       ip: z.union([z.ipv4(), z.ipv6()]).optional(),
       port: z.number().int().min(1024).max(65535).optional(),
+      srtp: SrtpParameters.optional(),
     }),
-    response: z.object({ id: Id, ip: z.string(), port: z.number().int() }),
+    response: z.object({ id: Id, ip: z.string(), port: z.number().int(), srtp: z.object({ cryptoSuite: SrtpCryptoSuite, keyBase64: z.string() }).optional() }),
   },
   /** Liveness check of the signaling path: the engine sends it every few seconds and rejoins when it goes unanswered. */
   'media.ping': {

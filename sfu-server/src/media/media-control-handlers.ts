@@ -17,7 +17,7 @@ export function mediaControlHandlers(options: { plainRtp: boolean }): Handlers<C
         if (normalizeIp(data.ip) !== normalizeIp(ctx.remoteAddress ?? '')) throw new AppError('forbidden', 'plain RTP can only be sent to the address the signaling comes from');
         remote = { ip: data.ip, port: data.port };
       }
-      return ctx.room.createPlainTransport(ctx.peer, data.direction, remote);
+      return ctx.room.createPlainTransport(ctx.peer, data.direction, remote, data.srtp);
     },
     async 'media.setTileViews'(ctx, data) {
       if (!ctx.peer || !ctx.room) throw new AppError('not_joined', 'join a meeting first');

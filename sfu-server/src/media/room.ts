@@ -210,11 +210,16 @@ export class Room {
   }
 
   /**
-   * A plain RTP endpoint's transport (see `media.createPlainTransport`): RTCP multiplexed, no
-   * SRTP (the closed network's hardware codecs rarely do it). A receiving one gets only the chair's
-   * and the current speaker's media.
+   * A plain RTP endpoint's transport (see `media.createPlainTransport`): RTCP multiplexed; SRTP
+   * when the endpoint gives its key (`srtp`, SDES-style: the answer carries the server's key in
+   * the same suite). A receiving one gets only the chair's and the current speaker's media.
    */
-  async createPlainTransport(peer: Peer, direction: 'send' | 'recv', remote?: { ip: string; port: number }): Promise<{ id: string; ip: string; port: number }> {
+  async createPlainTransport(
+    peer: Peer,
+    direction: 'send' | 'recv',
+    remote?: { ip: string; port: number },
+    srtp?: types.SrtpParameters,
+  ): Promise<{ id: string; ip: string; port: number; srtp?: types.SrtpParameters }> {
     this.#assertMember(peer);
     if (peer.transports.size >= 4) throw new AppError('conflict', 'too many transports');
     if (direction === 'recv' && !remote) throw new AppError('bad_request', 'a receiving plain transport needs ip and port');
@@ -225,18 +230,21 @@ export class Room {
       listenInfo: { protocol: 'udp', ip: listenIp, ...(announcedAddress ? { announcedAddress } : {}), portRange },
       rtcpMux: true,
       comedia: direction === 'send',
+      ...(srtp ? { enableSrtp: true, srtpCryptoSuite: srtp.cryptoSuite } : {}),
       appData: { direction, peerId: peer.id },
     });
     if (!this.#peers.has(peer.id)) {
       transport.close();
       throw new AppError('not_joined', 'left the room');
     }
-    if (remote) await transport.connect({ ip: remote.ip, port: remote.port });
+    // A comedia (sending) transport with SRTP still needs the endpoint's key, without an address.
+    if (remote || srtp) await transport.connect({ ...(remote ? { ip: remote.ip, port: remote.port } : {}), ...(srtp ? { srtpParameters: srtp } : {}) });
     peer.transports.set(transport.id, transport);
     transport.observer.once('close', () => peer.transports.delete(transport.id));
     if (direction === 'recv') peer.subscription = 'chair-and-speaker';
     const tuple = transport.tuple;
-    return { id: transport.id, ip: tuple.localAddress ?? tuple.localIp, port: tuple.localPort };
+    const own = transport.srtpParameters;
+    return { id: transport.id, ip: tuple.localAddress ?? tuple.localIp, port: tuple.localPort, ...(srtp && own ? { srtp: own } : {}) };
   }
 
   async connectTransport(peer: Peer, transportId: string, dtlsParameters: DtlsParameters): Promise<void> {

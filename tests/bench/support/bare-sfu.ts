@@ -10,8 +10,11 @@ import { resolveWorkerBin } from '../../../scripts/mediasoup-worker/worker-path.
 import { mediaCodecs } from '../../../sfu-server/src/media/media-codecs';
 import { audioParameters, videoParameters, type PointStreams } from './rtp-points';
 
-export type BareCommand = { type: 'setup'; recvPorts: number[]; streams: PointStreams[]; maxPeersPerRouter: number; chair: number; speaker: number } | { type: 'teardown' };
-export type BareReply = { type: 'ready'; targets: { ip: string; port: number }[]; consumers: number } | { type: 'done' } | { type: 'error'; message: string };
+/** `srtp`: SRTP on every plain transport (`enableSrtp`), with each point's key; the reply carries the keys the SFU encrypts with towards each point. */
+export type BareCommand =
+  | { type: 'setup'; recvPorts: number[]; streams: PointStreams[]; maxPeersPerRouter: number; chair: number; speaker: number; srtp?: { cryptoSuite: types.SrtpCryptoSuite; pointKeys: string[] } }
+  | { type: 'teardown' };
+export type BareReply = { type: 'ready'; targets: { ip: string; port: number }[]; consumers: number; srtpKeys?: string[] } | { type: 'done' } | { type: 'error'; message: string };
 
 const workerBin = process.env['MEDIASOUP_WORKER_BIN'] ?? resolveWorkerBin(process.cwd()) ?? undefined;
 const workers: types.Worker[] = [];
@@ -31,16 +34,21 @@ async function setup(cmd: Extract<BareCommand, { type: 'setup' }>): Promise<Bare
   const targets: { ip: string; port: number }[] = [];
   const recv: types.PlainTransport[] = [];
   const producers: { video: types.Producer; audio: types.Producer }[] = [];
+  const srtpKeys: string[] = [];
+  const srtp = cmd.srtp ? { enableSrtp: true, srtpCryptoSuite: cmd.srtp.cryptoSuite } : {};
+  const pointKey = (i: number) => (cmd.srtp ? { srtpParameters: { cryptoSuite: cmd.srtp.cryptoSuite, keyBase64: cmd.srtp.pointKeys[i]! } } : {});
   for (let i = 0; i < n; i++) {
     const router = routerOf[i]!;
-    const send = await router.createPlainTransport({ listenInfo, rtcpMux: true, comedia: true });
+    const send = await router.createPlainTransport({ listenInfo, rtcpMux: true, comedia: true, ...srtp });
+    if (cmd.srtp) await send.connect(pointKey(i));
     targets.push({ ip: send.tuple.localAddress ?? send.tuple.localIp, port: send.tuple.localPort });
     const s = cmd.streams[i]!;
     const video = await send.produce({ kind: 'video', rtpParameters: videoParameters(s.videoSsrc) as types.RtpParameters });
     const audio = await send.produce({ kind: 'audio', rtpParameters: audioParameters(s.audioSsrc) as types.RtpParameters, paused: !s.audio });
     producers.push({ video, audio });
-    const r = await router.createPlainTransport({ listenInfo, rtcpMux: true, comedia: false });
-    await r.connect({ ip: '127.0.0.1', port: cmd.recvPorts[i]! });
+    const r = await router.createPlainTransport({ listenInfo, rtcpMux: true, comedia: false, ...srtp });
+    await r.connect({ ip: '127.0.0.1', port: cmd.recvPorts[i]!, ...pointKey(i) });
+    if (cmd.srtp) srtpKeys.push(r.srtpParameters!.keyBase64);
     recv.push(r);
   }
   // The chair's and the speaker's producers reach every router.
@@ -60,7 +68,7 @@ async function setup(cmd: Extract<BareCommand, { type: 'setup' }>): Promise<Bare
       }
     }
   }
-  return { type: 'ready', targets, consumers };
+  return { type: 'ready', targets, consumers, ...(cmd.srtp ? { srtpKeys } : {}) };
 }
 
 process.on('message', (cmd: BareCommand) => {

@@ -2,14 +2,36 @@
  * Synthetic bridge points for the load benchmark: each has a UDP socket that sends RTP (a 180p
  * VP8 stream, ~150 kbit/s at 30 packets/s, and for unmuted points opus at 50 packets/s with an
  * audio-level header extension) and a UDP socket that receives, counting packets and sequence
- * gaps per SSRC to measure loss.
+ * gaps per SSRC to measure loss. Every payload carries its send instant (this process's
+ * `performance.now()`, 8 bytes at payload offset 16; the SFU forwards payloads untouched), so the
+ * receiving socket measures one-way delay through the SFU. With `useSrtp` the point encrypts what
+ * it sends and decrypts (and authenticates) what it receives with werift's SRTP (RFC 3711 /
+ * RFC 7714): keys exchanged SDES-style with the server's plain transports (`enableSrtp`).
  */
+import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
+import { performance } from 'node:perf_hooks';
+import { ProtectionProfileAeadAes128Gcm, ProtectionProfileAes128CmHmacSha1_80, RtpPacket, SrtpSession } from 'werift-rtp';
 
 export const VIDEO_PT = 96;
 export const AUDIO_PT = 111;
 export const AUDIO_LEVEL_EXT_ID = 1;
 const VIDEO_PAYLOAD_BYTES = 600;
+/** Where in the payload the send instant is written (after the VP8 descriptor and key frame header). */
+const STAMP_OFFSET = 16;
+
+/** SRTP suites both werift (the points) and mediasoup (the SFU) carry, and their key + salt sizes. */
+export const POINT_SRTP_SUITES = {
+  AEAD_AES_128_GCM: { profile: ProtectionProfileAeadAes128Gcm, key: 16, salt: 12 },
+  AES_CM_128_HMAC_SHA1_80: { profile: ProtectionProfileAes128CmHmacSha1_80, key: 16, salt: 14 },
+} as const;
+export type PointSrtpSuite = keyof typeof POINT_SRTP_SUITES;
+
+/** A fresh master key and salt for `suite`, base64 (as SDES and mediasoup's srtpParameters carry them). */
+export function newSrtpKey(suite: PointSrtpSuite): string {
+  const { key, salt } = POINT_SRTP_SUITES[suite];
+  return randomBytes(key + salt).toString('base64');
+}
 
 export interface PointStreams {
   videoSsrc: number;
@@ -34,7 +56,12 @@ export class RtpPoint {
   #videoTs = 0;
   #audioTs = 0;
   readonly received = new Map<number, Received>();
+  /** One-way delays (ms) of the media packets received since the last reset. */
+  delays: number[] = [];
+  /** Received SRTP packets that failed authentication (or could not be decrypted). */
+  authFailures = 0;
   sent = 0;
+  #srtp: SrtpSession | null = null;
 
   constructor(streams: PointStreams) {
     this.streams = streams;
@@ -48,11 +75,35 @@ export class RtpPoint {
     return this.recv.address().port;
   }
 
-  #onPacket(msg: Buffer): void {
-    if (msg.length < 12 || (msg[0]! & 0xc0) !== 0x80) return;
-    const pt = msg[1]! & 0x7f;
+  /**
+   * From now on, packets sent are SRTP with `localKey` and packets received must be SRTP with
+   * `remoteKey` (the SFU's), both base64 key + salt of `suite`.
+   */
+  useSrtp(suite: PointSrtpSuite, localKey: string, remoteKey: string): void {
+    const { profile, key } = POINT_SRTP_SUITES[suite];
+    const local = Buffer.from(localKey, 'base64');
+    const remote = Buffer.from(remoteKey, 'base64');
+    this.#srtp = new SrtpSession({
+      profile,
+      keys: { localMasterKey: local.subarray(0, key), localMasterSalt: local.subarray(key), remoteMasterKey: remote.subarray(0, key), remoteMasterSalt: remote.subarray(key) },
+    });
+  }
+
+  #onPacket(raw: Buffer): void {
+    if (raw.length < 12 || (raw[0]! & 0xc0) !== 0x80) return;
+    const pt = raw[1]! & 0x7f;
     if (pt >= 72 && pt <= 79) return; // RTCP (multiplexed)
     if (pt === 127) return; // mediasoup's bandwidth probation packets (SSRC 1234), not media
+    let msg = raw;
+    if (this.#srtp) {
+      try {
+        msg = this.#srtp.decrypt(raw);
+      } catch {
+        this.authFailures++;
+        return;
+      }
+    }
+    this.#recordDelay(msg);
     const seq = msg.readUInt16BE(2);
     const ssrc = msg.readUInt32BE(8);
     const r = this.received.get(ssrc);
@@ -65,8 +116,29 @@ export class RtpPoint {
     }
   }
 
+  #recordDelay(msg: Buffer): void {
+    let offset = 12 + (msg[0]! & 0x0f) * 4;
+    if (msg[0]! & 0x10 && msg.length >= offset + 4) offset += 4 + msg.readUInt16BE(offset + 2) * 4;
+    if (msg.length < offset + STAMP_OFFSET + 8) return;
+    const delay = performance.now() - msg.readDoubleBE(offset + STAMP_OFFSET);
+    if (delay >= 0 && delay < 60_000) this.delays.push(delay);
+  }
+
   resetCounters(): void {
     this.received.clear();
+    this.delays = [];
+    this.authFailures = 0;
+  }
+
+  #emit(pkt: Buffer, payloadOffset: number): void {
+    pkt.writeDoubleBE(performance.now(), payloadOffset + STAMP_OFFSET);
+    let out = pkt;
+    if (this.#srtp) {
+      const rtp = RtpPacket.deSerialize(pkt);
+      out = this.#srtp.encrypt(rtp.payload, rtp.header);
+    }
+    this.send.send(out, this.target!.port, this.target!.ip);
+    this.sent++;
   }
 
   /** Expected and received packets since the last reset (only streams with a few packets count). */
@@ -94,8 +166,7 @@ export class RtpPoint {
     // VP8 payload descriptor (S=1, partition 0) and a key frame header for 320×180.
     pkt[12] = 0x10;
     Buffer.from([0x00, 0x9d, 0x01, 0x2a, 0x40, 0x01, 0xb4, 0x00]).copy(pkt, 13);
-    this.send.send(pkt, this.target.port, this.target.ip);
-    this.sent++;
+    this.#emit(pkt, 12);
   }
 
   sendAudio(): void {
@@ -112,8 +183,7 @@ export class RtpPoint {
     pkt.writeUInt16BE(1, 14);
     pkt[16] = (AUDIO_LEVEL_EXT_ID << 4) | 0;
     pkt[17] = 0x80 | this.streams.audio.level;
-    this.send.send(pkt, this.target.port, this.target.ip);
-    this.sent++;
+    this.#emit(pkt, 20);
   }
 
   close(): void {
