@@ -59,10 +59,17 @@ export function spawnFfmpeg(args: string[], options: FfmpegOptions = {}): ChildP
 /**
  * Ends an ffmpeg cleanly (SIGTERM: ffmpeg closes its files properly, and unlike "q" on stdin it is
  * seen even while ffmpeg waits on a silent UDP input), then SIGKILL; resolves when it exited.
+ *
+ * Once per process: asking again returns the same wait and sends nothing. A second signal is not
+ * harmless — ffmpeg's interrupt callback fires once more signals arrived than "init done" counts
+ * (`received_nb_signals > transcode_init_done`), so every write of the trailer is cut: the last
+ * segment was left empty and a Matroska copy unreadable.
  */
 export function stopFfmpeg(child: ChildProcess, graceMs = 5_000): Promise<void> {
+  const pending = stopping.get(child);
+  if (pending) return pending;
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
+  const done = new Promise<void>((resolve) => {
     const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
     child.once('exit', () => {
       clearTimeout(kill);
@@ -70,7 +77,11 @@ export function stopFfmpeg(child: ChildProcess, graceMs = 5_000): Promise<void> 
     });
     child.kill('SIGTERM');
   });
+  stopping.set(child, done);
+  return done;
 }
+
+const stopping = new WeakMap<ChildProcess, Promise<void>>();
 
 /** Runs ffprobe and returns its JSON (`-show_format -show_streams`). */
 export function ffprobeJson(file: string, extra: string[] = []): Promise<FfprobeResult> {

@@ -5,8 +5,10 @@
  *
  * Used by recording (raw streams, `recording/`) and by the live broadcast. Each `PlainTap` is
  * independent (its own transport, consumer and port), so two users tapping the same producer never
- * collide. The consumer starts paused: call `start()` once the receiver listens (see
- * `waitForUdpListener`), so the first packets and the keyframe asked for then are not lost.
+ * collide. The worker sends to a socket of this process (`rtp-relay.ts`), never straight to the
+ * receiver: `flow()` starts the media at once (kept in order while the receiver is not ready),
+ * `start()` hands it to the receiver once it listens (see `waitForUdpListener`), backlog first.
+ * The consumer starts paused, so a tap that is only `start()`ed sends nothing stale.
  *
  * The API is described for the other engineers in /work/team/tap.md (and in docs/ARCHITECTURE.md,
  * "Recording and archive").
@@ -17,6 +19,7 @@ import type { types } from 'mediasoup';
 import type { MediaSource } from '../../../common/protocol';
 import type { Peer } from './peer';
 import type { Room } from './room';
+import { RtpRelay } from './rtp-relay';
 
 /** Who and what a tapped producer is (for file names, labels, timelines). */
 export interface TapStreamInfo {
@@ -91,12 +94,14 @@ export class PlainTap {
   readonly ended: Promise<TapEnd>;
   readonly #transport: types.PlainTransport;
   readonly #consumer: types.Consumer;
+  readonly #relay: RtpRelay;
   #closed = false;
 
-  private constructor(info: TapStreamInfo, transport: types.PlainTransport, consumer: types.Consumer, host: string, port: number) {
+  private constructor(info: TapStreamInfo, transport: types.PlainTransport, consumer: types.Consumer, relay: RtpRelay, host: string, port: number) {
     this.info = info;
     this.#transport = transport;
     this.#consumer = consumer;
+    this.#relay = relay;
     this.host = host;
     this.port = port;
     this.sdp = sdpFor(consumer, host, port, info);
@@ -131,14 +136,22 @@ export class PlainTap {
     const router = home.router;
     const host = options.host ?? '127.0.0.1';
     const port = options.port ?? (await freeUdpPortPair(host));
-    const transport = await router.createPlainTransport({
-      listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
-      rtcpMux: true,
-      comedia: false,
-      appData: { tap: true, producerId },
-    });
+    const relay = await RtpRelay.open('127.0.0.1');
+    let transport: types.PlainTransport;
     try {
-      await transport.connect({ ip: host, port });
+      transport = await router.createPlainTransport({
+        listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
+        rtcpMux: true,
+        comedia: false,
+        appData: { tap: true, producerId },
+      });
+    } catch (err) {
+      relay.close();
+      throw err;
+    }
+    try {
+      await transport.connect({ ip: relay.host, port: relay.port });
+      relay.setWorker({ host: transport.tuple.localIp, port: transport.tuple.localPort });
       const consumer = await transport.consume({
         producerId,
         rtpCapabilities: tapCapabilities(router.rtpCapabilities, producer.kind),
@@ -150,9 +163,10 @@ export class PlainTap {
         await consumer.setPreferredLayers({ spatialLayer, ...(options.temporalLayer !== undefined ? { temporalLayer: options.temporalLayer } : {}) });
       }
       await consumer.enableTraceEvent(['rtp']);
-      return new PlainTap(infoOf(peer, producer), transport, consumer, host, port);
+      return new PlainTap(infoOf(peer, producer), transport, consumer, relay, host, port);
     } catch (err) {
       transport.close();
+      relay.close();
       throw err;
     }
   }
@@ -161,11 +175,60 @@ export class PlainTap {
     return this.#closed || this.#consumer.closed;
   }
 
-  /** Media starts flowing to the receiver (and a keyframe is asked for, for video). */
+  /** Resolves when more was kept for a receiver that never came than the relay holds. */
+  get overflowed(): Promise<void> {
+    return this.#relay.overflowed;
+  }
+
+  /** Packets the worker sent to this tap, and the ones handed on to the receiver. */
+  get counts(): { received: number; forwarded: number; backlog: number } {
+    return this.#relay.counts;
+  }
+
+  /**
+   * Media starts flowing now (a keyframe is asked for, for video) and is kept until `start()`:
+   * a recording loses nothing while its ffmpeg is still starting.
+   */
+  async flow(): Promise<void> {
+    if (this.closed || !this.#consumer.paused) return;
+    try {
+      await this.#consumer.resume();
+    } catch (err) {
+      // Closed meanwhile (the tap was finished or its producer went): nothing to start.
+      if (this.closed) return;
+      throw err;
+    }
+    await this.requestKeyFrame();
+  }
+
+  /** The receiver listens: it gets what was kept (if `flow()` came first), then the live media. */
   async start(): Promise<void> {
     if (this.closed) return;
-    await this.#consumer.resume();
+    this.#relay.deliverTo({ host: this.host, port: this.port });
+    await this.flow();
     await this.requestKeyFrame();
+  }
+
+  /**
+   * Ends the tap gracefully: the worker stops sending, what it sent already reaches the receiver
+   * (call it once the receiver listens), then an RTCP BYE tells it the stream ended. Resolves true
+   * once the receiver has had everything, false after `timeoutMs`. (`close()` ends a tap at once,
+   * dropping what is kept.)
+   */
+  async finish(timeoutMs = 30_000): Promise<boolean> {
+    this.#relay.deliverTo({ host: this.host, port: this.port });
+    if (!this.#transport.closed) this.#transport.close();
+    this.#closed = true;
+    // Packets the worker sent just before may still be on their way to the relay.
+    await new Promise((r) => setTimeout(r, 150));
+    let timer: NodeJS.Timeout | undefined;
+    const ok = await Promise.race([this.#relay.drained, new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)))]);
+    clearTimeout(timer);
+    // The end of the stream, so the receiver finishes by itself.
+    const ssrc = this.#consumer.rtpParameters.encodings?.[0]?.ssrc;
+    if (ok && ssrc !== undefined) await this.#relay.bye(ssrc);
+    this.#relay.close();
+    return ok;
   }
 
   /** Asks the sender for a keyframe (video; no-op for audio or a closed tap). */
@@ -180,9 +243,9 @@ export class PlainTap {
   }
 
   close(): void {
-    if (this.#closed) return;
     this.#closed = true;
     if (!this.#transport.closed) this.#transport.close();
+    this.#relay.close();
   }
 }
 
@@ -244,12 +307,13 @@ function udpFree(host: string, port: number): Promise<boolean> {
 
 /**
  * Waits until some process listens on that local UDP port (Linux: /proc/net/udp), so a tap is
- * started only once its receiver is ready. Resolves false after `timeoutMs`.
+ * started only once its receiver is ready. Resolves false after `timeoutMs`, or as soon as
+ * `stillWorth()` says the wait is pointless (the receiving process exited).
  */
-export async function waitForUdpListener(port: number, timeoutMs = 5_000): Promise<boolean> {
+export async function waitForUdpListener(port: number, timeoutMs = 5_000, stillWorth: () => boolean = () => true): Promise<boolean> {
   const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  while (Date.now() < deadline && stillWorth()) {
     const table = await fs.readFile('/proc/net/udp', 'utf8').catch(() => '');
     for (const line of table.split('\n').slice(1)) {
       const local = line.trim().split(/\s+/)[1];

@@ -33,8 +33,8 @@ export interface RawRecorderOptions {
 }
 
 const POLL_MS = 500;
-/** A producer whose run failed waits this long before another is tried. */
-const RETRY_MS = 3_000;
+/** A producer whose run failed waits this long before another is tried (what it sends meanwhile is lost: be quick). */
+const RETRY_MS = 500;
 
 export class RawRecorder {
   readonly #o: RawRecorderOptions;

@@ -23,6 +23,13 @@ export interface StreamRunOptions {
 
 /** Video keyframes asked for this often, so segments can be cut and the archive can seek. */
 const KEYFRAME_MS = 5_000;
+/**
+ * How long ffmpeg may take to listen. Nothing is lost meanwhile (the tap keeps the media, see
+ * media/rtp-relay.ts): this only bounds a hung ffmpeg. At load ~50 it took more than 10 s.
+ */
+const LISTEN_MS = 90_000;
+/** At stop: how long ffmpeg may take to write what it was given and exit after the BYE before it is told to. */
+const EXIT_MS = 30_000;
 
 export class StreamRun {
   readonly run: string;
@@ -30,6 +37,10 @@ export class StreamRun {
   tap: PlainTap | undefined;
   #ffmpeg: ChildProcess | undefined;
   #ended = false;
+  #stopping = false;
+  #stopDone: Promise<void> | undefined;
+  #stopReason = 'stopped';
+  #listening: Promise<boolean> = Promise.resolve(false);
   #stderr = '';
   #keyframes: NodeJS.Timeout | undefined;
   readonly #o: StreamRunOptions;
@@ -49,42 +60,78 @@ export class StreamRun {
     const tap = await PlainTap.open(room, producerId);
     this.tap = tap;
     // Stopped while the tap was being made.
-    if (this.#ended) return tap.close();
+    if (this.#ended || this.#stopping) return tap.close();
+    void tap.firstPacketAt.then((at) => (this.#ended ? undefined : files.stream({ type: 'first', run, at }))).catch(() => undefined);
+    void tap.ended.then((why) => (this.#stopping ? undefined : this.#end(why)));
+    void tap.overflowed.then(() => this.#end('ffmpeg-not-listening'));
     await files.stream({ type: 'open', run, at: Date.now(), info: tap.info });
+    // The media flows from now on, kept by the server until ffmpeg listens: a slow ffmpeg costs
+    // nothing of the recording, and the first packet's time is the stream's true start.
+    await tap.flow();
     const sdp = path.join(files.rawDir, `${run}.sdp`);
     await tap.writeSdp(sdp);
+    if (this.#ended) return;
+    const video = tap.info.kind === 'video';
     const ff = spawnFfmpeg([
       '-protocol_whitelist', 'file,udp,rtp',
-      '-analyzeduration', '3000000',
+      // Opus is fully described by the SDP; VP8 needs its first keyframe (the size).
+      '-analyzeduration', video ? '1000000' : '200000',
       '-i', sdp,
       '-map', '0', '-c', 'copy',
       '-f', 'segment', '-segment_time', String(this.#o.segmentSeconds), '-segment_format', 'matroska', '-reset_timestamps', '0',
       path.join(files.rawDir, `${run}-%05d.mkv`),
     ]);
     this.#ffmpeg = ff;
-    if (this.#ended) {
-      void stopFfmpeg(ff);
-      return;
-    }
     ff.stderr?.on('data', (d: Buffer) => (this.#stderr = (this.#stderr + d.toString()).slice(-4000)));
     ff.once('error', (err) => this.#end(`ffmpeg-error: ${err.message}`));
-    ff.once('exit', (code, signal) => this.#end(`ffmpeg-exit ${code ?? signal}`));
-    void tap.ended.then((why) => this.#end(why));
-    void tap.firstPacketAt.then((at) => (this.#ended ? undefined : files.stream({ type: 'first', run, at }))).catch(() => undefined);
-    if (!(await waitForUdpListener(tap.port, 10_000))) {
+    ff.once('exit', (code, signal) => this.#end(this.#stopping ? this.#stopReason : `ffmpeg-exit ${code ?? signal}`));
+    const alive = () => ff.exitCode === null && ff.signalCode === null && !this.#ended;
+    this.#listening = waitForUdpListener(tap.port, LISTEN_MS, alive);
+    if (!(await this.#listening)) {
+      // (An ffmpeg that exited has ended the run already, with its exit status.)
       this.#end('ffmpeg-not-listening');
       return;
     }
+    if (this.#stopping || this.#ended) return;
     await tap.start();
-    if (tap.info.kind === 'video') {
+    if (video) {
       this.#keyframes = setInterval(() => void tap.requestKeyFrame(), KEYFRAME_MS);
       this.#keyframes.unref();
     }
   }
 
-  /** Ends the run (the recording stops, or the producer is no longer wanted). */
+  /**
+   * Ends the run (the recording stops, or the producer is no longer wanted) without losing what was
+   * sent: the tap stops taking media, ffmpeg gets everything kept for it and then the end of the
+   * stream (RTCP BYE), writes its last segment and exits; SIGTERM only if it has not after EXIT_MS.
+   */
   async stop(reason = 'stopped'): Promise<void> {
+    if (this.#stopDone) return this.#stopDone;
+    if (this.#ended) {
+      if (this.#ffmpeg) await stopFfmpeg(this.#ffmpeg);
+      return;
+    }
+    this.#stopping = true;
+    this.#stopReason = reason;
+    this.#stopDone = this.#stopGracefully(reason);
+    return this.#stopDone;
+  }
+
+  async #stopGracefully(reason: string): Promise<void> {
+    if (this.#keyframes) clearInterval(this.#keyframes);
     const ff = this.#ffmpeg;
+    const tap = this.tap;
+    if (ff && tap && (await this.#listening)) {
+      // ffmpeg gets everything, then an RTCP BYE: its input ends (EOF) and it closes its files and
+      // exits by itself. A signal is only the fallback: ffmpeg waiting on a silent socket does not
+      // see one SIGTERM (its read is interrupted only from the second signal on, and then so are
+      // the writes of its trailer), so the stopped run was killed and its last segment left empty.
+      const exited = new Promise<void>((resolve) => (ff.exitCode !== null || ff.signalCode !== null ? resolve() : ff.once('exit', () => resolve())));
+      await tap.finish();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, EXIT_MS)))]);
+      clearTimeout(timer);
+    }
     this.#end(reason);
     if (ff) await stopFfmpeg(ff);
   }
@@ -100,3 +147,4 @@ export class StreamRun {
     this.#o.onEnd(this, reason, this.#stderr);
   }
 }
+
