@@ -5,33 +5,13 @@
  * ("Chọn lại" sends nothing); afterwards a receipt with the time; the chair's Votes button carries
  * a badge while the chair's own ballot waits; closing the vote asks first.
  */
-import { type Browser, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { expect, test } from './support/test';
 import { liveMeeting, PASSWORD, person, TestApi } from '../support/api-client';
+import { enterRoom, logInPatiently } from './support/room-entry';
 
 const QUESTION = 'Thông qua Đề án chuyển đổi số tỉnh giai đoạn 2026–2030?';
 
-
-/** Logs in like support/conference.ts, with the patience a shared, loaded machine needs. */
-async function logIn(browser: Browser, username: string, password: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await page.goto('/');
-  await page.getByRole('textbox', { name: /^Tên đăng nhập/ }).fill(username);
-  await page.getByLabel(/^Mật khẩu/).first().fill(password);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await expect(page.getByRole('heading', { name: 'Cuộc họp của tôi' })).toBeVisible({ timeout: 60_000 });
-  return page;
-}
-
-async function joinMuted(page: Page, title: string): Promise<void> {
-  await page.getByTestId('meetings-live').getByText(title).first().click();
-  await page.getByRole('link', { name: 'Vào phòng họp' }).first().click();
-  await expect(page.getByLabel('Xem trước camera')).toBeVisible({ timeout: 60_000 });
-  await page.getByRole('button', { name: 'Tham gia', exact: true }).click();
-  await expect(page.getByRole('button', { name: 'Rời phòng' })).toBeVisible({ timeout: 150_000 });
-  // Two browsers on a shared machine: no camera to encode.
-  await page.getByRole('button', { name: 'Tắt camera' }).click();
-}
 
 test('a ballot needs a confirmation, survives clicks outside and Escape, and gives a receipt', async ({ browser, baseURL }) => {
   // Two browsers on a shared 2-core machine: the runs here took 2.4–3.1 min at load ~20–40 and over 10 min at load ~60.
@@ -41,10 +21,10 @@ test('a ballot needs a confirmation, survives clicks outside and Escape, and giv
   const title = `Kỳ họp biểu quyết an toàn ${Date.now()}`;
   const meeting = await liveMeeting(admin, [delegate], title);
 
-  const chair = await logIn(browser, meeting.chair.username, PASSWORD);
-  await joinMuted(chair, title);
-  const d = await logIn(browser, delegate.username, PASSWORD);
-  await joinMuted(d, title);
+  const chair = await logInPatiently(browser, meeting.chair.username, PASSWORD);
+  await enterRoom(chair, title);
+  const d = await logInPatiently(browser, delegate.username, PASSWORD);
+  await enterRoom(d, title);
 
   await chair.getByRole('button', { name: 'Biểu quyết' }).click();
   const panel = chair.getByTestId('panel-votes');

@@ -8,38 +8,22 @@
  * fewer rows in the page) and says when nothing matches; the chair gives the point the floor from
  * its row and the point is told.
  */
-import { type Browser, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { expect, test } from './support/test';
 import { PASSWORD, person, TestApi } from '../support/api-client';
 import { tile } from './support/conference';
+import { enterRoom, logInPatiently } from './support/room-entry';
 
 const POINTS = 300;
 const OPERATOR = 'Vận hành điểm cầu Ba Chẽ';
 const CHAIR = 'Chủ tọa Nguyễn Văn Chủ';
 
 
-/** Logs in like support/conference.ts, with the patience a shared, loaded machine needs. */
-async function logIn(browser: Browser, username: string, password: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await page.goto('/');
-  await page.getByRole('textbox', { name: /^Tên đăng nhập/ }).fill(username);
-  await page.getByLabel(/^Mật khẩu/).first().fill(password);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await expect(page.getByRole('heading', { name: 'Cuộc họp của tôi' })).toBeVisible({ timeout: 60_000 });
-  return page;
-}
-
-async function prejoinAndJoin(page: Page, title: string): Promise<void> {
-  await page.getByTestId('meetings-live').getByText(title).first().click();
-  await page.getByRole('link', { name: 'Vào phòng họp' }).first().click();
-  await expect(page.getByLabel('Xem trước camera')).toBeVisible({ timeout: 60_000 });
-  // A large meeting: the switch is on by default and says why.
+/** The pre-join screen of a large meeting: the switch is on by default and says why. */
+async function expectMutedByDefault(page: Page): Promise<void> {
   const muted = page.getByRole('switch', { name: 'Vào phòng với micrô tắt' });
   await expect(muted).toBeChecked();
   await expect(page.getByText(`Cuộc họp lớn (${POINTS} điểm cầu; từ 10 điểm cầu trở lên)`, { exact: false })).toBeVisible();
-  await page.getByRole('button', { name: 'Tham gia', exact: true }).click();
-  await expect(page.getByRole('button', { name: 'Rời phòng' }).first()).toBeVisible({ timeout: 150_000 });
-  await page.getByRole('button', { name: 'Tắt camera' }).first().click();
 }
 
 test('large meeting: join muted, Space to talk, a raised hand on the tile and in the list, "ba che" finds Ba Chẽ', async ({ browser, baseURL }) => {
@@ -72,11 +56,11 @@ test('large meeting: join muted, Space to talk, a raised hand on the tile and in
   await secretary.api.ok('POST', `/api/meetings/${meeting.id}/transition`, { to: 'live' });
 
   // Both join muted: the switch's default in a large meeting.
-  const c = await logIn(browser, chair.username, PASSWORD);
-  await prejoinAndJoin(c, title);
+  const c = await logInPatiently(browser, chair.username, PASSWORD);
+  await enterRoom(c, title, expectMutedByDefault);
   await expect(c.getByRole('button', { name: 'Bật micrô' }).first()).toBeVisible();
-  const p = await logIn(browser, operator.username, PASSWORD);
-  await prejoinAndJoin(p, title);
+  const p = await logInPatiently(browser, operator.username, PASSWORD);
+  await enterRoom(p, title, expectMutedByDefault);
   await expect(p.getByRole('button', { name: 'Bật micrô' }).first()).toBeVisible();
   // The server has the point's microphone paused: the chair's tile of the point says muted.
   await expect(tile(c, OPERATOR).getByLabel('Đã tắt micrô')).toBeVisible({ timeout: 60_000 });

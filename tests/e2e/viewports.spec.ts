@@ -55,6 +55,19 @@ for (const { name, options } of VIEWPORTS) {
     await attachScreenshot(page, testInfo, `${name}-reader.png`);
     await expectFits(page, 'reader');
 
+    // Annotation mode with the pen (its colours shown): the drawing tools stay on one row, and the
+    // annotation bar never scrolls sideways inside itself (on a phone what does not fit goes onto
+    // the next line or into menus).
+    await page.getByTestId('viewer-annotate').click();
+    await expect(page.getByTestId('annotation-toolbar')).toBeVisible({ timeout: 60_000 });
+    await page.getByTestId('annotation-toolbar').getByRole('button', { name: 'Bút', exact: true }).click();
+    await attachScreenshot(page, testInfo, `${name}-reader-annotating.png`);
+    await expectFits(page, 'reader in annotation mode');
+    const bar = await page.getByTestId('viewer-annotation-bar').evaluate((el) => ({ scroll: el.scrollWidth - el.clientWidth, overflowX: getComputedStyle(el).overflowX }));
+    expect(bar.scroll, 'annotation bar: nothing hidden sideways').toBeLessThanOrEqual(1);
+    expect(bar.overflowX, 'annotation bar: no sideways scrolling').not.toMatch(/auto|scroll/);
+    await page.getByTestId('viewer-annotate').click();
+
     // The room.
     await page.goto(`/#/meetings/${meeting.id}/join`);
     await expect(page.getByLabel('Xem trước camera')).toBeVisible({ timeout: 60_000 });
@@ -69,8 +82,14 @@ for (const { name, options } of VIEWPORTS) {
       await page.getByTestId('room-toolbar-more').click();
       await expect(page.getByRole('menu')).toBeVisible();
       await attachScreenshot(page, testInfo, `${name}-room-more.png`);
-      await page.keyboard.press('Escape');
     }
+    // The keyboard-shortcut sheet opens from the toolbar (from the "Thêm" menu on a phone).
+    await page.getByTestId('room-action-shortcuts').click();
+    const sheet = page.getByRole('dialog', { name: 'Phím tắt trong phòng họp' });
+    await expect(sheet).toBeVisible();
+    await expect(sheet.getByText('Bật/tắt micrô')).toBeVisible();
+    await sheet.getByRole('button', { name: 'Đóng' }).click();
+    await expect(sheet).toBeHidden();
 
     // The ballot: the chair opens a vote over signaling; the delegate's ballot comes up.
     const chairClient = await TestSignalingClient.connect(baseURL!, chair.token);
@@ -95,6 +114,25 @@ for (const { name, options } of VIEWPORTS) {
     await expect(page.getByRole('dialog', { name: 'Rời phòng họp?' })).toBeVisible();
     await page.getByRole('button', { name: 'Ở lại' }).click();
     await expect(page.getByTestId('leave-room')).toBeVisible();
+
+    // Moving elsewhere in the app asks first too: the header's link, then the browser's back button.
+    const joinUrl = page.url();
+    await page.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Cuộc họp', exact: true }).click();
+    await expect(page.getByRole('dialog', { name: 'Rời phòng họp?' })).toBeVisible();
+    expect(page.url(), 'the address stays on the room while asking').toBe(joinUrl);
+    await page.getByRole('button', { name: 'Ở lại' }).click();
+    await expect(page.getByRole('dialog', { name: 'Rời phòng họp?' })).toBeHidden();
+    await expect(page.getByTestId('leave-room')).toBeVisible();
+    expect(page.url()).toBe(joinUrl);
+    await page.goBack();
+    await expect(page.getByRole('dialog', { name: 'Rời phòng họp?' })).toBeVisible();
+    await expect(page.getByTestId('leave-room')).toBeVisible();
+    await page.getByTestId('leave-room-confirm').click();
+    // Confirmed: the page the back button asked for (the meeting page), out of the room.
+    await expect(page.getByTestId('pack-section')).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByTestId('leave-room')).toHaveCount(0);
+    expect(page.url()).toContain(`/#/meetings/${meeting.id}`);
+    expect(page.url()).not.toContain('/join');
     await page.context().close();
   });
 }

@@ -16,11 +16,15 @@ import { MyMeetingsPage } from '../features/meetings/MyMeetingsPage';
 import { ServerSetup } from '../features/setup/ServerSetup';
 import { desktopApi } from '../platform/desktop';
 import { AppHeader } from './AppHeader';
+import { MEETING_SECTIONS } from './meeting-sections';
+import { ROOM_FEATURES } from './room-features';
+import { VIEWER_EXTENSIONS } from './viewer-extensions';
+import { ViewerExtensionsContext } from '../features/documents/page-overlays';
 
 /** Administration is loaded when first opened (most users never do): out of the first download. */
 const AdminPage = lazy(() => import('../features/admin/AdminPage').then((m) => ({ default: m.AdminPage })));
-import { apiErrorMessage } from './i18n';
-import { currentPath, href, navigate, parseRoute, usePath, type Route } from './router';
+import { apiErrorMessage } from '../shared/errors';
+import { currentPath, href, navigate, parseRoute, usePath, type Route } from '../shared/router';
 
 declare global {
   interface Window {
@@ -49,13 +53,13 @@ export function App() {
     if (isSetup) return;
     if (session.status === 'anonymous' && route.name !== 'login') {
       if (route.name !== 'setup') sessionStorage.setItem(RETURN_KEY, currentPath());
-      navigate({ name: 'login' }, { replace: true });
+      navigate({ name: 'login' }, { replace: true, force: true });
     } else if (session.status === 'signedIn' && (route.name === 'login' || route.name === 'setup')) {
       const back = sessionStorage.getItem(RETURN_KEY);
       sessionStorage.removeItem(RETURN_KEY);
       navigate(back && parseRoute(back).name !== 'login' ? back : { name: 'meetings' }, { replace: true });
     } else if (session.status === 'signedIn' && route.name === 'admin' && session.account.role !== 'admin') {
-      navigate({ name: 'meetings' }, { replace: true });
+      navigate({ name: 'meetings' }, { replace: true, force: true });
     }
   }, [isSetup, session, route.name]);
 
@@ -83,6 +87,7 @@ export function App() {
   else content = <SignedInPage route={route} engine={engine} isAdmin={session.account.role === 'admin'} />;
 
   return (
+    <ViewerExtensionsContext.Provider value={VIEWER_EXTENSIONS}>
     <AppShell header={{ height: 56 }} padding={0}>
       <AppShell.Header>
         <AppHeader account={account} route={route} />
@@ -91,6 +96,7 @@ export function App() {
         {content}
       </AppShell.Main>
     </AppShell>
+    </ViewerExtensionsContext.Provider>
   );
 }
 
@@ -102,9 +108,9 @@ function SignedInPage({ route, engine, isAdmin }: { route: Route; engine: Confer
     case 'setup':
       return <MyMeetingsPage />;
     case 'meeting':
-      return <MeetingPage key={route.id} id={route.id} />;
+      return <MeetingPage key={route.id} id={route.id} sections={MEETING_SECTIONS} />;
     case 'join':
-      return <JoinMeetingPage key={route.id} id={route.id} engine={engine} />;
+      return <JoinMeetingPage key={route.id} id={route.id} engine={engine} room={ROOM_FEATURES} />;
     case 'admin':
       return isAdmin ? (
         <Suspense fallback={<Loader />}>

@@ -6,7 +6,7 @@ import type { Account } from '../../../common/api/model';
 import { ThemeToggle } from '../features/appearance/ThemeToggle';
 import { logout } from '../features/auth/session';
 import { LanguageSwitch } from './LanguageSwitch';
-import { href, navigate, type Route } from './router';
+import { href, navigate, type Route } from '../shared/router';
 
 function NavButton({ to, active, icon, children }: { to: Route; active: boolean; icon: React.ReactNode; children: string }) {
   return (
@@ -46,7 +46,7 @@ export function AppHeader({ account, route }: { account: Account | null; route: 
   const { t } = useTranslation();
   const doLogout = async () => {
     await logout();
-    navigate({ name: 'login' }, { replace: true });
+    navigate({ name: 'login' }, { replace: true, force: true });
   };
   const inMeetings = route.name === 'meetings' || route.name === 'meeting' || route.name === 'join';
 

@@ -4,7 +4,6 @@ import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import en from './locales/en.json';
 import vi from './locales/vi.json';
-import { ApiRequestError } from '../net/api-client';
 
 export const LANGUAGES = ['vi', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -56,27 +55,5 @@ export function setLanguage(lang: Language): void {
 }
 
 if (typeof document !== 'undefined') document.documentElement.lang = initialLanguage();
-
-/** A translated message for an error from the server or the network. */
-export function errorMessage(err: unknown): string {
-  if (err instanceof ApiRequestError) return apiErrorMessage(err);
-  const code = (err as { code?: string } | null)?.code;
-  if (code && i18next.exists(`errors.${code}`)) return i18next.t(`errors.${code}`);
-  const message = err instanceof Error ? err.message : String(err);
-  return i18next.t('errors.unknown', { message });
-}
-
-/**
- * A translated message for an HTTP API error: the server's message key when this client knows it,
- * else the key of its code, else the server's own (English) message.
- */
-export function apiErrorMessage(err: unknown): string {
-  if (!(err instanceof ApiRequestError)) return errorMessage(err);
-  const details = (err.details && typeof err.details === 'object' ? err.details : {}) as Record<string, unknown>;
-  const values = { ...details, message: err.message };
-  if (err.messageKey && i18next.exists(err.messageKey)) return i18next.t(err.messageKey, values);
-  if (i18next.exists(`apiErrors.${err.code}`)) return i18next.t(`apiErrors.${err.code}`, values);
-  return err.message || i18next.t('errors.unknown', { message: err.code });
-}
 
 export default i18next;

@@ -22,15 +22,16 @@ import {
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconDots, IconEdit, IconKey, IconLock, IconLockOpen, IconPlus, IconSearch } from '@tabler/icons-react';
-import { useMemo, useState, type FormEvent } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ROLES, type Account, type BridgePoint, type Role, type Unit } from '../../../../common/api/model';
-import { buildUnitTree, byId, unitOptions, unitPath } from '../../app/directory';
-import { apiErrorMessage } from '../../app/i18n';
-import { useAsync } from '../../app/use-async';
+import { buildUnitTree, byId, unitOptions, unitPath } from '../../shared/directory';
+import { apiErrorMessage } from '../../shared/errors';
+import { useAsync } from '../../shared/use-async';
 import { api } from '../../net/api-client';
 import { updateAccount, useAccount } from '../auth/session';
-import { FormFooter } from '../../app/FormFooter';
+import { FormFooter } from '../../shared/FormFooter';
+import { invalid, useFormSubmit } from '../../shared/use-form-submit';
 import { ConfirmModal, type ConfirmRequest } from './ConfirmModal';
 
 type Dialog = { kind: 'create' } | { kind: 'edit'; account: Account } | { kind: 'password'; account: Account };
@@ -276,23 +277,18 @@ function AccountForm({
     password: '',
     password2: '',
   });
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const isOperator = form.role === 'operator';
   const pointChoices = points
     .filter((p) => !form.unitId || p.unitId === form.unitId)
     .map((p) => ({ value: p.id, label: form.unitId ? p.name : `${p.name} · ${unitPath(p.unitId, unitMap)}` }))
     .sort((a, b) => a.label.localeCompare(b.label, 'vi'));
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    if (!account && !/^[a-z0-9._-]{3,64}$/.test(form.username.trim())) return setError(t('admin.accounts.usernameInvalid'));
-    if (!form.displayName.trim()) return setError(t('admin.accounts.displayNameRequired'));
-    if (isOperator && !form.bridgePointId) return setError(t('admin.accounts.pointRequired'));
-    if (!account && form.password.length < MIN_PASSWORD) return setError(t('admin.accounts.passwordShort', { count: MIN_PASSWORD }));
-    if (!account && form.password !== form.password2) return setError(t('admin.accounts.passwordMismatch'));
-    setBusy(true);
-    setError(null);
+  const { busy, error, onSubmit } = useFormSubmit(async () => {
+    if (!account && !/^[a-z0-9._-]{3,64}$/.test(form.username.trim())) invalid(t('admin.accounts.usernameInvalid'));
+    if (!form.displayName.trim()) invalid(t('admin.accounts.displayNameRequired'));
+    if (isOperator && !form.bridgePointId) invalid(t('admin.accounts.pointRequired'));
+    if (!account && form.password.length < MIN_PASSWORD) invalid(t('admin.accounts.passwordShort', { count: MIN_PASSWORD }));
+    if (!account && form.password !== form.password2) invalid(t('admin.accounts.passwordMismatch'));
     const common = {
       displayName: form.displayName.trim(),
       title: form.title.trim(),
@@ -300,20 +296,14 @@ function AccountForm({
       unitId: form.unitId,
       bridgePointId: isOperator ? form.bridgePointId : null,
     };
-    try {
-      const saved = account
-        ? await api.updateAccount(account.id, common)
-        : await api.createAccount({ ...common, username: form.username.trim(), password: form.password });
-      await onSaved(saved);
-    } catch (err) {
-      setError(apiErrorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    const saved = account
+      ? await api.updateAccount(account.id, common)
+      : await api.createAccount({ ...common, username: form.username.trim(), password: form.password });
+    await onSaved(saved);
+  });
 
   return (
-    <form onSubmit={(e) => void submit(e)} noValidate>
+    <form onSubmit={onSubmit} noValidate>
       <Stack gap="sm">
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
           <TextInput
@@ -409,25 +399,14 @@ function PasswordForm({ account, onClose, onSaved }: { account: Account; onClose
   const { t } = useTranslation();
   const [password, setPassword] = useState('');
   const [password2, setPassword2] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    if (password.length < MIN_PASSWORD) return setError(t('admin.accounts.passwordShort', { count: MIN_PASSWORD }));
-    if (password !== password2) return setError(t('admin.accounts.passwordMismatch'));
-    setBusy(true);
-    setError(null);
-    try {
-      await api.updateAccount(account.id, { password });
-      onSaved();
-    } catch (err) {
-      setError(apiErrorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, onSubmit } = useFormSubmit(async () => {
+    if (password.length < MIN_PASSWORD) invalid(t('admin.accounts.passwordShort', { count: MIN_PASSWORD }));
+    if (password !== password2) invalid(t('admin.accounts.passwordMismatch'));
+    await api.updateAccount(account.id, { password });
+    onSaved();
+  });
   return (
-    <form onSubmit={(e) => void submit(e)} noValidate>
+    <form onSubmit={onSubmit} noValidate>
       <Stack gap="sm">
         <Text size="sm">{t('admin.accounts.resetPasswordText', { name: account.displayName, username: account.username })}</Text>
         <PasswordInput

@@ -2,7 +2,7 @@
 import { Container, Tabs, Title } from '@mantine/core';
 import { IconBuildingCommunity, IconCertificate, IconUsers } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
-import { navigate, type AdminSection } from '../../app/router';
+import { navigate, type AdminSection } from '../../shared/router';
 import { AccountsAdmin } from './AccountsAdmin';
 import { TrustAnchorsAdmin } from '../signing/TrustAnchorsAdmin';
 import { UnitsAdmin } from './UnitsAdmin';

@@ -1,7 +1,7 @@
 /** A yes/no question before something that cannot be undone, with the error if it fails. */
 import { Alert, Button, Group, Modal, Stack, Text } from '@mantine/core';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useFormSubmit } from '../../shared/use-form-submit';
 
 export interface ConfirmRequest {
   title: string;
@@ -15,24 +15,17 @@ export interface ConfirmRequest {
 
 export function ConfirmModal({ request, onClose }: { request: ConfirmRequest | null; onClose: () => void }) {
   const { t } = useTranslation();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useFormSubmit(
+    async () => {
+      if (!request) return;
+      await request.run();
+      close();
+    },
+    (err) => request?.describeError(err) ?? String(err),
+  );
   const close = () => {
     setError(null);
     onClose();
-  };
-  const go = async () => {
-    if (!request) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await request.run();
-      close();
-    } catch (err) {
-      setError(request.describeError(err));
-    } finally {
-      setBusy(false);
-    }
   };
   return (
     <Modal closeButtonProps={{ 'aria-label': t('common.close') }} opened={request !== null} onClose={close} title={request?.title ?? ''}>
@@ -48,7 +41,7 @@ export function ConfirmModal({ request, onClose }: { request: ConfirmRequest | n
             <Button variant="default" onClick={close}>
               {t('common.cancel')}
             </Button>
-            <Button color={request.color ?? 'red'} loading={busy} onClick={() => void go()} data-autofocus>
+            <Button color={request.color ?? 'red'} loading={busy} onClick={() => void run()} data-autofocus>
               {request.confirmLabel}
             </Button>
           </Group>

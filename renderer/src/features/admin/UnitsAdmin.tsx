@@ -26,14 +26,15 @@ import {
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconChevronDown, IconChevronRight, IconEdit, IconPlus, IconTrash } from '@tabler/icons-react';
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BridgePoint, Unit, UnitLevel } from '../../../../common/api/model';
-import { buildUnitTree, byId, childLevels, indexTree, unitPath, type UnitNode } from '../../app/directory';
-import { apiErrorMessage } from '../../app/i18n';
-import { useAsync } from '../../app/use-async';
+import { buildUnitTree, byId, childLevels, indexTree, unitPath, type UnitNode } from '../../shared/directory';
+import { apiErrorMessage } from '../../shared/errors';
+import { useAsync } from '../../shared/use-async';
 import { api, ApiRequestError } from '../../net/api-client';
-import { FormFooter } from '../../app/FormFooter';
+import { FormFooter } from '../../shared/FormFooter';
+import { invalid, useFormSubmit } from '../../shared/use-form-submit';
 import { ConfirmModal, type ConfirmRequest } from './ConfirmModal';
 
 type UnitDialog = { kind: 'create'; parent: Unit | null } | { kind: 'rename'; unit: Unit };
@@ -349,27 +350,16 @@ function UnitForm({ dialog, onClose, onSaved }: { dialog: UnitDialog; onClose: (
   const levels = dialog.kind === 'create' ? childLevels(dialog.parent?.level ?? null) : [];
   const [name, setName] = useState(dialog.kind === 'rename' ? dialog.unit.name : '');
   const [level, setLevel] = useState<UnitLevel | null>(levels[0] ?? null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    if (!name.trim()) return setError(t('admin.units.nameRequired'));
-    setBusy(true);
-    setError(null);
-    try {
-      const unit =
-        dialog.kind === 'rename'
-          ? await api.updateUnit(dialog.unit.id, { name: name.trim() })
-          : await api.createUnit({ name: name.trim(), level: level ?? 'province', parentId: dialog.parent?.id ?? null });
-      await onSaved(unit);
-    } catch (err) {
-      setError(apiErrorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, onSubmit } = useFormSubmit(async () => {
+    if (!name.trim()) invalid(t('admin.units.nameRequired'));
+    const unit =
+      dialog.kind === 'rename'
+        ? await api.updateUnit(dialog.unit.id, { name: name.trim() })
+        : await api.createUnit({ name: name.trim(), level: level ?? 'province', parentId: dialog.parent?.id ?? null });
+    await onSaved(unit);
+  });
   return (
-    <form onSubmit={(e) => void submit(e)} noValidate>
+    <form onSubmit={onSubmit} noValidate>
       <Stack>
         <TextInput label={t('admin.units.name')} placeholder={t('admin.units.namePlaceholder')} value={name} onChange={(e) => setName(e.currentTarget.value)} maxLength={200} required data-autofocus />
         {dialog.kind === 'create' && (
@@ -402,29 +392,18 @@ function PointForm({ dialog, onClose, onSaved }: { dialog: PointDialog; onClose:
   const { t } = useTranslation();
   const [name, setName] = useState(dialog.kind === 'edit' ? dialog.point.name : '');
   const [headcount, setHeadcount] = useState<number | string>(dialog.kind === 'edit' ? dialog.point.headcount : 20);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
+  const { busy, error, onSubmit } = useFormSubmit(async () => {
     const count = Number(headcount);
-    if (!name.trim()) return setError(t('admin.points.nameRequired'));
-    if (!Number.isInteger(count) || count < 1 || count > 10_000) return setError(t('admin.points.headcountInvalid'));
-    setBusy(true);
-    setError(null);
-    try {
-      const point =
-        dialog.kind === 'edit'
-          ? await api.updateBridgePoint(dialog.point.id, { name: name.trim(), headcount: count })
-          : await api.createBridgePoint({ unitId: dialog.unit.id, name: name.trim(), headcount: count });
-      await onSaved(point);
-    } catch (err) {
-      setError(apiErrorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    if (!name.trim()) invalid(t('admin.points.nameRequired'));
+    if (!Number.isInteger(count) || count < 1 || count > 10_000) invalid(t('admin.points.headcountInvalid'));
+    const point =
+      dialog.kind === 'edit'
+        ? await api.updateBridgePoint(dialog.point.id, { name: name.trim(), headcount: count })
+        : await api.createBridgePoint({ unitId: dialog.unit.id, name: name.trim(), headcount: count });
+    await onSaved(point);
+  });
   return (
-    <form onSubmit={(e) => void submit(e)} noValidate>
+    <form onSubmit={onSubmit} noValidate>
       <Stack>
         <TextInput label={t('admin.points.name')} placeholder={t('admin.points.namePlaceholder')} value={name} onChange={(e) => setName(e.currentTarget.value)} maxLength={200} required data-autofocus />
         <NumberInput

@@ -3,7 +3,7 @@ import { Alert, Button, Card, PasswordInput, Stack, Text, TextInput, Title } fro
 import { IconAlertCircle, IconLock } from '@tabler/icons-react';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { apiErrorMessage } from '../../app/i18n';
+import { apiErrorMessage } from '../../shared/errors';
 import { ApiRequestError } from '../../net/api-client';
 import { login } from './session';
 

@@ -6,8 +6,8 @@
 import { Alert, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
 import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
-import { apiErrorMessage } from '../../app/i18n';
-import { useAsync } from '../../app/use-async';
+import { apiErrorMessage } from '../../shared/errors';
+import { useAsync } from '../../shared/use-async';
 import type { MeetingSectionProps } from '../meetings/meeting-sections';
 import { useOnMeetingChange } from '../meetings/meeting-watch';
 import { BroadcastBadge } from './BroadcastBadge';

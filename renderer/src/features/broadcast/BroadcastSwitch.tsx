@@ -4,7 +4,7 @@ import { IconBroadcast, IconBroadcastOff } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BroadcastState } from '../../../../common/api/broadcast';
-import { apiErrorMessage } from '../../app/i18n';
+import { apiErrorMessage } from '../../shared/errors';
 import { broadcastApi } from './broadcast-api';
 
 export function BroadcastSwitch({ meetingId, state, onChanged }: { meetingId: string; state: BroadcastState; onChanged: () => void }) {

@@ -5,8 +5,8 @@
 import { Alert, Button, Card, Group, MultiSelect, Stack, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { apiErrorMessage } from '../../app/i18n';
-import { useAsync } from '../../app/use-async';
+import { apiErrorMessage } from '../../shared/errors';
+import { useAsync } from '../../shared/use-async';
 import { api } from '../../net/api-client';
 import type { MeetingSectionProps } from '../meetings/meeting-sections';
 import { broadcastApi } from './broadcast-api';

@@ -3,39 +3,31 @@
  * sees while it is on, and a panel (ROOM_PANELS) with the chair's switch. The state is fetched over
  * HTTP after every (re)join and whenever the room is told `broadcast.changed`.
  */
-import { Alert, Stack, Text } from '@mantine/core';
-import { useCallback, useEffect, useState } from 'react';
+import { Alert } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { BroadcastState } from '../../../../common/api/broadcast';
 import type { RoomFeatureProps } from '../conference/room-panels';
+import { RoomCorner, RoomStatusPanel, useRoomStatus } from '../conference/room-status';
 import { BroadcastBadge } from './BroadcastBadge';
 import { BroadcastSwitch } from './BroadcastSwitch';
 import { broadcastApi } from './broadcast-api';
 
 export function useRoomBroadcast({ engine, meetingId }: RoomFeatureProps): { state: BroadcastState | null; reload: () => void } {
-  const [state, setState] = useState<BroadcastState | null>(null);
-  const reload = useCallback(() => {
-    broadcastApi.state(meetingId).then(setState, () => undefined);
-  }, [meetingId]);
-  useEffect(() => {
-    reload();
-    const offChanged = engine.on('broadcast.changed', reload);
-    const offJoined = engine.onJoined(reload);
-    return () => {
-      offChanged();
-      offJoined();
-    };
-  }, [engine, reload]);
-  return { state, reload };
+  return useRoomStatus(
+    engine,
+    meetingId,
+    () => broadcastApi.state(meetingId),
+    (_set, reload) => engine.on('broadcast.changed', reload),
+  );
 }
 
 export function BroadcastIndicator(props: RoomFeatureProps) {
   const { state } = useRoomBroadcast(props);
   if (!state?.on) return null;
   return (
-    <div style={{ position: 'absolute', top: 12, left: 16, zIndex: 4 }}>
+    <RoomCorner side="left">
       <BroadcastBadge on />
-    </div>
+    </RoomCorner>
   );
 }
 
@@ -44,10 +36,13 @@ export function BroadcastPanel(props: RoomFeatureProps) {
   const { state, reload } = useRoomBroadcast(props);
   if (!state) return null;
   return (
-    <Stack>
-      <Text>{state.on ? t('broadcast.onFor', { since: new Date(state.since ?? Date.now()).toLocaleTimeString() }) : t('broadcast.off')}</Text>
-      {state.on && state.phase === 'failed' && <Alert color="red">{t('broadcast.failed', { error: state.error ?? '' })}</Alert>}
-      {state.canManage ? <BroadcastSwitch meetingId={props.meetingId} state={state} onChanged={reload} /> : <Text size="sm" c="dimmed">{t('broadcast.onlyChair')}</Text>}
-    </Stack>
+    <RoomStatusPanel
+      status={state.on ? t('broadcast.onFor', { since: new Date(state.since ?? Date.now()).toLocaleTimeString() }) : t('broadcast.off')}
+      warning={state.on && state.phase === 'failed' && <Alert color="red">{t('broadcast.failed', { error: state.error ?? '' })}</Alert>}
+      canManage={state.canManage}
+      onlyManagers={t('broadcast.onlyChair')}
+    >
+      <BroadcastSwitch meetingId={props.meetingId} state={state} onChanged={reload} />
+    </RoomStatusPanel>
   );
 }

@@ -8,7 +8,7 @@ import { IconSend } from '@tabler/icons-react';
 import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CHAT_MAX_LENGTH, type ChatMessage } from '../../../../common/protocol';
-import { errorMessage } from '../../app/i18n';
+import { errorMessage } from '../../shared/errors';
 import type { RoomFeatureProps } from '../conference/room-panels';
 import { useConference } from '../conference/use-conference';
 import { chatStoreOf, useChat } from './chat-store';

@@ -24,24 +24,32 @@ export function LeaveButton({ engine, compact }: { engine: ConferenceEngine; com
           {t('room.leave')}
         </Button>
       )}
-      <Modal opened={asking} onClose={() => setAsking(false)} title={t('leaveConfirm.title')} centered>
-        <Text mb="md">{t('leaveConfirm.message')}</Text>
-        <Group justify="flex-end">
-          <Button variant="default" onClick={() => setAsking(false)} data-autofocus>
-            {t('leaveConfirm.stay')}
-          </Button>
-          <Button
-            color="red"
-            onClick={() => {
-              setAsking(false);
-              void engine.leave();
-            }}
-            data-testid="leave-room-confirm"
-          >
-            {t('leaveConfirm.leave')}
-          </Button>
-        </Group>
-      </Modal>
+      <LeaveConfirmModal
+        opened={asking}
+        onStay={() => setAsking(false)}
+        onLeave={() => {
+          setAsking(false);
+          void engine.leave();
+        }}
+      />
     </>
+  );
+}
+
+/** "Rời phòng họp?": staying is the default and what Escape or a click outside does. */
+export function LeaveConfirmModal({ opened, onStay, onLeave }: { opened: boolean; onStay: () => void; onLeave: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <Modal opened={opened} onClose={onStay} title={t('leaveConfirm.title')} centered>
+      <Text mb="md">{t('leaveConfirm.message')}</Text>
+      <Group justify="flex-end">
+        <Button variant="default" onClick={onStay} data-autofocus>
+          {t('leaveConfirm.stay')}
+        </Button>
+        <Button color="red" onClick={onLeave} data-testid="leave-room-confirm">
+          {t('leaveConfirm.leave')}
+        </Button>
+      </Group>
+    </Modal>
   );
 }

@@ -9,12 +9,12 @@ import { notifications } from '@mantine/notifications';
 import { IconDots, IconMicrophone, IconMicrophoneOff, IconScreenShare, IconSettings, IconVideo, IconVideoOff } from '@tabler/icons-react';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { errorMessage } from '../../app/i18n';
+import { errorMessage } from '../../shared/errors';
 import type { ConferenceEngine } from './conference-engine';
 import { DeviceSettingsButton, DeviceSettingsModal } from './devices/DeviceSettings';
 import { LayoutMenu, LayoutMenuItems } from './layouts/LayoutMenu';
 import { LeaveButton } from './LeaveButton';
-import { ROOM_PANELS, type RoomFeatureProps, type RoomPanel } from './room-panels';
+import type { RoomAction, RoomFeatureProps, RoomPanel } from './room-panels';
 import { canShareScreen } from './screen-share/capture';
 import { ScreenShareButton } from './screen-share/ScreenShareButton';
 import { PanelButton } from './SidePanel';
@@ -26,9 +26,12 @@ const FULL = { button: 44, gap: 12, leave: 130 };
 const COMPACT = { button: 36, gap: 6, leave: 36 };
 const PADDING = 24;
 
-/** How the toolbar fits `width`: everything, or compact with `inlinePanels` panels in the row. */
-export function toolbarFit(width: number, panelCount: number, shareable: boolean): { compact: boolean; inlinePanels: number } {
-  const full = (4 + (shareable ? 1 : 0) + panelCount) * (FULL.button + FULL.gap) + FULL.leave + PADDING;
+/**
+ * How the toolbar fits `width`: everything, or compact with `inlinePanels` panels in the row (the
+ * actions then go into the "more" menu).
+ */
+export function toolbarFit(width: number, panelCount: number, shareable: boolean, actionCount = 0): { compact: boolean; inlinePanels: number } {
+  const full = (4 + (shareable ? 1 : 0) + panelCount + actionCount) * (FULL.button + FULL.gap) + FULL.leave + PADDING;
   if (width === 0 || width >= full) return { compact: false, inlinePanels: panelCount };
   // mic, camera, more, leave + the panels that fit.
   const fixed = 4 * (COMPACT.button + COMPACT.gap) + PADDING;
@@ -36,7 +39,21 @@ export function toolbarFit(width: number, panelCount: number, shareable: boolean
   return { compact: true, inlinePanels };
 }
 
-export function RoomToolbar({ engine, featureProps, panelId, onPanel }: { engine: ConferenceEngine; featureProps: RoomFeatureProps; panelId: string | null; onPanel: (id: string | null) => void }) {
+export function RoomToolbar({
+  engine,
+  panels,
+  actions = [],
+  featureProps,
+  panelId,
+  onPanel,
+}: {
+  engine: ConferenceEngine;
+  panels: readonly RoomPanel[];
+  actions?: readonly RoomAction[];
+  featureProps: RoomFeatureProps;
+  panelId: string | null;
+  onPanel: (id: string | null) => void;
+}) {
   const { t } = useTranslation();
   const state = useConference(engine);
   const ref = useRef<HTMLDivElement>(null);
@@ -44,7 +61,7 @@ export function RoomToolbar({ engine, featureProps, panelId, onPanel }: { engine
   const [devicesOpen, setDevicesOpen] = useState(false);
   const shareRef = useRef<HTMLDivElement>(null);
   const shareable = canShareScreen();
-  const { compact, inlinePanels } = toolbarFit(width, ROOM_PANELS.length, shareable);
+  const { compact, inlinePanels } = toolbarFit(width, panels.length, shareable, actions.length);
   const size = compact ? 'lg' : 'xl';
   const toggleMic = () => {
     engine.setMicMuted(!state.micMuted).catch((err: unknown) => {
@@ -52,8 +69,8 @@ export function RoomToolbar({ engine, featureProps, panelId, onPanel }: { engine
     });
   };
   const toggle = (id: string) => onPanel(id === panelId ? null : id);
-  const inline = ROOM_PANELS.slice(0, inlinePanels);
-  const overflow = ROOM_PANELS.slice(inlinePanels);
+  const inline = panels.slice(0, inlinePanels);
+  const overflow = panels.slice(inlinePanels);
   return (
     <Group
       ref={ref}
@@ -98,6 +115,13 @@ export function RoomToolbar({ engine, featureProps, panelId, onPanel }: { engine
           <ScreenShareButton engine={engine} />
           <LayoutMenu />
           <DeviceSettingsButton engine={engine} />
+          {actions.map((a) => (
+            <Tooltip key={a.id} label={t(a.labelKey)}>
+              <ActionIcon size={size} radius="xl" variant="light" aria-label={t(a.labelKey)} onClick={() => a.run(featureProps)} data-testid={`room-action-${a.id}`}>
+                <a.icon />
+              </ActionIcon>
+            </Tooltip>
+          ))}
         </>
       )}
       {inline.map((p) => (
@@ -125,6 +149,11 @@ export function RoomToolbar({ engine, featureProps, panelId, onPanel }: { engine
             <Menu.Item leftSection={<IconSettings size={16} />} onClick={() => setDevicesOpen(true)}>
               {t('devices.title')}
             </Menu.Item>
+            {actions.map((a) => (
+              <Menu.Item key={a.id} leftSection={<a.icon size={16} />} onClick={() => a.run(featureProps)} data-testid={`room-action-${a.id}`}>
+                {t(a.labelKey)}
+              </Menu.Item>
+            ))}
             <Menu.Divider />
             <LayoutMenuItems />
           </Menu.Dropdown>

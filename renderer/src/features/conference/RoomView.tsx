@@ -12,22 +12,26 @@ import { TileViewRegistry, TileViewsContext } from './layouts/tile-views';
 import { FallbackBanner } from './link/FallbackBanner';
 import { LinkIndicator } from './link/LinkIndicator';
 import { RoomAudio } from './RoomAudio';
-import { ROOM_OVERLAYS, ROOM_PANELS, type RoomFeatureProps } from './room-panels';
+import type { RoomFeatureProps, RoomFeatures } from './room-panels';
 import { useRoomPreferences } from './room-preferences';
 import type { RoomTileContext } from './RoomTile';
 import { RoomToolbar } from './RoomToolbar';
 import { SidePanel } from './SidePanel';
 import { useConference } from './use-conference';
 import { useKeepMeeting } from './keep-meeting';
+import { LeaveGuard } from './LeaveGuard';
 
 export function RoomView({
   engine,
+  features,
   title,
   displayName,
   pointName,
   chairAccountId = null,
 }: {
   engine: ConferenceEngine;
+  /** The features' panels and overlays (composed in app/room-features.ts). */
+  features: RoomFeatures;
   title: string;
   displayName: string;
   pointName: string;
@@ -38,10 +42,11 @@ export function RoomView({
   const state = useConference(engine);
   const prefs = useRoomPreferences();
   // The screen stays on, and closing or reloading asks first, while in the meeting.
-  useKeepMeeting(state.status === 'joined' || state.status === 'reconnecting');
+  const live = state.status === 'joined' || state.status === 'reconnecting';
+  useKeepMeeting(live);
   const total = state.peers.length + 1;
   const [panelId, setPanelId] = useState<string | null>(null);
-  const panel = ROOM_PANELS.find((p) => p.id === panelId) ?? null;
+  const panel = features.panels.find((p) => p.id === panelId) ?? null;
   const featureProps: RoomFeatureProps = { engine, meetingId: state.meetingId };
   // Pins live in a small store (layouts/pins.ts): the chair's points list can pin a point too.
   const pinned = usePins(engine);
@@ -83,11 +88,13 @@ export function RoomView({
         </Stack>
         {panel && <SidePanel panel={panel} props={featureProps} onClose={() => setPanelId(null)} />}
       </Group>
-      {ROOM_OVERLAYS.map((Overlay, i) => (
+      {features.overlays.map((Overlay, i) => (
         <Overlay key={i} {...featureProps} />
       ))}
       <RoomAudio peers={state.peers} />
-      <RoomToolbar engine={engine} featureProps={featureProps} panelId={panelId} onPanel={setPanelId} />
+      {/* Moving elsewhere in the app asks first, too. */}
+      <LeaveGuard live={live} />
+      <RoomToolbar engine={engine} panels={features.panels} actions={features.actions} featureProps={featureProps} panelId={panelId} onPanel={setPanelId} />
     </Stack>
   );
 }

@@ -1,26 +1,14 @@
 /**
- * What features add to the conference screen, without editing RoomView:
+ * The shapes through which features add to the conference screen, without editing RoomView:
  * - side panels (documents, speaker queue, votes, chat, points...): a toolbar button opens each one
  *   in the side column;
  * - overlays (a ballot when a vote opens, the speaking timer...): always mounted over the room.
- * A feature adds one entry here; its component gets the engine and talks to the server through
- * `engine.request` / `engine.on` / `engine.onJoined`.
+ * Types only: the list itself is composed in `app/room-features.ts` (the composition root), so a
+ * feature imports this module and the room never imports the features (every import points down).
+ * A panel's component gets the engine and talks to the server through `engine.request` /
+ * `engine.on` / `engine.onJoined`.
  */
-import { IconBroadcast, IconBuildingBroadcastTower, IconChecklist, IconClipboardCheck, IconHandStop, IconMessageCircle, IconPlayerRecord } from '@tabler/icons-react';
 import type { ComponentType } from 'react';
-import { documentsPanel, documentsViewerOverlay } from '../documents/register';
-import { ChatPanel, useChatBadge } from '../chat/ChatPanel';
-import { BallotOverlay, useVotesBadge } from '../voting/BallotOverlay';
-import { VotesPanel } from '../voting/VotesPanel';
-import { AttendancePanel } from '../attendance/AttendancePanel';
-import { QuorumBadge } from '../attendance/QuorumBadge';
-import { FloorOverlay } from '../floor/FloorOverlay';
-import { FloorPanel } from '../floor/FloorPanel';
-import { useFloorBadge, useIsManager } from '../floor/panel-hooks';
-import { PointsPanel } from '../points/PointsPanel';
-import { MicDiscipline } from '../microphone/MicDiscipline';
-import { BroadcastIndicator, BroadcastPanel } from '../broadcast/room-broadcast';
-import { RecordingIndicator, RecordingPanel } from '../recording/room-recording';
 import type { ConferenceEngine } from './conference-engine';
 
 export interface RoomFeatureProps {
@@ -40,31 +28,20 @@ export interface RoomPanel {
   useVisible?: (props: RoomFeatureProps) => boolean;
 }
 
-/** In toolbar order. */
-export const ROOM_PANELS: RoomPanel[] = [
-  // The roll call of bridge points (connected, picture, sound).
-  { id: 'points', labelKey: 'points.title', icon: IconBuildingBroadcastTower, Component: PointsPanel },
-  documentsPanel,
-  { id: 'floor', labelKey: 'floor.panel', icon: IconHandStop, Component: FloorPanel, useBadge: useFloorBadge },
-  { id: 'votes', labelKey: 'voting.panel', icon: IconChecklist, Component: VotesPanel, useBadge: useVotesBadge },
-  { id: 'chat', labelKey: 'chat.panel', icon: IconMessageCircle, Component: ChatPanel, useBadge: useChatBadge },
-  { id: 'attendance', labelKey: 'attendance.panel', icon: IconClipboardCheck, Component: AttendancePanel, useVisible: useIsManager },
-  // Phát trực tiếp: the chair's and secretary's switch; everyone sees the state.
-  { id: 'broadcast', labelKey: 'broadcast.title', icon: IconBroadcast, Component: BroadcastPanel },
-  // Ghi hình: the chair's and secretary's start/stop; everyone sees the state.
-  { id: 'recording', labelKey: 'recording.title', icon: IconPlayerRecord, Component: RecordingPanel },
-];
+/** A toolbar button that does something at once (e.g. opens a dialog an overlay shows). */
+export interface RoomAction {
+  id: string;
+  /** i18n key of the button's label. */
+  labelKey: string;
+  icon: ComponentType<{ size?: number | string }>;
+  run: (props: RoomFeatureProps) => void;
+}
 
-/** Mounted over the room all the time (they decide themselves when to show something). */
-export const ROOM_OVERLAYS: ComponentType<RoomFeatureProps>[] = [
-  documentsViewerOverlay,
-  BallotOverlay,
-  FloorOverlay,
-  QuorumBadge,
-  // Space to talk, M / V / ?, the "talking while muted" hint.
-  MicDiscipline,
-  // "Đang phát trực tiếp" while the broadcast is on.
-  BroadcastIndicator,
-  // "Đang ghi hình" while the meeting is recorded.
-  RecordingIndicator,
-];
+/** What the room shows besides the tiles: the panels in toolbar order, actions, and the overlays. */
+export interface RoomFeatures {
+  panels: readonly RoomPanel[];
+  /** Buttons after the device settings; in the "Thêm" menu on a compact toolbar. */
+  actions: readonly RoomAction[];
+  /** Mounted over the room all the time (they decide themselves when to show something). */
+  overlays: readonly ComponentType<RoomFeatureProps>[];
+}

@@ -7,8 +7,8 @@ import { Button, Group, Paper, Stack, Text, Textarea } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DocComment } from '../../../../common/api/documents';
-import { apiErrorMessage } from '../../app/i18n';
-import { formatDateTime } from '../../app/time';
+import { apiErrorMessage } from '../../shared/errors';
+import { formatDateTime } from '../../shared/time';
 import { addComment } from './documents-api';
 
 export interface CommentTarget {

@@ -4,9 +4,9 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MeetingDocument } from '../../../../common/api/documents';
 import { ROLES, type Role } from '../../../../common/api/model';
-import { FormFooter } from '../../app/FormFooter';
-import { apiErrorMessage } from '../../app/i18n';
-import { useAsync } from '../../app/use-async';
+import { FormFooter } from '../../shared/FormFooter';
+import { useAsync } from '../../shared/use-async';
+import { useFormSubmit } from '../../shared/use-form-submit';
 import { api } from '../../net/api-client';
 import { updateDocument } from './documents-api';
 
@@ -17,29 +17,15 @@ export function ConfidentialModal({ doc, onClose, onSaved, canListPeople }: { do
   const [roles, setRoles] = useState<Role[]>(doc.allowedRoles);
   const [people, setPeople] = useState<string[]>(doc.allowedAccountIds);
   const [watermark, setWatermark] = useState<string>(doc.watermarkSetting === null ? 'meeting' : doc.watermarkSetting ? 'on' : 'off');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  const save = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const saved = await updateDocument(doc.id, { confidential, allowedRoles: roles, allowedAccountIds: people, watermarkSetting: watermark === 'meeting' ? null : watermark === 'on' });
-      onSaved(saved);
-    } catch (err) {
-      setError(apiErrorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, onSubmit } = useFormSubmit(async () => {
+    const saved = await updateDocument(doc.id, { confidential, allowedRoles: roles, allowedAccountIds: people, watermarkSetting: watermark === 'meeting' ? null : watermark === 'on' });
+    onSaved(saved);
+  });
 
   return (
     <Modal opened onClose={onClose} title={t('documents.access.title', { title: doc.title })} size="lg">
       <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void save();
-        }}
+        onSubmit={onSubmit}
       >
         <Stack>
           <Switch checked={confidential} onChange={(e) => setConfidential(e.currentTarget.checked)} label={t('documents.access.confidential')} description={t('documents.access.confidentialHint')} data-testid="confidential-switch" />

@@ -7,9 +7,9 @@ import { Alert, Badge, Button, Group, Loader, Select, Stack, Text } from '@manti
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DocumentVersion, MeetingDocument } from '../../../../common/api/documents';
-import { apiErrorMessage } from '../../app/i18n';
-import { formatDateTime } from '../../app/time';
-import { useAsync } from '../../app/use-async';
+import { apiErrorMessage } from '../../shared/errors';
+import { formatDateTime } from '../../shared/time';
+import { useAsync } from '../../shared/use-async';
 import { api, ApiRequestError } from '../../net/api-client';
 import { useAccount } from '../auth/session';
 import { IntegrityError, loadVersionBytes, type LoadedBytes } from './load-document';

@@ -11,8 +11,8 @@ import { IconDots, IconFiles, IconLock, IconMessageCircle, IconSend, IconTrash, 
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DocComment, MeetingDocument } from '../../../../common/api/documents';
-import { apiErrorMessage } from '../../app/i18n';
-import { formatDateTime } from '../../app/time';
+import { apiErrorMessage } from '../../shared/errors';
+import { formatDateTime } from '../../shared/time';
 import type { MeetingSectionProps } from '../meetings/meeting-sections';
 import { useOnMeetingChange } from '../meetings/meeting-watch';
 import { CommentThread, withComment } from './Comments';

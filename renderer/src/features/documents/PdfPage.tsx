@@ -8,9 +8,9 @@
 import { TextLayer, type PDFDocumentProxy, type PDFPageProxy, type RenderTask } from 'pdfjs-dist';
 import type { RenderQueue } from './render-queue';
 import type { TextContent, TextItem } from 'pdfjs-dist/types/src/display/api';
-import { memo, useEffect, useRef, useState } from 'react';
+import { memo, Suspense, useEffect, useRef, useState } from 'react';
 import { AnnotationLayerBuilder, type PDFLinkService } from './navigation';
-import { PAGE_OVERLAYS } from './page-overlays';
+import { useViewerExtensions } from './page-overlays';
 import type { TextMatch } from './search';
 
 export interface PageSize {
@@ -93,6 +93,7 @@ function highlight(layer: TextLayer, matches: TextMatch[], current: number): HTM
 
 export const PdfPage = memo(function PdfPage(props: PdfPageProps) {
   const { pdf, pageNumber, scale, size, onSize, root, watermark, matches, currentMatch, getText, queue, linkService } = props;
+  const { pageOverlays } = useViewerExtensions();
   const boxRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const textRef = useRef<HTMLDivElement>(null);
@@ -205,10 +206,12 @@ export const PdfPage = memo(function PdfPage(props: PdfPageProps) {
       <canvas ref={canvasRef} style={{ width, height, display: 'block' }} aria-hidden />
       <div ref={textRef} className="textLayer" />
       {near &&
-        PAGE_OVERLAYS.map((Overlay, i) => (
+        pageOverlays.map((Overlay, i) => (
           // The box lets the pointer through (to the text and the links); an overlay takes it where it wants it.
           <div key={i} style={{ position: 'absolute', inset: 0, pointerEvents: 'none' }}>
-            <Overlay meetingId={props.meetingId} documentId={props.documentId} versionId={props.versionId} pageNumber={pageNumber} width={width} height={height} scale={scale} />
+            <Suspense fallback={null}>
+              <Overlay meetingId={props.meetingId} documentId={props.documentId} versionId={props.versionId} pageNumber={pageNumber} width={width} height={height} scale={scale} />
+            </Suspense>
           </div>
         ))}
     </div>

@@ -11,13 +11,13 @@ import { ActionIcon, Alert, Box, Checkbox, Group, Loader, Menu, NumberInput, Pro
 import { IconBookmark, IconBookmarkFilled, IconChevronDown, IconChevronUp, IconDots, IconDownload, IconLayoutSidebar, IconPencil, IconSearch, IconZoomIn, IconZoomOut } from '@tabler/icons-react';
 import type { PDFDocumentProxy } from 'pdfjs-dist';
 import type { TextContent } from 'pdfjs-dist/types/src/display/api';
-import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { Suspense, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DocumentVersion, MeetingDocument } from '../../../../common/api/documents';
 import { useAccount } from '../auth/session';
 import { createNavigation, FindState } from './navigation';
 import { Outline } from './Outline';
-import { VIEWER_TOOLS } from './page-overlays';
+import { useViewerExtensions } from './page-overlays';
 import { openPdf } from './pdf';
 import { browserStorage, readReading, toggleBookmark, writeReading } from './reading-state';
 import { RenderQueue } from './render-queue';
@@ -63,6 +63,7 @@ export interface PdfViewerProps {
 export function PdfViewer(props: PdfViewerProps) {
   const { t } = useTranslation();
   const me = useAccount();
+  const viewerTools = useViewerExtensions().tools;
   const { doc, version, bytes } = props;
   const [pdf, setPdf] = useState<PDFDocumentProxy | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -484,11 +485,15 @@ export function PdfViewer(props: PdfViewerProps) {
         </Group>
       )}
       {annotating && (
-        // Annotation mode: its own bar, so reading controls and drawing tools never share a row.
-        <Group gap={6} p={6} wrap="nowrap" style={{ borderBottom: '1px solid var(--mantine-color-default-border)', overflowX: 'auto' }} data-testid="viewer-annotation-bar">
-          {VIEWER_TOOLS.map((Tool, i) => (
-            <Tool key={i} {...toolProps} />
-          ))}
+        // Annotation mode: its own bar, so reading controls and drawing tools never share a row. On a
+        // phone what does not fit (export, signatures, the sync status) goes onto the next line: the
+        // drawing tools themselves stay in one row (AnnotationToolbar's compact mode), never scrolled.
+        <Group gap={6} p={6} wrap="wrap" style={{ borderBottom: '1px solid var(--mantine-color-default-border)' }} data-testid="viewer-annotation-bar">
+          <Suspense fallback={null}>
+            {viewerTools.map((Tool, i) => (
+              <Tool key={i} {...toolProps} />
+            ))}
+          </Suspense>
         </Group>
       )}
       {props.banner}

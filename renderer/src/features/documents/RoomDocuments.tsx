@@ -8,7 +8,7 @@ import { Alert, Box, Button, Group, Paper, Select, Stack, Text } from '@mantine/
 import { IconPresentation, IconPresentationOff, IconX } from '@tabler/icons-react';
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
-import { errorMessage } from '../../app/i18n';
+import { errorMessage } from '../../shared/errors';
 import { useAccount } from '../auth/session';
 import type { RoomFeatureProps } from '../conference/room-panels';
 import { useConference } from '../conference/use-conference';

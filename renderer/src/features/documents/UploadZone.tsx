@@ -10,7 +10,7 @@ import { IconFileTypePdf, IconUpload, IconX } from '@tabler/icons-react';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MeetingDocument } from '../../../../common/api/documents';
-import { apiErrorMessage } from '../../app/i18n';
+import { apiErrorMessage } from '../../shared/errors';
 import { uploadFile, type UploadHandle } from './documents-api';
 
 interface Upload {

@@ -1,12 +1,10 @@
 /**
- * What other features draw on a rendered PDF page (annotations, signature stamps...) and add to
- * the viewer's toolbar, without editing the viewer: one entry each.
+ * The shapes of what other features draw on a rendered PDF page (annotations, signature stamps...)
+ * and add to the viewer's toolbar, without editing the viewer. The lists are composed in
+ * `app/viewer-extensions.ts` (the composition root) and reach every viewer through
+ * `ViewerExtensionsContext`, so the viewer never imports the features that import these types.
  */
-import type { ComponentType } from 'react';
-import { SignatureViewerTool } from '../signing/SignatureViewerTool';
-import { AnnotationLayer } from '../annotations/AnnotationLayer';
-import { AnnotationToolbar } from '../annotations/AnnotationToolbar';
-import { ExportButton } from '../annotations/ExportButton';
+import { createContext, useContext, type ComponentType } from 'react';
 
 export interface PageOverlayProps {
   meetingId: string;
@@ -32,8 +30,14 @@ export interface ViewerToolProps {
   pageCount: number;
 }
 
-/** Drawn over each rendered page, in this order (later ones on top). */
-export const PAGE_OVERLAYS: ComponentType<PageOverlayProps>[] = [AnnotationLayer];
+export interface ViewerExtensions {
+  /** Drawn over each rendered page, in this order (later ones on top). */
+  pageOverlays: readonly ComponentType<PageOverlayProps>[];
+  /** Extra controls in the viewer's annotation bar. */
+  tools: readonly ComponentType<ViewerToolProps>[];
+}
 
-/** Extra controls in the viewer's toolbar. */
-export const VIEWER_TOOLS: ComponentType<ViewerToolProps>[] = [AnnotationToolbar, ExportButton, SignatureViewerTool];
+/** Empty unless the app provides its list (App.tsx). */
+export const ViewerExtensionsContext = createContext<ViewerExtensions>({ pageOverlays: [], tools: [] });
+
+export const useViewerExtensions = (): ViewerExtensions => useContext(ViewerExtensionsContext);

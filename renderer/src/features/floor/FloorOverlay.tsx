@@ -6,7 +6,7 @@ import { Badge, Button, Group, Modal, Paper, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconMicrophone } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
-import { errorMessage } from '../../app/i18n';
+import { errorMessage } from '../../shared/errors';
 import type { RoomFeatureProps } from '../conference/room-panels';
 import { floorStore, formatDuration, secondsSince, timerPhase, useFloor } from './floor-store';
 import { useFloorNotices } from './use-floor-notices';

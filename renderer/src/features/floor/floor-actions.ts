@@ -1,7 +1,7 @@
 /** Floor and moderation requests from the UI, with a translated notification when the server refuses. */
 import { notifications } from '@mantine/notifications';
 import type { Method, RequestData, ResponseData } from '../../../../common/protocol';
-import { errorMessage } from '../../app/i18n';
+import { errorMessage } from '../../shared/errors';
 import type { ConferenceEngine } from '../conference/conference-engine';
 
 /** The response, or null after showing why it was refused. `done` is shown on success. */

@@ -1,12 +1,12 @@
 /** The agenda editor: ordered items (title, presenter, minutes); add, remove, move up and down; save. */
 import { ActionIcon, Box, Button, Group, Modal, NumberInput, Paper, Stack, Text, TextInput, Tooltip } from '@mantine/core';
 import { IconArrowDown, IconArrowUp, IconPlus, IconTrash } from '@tabler/icons-react';
-import { useRef, useState, type FormEvent } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Meeting } from '../../../../common/api/model';
-import { apiErrorMessage } from '../../app/i18n';
-import { FormFooter } from '../../app/FormFooter';
+import { FormFooter } from '../../shared/FormFooter';
 import { api } from '../../net/api-client';
+import { invalid, useFormSubmit } from '../../shared/use-form-submit';
 
 interface Row {
   key: number;
@@ -32,8 +32,6 @@ function AgendaForm({ meeting, onClose, onSaved }: { meeting: Meeting; onClose: 
   const [rows, setRows] = useState<Row[]>(() =>
     [...meeting.agenda].sort((a, b) => a.position - b.position).map((i) => ({ key: nextKey.current++, id: i.id, title: i.title, presenter: i.presenter, durationMinutes: i.durationMinutes })),
   );
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
 
   const update = (key: number, patch: Partial<Row>) => setRows((rs) => rs.map((r) => (r.key === key ? { ...r, ...patch } : r)));
   const move = (index: number, by: -1 | 1) =>
@@ -46,28 +44,19 @@ function AgendaForm({ meeting, onClose, onSaved }: { meeting: Meeting; onClose: 
   const add = () => setRows((rs) => [...rs, { key: nextKey.current++, title: '', presenter: '', durationMinutes: 15 }]);
   const total = rows.reduce((sum, r) => sum + (Number(r.durationMinutes) || 0), 0);
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
+  const { busy, error, onSubmit } = useFormSubmit(async () => {
     const badTitle = rows.findIndex((r) => !r.title.trim());
-    if (badTitle >= 0) return setError(t('agenda.titleRequired', { n: badTitle + 1 }));
+    if (badTitle >= 0) invalid(t('agenda.titleRequired', { n: badTitle + 1 }));
     const badDuration = rows.findIndex((r) => !Number.isInteger(Number(r.durationMinutes)) || Number(r.durationMinutes) < 1 || Number(r.durationMinutes) > 600);
-    if (badDuration >= 0) return setError(t('agenda.durationInvalid', { n: badDuration + 1 }));
-    setError(null);
-    setBusy(true);
-    try {
-      const saved = await api.setAgenda(meeting.id, {
-        items: rows.map((r) => ({ ...(r.id ? { id: r.id } : {}), title: r.title.trim(), presenter: r.presenter.trim(), durationMinutes: Number(r.durationMinutes) })),
-      });
-      onSaved(saved);
-    } catch (err) {
-      setError(apiErrorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    if (badDuration >= 0) invalid(t('agenda.durationInvalid', { n: badDuration + 1 }));
+    const saved = await api.setAgenda(meeting.id, {
+      items: rows.map((r) => ({ ...(r.id ? { id: r.id } : {}), title: r.title.trim(), presenter: r.presenter.trim(), durationMinutes: Number(r.durationMinutes) })),
+    });
+    onSaved(saved);
+  });
 
   return (
-    <form onSubmit={(e) => void submit(e)} noValidate>
+    <form onSubmit={onSubmit} noValidate>
       <Stack gap="sm">
         {rows.length === 0 && (
           <Text c="dimmed" size="sm">

@@ -24,9 +24,9 @@ import { IconChevronDown, IconChevronRight, IconSearch } from '@tabler/icons-rea
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { UNIT_LEVELS, type Account, type BridgePoint, type Meeting, type Unit, type UnitLevel } from '../../../../common/api/model';
-import { buildUnitTree, indexTree, sortAccounts, subtree, type UnitNode } from '../../app/directory';
-import { apiErrorMessage } from '../../app/i18n';
+import { buildUnitTree, indexTree, sortAccounts, subtree, type UnitNode } from '../../shared/directory';
 import { api } from '../../net/api-client';
+import { useFormSubmit } from '../../shared/use-form-submit';
 
 interface Props {
   meeting: Meeting;
@@ -62,8 +62,6 @@ function InvitationsForm({ meeting, onClose, onSaved, units, points, accounts }:
   const [selection, setSelection] = useState<Selection>(() => ({ units: new Set(), levels: [], points: new Set(meeting.invitedPointIds) }));
   const [delegates, setDelegates] = useState<ReadonlySet<string>>(() => new Set(meeting.delegateIds));
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set(tree.map((n) => n.unit.id)));
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
 
   /** Units chosen whole, with their ancestors' choice applied to their sub-units. */
   const coveredUnits = useMemo(() => {
@@ -110,23 +108,15 @@ function InvitationsForm({ meeting, onClose, onSaved, units, points, accounts }:
 
   const toggleLevel = (levels: string[]) => setSelection((s) => ({ ...s, levels: levels as UnitLevel[] }));
 
-  const save = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const saved = await api.setInvitations(meeting.id, {
-        pointIds: [...selection.points],
-        unitIds: [...selection.units],
-        ...(selection.levels.length > 0 && selection.units.size > 0 ? { levels: [...selection.levels] } : {}),
-        delegateIds: [...delegates],
-      });
-      onSaved(saved);
-    } catch (err) {
-      setError(apiErrorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, run: save } = useFormSubmit(async () => {
+    const saved = await api.setInvitations(meeting.id, {
+      pointIds: [...selection.points],
+      unitIds: [...selection.units],
+      ...(selection.levels.length > 0 && selection.units.size > 0 ? { levels: [...selection.levels] } : {}),
+      delegateIds: [...delegates],
+    });
+    onSaved(saved);
+  });
 
   return (
     <Stack gap="sm">

@@ -7,20 +7,22 @@ import { Alert, Button, Card, Group, Loader, Stack, Text, Title } from '@mantine
 import { IconArrowLeft, IconInfoCircle } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { errorMessage } from '../../app/i18n';
-import { href } from '../../app/router';
-import { formatRange } from '../../app/time';
-import { useAsync } from '../../app/use-async';
+import { errorMessage } from '../../shared/errors';
+import { href } from '../../shared/router';
+import { formatRange } from '../../shared/time';
+import { useAsync } from '../../shared/use-async';
 import { api } from '../../net/api-client';
 import { serverUrl } from '../../platform/desktop';
 import type { ConferenceEngine } from '../conference/conference-engine';
+import type { RoomFeatures } from '../conference/room-panels';
 import { RoomView } from '../conference/RoomView';
 import { useConference } from '../conference/use-conference';
 import { JoinScreen, type JoinRequest } from '../prejoin/JoinScreen';
 import { useAccount } from '../auth/session';
 import { joinBlockedReason, meetingErrorMessage } from './MeetingPage';
 
-export function JoinMeetingPage({ id, engine }: { id: string; engine: ConferenceEngine }) {
+/** `room`: the features' panels and overlays (composed in app/room-features.ts). */
+export function JoinMeetingPage({ id, engine, room }: { id: string; engine: ConferenceEngine; room: RoomFeatures }) {
   const { t } = useTranslation();
   const me = useAccount();
   const meeting = useAsync(() => api.meeting(id), [id]);
@@ -76,6 +78,7 @@ export function JoinMeetingPage({ id, engine }: { id: string; engine: Conference
     return (
       <RoomView
         engine={engine}
+        features={room}
         title={state.room || m.title}
         displayName={state.self?.displayName ?? me.displayName}
         pointName={state.self ? state.self.pointName : (pointName ?? '')}

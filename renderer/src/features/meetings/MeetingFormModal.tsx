@@ -1,12 +1,13 @@
 /** Create a meeting, or edit its details: title, description, start and end (Vietnam time), chair, secretary. */
 import { Alert, Button, Group, Modal, Select, SimpleGrid, Stack, Text, TextInput, Textarea } from '@mantine/core';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Account, Meeting } from '../../../../common/api/model';
-import { sortAccounts } from '../../app/directory';
-import { apiErrorMessage } from '../../app/i18n';
-import { fromLocalInput, nextHourInput, toLocalInput } from '../../app/time';
+import { sortAccounts } from '../../shared/directory';
+import { apiErrorMessage } from '../../shared/errors';
+import { fromLocalInput, nextHourInput, toLocalInput } from '../../shared/time';
 import { api } from '../../net/api-client';
+import { invalid, useFormSubmit } from '../../shared/use-form-submit';
 import { DateTimeField } from './DateTimeField';
 
 interface Props {
@@ -62,8 +63,6 @@ export function MeetingFormModal(props: Props) {
 function MeetingForm({ meeting, accounts, me, onSaved, onClose }: Props) {
   const { t } = useTranslation();
   const [form, setForm] = useState<Form>(() => initialForm(meeting, me));
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
 
   const people = sortAccounts((accounts ?? []).filter((a) => !a.disabled || a.id === form.chairId || a.id === form.secretaryId));
   const option = (a: Account) => ({ value: a.id, label: a.title ? `${a.displayName} — ${a.title}` : a.displayName });
@@ -77,35 +76,28 @@ function MeetingForm({ meeting, accounts, me, onSaved, onClose }: Props) {
     { group: t('roles.admin'), items: people.filter((a) => a.role === 'admin').map(option) },
   ].filter((g) => g.items.length > 0);
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    const startsAt = fromLocalInput(form.startsAt);
-    const endsAt = fromLocalInput(form.endsAt);
-    if (!form.title.trim()) return setError(t('meetingForm.titleRequired'));
-    if (!startsAt || !endsAt) return setError(t('meetingForm.timeRequired'));
-    if (new Date(endsAt) <= new Date(startsAt)) return setError(t('meetingForm.endBeforeStart'));
-    if (!meeting && new Date(startsAt).getTime() < Date.now() - 5 * 60_000) return setError(t('meetingForm.startInPast'));
-    if (new Date(endsAt).getTime() - new Date(startsAt).getTime() > 7 * 24 * 3600_000) return setError(t('meetingForm.tooLong'));
-    if (!form.chairId || !form.secretaryId) return setError(t('meetingForm.peopleRequired'));
-    if (form.chairId === form.secretaryId) return setError(t('meetingForm.samePerson'));
-    setError(null);
-    setBusy(true);
-    try {
+  const { busy, error, onSubmit } = useFormSubmit(
+    async () => {
+      const startsAt = fromLocalInput(form.startsAt);
+      const endsAt = fromLocalInput(form.endsAt);
+      if (!form.title.trim()) invalid(t('meetingForm.titleRequired'));
+      if (!startsAt || !endsAt) invalid(t('meetingForm.timeRequired'));
+      if (new Date(endsAt) <= new Date(startsAt)) invalid(t('meetingForm.endBeforeStart'));
+      if (!meeting && new Date(startsAt).getTime() < Date.now() - 5 * 60_000) invalid(t('meetingForm.startInPast'));
+      if (new Date(endsAt).getTime() - new Date(startsAt).getTime() > 7 * 24 * 3600_000) invalid(t('meetingForm.tooLong'));
+      if (!form.chairId || !form.secretaryId) invalid(t('meetingForm.peopleRequired'));
+      if (form.chairId === form.secretaryId) invalid(t('meetingForm.samePerson'));
       const body = { title: form.title.trim(), description: form.description.trim(), startsAt, endsAt, chairId: form.chairId, secretaryId: form.secretaryId };
       const saved = meeting ? await api.updateMeeting(meeting.id, body) : await api.createMeeting(body);
       onSaved(saved);
-    } catch (err) {
-      const reason = (err as { details?: { reason?: string } }).details?.reason;
-      setError(reason === 'same_person' ? t('meetingForm.samePerson') : apiErrorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+    (err) => ((err as { details?: { reason?: string } }).details?.reason === 'same_person' ? t('meetingForm.samePerson') : apiErrorMessage(err)),
+  );
 
   const canPickPeople = accounts !== null;
 
   return (
-    <form onSubmit={(e) => void submit(e)} noValidate>
+    <form onSubmit={onSubmit} noValidate>
       <Stack gap="sm">
         <TextInput
           label={t('meetingForm.title')}

@@ -22,17 +22,17 @@ import {
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Account, BridgePoint, Meeting, MeetingStatus, Unit } from '../../../../common/api/model';
-import { buildUnitTree, byId, unitPath, type UnitNode } from '../../app/directory';
-import { apiErrorMessage } from '../../app/i18n';
-import { href } from '../../app/router';
-import { formatDateTime, formatRange } from '../../app/time';
-import { useAsync } from '../../app/use-async';
+import { buildUnitTree, byId, unitPath, type UnitNode } from '../../shared/directory';
+import { apiErrorMessage } from '../../shared/errors';
+import { href } from '../../shared/router';
+import { formatDateTime, formatRange } from '../../shared/time';
+import { useAsync } from '../../shared/use-async';
 import { api, ApiRequestError } from '../../net/api-client';
 import { useAccount } from '../auth/session';
 import { AgendaEditor } from './AgendaEditor';
 import { InvitationsEditor } from './InvitationsEditor';
 import { MeetingFormModal } from './MeetingFormModal';
-import { MEETING_SECTIONS } from './meeting-sections';
+import type { MeetingSection } from './meeting-sections';
 import { useMeetingChanges, useOnMeetingChange } from './meeting-watch';
 import { canListAccounts } from './MyMeetingsPage';
 import { StatusBadge } from './StatusBadge';
@@ -76,7 +76,8 @@ export function joinBlockedReason(m: Meeting, t: (key: string, opts?: Record<str
   }
 }
 
-export function MeetingPage({ id }: { id: string }) {
+/** `sections`: what features add under the details (composed in app/meeting-sections.ts). */
+export function MeetingPage({ id, sections }: { id: string; sections: readonly MeetingSection[] }) {
   const { t } = useTranslation();
   const me = useAccount();
   const meeting = useAsync(() => api.meeting(id), [id]);
@@ -230,7 +231,7 @@ export function MeetingPage({ id }: { id: string }) {
                 </Stack>
               </Card>
               <AgendaCard meeting={m} />
-              {MEETING_SECTIONS.filter((s) => s.column === 'main').map(({ id: key, Component }) => (
+              {sections.filter((s) => s.column === 'main').map(({ id: key, Component }) => (
                 <Component key={key} meeting={m} me={me} reload={() => void meeting.reload()} changes={changes} />
               ))}
             </Stack>
@@ -238,7 +239,7 @@ export function MeetingPage({ id }: { id: string }) {
           <Grid.Col span={{ base: 12, md: 5 }}>
             <Stack gap="md">
               <InvitedCard meeting={m} units={units.data} points={points.data} people={people} me={me} canSeePeople />
-              {MEETING_SECTIONS.filter((s) => s.column === 'side').map(({ id: key, Component }) => (
+              {sections.filter((s) => s.column === 'side').map(({ id: key, Component }) => (
                 <Component key={key} meeting={m} me={me} reload={() => void meeting.reload()} changes={changes} />
               ))}
             </Stack>

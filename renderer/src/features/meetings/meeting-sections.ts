@@ -1,18 +1,13 @@
 /**
- * Sections features add to a meeting's page (the documents of the pack, prepared votes, minutes,
- * attendance...), without editing MeetingPage: one entry each, shown in this order under the
- * meeting's details. A section decides itself whether it has anything to show for this person.
+ * The shape of a section a feature adds to a meeting's page (the documents of the pack, prepared
+ * votes, minutes, attendance...), without editing MeetingPage. Types only: the list is composed in
+ * `app/meeting-sections.ts` (the composition root) and handed to MeetingPage, so the page never
+ * imports the features that import these types (every import points down). A section decides itself
+ * whether it has anything to show for this person.
  */
 import type { ComponentType } from 'react';
 import type { Account, Meeting } from '../../../../common/api/model';
-import { documentsSection } from '../documents/register';
-import { VotesSection } from '../voting/VotesSection';
-import { MeetingSignedDocuments } from '../signing/MeetingSignedDocuments';
 import type { MeetingChanges } from './meeting-watch';
-import { MinutesSection } from '../minutes/MinutesSection';
-import { BroadcastSection } from '../broadcast/BroadcastSection';
-import { ViewersSection } from '../broadcast/ViewersSection';
-import { RecordingsSection } from '../recording/RecordingsSection';
 
 export interface MeetingSectionProps {
   meeting: Meeting;
@@ -29,15 +24,3 @@ export interface MeetingSection {
   column: 'main' | 'side';
   Component: ComponentType<MeetingSectionProps>;
 }
-
-export const MEETING_SECTIONS: MeetingSection[] = [
-  // The live broadcast first: for watch-only viewers it is the reason they are here.
-  { id: 'broadcast', column: 'main', Component: BroadcastSection },
-  documentsSection,
-  { id: 'votes', column: 'main', Component: VotesSection },
-  { id: 'minutes', column: 'main', Component: MinutesSection },
-  // The archive of recordings (issue 14).
-  { id: 'recordings', column: 'main', Component: RecordingsSection },
-  { id: 'signed-documents', column: 'main', Component: MeetingSignedDocuments },
-  { id: 'viewers', column: 'side', Component: ViewersSection },
-];

@@ -11,10 +11,11 @@ import { notifications } from '@mantine/notifications';
 import { IconMicrophone, IconMicrophoneOff } from '@tabler/icons-react';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { errorMessage } from '../../app/i18n';
+import { errorMessage } from '../../shared/errors';
 import type { RoomFeatureProps } from '../conference/room-panels';
 import { useConference } from '../conference/use-conference';
 import { describeTarget, roomShortcut } from './room-keys';
+import { shortcutSheet, useShortcutSheetOpen } from './shortcut-sheet';
 import { useMutedSpeech } from './use-muted-speech';
 
 const isSpace = (e: KeyboardEvent) => e.code === 'Space' || e.key === ' ';
@@ -22,7 +23,7 @@ const isSpace = (e: KeyboardEvent) => e.code === 'Space' || e.key === ' ';
 export function MicDiscipline({ engine }: RoomFeatureProps) {
   const { t } = useTranslation();
   const state = useConference(engine);
-  const [sheet, setSheet] = useState(false);
+  const sheet = useShortcutSheetOpen();
   const [pushToTalk, setPushToTalk] = useState(false);
   const held = useRef(false);
 
@@ -53,7 +54,7 @@ export function MicDiscipline({ engine }: RoomFeatureProps) {
         });
       } else if (shortcut === 'mic') engine.setMicMuted(!s.micMuted).catch(fail);
       else if (shortcut === 'camera') engine.setCameraOff(!s.cameraOff).catch(fail);
-      else setSheet((open) => !open);
+      else shortcutSheet.toggle();
     };
     const up = (e: KeyboardEvent) => {
       if (!isSpace(e)) return;
@@ -71,6 +72,8 @@ export function MicDiscipline({ engine }: RoomFeatureProps) {
       window.removeEventListener('keyup', up);
       window.removeEventListener('blur', release);
       release();
+      // Leaving the room closes the sheet.
+      shortcutSheet.close();
     };
   }, [engine]);
 
@@ -94,7 +97,7 @@ export function MicDiscipline({ engine }: RoomFeatureProps) {
           </Text>
         </Paper>
       )}
-      <ShortcutSheet opened={sheet} onClose={() => setSheet(false)} />
+      <ShortcutSheet opened={sheet} onClose={shortcutSheet.close} />
     </>
   );
 }

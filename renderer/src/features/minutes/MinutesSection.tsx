@@ -8,7 +8,7 @@ import { IconEye, IconFileTypePdf } from '@tabler/icons-react';
 import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MinutesRecord } from '../../../../common/api/minutes';
-import { apiErrorMessage } from '../../app/i18n';
+import { apiErrorMessage } from '../../shared/errors';
 import type { MeetingSectionProps } from '../meetings/meeting-sections';
 import { minutesApi } from './minutes-api';
 import { MinutesPreview } from './MinutesPreview';

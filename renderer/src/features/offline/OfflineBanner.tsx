@@ -8,7 +8,7 @@ import { Box, Text } from '@mantine/core';
 import { IconCloudOff } from '@tabler/icons-react';
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formatDateTime } from '../../app/time';
+import { formatDateTime } from '../../shared/time';
 import { connectivity } from '../../offline/connectivity';
 
 function useDeviceOfflineSince(): string | null {

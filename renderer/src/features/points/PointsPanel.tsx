@@ -19,7 +19,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PointStatus } from '../../../../common/protocol';
-import { errorMessage } from '../../app/i18n';
+import { errorMessage } from '../../shared/errors';
 import { clockTime } from '../conference/link/clock-time';
 import type { ConferenceEngine } from '../conference/conference-engine';
 import { tileKey } from '../conference/layouts/layout-model';

@@ -1,6 +1,6 @@
 /** The local camera and microphone for the pre-join preview, with the device lists to choose from. */
 import { useEffect, useState } from 'react';
-import { deviceErrorMessage } from '../../app/device-errors';
+import { deviceErrorMessage } from '../../shared/device-errors';
 
 export interface LocalMedia {
   stream: MediaStream | null;

@@ -7,7 +7,7 @@ import { Alert, Anchor, Button, Card, Code, Group, Progress, Stack, Text, Title 
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { RecordingList, type RecordingItem } from '../../../../common/api/recording';
-import { apiErrorMessage } from '../../app/i18n';
+import { apiErrorMessage } from '../../shared/errors';
 import { api } from '../../net/api-client';
 import type { MeetingSectionProps } from '../meetings/meeting-sections';
 

@@ -3,29 +3,23 @@
  * the chair's and secretary's start/stop (ROOM_PANELS). The state is asked over signaling after
  * every (re)join and updated by `recording.changed`.
  */
-import { Alert, Badge, Button, Checkbox, Stack, Text } from '@mantine/core';
+import { Alert, Badge, Button, Checkbox, Stack } from '@mantine/core';
 import { IconPlayerRecordFilled, IconPlayerStopFilled } from '@tabler/icons-react';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RecordingState } from '../../../../common/protocol/recording';
 import { SignalingError } from '../../net/signaling-client';
+import { useFormSubmit } from '../../shared/use-form-submit';
 import type { RoomFeatureProps } from '../conference/room-panels';
+import { RoomCorner, RoomStatusPanel, useRoomStatus } from '../conference/room-status';
 
-export function useRoomRecording({ engine }: RoomFeatureProps): { state: RecordingState | null; reload: () => void } {
-  const [state, setState] = useState<RecordingState | null>(null);
-  const reload = useCallback(() => {
-    engine.request('recording.state', {}).then(setState, () => undefined);
-  }, [engine]);
-  useEffect(() => {
-    reload();
-    const offChanged = engine.on('recording.changed', (data) => setState((s) => ({ canManage: s?.canManage ?? false, ...data })));
-    const offJoined = engine.onJoined(reload);
-    return () => {
-      offChanged();
-      offJoined();
-    };
-  }, [engine, reload]);
-  return { state, reload };
+export function useRoomRecording({ engine, meetingId }: RoomFeatureProps): { state: RecordingState | null; reload: () => void } {
+  return useRoomStatus<RecordingState>(
+    engine,
+    meetingId,
+    () => engine.request('recording.state', {}),
+    (set) => engine.on('recording.changed', (data) => set((s) => ({ canManage: s?.canManage ?? false, ...data }))),
+  );
 }
 
 export function RecordingIndicator(props: RoomFeatureProps) {
@@ -33,11 +27,11 @@ export function RecordingIndicator(props: RoomFeatureProps) {
   const { state } = useRoomRecording(props);
   if (!state?.active) return null;
   return (
-    <div style={{ position: 'absolute', top: 12, right: 16, zIndex: 4 }}>
+    <RoomCorner side="right">
       <Badge color="red" size="lg" variant="filled" leftSection={<IconPlayerRecordFilled size={12} />} data-testid="recording-indicator">
         {t('recording.active')}
       </Badge>
-    </div>
+    </RoomCorner>
   );
 }
 
@@ -53,38 +47,34 @@ function errorText(err: unknown, t: (key: string) => string): string {
 export function RecordingPanel(props: RoomFeatureProps) {
   const { t } = useTranslation();
   const { state, reload } = useRoomRecording(props);
-  const [busy, setBusy] = useState(false);
   const [confidential, setConfidential] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  if (!state) return null;
-  const toggle = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      if (state.active) await props.engine.request('recording.stop', {});
+  const { busy, error, run: toggle } = useFormSubmit(
+    async () => {
+      if (state?.active) await props.engine.request('recording.stop', {});
       else await props.engine.request('recording.start', { confidential });
       reload();
-    } catch (err) {
-      setError(errorText(err, t));
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+    (err) => errorText(err, t),
+  );
+  if (!state) return null;
   return (
-    <Stack>
-      <Text>{state.active ? t('recording.since', { since: new Date(state.startedAt ?? Date.now()).toLocaleTimeString() }) : t('recording.off')}</Text>
-      {!state.active && state.stoppedBecause === 'storage_full' && <Alert color="red">{t('recording.errors.diskStopped')}</Alert>}
-      {state.canManage ? (
-        <Stack gap="xs">
-          {!state.active && <Checkbox label={t('recording.confidential')} checked={confidential} onChange={(e) => setConfidential(e.currentTarget.checked)} />}
-          <Button color={state.active ? 'gray' : 'red'} loading={busy} leftSection={state.active ? <IconPlayerStopFilled size={16} /> : <IconPlayerRecordFilled size={16} />} onClick={() => void toggle()} data-testid="recording-toggle">
-            {state.active ? t('recording.stop') : t('recording.start')}
-          </Button>
-          {error && <Alert color="red" data-testid="recording-error">{error}</Alert>}
-        </Stack>
-      ) : (
-        <Text size="sm" c="dimmed">{t('recording.onlyChair')}</Text>
-      )}
-    </Stack>
+    <RoomStatusPanel
+      status={state.active ? t('recording.since', { since: new Date(state.startedAt ?? Date.now()).toLocaleTimeString() }) : t('recording.off')}
+      warning={!state.active && state.stoppedBecause === 'storage_full' && <Alert color="red">{t('recording.errors.diskStopped')}</Alert>}
+      canManage={state.canManage}
+      onlyManagers={t('recording.onlyChair')}
+    >
+      <Stack gap="xs">
+        {!state.active && <Checkbox label={t('recording.confidential')} checked={confidential} onChange={(e) => setConfidential(e.currentTarget.checked)} />}
+        <Button color={state.active ? 'gray' : 'red'} loading={busy} leftSection={state.active ? <IconPlayerStopFilled size={16} /> : <IconPlayerRecordFilled size={16} />} onClick={() => void toggle()} data-testid="recording-toggle">
+          {state.active ? t('recording.stop') : t('recording.start')}
+        </Button>
+        {error && (
+          <Alert color="red" data-testid="recording-error">
+            {error}
+          </Alert>
+        )}
+      </Stack>
+    </RoomStatusPanel>
   );
 }

@@ -8,9 +8,9 @@ import { IconDownload, IconFilePlus, IconShieldSearch, IconSignature } from '@ta
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SignedDocument, VerificationReport } from '../../../../common/api/signing';
-import { FormFooter } from '../../app/FormFooter';
-import { apiErrorMessage } from '../../app/i18n';
-import { useAsync } from '../../app/use-async';
+import { FormFooter } from '../../shared/FormFooter';
+import { apiErrorMessage } from '../../shared/errors';
+import { useAsync } from '../../shared/use-async';
 import type { MeetingSectionProps } from '../meetings/meeting-sections';
 import { useOnMeetingChange } from '../meetings/meeting-watch';
 import { SignaturePanel, formatVietnamTime } from './SignaturePanel';

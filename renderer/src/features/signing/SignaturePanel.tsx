@@ -7,7 +7,7 @@ import { Alert, Badge, Group, List, Loader, Paper, Stack, Text, ThemeIcon } from
 import { IconAlertTriangle, IconCircleCheck, IconCircleX, IconShieldCheck, IconShieldExclamation, IconShieldX } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { SignatureCheck, VerificationReport } from '../../../../common/api/signing';
-import { apiErrorMessage } from '../../app/i18n';
+import { apiErrorMessage } from '../../shared/errors';
 
 /** Time in Việt Nam, e.g. "14:52:07 23/11/2026". */
 export function formatVietnamTime(iso: string, lang: string): string {

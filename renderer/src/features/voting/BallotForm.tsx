@@ -8,7 +8,7 @@ import { modals } from '@mantine/modals';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { VoteView } from '../../../../common/protocol';
-import { errorMessage } from '../../app/i18n';
+import { errorMessage } from '../../shared/errors';
 import { chosenLabels } from './ballot-choice';
 
 

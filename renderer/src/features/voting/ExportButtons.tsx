@@ -3,7 +3,7 @@ import { Button, Group } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconFileSpreadsheet, IconFileTypePdf } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
-import { errorMessage } from '../../app/i18n';
+import { errorMessage } from '../../shared/errors';
 import { downloadResults, type ExportFormat } from './voting-api';
 
 export function ExportButtons({ meetingId }: { meetingId: string }) {

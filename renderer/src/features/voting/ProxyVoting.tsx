@@ -4,7 +4,7 @@ import { notifications } from '@mantine/notifications';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ProxyCandidate, VoteEntry } from '../../../../common/protocol';
-import { errorMessage } from '../../app/i18n';
+import { errorMessage } from '../../shared/errors';
 import { BallotForm } from './BallotForm';
 import { receiptTime } from './receipt-time';
 import type { VotingStore } from './voting-store';

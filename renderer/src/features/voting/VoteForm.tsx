@@ -1,11 +1,12 @@
 /** Defines a vote: question, agenda item, options, secret or open, time, voters, quorum and pass rule. */
 import { Group, MultiSelect, NumberInput, SegmentedControl, Select, Stack, Switch, Text, Textarea } from '@mantine/core';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AgendaItem } from '../../../../common/api/model';
 import { PASS_RULES, QUORUM_RULES, type PassRule, type QuorumRule, type VoteDefinitionInput, type VoteView } from '../../../../common/protocol';
-import { FormFooter } from '../../app/FormFooter';
-import { errorMessage } from '../../app/i18n';
+import { FormFooter } from '../../shared/FormFooter';
+import { errorMessage } from '../../shared/errors';
+import { invalid, useFormSubmit } from '../../shared/use-form-submit';
 
 export interface VoteFormProps {
   initial?: VoteView;
@@ -28,36 +29,25 @@ export function VoteForm({ initial, agenda = [], people, onSubmit, onCancel }: V
   const [subset, setSubset] = useState<string[] | null>(initial?.voterIds ?? null);
   const [quorum, setQuorum] = useState<QuorumRule>(initial?.quorum ?? 'majority');
   const [passRule, setPassRule] = useState<PassRule>(initial?.passRule ?? 'majority_eligible');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
+  const form = useFormSubmit(async () => {
     const options = custom ? optionsText.split('\n').map((l) => l.trim()).filter(Boolean) : null;
-    if (options && (options.length < 2 || new Set(options.map((o) => o.toLocaleLowerCase('vi'))).size !== options.length)) return setError(t('voting.optionsRequired'));
-    setBusy(true);
-    setError(null);
-    try {
-      await onSubmit({
-        question: question.trim(),
-        agendaItemId,
-        options,
-        maxChoices: options ? Math.min(Number(maxChoices) || 1, options.length) : 1,
-        secret,
-        durationSeconds: Number(duration) > 0 ? Number(duration) : null,
-        voterIds: subset && subset.length ? subset : null,
-        quorum,
-        passRule,
-      });
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    if (options && (options.length < 2 || new Set(options.map((o) => o.toLocaleLowerCase('vi'))).size !== options.length)) invalid(t('voting.optionsRequired'));
+    await onSubmit({
+      question: question.trim(),
+      agendaItemId,
+      options,
+      maxChoices: options ? Math.min(Number(maxChoices) || 1, options.length) : 1,
+      secret,
+      durationSeconds: Number(duration) > 0 ? Number(duration) : null,
+      voterIds: subset && subset.length ? subset : null,
+      quorum,
+      passRule,
+    });
+  }, errorMessage);
 
   return (
-    <form onSubmit={(e) => void submit(e)} noValidate>
+    <form onSubmit={form.onSubmit} noValidate>
       <Stack gap="sm">
         <Textarea label={t('voting.question')} value={question} onChange={(e) => setQuestion(e.currentTarget.value)} required autosize minRows={2} maxLength={500} data-autofocus />
         {agenda.length > 0 && (
@@ -107,7 +97,7 @@ export function VoteForm({ initial, agenda = [], people, onSubmit, onCancel }: V
         )}
         <Select label={t('voting.quorum')} value={quorum} onChange={(v) => v && setQuorum(v as QuorumRule)} data={QUORUM_RULES.map((q) => ({ value: q, label: t(`voting.quorumRule.${q}`) }))} allowDeselect={false} />
         <Select label={t('voting.passRule')} value={passRule} onChange={(v) => v && setPassRule(v as PassRule)} data={PASS_RULES.map((p) => ({ value: p, label: t(`voting.pass.${p}`) }))} allowDeselect={false} />
-        <FormFooter error={error} busy={busy} onCancel={onCancel} submitLabel={t('voting.save')} />
+        <FormFooter error={form.error} busy={form.busy} onCancel={onCancel} submitLabel={t('voting.save')} />
       </Stack>
     </form>
   );

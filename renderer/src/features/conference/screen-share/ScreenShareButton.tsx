@@ -4,7 +4,7 @@ import { notifications } from '@mantine/notifications';
 import { IconScreenShare, IconScreenShareOff } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { deviceErrorMessage } from '../../../app/device-errors';
+import { deviceErrorMessage } from '../../../shared/device-errors';
 import type { ConferenceEngine } from '../conference-engine';
 import { useConference } from '../use-conference';
 import { canShareScreen, captureScreen, isCancelled, usesAppPicker } from './capture';

@@ -1,6 +1,6 @@
 /** Device errors are told in the app's language, by what happened (the DOMException's name), not the browser's English text. */
 import { afterAll, describe, expect, it } from 'vitest';
-import { deviceErrorMessage } from '../../../renderer/src/app/device-errors';
+import { deviceErrorMessage } from '../../../renderer/src/shared/device-errors';
 import i18next from '../../../renderer/src/app/i18n';
 
 afterAll(() => i18next.changeLanguage('vi'));

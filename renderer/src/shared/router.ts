@@ -1,6 +1,10 @@
 /**
  * Hash-based routing (`#/meetings/…`): the same build works when served by the server and when
  * Electron loads the bundled file. A route is a plain value parsed from `location.hash`.
+ *
+ * A page may block leaving it (`blockNavigation`, the live room): a link, the browser's back button
+ * or `navigate()` then do not change the page shown; the page is asked instead, and goes on with
+ * `navigate(to, { force: true })` once the user has confirmed.
  */
 import { useSyncExternalStore } from 'react';
 
@@ -16,9 +20,47 @@ export type Route =
   | { name: 'notFound'; path: string };
 
 /** The path part of the hash, always starting with '/'. */
-export function currentPath(): string {
+function hashPath(): string {
   const raw = window.location.hash.replace(/^#/, '');
   return raw.startsWith('/') ? raw : `/${raw}`;
+}
+
+/** The path of the page shown (the hash, unless a blocked change was put back). */
+let shown = typeof window !== 'undefined' ? hashPath() : '/';
+const listeners = new Set<() => void>();
+let blocker: ((to: string) => void) | null = null;
+/** A path `navigate(…, { force })` is going to: not blocked when its hashchange arrives. */
+let forced: string | null = null;
+
+function onHashChange(): void {
+  const next = hashPath();
+  if (next === shown) return;
+  if (blocker && next !== forced) {
+    // Put the address back (replaceState fires no hashchange) and ask the page.
+    window.history.replaceState(window.history.state, '', `#${shown}`);
+    blocker(next);
+    return;
+  }
+  forced = null;
+  shown = next;
+  for (const listener of [...listeners]) listener();
+}
+if (typeof window !== 'undefined') window.addEventListener('hashchange', onHashChange);
+
+/** The path part of the hash, always starting with '/'. */
+export function currentPath(): string {
+  return shown;
+}
+
+/**
+ * Until the returned function is called, changes of route are not made: `ask(to)` is called with
+ * the path the user wanted. One blocker at a time (the last one set).
+ */
+export function blockNavigation(ask: (to: string) => void): () => void {
+  blocker = ask;
+  return () => {
+    if (blocker === ask) blocker = null;
+  };
 }
 
 export function parseRoute(path: string): Route {
@@ -62,9 +104,15 @@ export function pathOf(route: Route): string {
 /** `#/…` for an anchor's href. */
 export const href = (route: Route): string => `#${pathOf(route)}`;
 
-export function navigate(target: Route | string, opts: { replace?: boolean } = {}): void {
+/** `force`: go even while a page blocks leaving (the user confirmed, or the session ended). */
+export function navigate(target: Route | string, opts: { replace?: boolean; force?: boolean } = {}): void {
   const path = typeof target === 'string' ? target : pathOf(target);
   if (currentPath() === path) return;
+  if (blocker && !opts.force) {
+    blocker(path);
+    return;
+  }
+  if (opts.force) forced = path;
   if (opts.replace) {
     window.history.replaceState(window.history.state, '', `#${path}`);
     window.dispatchEvent(new HashChangeEvent('hashchange'));
@@ -74,8 +122,8 @@ export function navigate(target: Route | string, opts: { replace?: boolean } = {
 }
 
 function subscribe(listener: () => void): () => void {
-  window.addEventListener('hashchange', listener);
-  return () => window.removeEventListener('hashchange', listener);
+  listeners.add(listener);
+  return () => listeners.delete(listener);
 }
 
 /** The current path; re-renders on every hash change. */
