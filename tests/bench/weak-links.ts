@@ -9,7 +9,9 @@
  * assertions; a non-zero exit means it could not run (it needs root for the namespace).
  *
  *   node --import tsx tests/bench/weak-links.ts     (WINDOW_S=15 seconds of measurement per profile,
- *                                                    SETTLE_S=10 seconds after joining before it)
+ *                                                    SETTLE_S=10 seconds after joining before it,
+ *                                                    WL_PROFILES=clean,bad: only these profiles, by
+ *                                                    key: clean, adsl, mobile, bad; default all four)
  *
  * All figures come from the pages' getStats() (two snapshots over the same window on both pages).
  * The machine has 2 cores shared with whatever else runs: three Chromiums encoding 720p simulcast
@@ -32,6 +34,15 @@ const RENDERER_DIR = path.resolve(process.env['RENDERER_DIR'] ?? 'renderer/dist'
 const OUTPUT = path.resolve('test-results/bench-weak-links.json');
 const POINT_NAME = 'Điểm cầu xã Vùng Cao';
 const OTHER_NAME = 'Điểm cầu xã Đồng Bằng';
+
+/** The profiles to measure, in the issue's order (WL_PROFILES picks some by key). */
+function chosenProfiles(): LinkProfile[] {
+  const keys = (process.env['WL_PROFILES'] ?? '').split(',').map((k) => k.trim()).filter(Boolean);
+  if (keys.length === 0) return [PROFILES.clean, PROFILES.adsl, PROFILES.mobile, PROFILES.bad];
+  const unknown = keys.filter((k) => !(k in PROFILES));
+  if (unknown.length > 0) throw new Error(`unknown WL_PROFILES ${unknown.join(', ')}: use ${Object.keys(PROFILES).join(', ')}`);
+  return (Object.keys(PROFILES) as (keyof typeof PROFILES)[]).filter((k) => keys.includes(k)).map((k) => PROFILES[k]);
+}
 
 /** Issue 12's targets, by profile name. */
 const TARGETS: Record<string, string> = {
@@ -158,6 +169,7 @@ async function measureProfile(link: WeakLink, pointBrowser: Browser, chair: Page
 async function main(): Promise<void> {
   if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html'))) throw new Error('renderer/dist is missing: run `npm run build:renderer` first');
   if (process.getuid?.() !== 0) throw new Error('needs root (network namespaces, tc, iptables)');
+  const profiles = chosenProfiles();
   const link = WeakLink.create();
   let server: Awaited<ReturnType<typeof startTestServer>> | undefined;
   let hostBrowser: Browser | undefined;
@@ -192,7 +204,7 @@ async function main(): Promise<void> {
     await openAndJoin(await otherContext.newPage(), url, meeting.id, other.username);
 
     const results: ProfileResult[] = [];
-    for (const profile of [PROFILES.clean, PROFILES.adsl, PROFILES.mobile, PROFILES.bad]) {
+    for (const profile of profiles) {
       const r = await measureProfile(link, pointBrowser, chair, server, meeting.id, point.username, profile);
       printResult(r);
       results.push(r);

@@ -2,12 +2,15 @@
  * A bridge point on a weak link (issue 12): one real Chromium in its own network namespace behind a
  * shaped veth (tests/support/weak-link.ts), the chair's Chromium and the server on the host. Every
  * check reads the pages' getStats(): frames decoded growing, audio packets and energy arriving, the
- * height of the picture, the candidate the media flows over. Needs root (namespaces, tc, iptables):
- * CI runs as root; elsewhere the scenarios are skipped with that reason.
+ * height of the picture, the candidate the media flows over. Needs root (namespaces, tc, iptables)
+ * and iproute2's `ip` and `tc`: CI runs as root on Debian; elsewhere the scenarios are skipped with
+ * that reason. Both scenarios run by default (about 2.5 min together on this shared 2-core machine).
  */
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { liveMeeting, person, TestApi, type Person } from '../support/api-client';
+import { liveMeeting, PASSWORD, person, TestApi, type Person } from '../support/api-client';
 import { openAppAndJoin } from '../support/app-join';
 import { installPeerConnectionProbe, snapshot, type PageSnapshot } from '../support/media-stats';
 import { startTestServer } from '../support/test-server';
@@ -17,19 +20,18 @@ import { expect, test } from './support/test';
 
 const POINT_NAME = 'Điểm cầu xã Vùng Cao';
 const isRoot = process.getuid?.() === 0;
+const hasCommand = (name: string) => {
+  try {
+    execFileSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 test.describe.configure({ mode: 'serial' });
 test.skip(!isRoot, 'the weak-link harness needs root (network namespaces, tc, iptables)');
-/**
- * The bad-link scenario is opt-in (WEAK_LINK_E2E=1) because of its length, not its result: a cold
- * start over 384 kbit/s, the fallback and the recovery take 2–4 minutes on this shared 2-core
- * machine (load 28–35 on 2026-12-06), well above the ~90 s a default CI scenario may take.
- * It used to fail too (the chair decoded no frame of the point): mediasoup locked each simulcast
- * consumer on the first layer it forwarded because `abs-capture-time` was negotiated but never
- * sent (see sfu-server/src/media/header-extensions.ts); tests/e2e/simulcast-switch.spec.ts covers
- * that on loopback, by default.
- */
-const badLinkEnabled = process.env['WEAK_LINK_E2E'] === '1';
+test.skip(isRoot && !(hasCommand('ip') && hasCommand('tc')), "the weak-link harness needs iproute2's ip and tc (Debian package iproute2)");
 
 let link: WeakLink | undefined;
 let server: Awaited<ReturnType<typeof startTestServer>> | undefined;
@@ -87,36 +89,87 @@ function videoBetween(a: PageSnapshot, b: PageSnapshot, from: string): { frames:
   return { frames: end && start ? end.framesDecoded - start.framesDecoded : 0, height: end?.frameHeight ?? 0 };
 }
 
-/** Audio packets and energy from `from` received on `page` over `seconds`. */
-async function audioWindow(page: Page, from: string, seconds = 3): Promise<{ packets: number; energy: number }> {
+/**
+ * Audio packets and energy (sound, not silence) from `from` received on `page` over `seconds`.
+ * `track`: 'same' when one track was measured over the whole window; 'changed' when the sender's
+ * audio track at the end is not the one at the start (the page rejoined or the consumer was
+ * replaced during the window: nothing can be said of it), 'none' when there is no such track.
+ */
+async function audioWindow(page: Page, from: string, seconds = 3): Promise<{ packets: number; energy: number; track: 'same' | 'changed' | 'none' }> {
   const a = await snapshot(page);
   await page.waitForTimeout(seconds * 1000);
   const b = await snapshot(page);
   const end = b.inbound.find((s) => s.kind === 'audio' && s.from === from);
   const start = end && a.inbound.find((s) => s.trackId === end.trackId);
-  return end && start ? { packets: end.packetsReceived - start.packetsReceived, energy: end.totalAudioEnergy - start.totalAudioEnergy } : { packets: 0, energy: 0 };
+  if (!end) return { packets: 0, energy: 0, track: 'none' };
+  if (!start) return { packets: 0, energy: 0, track: 'changed' };
+  return { packets: end.packetsReceived - start.packetsReceived, energy: end.totalAudioEnergy - start.totalAudioEnergy, track: 'same' };
+}
+
+/** What the point's engine logged about rejoining (console warnings "…; rejoining"), for failure messages. */
+function rejoinsOf(page: Page): string[] {
+  const seen: string[] = [];
+  page.on('console', (m) => {
+    if (m.text().includes('rejoining')) seen.push(`${new Date().toISOString()} ${m.text()}`);
+  });
+  return seen;
 }
 
 const chairName = 'Chủ tọa Nguyễn Văn Chủ';
+const load = () => (os.loadavg()[0] ?? 0).toFixed(1);
 
 test('a point behind 384/256 kbit with 5 % loss hears the chair, is seen by the chair, and goes back to full quality when the link recovers', async () => {
-  test.skip(!badLinkEnabled, 'opt-in (WEAK_LINK_E2E=1): takes 2-4 minutes here, see the note at the top');
-  test.setTimeout(420_000);
-  link!.shape(PROFILES.bad);
-  const page = await (await newContext(pointBrowser!)).newPage();
-  await openAppAndJoin(page, server!.url, meeting.id, point.username);
+  // Measured here: 1.5–2.5 min at load 10–35 (join ~10 s, recovery 40–60 s: two fallback steps of 20 s
+  // of good link each, then the server's bandwidth estimate towards the point has to grow again).
+  test.setTimeout(300_000);
+  const context = await newContext(pointBrowser!);
+  // The app is opened once on the clean link (signed in, scripts cached), as a point's desktop app
+  // has its files on disk: the join below crosses the bad link with signaling and media only.
+  // The cold start over 384 kbit/s (about 450 KiB of compressed client) is a figure of
+  // tests/bench/weak-links.ts, not a pass/fail here.
+  const warm = await context.newPage();
+  await warm.goto(server!.url);
+  await warm.getByRole('textbox', { name: /^Tên đăng nhập/ }).fill(point.username);
+  await warm.getByLabel(/^Mật khẩu/).first().fill(PASSWORD);
+  await warm.getByRole('button', { name: 'Đăng nhập' }).click();
+  await warm.getByRole('heading', { name: 'Cuộc họp của tôi' }).waitFor({ timeout: 60_000 });
+  await warm.close();
 
-  // It hears the chair: Opus packets with sound in them keep arriving.
-  await expect.poll(async () => (await audioWindow(page, chairName)).packets, { message: 'audio packets from the chair', timeout: 60_000, intervals: [1000] }).toBeGreaterThan(50);
-  expect((await audioWindow(page, chairName)).energy).toBeGreaterThan(0);
+  // The chair opens the points panel before the point arrives: it watches the point join.
+  await chair.getByRole('button', { name: 'Điểm cầu', exact: true }).click();
+
+  link!.shape(PROFILES.bad);
+  const page = await context.newPage();
+  const rejoins = rejoinsOf(page);
+  const joinMs = await openAppAndJoin(page, server!.url, meeting.id, point.username, 60_000);
+  console.log(`point joined over ${PROFILES.bad.name} in ${(joinMs / 1000).toFixed(1)} s (warm cache, load ${load()})`);
+
+  // The chair's points panel marks its link as poor. A point joining this link is poor at once: its
+  // camera starts at 600 kbit/s into a 256 kbit/s uplink (measured: 7 % loss, 230–375 ms round trip in
+  // its first seconds), and the server confirms a worse link after 2 evaluations 2 s apart. Later,
+  // with NACK repairing most of the 5 % and the camera at 180p, the judgement moves between fair and
+  // poor (see docs/ARCHITECTURE.md, weak links): the mark is checked while the point settles.
+  // One locator for both marks (the row's data-link and its badge), so they are seen together.
+  const poorRow = chair.getByTestId('panel-points').locator('[data-testid="point-row"][data-link="poor"]').filter({ hasText: `Phòng họp ${POINT_NAME}`, has: chair.getByTestId('point-link-poor') });
+  await expect(poorRow, 'the chair sees the point marked poor').toBeVisible({ timeout: 30_000 });
+
+  // It hears the chair: Opus packets with sound in them (the fake microphone beeps twice a second).
+  // The first window with both may take the media's start; then three windows in a row must have
+  // both, so a chair heard only now and then fails.
+  const describe = (w: Awaited<ReturnType<typeof audioWindow>>) => `${w.packets} packets, energy ${w.energy.toFixed(3)}, track ${w.track}; rejoins: ${rejoins.join(' | ') || 'none'}`;
+  await expect
+    .poll(async () => {
+      const w = await audioWindow(page, chairName, 2);
+      return w.packets > 40 && w.energy > 0 ? 'heard' : describe(w);
+    }, { message: "the chair's audio (packets and sound) at the point", timeout: 60_000, intervals: [500] })
+    .toBe('heard');
+  for (let i = 0; i < 3; i++) {
+    const w = await audioWindow(page, chairName, 2);
+    expect(w.packets > 40 && w.energy > 0, `window ${i + 1} of 3 after the first: ${describe(w)}`).toBe(true);
+  }
 
   // The chair sees it: its picture is decoded at the chair (at least 2 frames a second over 5 s).
   await expect.poll(async () => (await videoWindow(chair, POINT_NAME)).frames, { message: "frames of the point's camera decoded at the chair", timeout: 60_000, intervals: [1000] }).toBeGreaterThanOrEqual(10);
-  // The chair's points panel marks its link as poor (the client UI's markers, see connection-quality.spec.ts).
-  await chair.getByRole('button', { name: 'Điểm cầu', exact: true }).click();
-  const row = chair.getByTestId('panel-points').getByTestId('point-row').filter({ hasText: `Phòng họp ${POINT_NAME}` });
-  await expect(row.getByTestId('point-link-poor')).toBeVisible({ timeout: 60_000 });
-  await expect(row).toHaveAttribute('data-link', 'poor');
 
   // It sees the chair at a layer its link carries, or the app has gone audio-only by itself and says so.
   const receiveMode = () => page.evaluate(() => window.__phonghop?.engine.getState().receiveMode);
@@ -132,13 +185,18 @@ test('a point behind 384/256 kbit with 5 % loss hears the chair, is seen by the 
   expect(shaped.height).toBeLessThanOrEqual(360);
 
   // The link recovers: with no click, the point receives the chair above what the weak link carried.
+  // Bound: up to two fallback steps back up (20 s of good link each, link/fallback-rules.ts), then
+  // the server's estimate towards the point grows again (measured 5–40 s): 150 s.
   link!.lift();
+  const liftedAt = Date.now();
   await expect
-    .poll(async () => (await videoWindow(page, chairName, 3)).height, { message: "height of the chair's picture at the point after the link recovered", timeout: 120_000, intervals: [2000] })
+    .poll(async () => (await videoWindow(page, chairName, 3)).height, { message: "height of the chair's picture at the point after the link recovered", timeout: 150_000, intervals: [2000] })
     .toBeGreaterThan(Math.max(shaped.height, 180));
+  console.log(`back to ${(await videoWindow(page, chairName, 1)).height}p ${((Date.now() - liftedAt) / 1000).toFixed(0)} s after the link recovered (load ${load()})`);
   const recovered = await videoWindow(page, chairName);
   expect(recovered.frames).toBeGreaterThanOrEqual(10);
   expect(await receiveMode()).toBe('normal');
+  if (rejoins.length > 0) console.log(`the point rejoined: ${rejoins.join(' | ')}`);
   await page.context().close();
 });
 
