@@ -9,7 +9,7 @@ import { useTranslation } from 'react-i18next';
 import { LoginPage } from '../features/auth/LoginPage';
 import { checkSession, startSession, useSession } from '../features/auth/session';
 import { ConferenceEngine } from '../features/conference/conference-engine';
-import { useConference } from '../features/conference/use-conference';
+import { useConferenceShallow } from '../features/conference/use-conference';
 import { JoinMeetingPage } from '../features/meetings/JoinMeetingPage';
 import { MeetingPage } from '../features/meetings/MeetingPage';
 import { MyMeetingsPage } from '../features/meetings/MyMeetingsPage';
@@ -64,7 +64,7 @@ export function App() {
   }, [isSetup, session, route.name]);
 
   const account = session.status === 'signedIn' ? session.account : null;
-  const conference = useConference(engine);
+  const conference = useConferenceShallow(engine, (s) => ({ status: s.status }));
   const inRoom = route.name === 'join' && (conference.status === 'joined' || conference.status === 'reconnecting');
 
   let content: React.ReactNode;

@@ -20,7 +20,7 @@ export function useChatBadge({ engine }: RoomFeatureProps): number {
 export function ChatPanel({ engine }: RoomFeatureProps) {
   const { t } = useTranslation();
   const [state, store] = useChat(engine);
-  const self = useConference(engine).self;
+  const self = useConference(engine, (s) => s.self);
   const isSecretary = Boolean(self && self.accountId === state.secretaryId);
   const [thread, setThread] = useState<string>('all');
   useEffect(() => chatStoreOf(engine).view(), [engine]);

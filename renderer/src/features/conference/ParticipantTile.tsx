@@ -1,14 +1,15 @@
 /** One bridge point in the grid: its video, its audio, its name and point, and its connection details. */
 import { ActionIcon, Badge, Box, Group, Popover, Text } from '@mantine/core';
 import { IconChartBar, IconMicrophoneOff, IconPin, IconPinnedOff, IconVideoOff } from '@tabler/icons-react';
-import { useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { RaisedHand } from '../floor/RaisedHand';
 import { TileModerationMenu } from '../floor/TileModerationMenu';
 import type { ConferenceEngine, RemotePeer } from './conference-engine';
+import { selectIsSpeaking } from './conference-store';
 import { PeerLinkBadge } from './link/PeerLinkBadge';
 import { TrackVideo } from './MediaElement';
 import { StatsPanel } from './StatsPanel';
+import { useConference } from './use-conference';
 
 /** What a layout tells a tile about its place: highlighted as the speaker, pinned, how to (un)pin it. */
 export interface TilePlacement {
@@ -94,7 +95,7 @@ export function ParticipantTile({ peer, engine, ...placement }: { peer: RemotePe
   const cam = peer.info.producers.find((p) => p.source === 'webcam');
   const name = peer.info.displayName;
   const showVideo = video && !video.producerPaused && video.forwarding;
-  const speaking = useSyncExternalStore(engine.subscribe, () => engine.getState().activeSpeakerId === peer.info.id);
+  const speaking = useConference(engine, selectIsSpeaking(peer.info.id));
   return (
     <TileFrame
       label={t('room.tileOf', { name: peer.info.pointName || name })}

@@ -18,7 +18,7 @@ import type { RoomAction, RoomFeatureProps, RoomPanel } from './room-panels';
 import { canShareScreen } from './screen-share/capture';
 import { ScreenShareButton } from './screen-share/ScreenShareButton';
 import { PanelButton } from './SidePanel';
-import { useConference } from './use-conference';
+import { useConferenceShallow } from './use-conference';
 import { useElementSize } from './use-element-size';
 
 /** Widths (px) of a button and the gap in each mode; the leave button with its label. */
@@ -55,7 +55,7 @@ export function RoomToolbar({
   onPanel: (id: string | null) => void;
 }) {
   const { t } = useTranslation();
-  const state = useConference(engine);
+  const state = useConferenceShallow(engine, (s) => ({ micMuted: s.micMuted, cameraOff: s.cameraOff, screenTrack: s.screenTrack }));
   const ref = useRef<HTMLDivElement>(null);
   const { width } = useElementSize(ref);
   const [devicesOpen, setDevicesOpen] = useState(false);

@@ -17,7 +17,7 @@ import { useRoomPreferences } from './room-preferences';
 import type { RoomTileContext } from './RoomTile';
 import { RoomToolbar } from './RoomToolbar';
 import { SidePanel } from './SidePanel';
-import { useConference } from './use-conference';
+import { useConferenceShallow } from './use-conference';
 import { useKeepMeeting } from './keep-meeting';
 import { LeaveGuard } from './LeaveGuard';
 
@@ -39,12 +39,13 @@ export function RoomView({
   chairAccountId?: string | null;
 }) {
   const { t } = useTranslation();
-  const state = useConference(engine);
+  // The room itself follows only these; tiles, toolbar and panels subscribe to their own slices.
+  const state = useConferenceShallow(engine, (s) => ({ status: s.status, meetingId: s.meetingId, peerCount: s.peers.length }));
   const prefs = useRoomPreferences();
   // The screen stays on, and closing or reloading asks first, while in the meeting.
   const live = state.status === 'joined' || state.status === 'reconnecting';
   useKeepMeeting(live);
-  const total = state.peers.length + 1;
+  const total = state.peerCount + 1;
   const [panelId, setPanelId] = useState<string | null>(null);
   const panel = features.panels.find((p) => p.id === panelId) ?? null;
   const featureProps: RoomFeatureProps = { engine, meetingId: state.meetingId };
@@ -54,7 +55,7 @@ export function RoomView({
   const registry = useMemo(() => new TileViewRegistry((views) => engine.setTileViews(views), 50), [engine]);
   useEffect(() => () => registry.dispose(), [registry]);
 
-  const ctx: RoomTileContext = { engine, state, displayName, pointName, pinned, onTogglePin };
+  const ctx: RoomTileContext = useMemo(() => ({ engine, displayName, pointName, pinned, onTogglePin }), [engine, displayName, pointName, pinned, onTogglePin]);
 
   return (
     <Stack h="100%" gap={0} pos="relative">
@@ -77,7 +78,7 @@ export function RoomView({
       )}
       <Group flex={1} gap={0} align="stretch" wrap="nowrap" style={{ minHeight: 0 }}>
         <Stack flex={1} p="md" gap="xs" style={{ minHeight: 0, minWidth: 0 }}>
-          {state.peers.length === 0 && (
+          {state.peerCount === 0 && (
             <Text c="dimmed" role="status">
               {t('room.alone')}
             </Text>
@@ -91,7 +92,7 @@ export function RoomView({
       {features.overlays.map((Overlay, i) => (
         <Overlay key={i} {...featureProps} />
       ))}
-      <RoomAudio peers={state.peers} />
+      <RoomAudio engine={engine} />
       {/* Moving elsewhere in the app asks first, too. */}
       <LeaveGuard live={live} />
       <RoomToolbar engine={engine} panels={features.panels} actions={features.actions} featureProps={featureProps} panelId={panelId} onPanel={setPanelId} />

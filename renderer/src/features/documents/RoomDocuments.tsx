@@ -11,7 +11,7 @@ import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../shared/errors';
 import { useAccount } from '../auth/session';
 import type { RoomFeatureProps } from '../conference/room-panels';
-import { useConference } from '../conference/use-conference';
+import { useConferenceShallow } from '../conference/use-conference';
 import { CommentThread } from './Comments';
 import { DocumentList } from './DocumentList';
 import { DocumentReader } from './LazyDocumentReader';
@@ -29,7 +29,7 @@ export function useRoomDocuments({ engine, meetingId }: RoomFeatureProps): { sto
 export function RoomDocumentsPanel(props: RoomFeatureProps) {
   const { t } = useTranslation();
   const { store, state } = useRoomDocuments(props);
-  const conference = useConference(props.engine);
+  const conference = useConferenceShallow(props.engine, (s) => ({ peers: s.peers }));
   const [commentsFor, setCommentsFor] = useState<string | null>(null);
   const p = state.presentation.presentation;
   const pack = state.pack;

@@ -9,7 +9,7 @@ import { IconChevronsDownLeft, IconMicrophone, IconPictureInPicture, IconUser } 
 import { useEffect, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConferenceEngine } from '../conference/conference-engine';
-import { useConference } from '../conference/use-conference';
+import { useConferenceShallow } from '../conference/use-conference';
 import { useFloor } from '../floor/floor-store';
 import { chooseSpeaker, clampPosition, type TilePosition } from './speaker-choice';
 
@@ -18,7 +18,7 @@ const HEIGHT = 126;
 
 export function SpeakerTile({ engine }: { engine: ConferenceEngine }) {
   const { t } = useTranslation();
-  const state = useConference(engine);
+  const state = useConferenceShallow(engine, (s) => ({ peers: s.peers, self: s.self, activeSpeakerId: s.activeSpeakerId, cameraOff: s.cameraOff, localVideo: s.localVideo }));
   const floor = useFloor(engine);
   const choice = chooseSpeaker(state.peers, state.self, state.activeSpeakerId, floor.state?.holder?.accountId ?? null);
   const [pos, setPos] = useState<TilePosition>({ right: 16, bottom: 40 });

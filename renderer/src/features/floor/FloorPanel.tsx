@@ -22,9 +22,8 @@ const SPEAKING_ROLES = new Set(['admin', 'secretary', 'chair', 'delegate', 'oper
 export function FloorPanel({ engine }: RoomFeatureProps) {
   const { t } = useTranslation();
   const { state } = useFloor(engine);
-  const conf = useConference(engine);
+  const self = useConference(engine, (s) => s.self);
   useNow();
-  const self = conf.self;
   if (!state || !self) return <Text c="dimmed">{t('floor.loading')}</Text>;
   const manager = isManager(state, self);
   const now = floorStore(engine).serverNow();
@@ -158,14 +157,14 @@ function MyRequest({ engine, state, accountId, role }: { engine: ConferenceEngin
 
 function FloorSettingsForm({ engine, state }: { engine: ConferenceEngine; state: FloorState }) {
   const { t } = useTranslation();
-  const conf = useConference(engine);
+  const peers = useConference(engine, (s) => s.peers);
   const [limit, setLimit] = useState<number | string>(state.limitSeconds / 60);
   const [warning, setWarning] = useState<number | string>(state.warningSeconds);
   useEffect(() => {
     setLimit(state.limitSeconds / 60);
     setWarning(state.warningSeconds);
   }, [state.limitSeconds, state.warningSeconds]);
-  const points = conf.peers.filter((p) => p.info.pointName);
+  const points = peers.filter((p) => p.info.pointName);
   return (
     <Stack gap="xs">
       <Title order={3} size="h6">

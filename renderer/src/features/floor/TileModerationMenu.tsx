@@ -12,7 +12,7 @@ import { isManager, useFloor } from './floor-store';
 export function TileModerationMenu({ engine, peer }: { engine: ConferenceEngine; peer: PeerInfo }) {
   const { t } = useTranslation();
   const { state } = useFloor(engine);
-  const { self } = useConference(engine);
+  const self = useConference(engine, (s) => s.self);
   const [confirmRemove, setConfirmRemove] = useState(false);
   if (!state || !isManager(state, self)) return null;
   const name = peer.pointName || peer.displayName;

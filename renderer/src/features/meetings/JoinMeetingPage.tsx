@@ -16,7 +16,7 @@ import { serverUrl } from '../../platform/desktop';
 import type { ConferenceEngine } from '../conference/conference-engine';
 import type { RoomFeatures } from '../conference/room-panels';
 import { RoomView } from '../conference/RoomView';
-import { useConference } from '../conference/use-conference';
+import { useConferenceShallow } from '../conference/use-conference';
 import { JoinScreen, type JoinRequest } from '../prejoin/JoinScreen';
 import { useAccount } from '../auth/session';
 import { joinBlockedReason, meetingErrorMessage } from './MeetingPage';
@@ -28,7 +28,7 @@ export function JoinMeetingPage({ id, engine, room }: { id: string; engine: Conf
   const meeting = useAsync(() => api.meeting(id), [id]);
   const isOperator = me.role === 'operator' && me.bridgePointId !== null;
   const points = useAsync(() => api.bridgePoints(), [], isOperator);
-  const state = useConference(engine);
+  const state = useConferenceShallow(engine, (s) => ({ status: s.status, room: s.room, self: s.self, error: s.error }));
   /** The user pressed "Tham gia" on this page (so "left" means they left this meeting). */
   const [attempted, setAttempted] = useState(false);
   const [joinError, setJoinError] = useState<string | null>(null);

@@ -13,7 +13,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../shared/errors';
 import type { RoomFeatureProps } from '../conference/room-panels';
-import { useConference } from '../conference/use-conference';
+import { useConferenceShallow } from '../conference/use-conference';
 import { describeTarget, roomShortcut } from './room-keys';
 import { shortcutSheet, useShortcutSheetOpen } from './shortcut-sheet';
 import { useMutedSpeech } from './use-muted-speech';
@@ -22,7 +22,7 @@ const isSpace = (e: KeyboardEvent) => e.code === 'Space' || e.key === ' ';
 
 export function MicDiscipline({ engine }: RoomFeatureProps) {
   const { t } = useTranslation();
-  const state = useConference(engine);
+  const state = useConferenceShallow(engine, (s) => ({ micMuted: s.micMuted }));
   const sheet = useShortcutSheetOpen();
   const [pushToTalk, setPushToTalk] = useState(false);
   const held = useRef(false);

@@ -139,7 +139,7 @@ function PointList({ engine, points, diagnostics }: { engine: ConferenceEngine; 
 
 function PointRow({ engine, point, diagnostics }: { engine: ConferenceEngine; point: PointStatus; diagnostics: boolean }) {
   const { t, i18n } = useTranslation();
-  const { peers } = useConference(engine);
+  const peers = useConference(engine, (s) => s.peers);
   const accountId = point.peerId ? (peers.find((p) => p.info.id === point.peerId)?.info.accountId ?? null) : null;
   const link = diagnostics ? point.link : null;
   const details = [point.unitName, point.level ? t(`unitLevels.${point.level}`) : null, point.headcount ? t('room.headcount', { count: point.headcount }) : null].filter(Boolean).join(' · ');
@@ -205,7 +205,7 @@ function PointRow({ engine, point, diagnostics }: { engine: ConferenceEngine; po
 function PointActions({ engine, name, peerId, accountId }: { engine: ConferenceEngine; name: string; peerId: string; accountId: string }) {
   const { t } = useTranslation();
   const { state } = useFloor(engine);
-  const { self } = useConference(engine);
+  const self = useConference(engine, (s) => s.self);
   const pins = usePins(engine);
   if (!isManager(state, self)) return null;
   const key = tileKey(peerId, 'webcam');

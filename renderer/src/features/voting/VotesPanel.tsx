@@ -14,7 +14,7 @@ import { useAsync } from '../../shared/use-async';
 import { errorMessage } from '../../shared/errors';
 import { api } from '../../net/api-client';
 import type { RoomFeatureProps } from '../conference/room-panels';
-import { useConference } from '../conference/use-conference';
+import { useConferenceShallow } from '../conference/use-conference';
 import { BallotForm } from './BallotForm';
 import { Countdown } from './Countdown';
 import { ExportButtons } from './ExportButtons';
@@ -29,7 +29,7 @@ export const STATUS_COLOR = { draft: 'gray', open: 'blue', closed: 'green', canc
 export function VotesPanel({ engine, meetingId }: RoomFeatureProps) {
   const { t } = useTranslation();
   const [state, store] = useVoting(engine);
-  const conf = useConference(engine);
+  const conf = useConferenceShallow(engine, (s) => ({ self: s.self }));
   const [creating, setCreating] = useState(false);
   const meeting = useAsync(() => api.meeting(meetingId), [meetingId]);
   const me = conf.self;

@@ -13,7 +13,7 @@ import { errorMessage } from '../../../shared/errors';
 import type { ConferenceEngine } from '../conference-engine';
 import { canChooseSpeaker } from '../MediaElement';
 import { setRoomPreferences, useRoomPreferences } from '../room-preferences';
-import { useConference } from '../use-conference';
+import { useConference, useConferenceShallow } from '../use-conference';
 import { openDevice, useDevices } from './use-devices';
 
 const options = (devices: MediaDeviceInfo[], fallback: string) => devices.filter((d) => d.deviceId).map((d, i) => ({ value: d.deviceId, label: d.label || `${fallback} ${i + 1}` }));
@@ -21,7 +21,7 @@ const options = (devices: MediaDeviceInfo[], fallback: string) => devices.filter
 export function DeviceSettingsButton({ engine }: { engine: ConferenceEngine }) {
   const { t } = useTranslation();
   const [opened, setOpened] = useState(false);
-  const { receiveMode } = useConference(engine);
+  const receiveMode = useConference(engine, (s) => s.receiveMode);
   return (
     <>
       <Tooltip label={t('devices.title')}>
@@ -48,7 +48,7 @@ export function DeviceSettingsModal({ engine, opened, onClose }: { engine: Confe
 
 function DeviceSettings({ engine }: { engine: ConferenceEngine }) {
   const { t } = useTranslation();
-  const state = useConference(engine);
+  const state = useConferenceShallow(engine, (s) => ({ localVideo: s.localVideo, receiveMode: s.receiveMode }));
   const prefs = useRoomPreferences();
   const devices = useDevices(true);
   const [error, setError] = useState<string | null>(null);

@@ -7,12 +7,12 @@ import { Alert, Button, Group, Text } from '@mantine/core';
 import { IconAntennaBars2 } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { ConferenceEngine } from '../conference-engine';
-import { useConference } from '../use-conference';
+import { useConferenceShallow } from '../use-conference';
 import { clockTime } from './clock-time';
 
 export function FallbackBanner({ engine }: { engine: ConferenceEngine }) {
   const { t, i18n } = useTranslation();
-  const { fallback, link, status } = useConference(engine);
+  const { fallback, link, status } = useConferenceShallow(engine, (s) => ({ fallback: s.fallback, link: s.link, status: s.status }));
   if (status !== 'joined') return null;
   if (fallback.level === 0) {
     // Back to full by the user's click while the link is still poor: say that it stays so for now.

@@ -6,7 +6,7 @@ import { Box, Group, Popover, Stack, Text, UnstyledButton } from '@mantine/core'
 import { useTranslation } from 'react-i18next';
 import type { Bars } from '../../../../../common/link-quality';
 import type { ConferenceEngine } from '../conference-engine';
-import { useConference } from '../use-conference';
+import { useConferenceShallow } from '../use-conference';
 
 const COLOR = { good: 'var(--mantine-color-green-6)', fair: 'var(--mantine-color-yellow-6)', poor: 'var(--mantine-color-red-6)' } as const;
 
@@ -22,7 +22,7 @@ export function SignalBars({ bars, color, label }: { bars: Bars; color: string; 
 
 export function LinkIndicator({ engine }: { engine: ConferenceEngine }) {
   const { t } = useTranslation();
-  const { link, status } = useConference(engine);
+  const { link, status } = useConferenceShallow(engine, (s) => ({ link: s.link, status: s.status }));
   if (!link || status !== 'joined') return null;
   const color = COLOR[link.quality];
   const quality = t(`link.quality.${link.quality}`);

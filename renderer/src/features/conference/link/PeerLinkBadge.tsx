@@ -4,14 +4,14 @@
  */
 import { Badge } from '@mantine/core';
 import { IconAntennaBarsOff } from '@tabler/icons-react';
-import { useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConferenceEngine } from '../conference-engine';
+import { useConference } from '../use-conference';
 import { clockTime } from './clock-time';
 
 export function PeerLinkBadge({ engine, peerId }: { engine: ConferenceEngine; peerId: string }) {
   const { t, i18n } = useTranslation();
-  const link = useSyncExternalStore(engine.subscribe, () => engine.getState().peerLinks[peerId]);
+  const link = useConference(engine, (s) => s.peerLinks[peerId]);
   if (!link || link.quality !== 'poor') return null;
   const since = clockTime(link.since, i18n.language);
   return (

@@ -6,13 +6,13 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { deviceErrorMessage } from '../../../shared/device-errors';
 import type { ConferenceEngine } from '../conference-engine';
-import { useConference } from '../use-conference';
+import { useConferenceShallow } from '../use-conference';
 import { canShareScreen, captureScreen, isCancelled, usesAppPicker } from './capture';
 import { ScreenPicker } from './ScreenPicker';
 
 export function ScreenShareButton({ engine }: { engine: ConferenceEngine }) {
   const { t } = useTranslation();
-  const state = useConference(engine);
+  const state = useConferenceShallow(engine, (s) => ({ screenTrack: s.screenTrack }));
   const [picking, setPicking] = useState(false);
   const [busy, setBusy] = useState(false);
   const sharing = state.screenTrack !== null;
