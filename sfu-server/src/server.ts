@@ -234,6 +234,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     segmentSeconds: config.RECORDING_SEGMENT_SECONDS,
     minFreeMb: config.RECORDING_MIN_FREE_MB,
     retentionDays: config.RECORDING_RETENTION_DAYS,
+    composeNice: config.RECORDING_COMPOSE_NICE,
     floorHolder: async (meetingId) => {
       const holder = (await floorOfServer.model(meetingId)).holder;
       return holder ? { accountId: holder.accountId, displayName: holder.displayName, pointName: holder.pointName } : null;

@@ -3,12 +3,16 @@
  * (`media/plain-tap.ts`: a PlainTransport each, RTP to a local port), and one ffmpeg that composes
  * them into HLS (`ffmpeg-graph.ts`) in the meeting's broadcast folder.
  *
- * Layout changes (the floor or the active speaker moving, a screen shared, the chair's camera off)
- * are followed by restarting ffmpeg with the new graph: the layout is read twice a second, a new one
- * is adopted after it has held for a second (`LayoutSettler`), and the playlist continues with a
- * discontinuity. Taps are kept across restarts for the producers still shown (each gets a keyframe
- * request when the new ffmpeg listens on its port) and closed for the others. ffmpeg dying on its
- * own is restarted after a second; a missing ffmpeg is reported (`failed`), never thrown at the room.
+ * The layout is read twice a second and a new one is adopted after it has held for a second
+ * (`LayoutSettler`). ffmpeg reads a set of inputs (`InputSet`): the cameras shown and the other
+ * live cameras of the room, up to `MAX_VIDEO_INPUTS`, and the microphones mixed. A layout the input
+ * set covers (the floor or the active speaker moving between cameras already read) is shown by
+ * filter commands on ffmpeg's stdin (`switchCommands`): no restart, the new picture is in the next
+ * frames. Otherwise (a camera not read yet, a screen shared, a microphone unmuted or muted, an input
+ * gone) ffmpeg is restarted with a new set and the playlist continues with a discontinuity. Taps are
+ * kept across restarts for the producers still read (each gets a keyframe request when the new
+ * ffmpeg listens on its port) and closed for the others. ffmpeg dying on its own is restarted after
+ * a second; a missing ffmpeg is reported (`failed`), never thrown at the room.
  */
 import { execFile, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
@@ -17,8 +21,8 @@ import type { Logger } from '../observability/logger';
 import { spawnFfmpeg } from '../media/ffmpeg';
 import { listProducers, PlainTap, waitForUdpListener } from '../media/plain-tap';
 import type { Room } from '../media/room';
-import { ffmpegArgs } from './ffmpeg-graph';
-import { composeLayout, layoutKey, LayoutSettler, type Composition } from './speaker-layout';
+import { canShow, ffmpegArgs, switchCommands, type InputSet } from './ffmpeg-graph';
+import { composeLayout, labelOf, layoutKey, LayoutSettler, MAX_AUDIO, type Composition, type LayoutStream } from './speaker-layout';
 
 export type ComposerPhase = 'starting' | 'running' | 'failed';
 
@@ -32,13 +36,15 @@ export interface ComposerOptions {
   segmentSeconds?: number;
   logger: Logger;
   onPhase: (phase: ComposerPhase, error: string | null) => void;
-  /** Told at every (re)start of ffmpeg with the composition in force (tests, metrics). */
+  /** Told at every composition put in force, by a restart or by commands (tests, metrics). */
   onComposition?: (c: Composition) => void;
 }
 
 const POLL_MS = 500;
 const STOP_GRACE_MS = 2_000;
 const RESTART_MIN_MS = 2_000;
+/** Cameras one ffmpeg reads at most (each costs its decoding and scaling, shown or not). */
+export const MAX_VIDEO_INPUTS = 4;
 
 export class BroadcastComposer {
   readonly #o: ComposerOptions;
@@ -50,7 +56,13 @@ export class BroadcastComposer {
   #busy = false;
   #stopped = false;
   #restarts = 0;
+  #switches = 0;
   #lastStart = 0;
+  #inputs: InputSet | null = null;
+  /** What the running ffmpeg shows (its starting composition, then each switch it was sent). */
+  #shown: Composition | null = null;
+  /** ffmpeg's filter graph exists (its playlist named a segment): before that a command is lost. */
+  #graphReady = false;
   #phase: ComposerPhase = 'starting';
   /** The composition in force. */
   current: Composition | null = null;
@@ -59,8 +71,14 @@ export class BroadcastComposer {
     this.#o = options;
   }
 
+  /** ffmpegs started (the first one included). */
   get restarts(): number {
     return this.#restarts;
+  }
+
+  /** Layout changes shown by commands, without a restart. */
+  get switches(): number {
+    return this.#switches;
   }
 
   async start(): Promise<void> {
@@ -84,8 +102,9 @@ export class BroadcastComposer {
     try {
       const room = this.#o.room();
       const holder = await this.#o.floorHolder().catch(() => null);
+      const streams = room ? listProducers(room) : [];
       const c = composeLayout({
-        streams: room ? listProducers(room) : [],
+        streams,
         chairAccountId: room?.chairAccountId ?? null,
         floorHolderAccountId: holder,
         activeSpeakerPeerId: room?.activeSpeaker ?? null,
@@ -95,10 +114,20 @@ export class BroadcastComposer {
       if (!alive && this.#settler.current !== null && this.#phase !== 'failed') this.#settler.reset();
       // A crashing ffmpeg is started again at most every RESTART_MIN_MS.
       if (!alive && Date.now() - this.#lastStart < RESTART_MIN_MS) return;
+      // A camera gone or paused sends nothing, and ffmpeg would wait on it (a microphone read is
+      // filled with silence while muted: only its end counts).
+      const live = new Set(streams.filter((x) => !x.paused).map((x) => x.producerId));
+      const present = new Set(streams.map((x) => x.producerId));
+      const inputGone = alive && this.#inputs !== null && (this.#inputs.video.some((v) => !live.has(v.producerId)) || this.#inputs.audio.some((id) => !present.has(id)));
+      if (inputGone) this.#settler.reset();
       if (this.#settler.offer(layoutKey(c), Date.now()) && room) {
-        this.#lastStart = Date.now();
         this.#mainPeerId = c.mainPeerId;
-        await this.#run(room, c);
+        if (alive && !inputGone && this.#inputs && this.current && canShow(this.#inputs, c)) {
+          this.#switch(c);
+        } else {
+          this.#lastStart = Date.now();
+          await this.#run(room, c, inputSetFor(c, streams, room.chairAccountId ?? null, holder));
+        }
       }
     } catch (err) {
       this.#o.logger.error({ err, meetingId: this.#o.meetingId }, 'broadcast composition failed');
@@ -109,10 +138,28 @@ export class BroadcastComposer {
     }
   }
 
-  async #run(room: Room, c: Composition): Promise<void> {
+  /** Shows a composition the running ffmpeg's inputs cover: filter commands on its stdin. */
+  #switch(c: Composition): void {
+    this.#switches++;
+    this.current = c;
+    this.#o.onComposition?.(c);
+    this.#sendSwitch();
+  }
+
+  /** Brings what ffmpeg shows to `current` (once its graph exists; until then it is kept for later). */
+  #sendSwitch(): void {
+    const child = this.#ffmpeg;
+    if (!child || !this.#graphReady || !this.#inputs || !this.#shown || !this.current || this.#shown === this.current) return;
+    const commands = switchCommands(this.#inputs, this.#shown, this.current);
+    if (commands) child.stdin?.write(commands);
+    this.#shown = this.current;
+    this.#o.logger.debug({ meetingId: this.#o.meetingId, main: this.current.video[0]?.producerId }, 'broadcast layout switched by commands');
+  }
+
+  async #run(room: Room, c: Composition, set: InputSet): Promise<void> {
     await this.#stopFfmpeg();
     if (this.#stopped) return;
-    const wanted = new Set([...c.video.map((v) => v.producerId), ...c.audio]);
+    const wanted = new Set([...set.video.map((v) => v.producerId), ...set.audio]);
     for (const [id, tap] of this.#taps) {
       if (!wanted.has(id) || tap.closed) {
         tap.close();
@@ -124,23 +171,28 @@ export class BroadcastComposer {
     for (const id of wanted) {
       let tap = this.#taps.get(id);
       if (!tap) {
-        tap = await PlainTap.open(room, id, { spatialLayer: 2 });
+        tap = await PlainTap.open(room, id, { spatialLayer: 2, fillSilence: true });
         this.#taps.set(id, tap);
       }
       const sdp = path.join(this.#o.outDir, 'labels', `${id}.sdp`);
       await tap.writeSdp(sdp);
       sdpFiles.set(id, sdp);
     }
-    for (const v of c.video) {
+    for (const v of set.video) {
       const file = path.join(this.#o.outDir, 'labels', `${v.producerId}.txt`);
       await fs.writeFile(file, v.label);
       labelFiles.set(v.producerId, file);
     }
-    const args = ffmpegArgs(c, { sdpFiles, labelFiles, outDir: this.#o.outDir, ...(this.#o.fontFile ? { fontFile: this.#o.fontFile } : {}), ...(this.#o.segmentSeconds ? { segmentSeconds: this.#o.segmentSeconds } : {}) });
+    const args = ffmpegArgs(set, c, { sdpFiles, labelFiles, outDir: this.#o.outDir, ...(this.#o.fontFile ? { fontFile: this.#o.fontFile } : {}), ...(this.#o.segmentSeconds ? { segmentSeconds: this.#o.segmentSeconds } : {}) });
     // Tied to the server's life (setpriv --pdeathsig): a killed server leaves no ffmpeg behind.
     const child = spawnFfmpeg(args, { bin: this.#o.ffmpegBin });
     this.#ffmpeg = child;
+    // A closed stdin (ffmpeg gone) must not throw at the server.
+    child.stdin?.on('error', () => undefined);
     this.#restarts++;
+    this.#inputs = set;
+    this.#shown = c;
+    this.#graphReady = false;
     this.current = c;
     this.#o.onComposition?.(c);
     let stderr = '';
@@ -181,6 +233,8 @@ export class BroadcastComposer {
     for (let i = 0; i < 600 && this.#ffmpeg === child && child.exitCode === null; i++) {
       const st = await fs.stat(playlist).catch(() => null);
       if (st && st.mtimeMs > before) {
+        this.#graphReady = true;
+        this.#sendSwitch();
         this.#setPhase('running', null);
         return;
       }
@@ -201,6 +255,7 @@ export class BroadcastComposer {
       return;
     }
     this.#ffmpeg = null;
+    this.#inputs = null;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     // SIGINT (to setpriv, which passes it on) makes ffmpeg finish the segment and the playlist at once.
     child.kill('SIGINT');
@@ -217,4 +272,27 @@ export class BroadcastComposer {
     for (const tap of this.#taps.values()) tap.close();
     this.#taps.clear();
   }
+}
+
+/**
+ * The streams a new ffmpeg reads: the composition's cameras first, then the other live cameras
+ * (the floor holder's and the chair's before the rest), so the next speakers are shown by commands;
+ * the composition's microphones, then the muted ones (silence until unmuted: giving the floor,
+ * which mutes one point and unmutes another, needs no restart), up to MAX_AUDIO.
+ */
+export function inputSetFor(c: Composition, streams: readonly LayoutStream[], chairAccountId: string | null, floorHolder: string | null): InputSet {
+  const video: Array<{ producerId: string; label: string }> = c.video.map((t) => ({ producerId: t.producerId, label: t.label }));
+  const rank = (x: LayoutStream) => (x.accountId === floorHolder ? 0 : x.accountId === chairAccountId ? 1 : 2);
+  const others = streams.filter((x) => !x.paused && x.source === 'webcam' && !video.some((v) => v.producerId === x.producerId)).sort((a, b) => rank(a) - rank(b));
+  for (const x of others) {
+    if (video.length >= MAX_VIDEO_INPUTS) break;
+    video.push({ producerId: x.producerId, label: labelOf(x) });
+  }
+  const audio = [...c.audio];
+  const mutedMics = streams.filter((x) => x.paused && x.source === 'mic' && !audio.includes(x.producerId)).sort((a, b) => rank(a) - rank(b));
+  for (const x of mutedMics) {
+    if (audio.length >= MAX_AUDIO) break;
+    audio.push(x.producerId);
+  }
+  return { video, audio };
 }

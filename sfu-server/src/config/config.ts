@@ -46,6 +46,8 @@ const ConfigSchema = z.object({
   RECORDING_SEGMENT_SECONDS: z.coerce.number().int().min(2).max(600).default(30),
   /** Free space below which recording refuses to start, and a running one stops (MiB). */
   RECORDING_MIN_FREE_MB: z.coerce.number().int().min(0).default(512),
+  /** Niceness of the ffmpeg that composes an archive after the meeting (background work: 15; 0 on a machine with nothing to protect). */
+  RECORDING_COMPOSE_NICE: z.coerce.number().int().min(0).max(19).default(15),
   /** Live broadcast (HLS): the ffmpeg that composes it, where its playlists and segments go (default DATA_DIR/broadcast), segment length. */
   BROADCAST_FFMPEG: z.string().default('ffmpeg'),
   BROADCAST_DIR: z.string().optional(),

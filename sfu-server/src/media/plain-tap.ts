@@ -40,6 +40,8 @@ export interface TapOptions {
   /** Simulcast layer wanted (default: the highest); mediasoup falls back to a lower one while it is missing. */
   spatialLayer?: number;
   temporalLayer?: number;
+  /** Audio: frames of silence while the producer is paused, one unbroken stream (`RtpRelay.fillSilence`). */
+  fillSilence?: boolean;
 }
 
 /** Why a tap ended by itself (the caller's `close()` does not report). */
@@ -163,6 +165,9 @@ export class PlainTap {
         await consumer.setPreferredLayers({ spatialLayer, ...(options.temporalLayer !== undefined ? { temporalLayer: options.temporalLayer } : {}) });
       }
       await consumer.enableTraceEvent(['rtp']);
+      const codec = consumer.rtpParameters.codecs[0];
+      const ssrc = consumer.rtpParameters.encodings?.[0]?.ssrc;
+      if (options.fillSilence && consumer.kind === 'audio' && codec && /opus$/i.test(codec.mimeType) && ssrc !== undefined) relay.fillSilence({ payloadType: codec.payloadType, ssrc });
       return new PlainTap(infoOf(peer, producer), transport, consumer, relay, host, port);
     } catch (err) {
       transport.close();
@@ -281,21 +286,22 @@ export function sdpFor(consumer: Pick<types.Consumer, 'kind' | 'rtpParameters'>,
   return `${lines.join('\r\n')}\r\n`;
 }
 
-/** A free even UDP port P on host whose P+1 is free too (the receiver's RTP and RTCP sockets). */
+/**
+ * A free even UDP port P on host whose P+1 is free too (the receiver's RTP and RTCP sockets), taken
+ * below Linux's ephemeral range (32768–60999): ffmpeg binds it seconds later on a busy machine, and
+ * meanwhile any socket bound to port 0 — the taps' own relay sockets — could be given an ephemeral
+ * port (seen: "bind failed: Address already in use"). mediasoup's RTC ports are configured apart.
+ */
 export async function freeUdpPortPair(host = '127.0.0.1'): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const a = dgram.createSocket('udp4');
-    const port = await new Promise<number>((resolve, reject) => {
-      a.once('error', reject);
-      a.bind(0, host, () => resolve(a.address().port));
-    });
-    const even = port % 2 === 0 ? port : port - 1;
-    a.close();
-    if (even < 1024) continue;
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const even = RECEIVER_PORTS.from + 2 * Math.floor(Math.random() * ((RECEIVER_PORTS.to - RECEIVER_PORTS.from) / 2));
     if ((await udpFree(host, even)) && (await udpFree(host, even + 1))) return even;
   }
   throw new Error('no free UDP port pair');
 }
+
+/** Where receivers (ffmpeg) listen: below the ephemeral ports, apart from mediasoup's RTC_MIN_PORT…RTC_MAX_PORT defaults. */
+export const RECEIVER_PORTS = { from: 20_000, to: 32_000 } as const;
 
 function udpFree(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -20,7 +20,19 @@ export interface RelayTarget {
   port: number;
 }
 
+/** An Opus frame of silence (20 ms, CELT, one frame): what a muted microphone is replaced with. */
+const OPUS_SILENCE = Buffer.from([0xf8, 0xff, 0xfe]);
+const OPUS_FRAME_TICKS = 960;
+/** A microphone silent this long is filled in (RTP audio arrives every 20 ms). */
+const FILL_AFTER_MS = 120;
+
+export interface SilenceFill {
+  payloadType: number;
+  ssrc: number;
+}
+
 export interface RtpRelayOptions {
+
   /** Backlog kept while no receiver is named (default 32 MiB; beyond it the relay overflows). */
   maxBacklogBytes?: number;
   /** Packets sent per burst while handing the backlog over, and the pause between bursts. */
@@ -48,6 +60,7 @@ export class RtpRelay {
   #closed = false;
   #received = 0;
   #forwarded = 0;
+  #fill: (SilenceFill & { seq: number; ts: number; lastAt: number; sentTo: number; gap: boolean; seqOffset: number; tsOffset: number; timer: NodeJS.Timeout }) | null = null;
   #resolveDrained: (ok: boolean) => void = () => {};
   #resolveOverflow: () => void = () => {};
 
@@ -87,6 +100,20 @@ export class RtpRelay {
     return this.#target !== null;
   }
 
+  /**
+   * Keeps an Opus stream going while its producer is paused (a muted microphone sends nothing): the
+   * relay sends frames of silence in its place and renumbers the packets (sequence numbers,
+   * timestamps) so the receiver sees one unbroken stream. A live mix reading a muted microphone then
+   * neither waits on it nor has to be restarted when it is unmuted. (The worker's sender reports,
+   * which describe the original numbering, are no longer passed on.)
+   */
+  fillSilence(fill: SilenceFill): void {
+    if (this.#fill || this.#closed) return;
+    const timer = setInterval(() => this.#fillIn(), 20);
+    timer.unref();
+    this.#fill = { ...fill, seq: Math.floor(Math.random() * 0x8000), ts: 0, lastAt: Date.now(), sentTo: Date.now(), gap: true, seqOffset: 0, tsOffset: 0, timer };
+  }
+
   /** Names the worker's address (so the receiver's RTCP can go back to it). */
   setWorker(worker: RelayTarget): void {
     this.#worker = worker;
@@ -117,6 +144,7 @@ export class RtpRelay {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    if (this.#fill) clearInterval(this.#fill.timer);
     this.#backlog = [];
     this.#backlogBytes = 0;
     this.#resolveDrained(false);
@@ -132,6 +160,11 @@ export class RtpRelay {
       return;
     }
     this.#received++;
+    if (this.#fill) {
+      // RTCP from the worker (sender reports) would describe the original numbering: not passed on.
+      if (msg.length < 12 || (msg[1]! >= 200 && msg[1]! <= 206)) return;
+      msg = this.#renumber(msg);
+    }
     if (t && !this.#flushing && this.#backlog.length === 0) {
       this.#send(msg, t);
       return;
@@ -148,6 +181,50 @@ export class RtpRelay {
   #send(msg: Buffer, t: RelayTarget): void {
     this.#forwarded++;
     this.#socket.send(msg, t.port, t.host);
+  }
+
+  /** A packet from the worker, renumbered to follow the last one sent (after silence, if any). */
+  #renumber(msg: Buffer): Buffer {
+    const f = this.#fill!;
+    const seq = msg.readUInt16BE(2);
+    const ts = msg.readUInt32BE(4);
+    if (f.gap) {
+      f.seqOffset = (f.seq + 1 - seq) & 0xffff;
+      f.tsOffset = (f.ts + OPUS_FRAME_TICKS - ts) >>> 0;
+      f.gap = false;
+    }
+    const out = Buffer.from(msg);
+    f.seq = (seq + f.seqOffset) & 0xffff;
+    f.ts = (ts + f.tsOffset) >>> 0;
+    out.writeUInt16BE(f.seq, 2);
+    out.writeUInt32BE(f.ts, 4);
+    f.lastAt = Date.now();
+    f.sentTo = f.lastAt;
+    return out;
+  }
+
+  /** While the microphone is silent (paused), 20-ms frames of silence keep its stream going. */
+  #fillIn(): void {
+    const f = this.#fill;
+    const t = this.#target;
+    if (!f || !t || this.#closed || this.#flushing) return;
+    const now = Date.now();
+    if (now - f.lastAt < FILL_AFTER_MS) return;
+    for (let n = 0; f.sentTo + 20 <= now && n < 25; n++) {
+      f.sentTo += 20;
+      f.seq = (f.seq + 1) & 0xffff;
+      f.ts = (f.ts + OPUS_FRAME_TICKS) >>> 0;
+      const packet = Buffer.alloc(12 + OPUS_SILENCE.length);
+      packet.writeUInt8(0x80, 0);
+      packet.writeUInt8(f.payloadType & 0x7f, 1);
+      packet.writeUInt16BE(f.seq, 2);
+      packet.writeUInt32BE(f.ts, 4);
+      packet.writeUInt32BE(f.ssrc >>> 0, 8);
+      OPUS_SILENCE.copy(packet, 12);
+      this.#send(packet, t);
+    }
+    if (now - f.sentTo > 1000) f.sentTo = now;
+    f.gap = true;
   }
 
   async #flush(): Promise<void> {

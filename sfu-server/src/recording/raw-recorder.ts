@@ -1,7 +1,7 @@
 /**
  * Records one meeting's room while a recording runs: every 500 ms it looks at the room's
  * producers and
- * - taps every microphone once it is heard (not paused), every screen share, and the camera of
+ * - taps every microphone (a muted one starts its ffmpeg when it is unmuted), every screen share, and the camera of
  *   the chair, of the floor holder and of the active speaker (once tapped, a camera is kept);
  * - writes the timeline: floor holder, active speaker, screen sharers (with their points' names),
  *   and gaps: no room (its worker died, or the server restarts) until a room is back.
@@ -120,7 +120,9 @@ export class RawRecorder {
     for (const p of producers) {
       if (this.#runs.has(p.producerId)) continue;
       if ((this.#retryAfter.get(p.producerId) ?? 0) > now) continue;
-      const wanted = this.#chosen.has(p.producerId) || (p.source === 'mic' ? !p.paused : p.source === 'screen' || featured.has(p.accountId));
+      // Every microphone, muted or not: a muted one costs a tap and no ffmpeg until it is unmuted
+      // (see StreamRun), and its first words are not lost to the time this loop takes to notice.
+      const wanted = this.#chosen.has(p.producerId) || p.source === 'mic' || p.source === 'screen' || featured.has(p.accountId);
       if (!wanted) continue;
       this.#chosen.add(p.producerId);
       const run = new StreamRun({

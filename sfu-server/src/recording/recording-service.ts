@@ -32,6 +32,8 @@ export interface RecordingServiceOptions {
   segmentSeconds: number;
   minFreeMb: number;
   retentionDays: number;
+  /** Niceness of the composing ffmpeg (default 15). */
+  composeNice?: number;
   /** The floor holder of a meeting now. */
   floorHolder: (meetingId: string) => Promise<Person | null>;
   logger: Logger;
@@ -227,6 +229,7 @@ export class RecordingService {
       await composeArchive({
         files,
         plan,
+        nice: this.#o.composeNice ?? 15,
         title: row.title,
         ...(this.#o.fontFile ? { fontFile: this.#o.fontFile } : {}),
         onProgress: (fraction) => {

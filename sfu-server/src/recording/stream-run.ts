@@ -40,6 +40,9 @@ export class StreamRun {
   #stopping = false;
   #stopDone: Promise<void> | undefined;
   #stopReason = 'stopped';
+  #quit: () => void = () => {};
+  /** Resolves once the run is stopping or ended. */
+  readonly #quitting = new Promise<void>((resolve) => (this.#quit = resolve));
   #listening: Promise<boolean> = Promise.resolve(false);
   #stderr = '';
   #keyframes: NodeJS.Timeout | undefined;
@@ -70,7 +73,10 @@ export class StreamRun {
     await tap.flow();
     const sdp = path.join(files.rawDir, `${run}.sdp`);
     await tap.writeSdp(sdp);
-    if (this.#ended) return;
+    // A muted microphone sends nothing: its ffmpeg starts with its first packet (the relay keeps it),
+    // so unmuting is recorded from its first word however late the recorder's next look is.
+    await Promise.race([tap.firstPacketAt, this.#quitting]);
+    if (this.#ended || this.#stopping) return;
     const video = tap.info.kind === 'video';
     const ff = spawnFfmpeg([
       '-protocol_whitelist', 'file,udp,rtp',
@@ -112,6 +118,7 @@ export class StreamRun {
       return;
     }
     this.#stopping = true;
+    this.#quit();
     this.#stopReason = reason;
     this.#stopDone = this.#stopGracefully(reason);
     return this.#stopDone;
@@ -139,6 +146,7 @@ export class StreamRun {
   #end(reason: string): void {
     if (this.#ended) return;
     this.#ended = true;
+    this.#quit();
     if (this.#keyframes) clearInterval(this.#keyframes);
     this.tap?.close();
     const ff = this.#ffmpeg;

@@ -1,25 +1,60 @@
 import { describe, expect, it } from 'vitest';
-import { escapeFilterValue, ffmpegArgs } from '../../../sfu-server/src/broadcast/ffmpeg-graph';
+import { inputSetFor } from '../../../sfu-server/src/broadcast/composer';
+import { canShow, escapeFilterValue, ffmpegArgs, switchCommands } from '../../../sfu-server/src/broadcast/ffmpeg-graph';
 import { composeLayout } from '../../../sfu-server/src/broadcast/speaker-layout';
 
 const s = (id: string, peer: string, source: 'webcam' | 'mic' | 'screen') => ({ producerId: id, peerId: peer, accountId: `acc-${peer}`, displayName: peer, pointName: '', source, paused: false });
 
-describe('ffmpeg graph of a composition', () => {
-  const c = composeLayout({ streams: [s('v1', 'chair', 'webcam'), s('v2', 'a', 'webcam'), s('m1', 'a', 'mic')], chairAccountId: 'acc-chair', floorHolderAccountId: 'acc-a', activeSpeakerPeerId: null, previousMainPeerId: null });
-  const args = ffmpegArgs(c, { sdpFiles: new Map([['v1', '/x/v1.sdp'], ['v2', '/x/v2.sdp'], ['m1', '/x/m1.sdp']]), labelFiles: new Map([['v1', '/x/v1.txt'], ['v2', '/x/v2.txt']]), outDir: '/out' });
+describe('ffmpeg graph of the live broadcast', () => {
+  const streams = [s('v1', 'chair', 'webcam'), s('v2', 'a', 'webcam'), s('v3', 'b', 'webcam'), s('m1', 'a', 'mic')];
+  const layout = (holder: string) => composeLayout({ streams, chairAccountId: 'acc-chair', floorHolderAccountId: holder, activeSpeakerPeerId: null, previousMainPeerId: null });
+  const c = layout('acc-a');
+  const set = inputSetFor(c, streams, 'acc-chair', 'acc-a');
+  const files = { sdpFiles: new Map(['v1', 'v2', 'v3', 'm1'].map((id) => [id, `/x/${id}.sdp`])), labelFiles: new Map(['v1', 'v2', 'v3'].map((id) => [id, `/x/${id}.txt`])), outDir: '/out' };
+  const args = ffmpegArgs(set, c, files);
   const graph = args[args.indexOf('-filter_complex') + 1]!;
 
-  it('reads each tapped stream from its SDP after the background and the silence', () => {
+  it('reads the cameras shown, then the other live cameras, then the microphones, after the background and the silence', () => {
+    expect(set.video.map((v) => v.producerId)).toEqual(['v2', 'v1', 'v3']);
     const inputs = args.flatMap((a, i) => (a === '-i' ? [args[i + 1]] : []));
-    expect(inputs).toEqual(['color=c=0x1b1f24:s=1280x720:r=25', 'anullsrc=r=48000:cl=stereo', '/x/v2.sdp', '/x/v1.sdp', '/x/m1.sdp']);
+    expect(inputs).toEqual(['color=c=0x1b1f24:s=1280x720:r=25', 'anullsrc=r=48000:cl=stereo', '/x/v2.sdp', '/x/v1.sdp', '/x/v3.sdp', '/x/m1.sdp']);
   });
 
-  it('overlays the large picture then the chair at their places, each with its label file', () => {
+  it('has every camera ready at every place, with its label, and enables only the composition\'s', () => {
     expect(graph).toContain('[2:v]setpts=PTS-STARTPTS');
     expect(graph).toContain('textfile=/x/v2.txt');
-    expect(graph).toContain('[0:v][v0]overlay=x=0:y=90');
-    expect(graph).toContain('[b0][v1]overlay=x=960:y=180');
+    // A is large beside the column, the chair in the column's first tile; B is read but hidden.
+    expect(graph).toMatch(/\[t0main\]overlay@v0main=x=0:y=90:[^;]*enable=1/);
+    expect(graph).toMatch(/\[t1side0\]overlay@v1side0=x=960:y=180:[^;]*enable=1/);
+    expect(graph).toMatch(/\[t2main\]overlay@v2main=x=0:y=90:[^;]*enable=0/);
+    expect(graph.match(/enable=1/g)).toHaveLength(2);
     expect(graph).toContain('amix=inputs=2');
+  });
+
+  it('shows the next speaker by commands when its camera is read: no new ffmpeg', () => {
+    const next = layout('acc-b');
+    expect(canShow(set, next)).toBe(true);
+    // ffmpeg's "c" key: <target> <time> <command> <argument>, one a line; the new picture first.
+    expect(switchCommands(set, c, next)).toBe('coverlay@v2main -1 enable 1\ncoverlay@v0main -1 enable 0\n');
+    expect(switchCommands(set, c, c)).toBe('');
+  });
+
+  it('needs a new ffmpeg for a camera not read, or a different set of microphones', () => {
+    const withNew = composeLayout({ streams: [...streams, s('v9', 'z', 'webcam')], chairAccountId: 'acc-chair', floorHolderAccountId: 'acc-z', activeSpeakerPeerId: null, previousMainPeerId: null });
+    expect(canShow(set, withNew)).toBe(false);
+    const unmuted = composeLayout({ streams: [...streams, s('m2', 'b', 'mic')], chairAccountId: 'acc-chair', floorHolderAccountId: 'acc-b', activeSpeakerPeerId: null, previousMainPeerId: null });
+    expect(canShow(set, unmuted)).toBe(false);
+  });
+
+  it('reads muted microphones too, so giving the floor (one muted, one unmuted) needs no new ffmpeg', () => {
+    const withMuted = [...streams, { ...s('m2', 'b', 'mic'), paused: true }];
+    const before = composeLayout({ streams: withMuted, chairAccountId: 'acc-chair', floorHolderAccountId: 'acc-a', activeSpeakerPeerId: null, previousMainPeerId: null });
+    const read = inputSetFor(before, withMuted, 'acc-chair', 'acc-a');
+    expect(read.audio).toEqual(['m1', 'm2']);
+    const swapped = withMuted.map((x) => (x.producerId === 'm1' ? { ...x, paused: true } : x.producerId === 'm2' ? { ...x, paused: false } : x));
+    const after = composeLayout({ streams: swapped, chairAccountId: 'acc-chair', floorHolderAccountId: 'acc-b', activeSpeakerPeerId: null, previousMainPeerId: null });
+    expect(after.audio).toEqual(['m2']);
+    expect(canShow(read, after)).toBe(true);
   });
 
   it('writes H.264/AAC HLS with a keyframe at every segment and continues the playlist across restarts', () => {
@@ -30,7 +65,8 @@ describe('ffmpeg graph of a composition', () => {
   });
 
   it('has a picture and a sound track even with nobody to show or hear', () => {
-    const empty = ffmpegArgs(composeLayout({ streams: [], chairAccountId: null, floorHolderAccountId: null, activeSpeakerPeerId: null, previousMainPeerId: null }), { sdpFiles: new Map(), labelFiles: new Map(), outDir: '/out' });
+    const none = composeLayout({ streams: [], chairAccountId: null, floorHolderAccountId: null, activeSpeakerPeerId: null, previousMainPeerId: null });
+    const empty = ffmpegArgs({ video: [], audio: [] }, none, { sdpFiles: new Map(), labelFiles: new Map(), outDir: '/out' });
     const g = empty[empty.indexOf('-filter_complex') + 1]!;
     expect(g).toContain('[0:v]null[vout]');
     expect(g).toContain('[1:a]amix=inputs=1');

@@ -82,4 +82,39 @@ describe('RTP relay of a tap', () => {
     expect(overflowed).toBe(true);
     expect(relay.counts.backlog).toBeLessThan(60);
   });
+
+  it('fills a muted microphone with Opus silence and renumbers the packets into one unbroken stream', async () => {
+    const relay = await RtpRelay.open();
+    relays.push(relay);
+    relay.fillSilence({ payloadType: 100, ssrc: 1234 });
+    const worker = await socket();
+    const receiver = await socket();
+    const got: Array<{ seq: number; ts: number; ssrc: number; silence: boolean }> = [];
+    receiver.on('message', (m) => got.push({ seq: m.readUInt16BE(2), ts: m.readUInt32BE(4), ssrc: m.readUInt32BE(8), silence: m.length === 15 && m[12] === 0xf8 }));
+    relay.deliverTo({ host: '127.0.0.1', port: receiver.address().port });
+    const rtp = (seq: number, ts: number) => {
+      const b = Buffer.alloc(60);
+      b.writeUInt8(0x80, 0);
+      b.writeUInt8(100, 1);
+      b.writeUInt16BE(seq, 2);
+      b.writeUInt32BE(ts, 4);
+      b.writeUInt32BE(1234, 8);
+      return b;
+    };
+    // Speaking: three packets; muted for ~0.5 s (nothing from the worker); speaking again, its own numbering.
+    for (let i = 0; i < 3; i++) worker.send(rtp(500 + i, 90_000 + i * 960), relay.port, '127.0.0.1');
+    await new Promise((r) => setTimeout(r, 600));
+    for (let i = 0; i < 3; i++) worker.send(rtp(503 + i, 200_000 + i * 960), relay.port, '127.0.0.1');
+    await until(() => got.filter((g) => !g.silence).length === 6);
+    const silence = got.filter((g) => g.silence);
+    expect(silence.length).toBeGreaterThanOrEqual(10);
+    expect(got.every((g) => g.ssrc === 1234)).toBe(true);
+    // One stream: each packet follows the one before, 20 ms (960 ticks) apart, silence included.
+    const spoken = got.filter((g) => !g.silence);
+    const firstAfter = got.indexOf(spoken[3]!);
+    for (let i = 1; i <= firstAfter; i++) {
+      expect(got[i]!.seq).toBe((got[i - 1]!.seq + 1) & 0xffff);
+      expect(got[i]!.ts).toBe((got[i - 1]!.ts + 960) >>> 0);
+    }
+  });
 });
