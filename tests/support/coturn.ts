@@ -5,11 +5,9 @@
  *
  * Its certificate is made at start with the openssl CLI: a test CA and a server certificate for
  * the listening IP (subjectAltName IP:…), signed by it. `nssHome` is a HOME directory whose NSS
- * database (`.pki/nssdb`, made with certutil from libnss3-tools) trusts that CA for servers:
- * Chromium on Linux verifies the TURN server's TLS certificate with the same verifier as pages
- * (Chrome's root store plus the CAs trusted in the user's NSS database), so a browser started with
- * HOME=nssHome accepts the relay, as a machine whose administrator installed the province's CA
- * would.
+ * database (`.pki/nssdb`, made with certutil from libnss3-tools) trusts that CA for servers: a
+ * Chromium started with HOME=nssHome relays through it (turn-relay.spec passes that way), as on a
+ * machine whose administrator installed the province's CA; no flag that turns checks off.
  *
  * Everything lives in one temporary directory (config, keys, the log, coturn's SQLite file),
  * removed by `stop()`. coturn runs with `setpriv --pdeathsig KILL`: it dies with the test process.
