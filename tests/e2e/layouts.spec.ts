@@ -124,24 +124,33 @@ test('roll call of points, paged grid, pins, speaker view, chair focus, screen s
 
   // ---- paging: 2 tiles per page, in join order → ourselves and B on page 1, C and A on page 2.
   // A's video is forwarded to the chair only while its page is shown.
+  // Join order is the server's join time: a point whose connection dropped on this loaded machine
+  // and rejoined is later in it (a run failed waiting for B on page 1 — B had rejoined, so B was on
+  // page 2). The pages are checked against the order the chair's engine has, and a rejoin is logged.
+  const order = await chair.evaluate(() => window.__phonghop!.engine.getState().peers.map((p) => p.info.displayName));
+  expect([...order].sort()).toEqual([nameA, nameB, nameC].sort());
+  if (order.join() !== [nameB, nameC, nameA].join()) console.log(`[layouts] join order seen by the chair: ${order.join(', ')} (a point rejoined)`);
+  const [first, second, third] = order as [string, string, string];
+  const aOnPage1 = first === nameA;
   const grid = chair.getByTestId('video-grid');
   await expect(grid).toHaveAttribute('data-layout', 'grid');
   await expect(chair.getByTestId('page-indicator')).toHaveText('Trang 1/2');
   await expect(grid.getByTestId('self-tile')).toBeVisible();
   await expect(grid.getByTestId('participant-tile')).toHaveCount(1);
-  await expect(tile(chair, nameB)).toBeVisible();
-  await expect.poll(() => videoForwarding(chair, nameA)).toBe(false);
+  await expect(tile(chair, first)).toBeVisible();
+  await expect.poll(() => videoForwarding(chair, nameA)).toBe(aOnPage1);
   await chair.getByRole('button', { name: 'Trang sau' }).click();
   await expect(chair.getByTestId('page-indicator')).toHaveText('Trang 2/2');
   await expect(grid.getByTestId('participant-tile')).toHaveCount(2);
-  await expect(tile(chair, nameC)).toBeVisible();
-  await expect(tile(chair, nameA)).toBeVisible();
-  await expect.poll(() => videoForwarding(chair, nameA)).toBe(true);
+  await expect(tile(chair, second)).toBeVisible();
+  await expect(tile(chair, third)).toBeVisible();
+  await expect.poll(() => videoForwarding(chair, nameA)).toBe(!aOnPage1);
+  if (aOnPage1) await chair.getByRole('button', { name: 'Trang trước' }).click();
   await expectGrowing(() => tile(chair, nameA).locator('video').evaluate((v: HTMLVideoElement) => v.getVideoPlaybackQuality().totalVideoFrames), 'the chair decodes A on page 2');
 
   // ---- pin A: it leads the first page.
   await tile(chair, nameA).getByRole('button', { name: `Ghim Phòng họp ${nameA}` }).click();
-  await chair.getByRole('button', { name: 'Trang trước' }).click();
+  if (!aOnPage1) await chair.getByRole('button', { name: 'Trang trước' }).click();
   await expect(chair.getByTestId('page-indicator')).toHaveText('Trang 1/2');
   await expect(tile(chair, nameA)).toHaveAttribute('data-pinned', 'true');
   await expect(grid.getByTestId('self-tile')).toBeVisible();

@@ -25,27 +25,54 @@ function hashPath(): string {
   return raw.startsWith('/') ? raw : `/${raw}`;
 }
 
-/** The path of the page shown (the hash, unless a blocked change was put back). */
+/** The path of the page shown (the hash, unless a blocked change was undone). */
 let shown = typeof window !== 'undefined' ? hashPath() : '/';
 const listeners = new Set<() => void>();
 let blocker: ((to: string) => void) | null = null;
 /** A path `navigate(…, { force })` is going to: not blocked when its hashchange arrives. */
 let forced: string | null = null;
 
+/**
+ * Each history entry the app has shown carries its position (`phIndex` in history.state), so a
+ * blocked change can be undone the way it came: a new entry (a link, `location.hash`) by going back
+ * to the page shown, the back or forward button by going the other way. Putting the old hash back
+ * into the new entry instead would leave two entries of the room, and the next "back" would seem to
+ * do nothing.
+ */
+type EntryState = { phIndex?: number } | null;
+const entryIndex = (): number | undefined => (window.history.state as EntryState)?.phIndex;
+let shownIndex = 0;
+function markEntry(index: number): void {
+  window.history.replaceState({ ...((window.history.state as object | null) ?? {}), phIndex: index }, '', window.location.href);
+  shownIndex = index;
+}
+
 function onHashChange(): void {
   const next = hashPath();
-  if (next === shown) return;
+  const index = entryIndex();
+  if (next === shown) {
+    if (index !== undefined) shownIndex = index;
+    return;
+  }
   if (blocker && next !== forced) {
-    // Put the address back (replaceState fires no hashchange) and ask the page.
-    window.history.replaceState(window.history.state, '', `#${shown}`);
+    // Undo the change (its hashchange comes back with the shown path and is ignored), then ask.
+    if (index !== undefined && index > shownIndex) window.history.back();
+    else if (index !== undefined && index < shownIndex) window.history.forward();
+    else if (index === undefined) window.history.back();
+    else window.history.replaceState(window.history.state, '', `#${shown}`);
     blocker(next);
     return;
   }
   forced = null;
   shown = next;
+  markEntry(index ?? shownIndex + 1);
   for (const listener of [...listeners]) listener();
 }
-if (typeof window !== 'undefined') window.addEventListener('hashchange', onHashChange);
+if (typeof window !== 'undefined') {
+  if (entryIndex() === undefined) markEntry(0);
+  else shownIndex = entryIndex()!;
+  window.addEventListener('hashchange', onHashChange);
+}
 
 /** The path part of the hash, always starting with '/'. */
 export function currentPath(): string {
