@@ -140,7 +140,10 @@ async function measureProfile(link: WeakLink, pointBrowser: Browser, chair: Page
     const point = figures(p0, p1);
     result.received = point.video;
     result.audio = point.audio;
-    result.chairSeesPoint = figures(c0, c1).video.find((v) => v.from === POINT_NAME && v.source === 'webcam') ?? null;
+    // The point's camera at the chair; if the chair still holds a stream of the point's previous
+    // presence (its warm rejoin of the profile before), the one that decoded most is the live one.
+    const seen = figures(c0, c1).video.filter((v) => v.from === POINT_NAME && v.source === 'webcam');
+    result.chairSeesPoint = seen.sort((x, y) => y.fps - x.fps)[0] ?? null;
     result.protocols = p1.protocols;
     result.srtpCiphers = p1.srtpCiphers;
     const sent = new Map(p0.outbound.map((o) => [`${o.kind}/${o.rid}`, o]));

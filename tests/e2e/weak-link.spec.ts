@@ -4,7 +4,8 @@
  * check reads the pages' getStats(): frames decoded growing, audio packets and energy arriving, the
  * height of the picture, the candidate the media flows over. Needs root (namespaces, tc, iptables)
  * and iproute2's `ip` and `tc`: CI runs as root on Debian; elsewhere the scenarios are skipped with
- * that reason. Both scenarios run by default (about 2.5 min together on this shared 2-core machine).
+ * that reason. Both scenarios run by default (6.4 min together at load 40–50 on this shared 2-core
+ * machine; the bad link's alone 4.3 min).
  */
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
@@ -119,9 +120,10 @@ const chairName = 'Chủ tọa Nguyễn Văn Chủ';
 const load = () => (os.loadavg()[0] ?? 0).toFixed(1);
 
 test('a point behind 384/256 kbit with 5 % loss hears the chair, is seen by the chair, and goes back to full quality when the link recovers', async () => {
-  // Measured here: 1.5–2.5 min at load 10–35 (join ~10 s, recovery 40–60 s: two fallback steps of 20 s
-  // of good link each, then the server's bandwidth estimate towards the point has to grow again).
-  test.setTimeout(300_000);
+  // Measured here: 4.3 min at load 37–50 (join 43 s with a warm cache, back to 360p 74 s after the
+  // link recovered: two fallback steps of 20 s of good link each, then the server's bandwidth
+  // estimate towards the point has to grow again); far less on a machine of its own.
+  test.setTimeout(420_000);
   const context = await newContext(pointBrowser!);
   // The app is opened once on the clean link (signed in, scripts cached), as a point's desktop app
   // has its files on disk: the join below crosses the bad link with signaling and media only.
@@ -138,20 +140,30 @@ test('a point behind 384/256 kbit with 5 % loss hears the chair, is seen by the 
   // The chair opens the points panel before the point arrives: it watches the point join.
   await chair.getByRole('button', { name: 'Điểm cầu', exact: true }).click();
 
+  // The chair's points panel marks its link as poor: the chair's page notes, every 250 ms, whether
+  // the point's row is marked poor (row `data-link="poor"` and its badge, seen together), from the
+  // point's join until the link is lifted. Why not a check at one instant: the point is poor while it
+  // starts (its camera starts at 600 kbit/s into a 256 kbit/s uplink: 7 % loss, 230–375 ms round
+  // trip), then, with NACK repairing most of the 5 % on video, the server's judgement moves between
+  // fair and poor (measured; see docs/ARCHITECTURE.md, weak links): a check at one instant failed.
+  await chair.evaluate((name) => {
+    const w = window as unknown as { __wlPoorSeen?: number };
+    const timer = setInterval(() => {
+      for (const row of document.querySelectorAll('[data-testid="panel-points"] [data-testid="point-row"][data-link="poor"]')) {
+        if (row.textContent?.includes(`Phòng họp ${name}`) && row.querySelector('[data-testid="point-link-poor"]')) {
+          w.__wlPoorSeen = Date.now();
+          clearInterval(timer);
+        }
+      }
+    }, 250);
+  }, POINT_NAME);
+  const poorSeen = () => chair.evaluate(() => (window as unknown as { __wlPoorSeen?: number }).__wlPoorSeen ?? null);
+
   link!.shape(PROFILES.bad);
   const page = await context.newPage();
   const rejoins = rejoinsOf(page);
-  const joinMs = await openAppAndJoin(page, server!.url, meeting.id, point.username, 60_000);
+  const joinMs = await openAppAndJoin(page, server!.url, meeting.id, point.username);
   console.log(`point joined over ${PROFILES.bad.name} in ${(joinMs / 1000).toFixed(1)} s (warm cache, load ${load()})`);
-
-  // The chair's points panel marks its link as poor. A point joining this link is poor at once: its
-  // camera starts at 600 kbit/s into a 256 kbit/s uplink (measured: 7 % loss, 230–375 ms round trip in
-  // its first seconds), and the server confirms a worse link after 2 evaluations 2 s apart. Later,
-  // with NACK repairing most of the 5 % and the camera at 180p, the judgement moves between fair and
-  // poor (see docs/ARCHITECTURE.md, weak links): the mark is checked while the point settles.
-  // One locator for both marks (the row's data-link and its badge), so they are seen together.
-  const poorRow = chair.getByTestId('panel-points').locator('[data-testid="point-row"][data-link="poor"]').filter({ hasText: `Phòng họp ${POINT_NAME}`, has: chair.getByTestId('point-link-poor') });
-  await expect(poorRow, 'the chair sees the point marked poor').toBeVisible({ timeout: 30_000 });
 
   // It hears the chair: Opus packets with sound in them (the fake microphone beeps twice a second).
   // The first window with both may take the media's start; then three windows in a row must have
@@ -183,6 +195,9 @@ test('a point behind 384/256 kbit with 5 % loss hears the chair, is seen by the 
   const shaped = (await receiveMode()) === 'audio-only' ? { frames: 0, height: 0 } : await videoWindow(page, chairName);
   if (shaped.height === 0) await expect(page.getByTestId('fallback-banner')).toBeVisible();
   expect(shaped.height).toBeLessThanOrEqual(360);
+
+  // Before the link is lifted: the chair has seen the point marked poor (within 90 s more at most).
+  await expect.poll(poorSeen, { message: "the chair's points panel marked the point poor while its link was bad", timeout: 90_000, intervals: [1000] }).not.toBeNull();
 
   // The link recovers: with no click, the point receives the chair above what the weak link carried.
   // Bound: up to two fallback steps back up (20 s of good link each, link/fallback-rules.ts), then
