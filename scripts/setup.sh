@@ -3,7 +3,7 @@
 # mediasoup worker (built offline from Debian packages, cached) and the web client.
 #   bash scripts/setup.sh          what the server needs
 #   bash scripts/setup.sh --test   plus what the tests need (Chromium, PostgreSQL, poppler, SoftHSM2,
-#                                  iptables for the weak-link harness, coturn for the TURN relay
+#                                  iptables and iproute2 (ip netns, tc) for the weak-link harness, coturn for the TURN relay
 #                                  test, strace for the fault tests, redis-server for the cluster tests)
 # Several servers (docs/ARCHITECTURE.md, "Several servers") need PostgreSQL and Redis (Debian's
 # postgresql and redis-server), run by the operator; one server needs neither.
@@ -34,7 +34,7 @@ pkgs=(g++ make python3 pkg-config meson ninja-build patch libssl-dev libuv1-dev 
       libflatbuffers-dev flatbuffers-compiler fonts-dejavu-core
       ffmpeg)  # ffmpeg: recording and broadcast (media out of the SFU); DejaVu: labels and signature stamps
 if [ "$want_test" = 1 ]; then
-  pkgs+=(chromium poppler-utils libnss3-tools postgresql redis-server softhsm2 opensc iptables coturn strace)
+  pkgs+=(chromium poppler-utils libnss3-tools postgresql redis-server softhsm2 opensc iptables iproute2 coturn strace)
 fi
 missing=()
 for p in "${pkgs[@]}"; do
