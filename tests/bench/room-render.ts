@@ -1,0 +1,281 @@
+/**
+ * Room render benchmark: what the room costs the web client's main thread in a large meeting.
+ * POINTS simulated bridge points (plain RTP into the real server, as in load-300.ts: each sends a
+ * 180p VP8 stream, four of them an unmuted microphone) and one real web client in Debian's
+ * Chromium (Playwright), signed in as an ordinary point and in the room. In two windows of SECONDS
+ * it prints, from the page itself:
+ * - React commits per second (a minimal React DevTools hook counts `onCommitFiberRoot`, which
+ *   production React calls on every commit);
+ * - main-thread time per second (Chrome DevTools Protocol `Performance.getMetrics`: TaskDuration,
+ *   and of it ScriptDuration, over the window's wall time);
+ * - engine state changes and active speaker changes the page saw.
+ * Windows: "idle" (nobody speaks: the baseline), then "speaker every 2 s" (one point speaks at a
+ * time, loud audio level in its RTP header extension; every 2 s another one takes over, so the
+ * server's active speaker, and with it the last-N forwarding, changes every 2 s).
+ *
+ * With BASELINE_COMMIT=<commit> (e.g. the last commit before the engine split) the web client of
+ * that commit is built from `git archive` in a temporary folder (the node_modules of this checkout
+ * are linked), served from the same server at /baseline.html, and measured in the same run, in the
+ * same room, before the current client: the "before" figures. BASELINE_RENDERER_DIR=<dist folder>
+ * uses a build made beforehand instead. Figures only, no assertions. The machine is shared: say
+ * the load average (printed) with the figures.
+ *
+ *   node --import tsx tests/bench/room-render.ts     POINTS=50 SECONDS=20 BASELINE_COMMIT=<sha> VIDEO=1
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from '@playwright/test';
+import { hashPassword } from '../../sfu-server/src/auth/passwords';
+import { createLogger } from '../../sfu-server/src/observability/logger';
+import { openStore } from '../../sfu-server/src/store/database';
+import { CHROMIUM_ARGS } from '../e2e/support/server-env';
+import { PASSWORD } from '../support/api-client';
+import { TestSignalingClient } from '../support/signaling-test-client';
+import { metrics, prepareStore, sleep, startServer } from './support/bench-meeting';
+import { audioParameters, RtpPoint, startSending, videoParameters, type PointStreams } from './support/rtp-points';
+
+const POINTS = Math.max(5, Number(process.env['POINTS'] ?? 50));
+const SECONDS = Math.max(4, Number(process.env['SECONDS'] ?? 20));
+const VIDEO = process.env['VIDEO'] !== '0';
+const SPEAKERS = [1, 2, 3, 4];
+const CHAIR = 0;
+const SPEAKER_EVERY_MS = 2000;
+const LOUD = 5;
+const SILENT = 127;
+const PORT = 20000 + (process.pid % 900);
+const TARGET = 0.05;
+
+/** Counts React commits in the page: the hook React looks for at start (React DevTools' global hook). */
+const COMMIT_HOOK = `
+  globalThis.__roomRender = { commits: 0, changes: 0, speakerChanges: 0 };
+  globalThis.__REACT_DEVTOOLS_GLOBAL_HOOK__ = {
+    isDisabled: false, supportsFiber: true, renderers: new Map(),
+    inject() { return 1; },
+    onCommitFiberRoot() { globalThis.__roomRender.commits++; },
+    onCommitFiberUnmount() {}, onPostCommitFiberRoot() {}, onScheduleFiberRoot() {}, checkDCE() {},
+    on() {}, off() {}, emit() {}, sub() { return () => {}; },
+  };
+`;
+
+interface Figures {
+  label: string;
+  seconds: number;
+  commitsPerSecond: number;
+  mainThreadShare: number;
+  scriptShare: number;
+  stateChangesPerSecond: number;
+  speakerChanges: number;
+}
+
+interface Counters {
+  commits: number;
+  changes: number;
+  speakerChanges: number;
+}
+
+declare global {
+  // eslint-disable-next-line no-var
+  var __roomRender: Counters;
+}
+
+/** What the bench reads of the page's engine (both builds have it: window.__phonghop). */
+interface BenchEngine {
+  getState(): { activeSpeakerId: string | null; peers: unknown[] };
+  subscribe(listener: () => void): () => void;
+}
+
+
+/** Builds the web client of `commit` in a temporary folder; returns its dist folder. */
+function buildBaseline(commit: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phonghop-baseline-'));
+  console.log(`Building the web client of ${commit} in ${dir} …`);
+  const tar = execFileSync('git', ['archive', '--format=tar', commit], { maxBuffer: 1 << 30 });
+  execFileSync('tar', ['-x', '-C', dir], { input: tar });
+  fs.symlinkSync(path.resolve('node_modules'), path.join(dir, 'node_modules'));
+  execFileSync('npx', ['vite', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'error'], { cwd: dir, stdio: 'inherit' });
+  return path.join(dir, 'renderer', 'dist');
+}
+
+/** The current client at /, the baseline (if any) at /baseline.html: both builds' hashed assets side by side. */
+function clientDir(dataDir: string, baselineDist: string | null): string {
+  const dir = path.join(dataDir, 'client');
+  fs.cpSync(path.resolve('renderer/dist'), dir, { recursive: true });
+  if (baselineDist) {
+    fs.cpSync(path.join(baselineDist, 'assets'), path.join(dir, 'assets'), { recursive: true, force: false, errorOnExist: false });
+    fs.copyFileSync(path.join(baselineDist, 'index.html'), path.join(dir, 'baseline.html'));
+  }
+  return dir;
+}
+
+/** Signs in through the login page of the client at `entry`, opens the pre-join screen, joins. */
+async function join(page: Page, origin: string, entry: string, meetingId: string, username: string): Promise<void> {
+  const timeout = 120_000;
+  await page.goto(`${origin}${entry}`, { timeout });
+  const login = page.getByRole('textbox', { name: /^Tên đăng nhập/ });
+  const meetings = page.getByRole('heading', { name: 'Cuộc họp của tôi' });
+  await login.or(meetings).first().waitFor({ timeout });
+  if (await login.isVisible()) {
+    await login.fill(username);
+    await page.getByLabel(/^Mật khẩu/).first().fill(PASSWORD);
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await meetings.waitFor({ timeout });
+  }
+  await page.goto(`${origin}${entry}#/meetings/${encodeURIComponent(meetingId)}/join`, { timeout });
+  const button = page.getByRole('button', { name: 'Tham gia' });
+  await button.waitFor({ timeout });
+  await page.waitForFunction((b) => b instanceof HTMLButtonElement && !b.disabled, await button.elementHandle(), { timeout });
+  await button.click();
+  const leave = page.getByRole('button', { name: 'Rời phòng' });
+  await leave.or(page.getByRole('alert')).first().waitFor({ timeout });
+  if (!(await leave.isVisible())) throw new Error(`join failed: ${await page.getByRole('alert').first().innerText()}`);
+}
+
+async function measureClient(browser: Browser, origin: string, entry: string, label: string, meetingId: string, username: string, speak: (on: boolean) => void): Promise<Figures[]> {
+  const context = await browser.newContext({ locale: 'vi-VN', permissions: ['camera', 'microphone'], viewport: { width: 1366, height: 768 }, serviceWorkers: 'block' });
+  // tsx compiles with keepNames: the functions sent to the page call esbuild's __name helper.
+  await context.addInitScript('globalThis.__name = (fn) => fn;');
+  await context.addInitScript(COMMIT_HOOK);
+  const page = await context.newPage();
+  try {
+    await join(page, origin, entry, meetingId, username);
+    // Every change of the engine's state, and of the active speaker, as the page sees them.
+    await page.evaluate(() => {
+      const engine = (window as unknown as { __phonghop: { engine: BenchEngine } }).__phonghop.engine;
+      let speaker = engine.getState().activeSpeakerId;
+      engine.subscribe(() => {
+        globalThis.__roomRender.changes++;
+        const now = engine.getState().activeSpeakerId;
+        if (now !== speaker) globalThis.__roomRender.speakerChanges++;
+        speaker = now;
+      });
+    });
+    await page.waitForFunction((n) => ((window as unknown as { __phonghop: { engine: BenchEngine } }).__phonghop.engine.getState().peers.length >= n), POINTS, { timeout: 120_000 });
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const sample = async () => {
+      const { metrics: list } = await cdp.send('Performance.getMetrics');
+      const m = new Map(list.map((x) => [x.name, x.value]));
+      const c = await page.evaluate(() => ({ ...globalThis.__roomRender }));
+      return { at: Date.now(), task: m.get('TaskDuration') ?? 0, script: m.get('ScriptDuration') ?? 0, ...c };
+    };
+    const windowOf = async (name: string): Promise<Figures> => {
+      const a = await sample();
+      await sleep(SECONDS * 1000);
+      const b = await sample();
+      const wall = (b.at - a.at) / 1000;
+      return {
+        label: `${label}, ${name}`,
+        seconds: wall,
+        commitsPerSecond: (b.commits - a.commits) / wall,
+        mainThreadShare: (b.task - a.task) / wall,
+        scriptShare: (b.script - a.script) / wall,
+        stateChangesPerSecond: (b.changes - a.changes) / wall,
+        speakerChanges: b.speakerChanges - a.speakerChanges,
+      };
+    };
+    speak(false);
+    await sleep(5000); // settle: consumers made, tiles reported, layers chosen
+    const idle = await windowOf('idle');
+    console.log(row(idle));
+    speak(true);
+    await sleep(3000);
+    const speaking = await windowOf('speaker every 2 s');
+    console.log(row(speaking));
+    speak(false);
+    await page.getByRole('button', { name: 'Rời phòng' }).click().catch(() => undefined);
+    return [idle, speaking];
+  } finally {
+    await context.close();
+  }
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)} %`.padStart(8);
+const row = (w: Figures) =>
+  [w.label.padEnd(44), w.commitsPerSecond.toFixed(1).padStart(9), pct(w.mainThreadShare), pct(w.scriptShare), w.stateChangesPerSecond.toFixed(1).padStart(9), String(w.speakerChanges).padStart(9)].join(' ');
+
+async function main(): Promise<void> {
+  const load = os.loadavg();
+  console.log(`Room render: ${POINTS} simulated points${VIDEO ? ' sending video' : ''}, ${SECONDS} s windows, ${os.availableParallelism()} cores, load average ${load.map((x) => x.toFixed(1)).join(' ')} at start`);
+  const baselineDist = process.env['BASELINE_RENDERER_DIR'] ? path.resolve(process.env['BASELINE_RENDERER_DIR']) : process.env['BASELINE_COMMIT'] ? buildBaseline(process.env['BASELINE_COMMIT']) : null;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'phonghop-room-render-'));
+  const meeting = await prepareStore(dataDir, POINTS + 1);
+  // The browser's account (the last one): a known password, to sign in through the login page.
+  const browserIndex = POINTS;
+  const username = `diemcau${browserIndex + 1}`;
+  {
+    const store = await openStore({ dataDir, logger: createLogger('silent') });
+    await store.db.updateTable('accounts').set({ password_hash: await hashPassword(PASSWORD) }).where('username', '=', username).execute();
+    await store.close();
+  }
+  const { child, url } = await startServer(dataDir, PORT, { PLAIN_RTP_ENABLED: '1', RENDERER_DIR: clientDir(dataDir, baselineDist), LOGIN_RATE_PER_MINUTE: '1000' });
+  const streamsOf = (i: number): PointStreams => ({ videoSsrc: 300_000 + i * 2, audioSsrc: 300_001 + i * 2, audio: SPEAKERS.includes(i) ? { level: SILENT } : null });
+  const points = Array.from({ length: POINTS }, (_, i) => new RtpPoint(streamsOf(i)));
+  const clients: TestSignalingClient[] = [];
+  let rotation: ReturnType<typeof setInterval> | null = null;
+  const browser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const rows: Figures[] = [];
+  try {
+    // The chair first: a meeting this large starts with the floor controlled; the bench lets the
+    // speaking points talk without asking (their microphones are on from the start).
+    for (let i = 0; i < POINTS; i += 10) {
+      await Promise.all(
+        points.slice(i, i + 10).map(async (point, k) => {
+          const idx = i + k;
+          const recvPort = await point.bind();
+          const client = await TestSignalingClient.connect(url, meeting.tokens[idx]!);
+          clients[idx] = client;
+          const joined = await client.request('join', { meetingId: meeting.meetingId });
+          if (idx === CHAIR) await client.request('floor.settings', { controlled: false });
+          const send = await client.request('media.createPlainTransport', { direction: 'send' });
+          point.target = { ip: send.ip, port: send.port };
+          await client.request('media.createPlainTransport', { direction: 'recv', ip: '127.0.0.1', port: recvPort });
+          await client.request('ready', { rtpCapabilities: joined.routerRtpCapabilities });
+          if (VIDEO) await client.request('produce', { transportId: send.id, kind: 'video', source: 'webcam', rtpParameters: videoParameters(point.streams.videoSsrc) });
+          if (point.streams.audio) await client.request('produce', { transportId: send.id, kind: 'audio', source: 'mic', rtpParameters: audioParameters(point.streams.audioSsrc), paused: false });
+        }),
+      );
+    }
+    const stopSending = VIDEO ? startSending(points) : startSending(points.filter((p) => p.streams.audio));
+    let turn = 0;
+    const speak = (on: boolean) => {
+      if (rotation) clearInterval(rotation);
+      rotation = null;
+      for (const i of SPEAKERS) points[i]!.streams.audio!.level = SILENT;
+      if (!on) return;
+      const next = () => {
+        for (const i of SPEAKERS) points[i]!.streams.audio!.level = SILENT;
+        points[SPEAKERS[turn++ % SPEAKERS.length]!]!.streams.audio!.level = LOUD;
+      };
+      next();
+      rotation = setInterval(next, SPEAKER_EVERY_MS);
+    };
+    const before = await metrics(url, meeting.adminToken);
+    console.log(`  room ready: ${before.rooms[0]?.participants ?? '?'} in the room before the browser`);
+    console.log('');
+    console.log(`${'client, window'.padEnd(44)} commits/s   main th.   script  changes/s  speakers`);
+    if (baselineDist) rows.push(...(await measureClient(browser, url, '/baseline.html', 'before (baseline build)', meeting.meetingId, username, speak)));
+    rows.push(...(await measureClient(browser, url, '/', 'now (this checkout)', meeting.meetingId, username, speak)));
+    stopSending();
+  } finally {
+    if (rotation) clearInterval(rotation);
+    await browser.close();
+    for (const c of clients) c?.close();
+    for (const p of points) p.close();
+    child.kill('SIGTERM');
+  }
+  console.log('');
+  console.log(`${'client, window'.padEnd(44)} commits/s   main th.   script  changes/s  speakers`);
+  for (const r of rows) console.log(row(r));
+  const now = rows.filter((r) => r.label.startsWith('now')).at(-1);
+  console.log(
+    `main th. = the page's main-thread busy time (CDP TaskDuration) per second of wall time; script = its JavaScript part. Target: < ${TARGET * 100} % of the main thread at steady state with the speaker changing every 2 s${now ? ` (now: ${(now.mainThreadShare * 100).toFixed(1)} %)` : ''}. Load average at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}.`,
+  );
+  process.exit(0);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
