@@ -204,10 +204,11 @@ test('a point behind 384/256 kbit with 5 % loss hears the chair, is seen by the 
   // the server's estimate towards the point grows again (measured 5–40 s): 150 s.
   link!.lift();
   const liftedAt = Date.now();
+  let height = 0;
   await expect
-    .poll(async () => (await videoWindow(page, chairName, 3)).height, { message: "height of the chair's picture at the point after the link recovered", timeout: 150_000, intervals: [2000] })
+    .poll(async () => (height = (await videoWindow(page, chairName, 3)).height), { message: "height of the chair's picture at the point after the link recovered", timeout: 150_000, intervals: [2000] })
     .toBeGreaterThan(Math.max(shaped.height, 180));
-  console.log(`back to ${(await videoWindow(page, chairName, 1)).height}p ${((Date.now() - liftedAt) / 1000).toFixed(0)} s after the link recovered (load ${load()})`);
+  console.log(`back to ${height}p ${((Date.now() - liftedAt) / 1000).toFixed(0)} s after the link recovered (load ${load()})`);
   const recovered = await videoWindow(page, chairName);
   expect(recovered.frames).toBeGreaterThanOrEqual(10);
   expect(await receiveMode()).toBe('normal');
