@@ -26,12 +26,13 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from '@playwright/test';
+import { chromium, type Browser } from '@playwright/test';
 import { hashPassword } from '../../sfu-server/src/auth/passwords';
 import { createLogger } from '../../sfu-server/src/observability/logger';
 import { openStore } from '../../sfu-server/src/store/database';
 import { CHROMIUM_ARGS } from '../e2e/support/server-env';
 import { PASSWORD } from '../support/api-client';
+import { openAppAndJoin } from '../support/app-join';
 import { TestSignalingClient } from '../support/signaling-test-client';
 import { metrics, prepareStore, sleep, startServer } from './support/bench-meeting';
 import { audioParameters, RtpPoint, startSending, videoParameters, type PointStreams } from './support/rtp-points';
@@ -109,29 +110,6 @@ function clientDir(dataDir: string, baselineDist: string | null): string {
   return dir;
 }
 
-/** Signs in through the login page of the client at `entry`, opens the pre-join screen, joins. */
-async function join(page: Page, origin: string, entry: string, meetingId: string, username: string): Promise<void> {
-  const timeout = 120_000;
-  await page.goto(`${origin}${entry}`, { timeout });
-  const login = page.getByRole('textbox', { name: /^Tên đăng nhập/ });
-  const meetings = page.getByRole('heading', { name: 'Cuộc họp của tôi' });
-  await login.or(meetings).first().waitFor({ timeout });
-  if (await login.isVisible()) {
-    await login.fill(username);
-    await page.getByLabel(/^Mật khẩu/).first().fill(PASSWORD);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await meetings.waitFor({ timeout });
-  }
-  await page.goto(`${origin}${entry}#/meetings/${encodeURIComponent(meetingId)}/join`, { timeout });
-  const button = page.getByRole('button', { name: 'Tham gia' });
-  await button.waitFor({ timeout });
-  await page.waitForFunction((b) => b instanceof HTMLButtonElement && !b.disabled, await button.elementHandle(), { timeout });
-  await button.click();
-  const leave = page.getByRole('button', { name: 'Rời phòng' });
-  await leave.or(page.getByRole('alert')).first().waitFor({ timeout });
-  if (!(await leave.isVisible())) throw new Error(`join failed: ${await page.getByRole('alert').first().innerText()}`);
-}
-
 async function measureClient(browser: Browser, origin: string, entry: string, label: string, meetingId: string, username: string, speak: (on: boolean) => void): Promise<Figures[]> {
   const context = await browser.newContext({ locale: 'vi-VN', permissions: ['camera', 'microphone'], viewport: { width: 1366, height: 768 }, serviceWorkers: 'block' });
   // tsx compiles with keepNames: the functions sent to the page call esbuild's __name helper.
@@ -139,7 +117,7 @@ async function measureClient(browser: Browser, origin: string, entry: string, la
   await context.addInitScript(COMMIT_HOOK);
   const page = await context.newPage();
   try {
-    await join(page, origin, entry, meetingId, username);
+    await openAppAndJoin(page, origin, meetingId, username, 120_000, entry);
     // Every change of the engine's state, and of the active speaker, as the page sees them.
     await page.evaluate(() => {
       const engine = (window as unknown as { __phonghop: { engine: BenchEngine } }).__phonghop.engine;

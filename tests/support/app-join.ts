@@ -5,10 +5,11 @@ import { PASSWORD } from './api-client';
 /**
  * Opens the app at its start, signs in if it asks, opens the meeting's pre-join screen and joins
  * as soon as it can. Returns the milliseconds from opening the app to being in the room.
+ * `entry` is the page the client is served from (another build may sit beside the current one).
  */
-export async function openAppAndJoin(page: Page, url: string, meetingId: string, username: string, timeout = 120_000): Promise<number> {
+export async function openAppAndJoin(page: Page, url: string, meetingId: string, username: string, timeout = 120_000, entry = '/'): Promise<number> {
   const started = Date.now();
-  await page.goto(url, { timeout });
+  await page.goto(`${url}${entry}`, { timeout });
   const login = page.getByRole('textbox', { name: /^Tên đăng nhập/ });
   const meetings = page.getByRole('heading', { name: 'Cuộc họp của tôi' });
   await login.or(meetings).first().waitFor({ timeout });
@@ -18,7 +19,7 @@ export async function openAppAndJoin(page: Page, url: string, meetingId: string,
     await page.getByRole('button', { name: 'Đăng nhập' }).click();
     await meetings.waitFor({ timeout });
   }
-  await page.goto(`${url}/#/meetings/${encodeURIComponent(meetingId)}/join`, { timeout });
+  await page.goto(`${url}${entry}#/meetings/${encodeURIComponent(meetingId)}/join`, { timeout });
   const join = page.getByRole('button', { name: 'Tham gia' });
   await join.waitFor({ timeout });
   await page.waitForFunction((button) => button instanceof HTMLButtonElement && !button.disabled, await join.elementHandle(), { timeout });

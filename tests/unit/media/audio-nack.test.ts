@@ -6,37 +6,12 @@
  * the capabilities mediasoup-client reports for Chromium (it adds `nack` to opus), against a
  * real worker.
  */
-import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveWorkerBin } from '../../../scripts/mediasoup-worker/worker-path.mjs';
+import { describe, expect, it } from 'vitest';
 import type { Notifications } from '../../../common/protocol';
-import { mediaCodecs } from '../../../sfu-server/src/media/media-codecs';
-import { Peer } from '../../../sfu-server/src/media/peer';
-import { Room } from '../../../sfu-server/src/media/room';
-import { createLogger } from '../../../sfu-server/src/observability/logger';
+import { newRoom, recordingPeer, useWorker } from './support/room-fixture';
 
-let worker: types.Worker;
-
-beforeAll(async () => {
-  const workerBin = process.env.MEDIASOUP_WORKER_BIN ?? resolveWorkerBin(process.cwd()) ?? undefined;
-  worker = await mediasoup.createWorker({ logLevel: 'error', ...(workerBin ? { workerBin } : {}) });
-});
-afterAll(() => worker?.close());
-
-function peer(id: string, received: { name: string; data: unknown }[] = []): Peer {
-  return new Peer({
-    id,
-    accountId: `account-${id}`,
-    role: 'delegate',
-    displayName: `Người ${id}`,
-    pointName: `Điểm ${id}`,
-    unitName: 'UBND xã',
-    level: 'commune',
-    headcount: 10,
-    notify: <N extends keyof Notifications>(name: N, data: Notifications[N]) => void received.push({ name, data }),
-  });
-}
+const worker = useWorker();
 
 /** What mediasoup-client's Chromium handler reports: the router's codecs, opus with `nack` added. */
 function chromiumCapabilities(router: types.Router): types.RtpCapabilities {
@@ -51,19 +26,10 @@ function chromiumCapabilities(router: types.Router): types.RtpCapabilities {
 
 describe('audio consumers', () => {
   it('are given NACK, so lost speech packets are resent from the worker', async () => {
-    const router = await worker.createRouter({ mediaCodecs });
-    const room = new Room({
-      name: 'phong-thu',
-      router,
-      maxPeers: 3,
-      logger: createLogger('silent'),
-      onEmpty: () => {},
-      transport: { listenIp: '127.0.0.1', announcedAddress: undefined, portRange: { min: 45000, max: 45999 }, initialAvailableOutgoingBitrate: 600_000 },
-    });
+    const room = await newRoom(worker());
     try {
-      const speaker = peer('a');
-      const receivedByPoint: { name: string; data: unknown }[] = [];
-      const point = peer('b', receivedByPoint);
+      const { peer: speaker } = recordingPeer('a');
+      const { peer: point, received: receivedByPoint } = recordingPeer('b', { level: 'commune', headcount: 10 });
       room.join(speaker);
       room.join(point);
       const send = await room.createTransport(speaker, 'send');
@@ -79,7 +45,7 @@ describe('audio consumers', () => {
         },
       });
       await room.createTransport(point, 'recv');
-      await room.ready(point, chromiumCapabilities(router));
+      await room.ready(point, chromiumCapabilities(room.router));
       const note = receivedByPoint.find((n) => n.name === 'newConsumer')?.data as Notifications['newConsumer'] | undefined;
       expect(note?.kind).toBe('audio');
       const opus = note!.rtpParameters.codecs.find((c) => c.mimeType.toLowerCase() === 'audio/opus');

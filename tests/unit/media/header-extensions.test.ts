@@ -4,29 +4,19 @@
  * broke): the router's capabilities as sent on join, a producer's parameters and a client's
  * capabilities, checked against a real mediasoup worker.
  */
-import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveWorkerBin } from '../../../scripts/mediasoup-worker/worker-path.mjs';
+import { describe, expect, it } from 'vitest';
 import { ABS_CAPTURE_TIME_URI, offeredRtpCapabilities, withOfferedExtensions } from '../../../sfu-server/src/media/header-extensions';
 import { mediaCodecs } from '../../../sfu-server/src/media/media-codecs';
-import { Peer } from '../../../sfu-server/src/media/peer';
-import { Room } from '../../../sfu-server/src/media/room';
-import { createLogger } from '../../../sfu-server/src/observability/logger';
+import { newRoom, recordingPeer, useWorker } from './support/room-fixture';
 
-let worker: types.Worker;
-
-beforeAll(async () => {
-  const workerBin = process.env.MEDIASOUP_WORKER_BIN ?? resolveWorkerBin(process.cwd()) ?? undefined;
-  worker = await mediasoup.createWorker({ logLevel: 'error', ...(workerBin ? { workerBin } : {}) });
-});
-afterAll(() => worker?.close());
+const worker = useWorker();
 
 const uris = (exts: { uri: string }[] | undefined) => (exts ?? []).map((e) => e.uri);
 
 describe('header extensions offered to clients', () => {
   it("leaves abs-capture-time out of the router's capabilities and keeps the others", async () => {
-    const router = await worker.createRouter({ mediaCodecs });
+    const router = await worker().createRouter({ mediaCodecs });
     // mediasoup itself offers it: this is what the server must take out.
     expect(uris(router.rtpCapabilities.headerExtensions)).toContain(ABS_CAPTURE_TIME_URI);
     const offered = offeredRtpCapabilities(router.rtpCapabilities);
@@ -37,16 +27,8 @@ describe('header extensions offered to clients', () => {
   });
 
   it('strips it from what a producer sends even when a client adds it', async () => {
-    const router = await worker.createRouter({ mediaCodecs });
-    const room = new Room({
-      name: 'phong-thu',
-      router,
-      maxPeers: 3,
-      logger: createLogger('silent'),
-      onEmpty: () => {},
-      transport: { listenIp: '127.0.0.1', announcedAddress: undefined, portRange: { min: 45000, max: 45999 }, initialAvailableOutgoingBitrate: 600_000 },
-    });
-    const peer = new Peer({ id: 'a', accountId: 'account-a', role: 'delegate', displayName: 'Người a', pointName: 'Điểm a', unitName: 'UBND', level: 'province', headcount: 1, notify: () => {} });
+    const room = await newRoom(worker());
+    const { peer } = recordingPeer('a');
     room.join(peer);
     const transport = await room.createTransport(peer, 'send');
     const producerId = await room.produce(peer, {

@@ -2,52 +2,14 @@
  * Room state against a real mediasoup worker: joining and leaving, who sees whom, ownership of
  * transports and producers, consumers created on `ready`, and everything closed on leave.
  */
-import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveWorkerBin } from '../../../scripts/mediasoup-worker/worker-path.mjs';
-import type { Notifications } from '../../../common/protocol';
-import { mediaCodecs } from '../../../sfu-server/src/media/media-codecs';
+import { describe, expect, it } from 'vitest';
 import { Peer } from '../../../sfu-server/src/media/peer';
-import { Room } from '../../../sfu-server/src/media/room';
-import { createLogger } from '../../../sfu-server/src/observability/logger';
+import type { Room } from '../../../sfu-server/src/media/room';
+import { newRoom as roomOn, recordingPeer, useWorker } from './support/room-fixture';
 
-let worker: types.Worker;
-const logger = createLogger('silent');
-
-beforeAll(async () => {
-  const workerBin = process.env.MEDIASOUP_WORKER_BIN ?? resolveWorkerBin(process.cwd()) ?? undefined;
-  worker = await mediasoup.createWorker({ logLevel: 'error', ...(workerBin ? { workerBin } : {}) });
-});
-afterAll(() => worker?.close());
-
-async function newRoom(onEmpty: (r: Room) => void = () => {}) {
-  const router = await worker.createRouter({ mediaCodecs });
-  return new Room({
-    name: 'phong-thu',
-    router,
-    maxPeers: 3,
-    logger,
-    onEmpty,
-    transport: { listenIp: '127.0.0.1', announcedAddress: undefined, portRange: { min: 45000, max: 45999 }, initialAvailableOutgoingBitrate: 600_000 },
-  });
-}
-
-function recordingPeer(id: string) {
-  const received: { name: string; data: unknown }[] = [];
-  const peer = new Peer({
-    id,
-    accountId: `account-${id}`,
-    role: 'delegate',
-    displayName: `Người ${id}`,
-    pointName: `Điểm ${id}`,
-    unitName: 'UBND tỉnh',
-    level: 'province',
-    headcount: 20,
-    notify: <N extends keyof Notifications>(name: N, data: Notifications[N]) => void received.push({ name, data }),
-  });
-  return { peer, received };
-}
+const worker = useWorker();
+const newRoom = (onEmpty?: (r: Room) => void) => roomOn(worker(), onEmpty);
 
 const opusParameters = (ssrc: number): types.RtpParameters => ({
   codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2, parameters: {}, rtcpFeedback: [] }],
