@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from './free-port';
 
 export interface TestRedis {
   url: string;
@@ -30,19 +31,6 @@ export function redisServerBin(): string | null {
 }
 
 export const REDIS_MISSING = 'redis-server is not installed (Debian package redis-server: bash scripts/setup.sh --test)';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** Resolves once the server answers PING on the port. */
 async function answering(port: number, proc: ChildProcess, output: () => string, timeoutMs = 15_000): Promise<void> {
