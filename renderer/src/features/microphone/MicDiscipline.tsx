@@ -82,15 +82,17 @@ export function MicDiscipline({ engine }: RoomFeatureProps) {
 
   return (
     <>
+      {/* Both notices sit over the stage's pager and the toolbar's edge: they take no clicks, so
+          whatever is under them stays usable (the hint stays up while a muted room is noisy). */}
       {pushToTalk && !state.micMuted && (
-        <Box pos="absolute" bottom={84} left="50%" style={{ transform: 'translateX(-50%)', zIndex: 6 }}>
+        <Box pos="absolute" bottom={84} left="50%" style={{ transform: 'translateX(-50%)', zIndex: 6, pointerEvents: 'none' }}>
           <Badge size="xl" color="green" variant="filled" leftSection={<IconMicrophone size={16} />} role="status" data-testid="ptt-active">
             {t('mic.pushToTalkActive')}
           </Badge>
         </Box>
       )}
       {talkingMuted && state.micMuted && (
-        <Paper pos="absolute" bottom={84} left="50%" shadow="md" p="sm" radius="md" withBorder role="status" data-testid="muted-speech-hint" style={{ transform: 'translateX(-50%)', zIndex: 6, maxWidth: 'min(92vw, 520px)' }}>
+        <Paper pos="absolute" bottom={84} left="50%" shadow="md" p="sm" radius="md" withBorder role="status" data-testid="muted-speech-hint" style={{ transform: 'translateX(-50%)', zIndex: 6, maxWidth: 'min(92vw, 520px)', pointerEvents: 'none' }}>
           <Text size="sm" fw={600}>
             <IconMicrophoneOff size={16} style={{ verticalAlign: 'text-bottom', marginRight: 6 }} aria-hidden />
             {t('mic.talkingWhileMuted')}
