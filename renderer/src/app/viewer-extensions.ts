@@ -8,12 +8,19 @@
 import { lazy } from 'react';
 import type { ViewerExtensions } from '../features/documents/page-overlays';
 
-const AnnotationLayer = lazy(() => import('../features/annotations/AnnotationLayer').then((m) => ({ default: m.AnnotationLayer })));
-const AnnotationToolbar = lazy(() => import('../features/annotations/AnnotationToolbar').then((m) => ({ default: m.AnnotationToolbar })));
-const ExportButton = lazy(() => import('../features/annotations/ExportButton').then((m) => ({ default: m.ExportButton })));
-const SignatureViewerTool = lazy(() => import('../features/signing/SignatureViewerTool').then((m) => ({ default: m.SignatureViewerTool })));
+const loadAnnotationLayer = () => import('../features/annotations/AnnotationLayer');
+const loadAnnotationToolbar = () => import('../features/annotations/AnnotationToolbar');
+const loadExportButton = () => import('../features/annotations/ExportButton');
+const loadSignatureViewerTool = () => import('../features/signing/SignatureViewerTool');
+
+const AnnotationLayer = lazy(() => loadAnnotationLayer().then((m) => ({ default: m.AnnotationLayer })));
+const AnnotationToolbar = lazy(() => loadAnnotationToolbar().then((m) => ({ default: m.AnnotationToolbar })));
+const ExportButton = lazy(() => loadExportButton().then((m) => ({ default: m.ExportButton })));
+const SignatureViewerTool = lazy(() => loadSignatureViewerTool().then((m) => ({ default: m.SignatureViewerTool })));
 
 export const VIEWER_EXTENSIONS: ViewerExtensions = {
   pageOverlays: [AnnotationLayer],
   tools: [AnnotationToolbar, ExportButton, SignatureViewerTool],
+  // Documents opened with the server away need this code too: the pack download fetches it.
+  preload: () => Promise.all([loadAnnotationLayer(), loadAnnotationToolbar(), loadExportButton(), loadSignatureViewerTool()]),
 };

@@ -14,11 +14,13 @@ import { useAccount } from '../auth/session';
 import { fetchFile } from './documents-api';
 import { hasFile, keptPack, saveFile, saveKeptPack, sha256Hex } from './offline-cache';
 import { loadReader } from './LazyDocumentReader';
+import { useViewerExtensions } from './page-overlays';
 import { downloadPack, formatBytes, keptCovers, PackIntegrityError, packFiles, type KeptPack, type PackProgress } from './pack-download';
 
 export function PackDownload({ pack, offline }: { pack: DocumentPack; offline: boolean }) {
   const { t, i18n } = useTranslation();
   const me = useAccount();
+  const extensions = useViewerExtensions();
   const { files, confidential } = useMemo(() => packFiles(pack), [pack]);
   const [kept, setKept] = useState<KeptPack | null>(null);
   const [progress, setProgress] = useState<PackProgress | null>(null);
@@ -47,7 +49,7 @@ export function PackDownload({ pack, offline }: { pack: DocumentPack; offline: b
     try {
       // The reader's code and pdf.js, fetched now so the app's offline copy (service worker) has
       // them even if no document was opened yet.
-      await Promise.all([loadReader(), import('./pdf').then((m) => m.prewarmPdf())]);
+      await Promise.all([loadReader(), extensions.preload?.(), import('./pdf').then((m) => m.prewarmPdf())]);
       const done = await downloadPack(files, { has: hasFile, fetch: (f) => fetchFile(f.documentId, f.versionId), hash: sha256Hex, save: saveFile }, setProgress, ac.signal);
       await saveKeptPack(me.id, pack.meetingId, done);
       setKept(done);

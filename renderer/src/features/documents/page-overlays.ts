@@ -35,6 +35,8 @@ export interface ViewerExtensions {
   pageOverlays: readonly ComponentType<PageOverlayProps>[];
   /** Extra controls in the viewer's annotation bar. */
   tools: readonly ComponentType<ViewerToolProps>[];
+  /** Fetches the extensions' code ahead of use (the offline pack download: the service worker keeps it). */
+  preload?: () => Promise<unknown>;
 }
 
 /** Empty unless the app provides its list (App.tsx). */
