@@ -47,6 +47,8 @@ const LOUD = 5;
 const SILENT = 127;
 const PORT = 20000 + (process.pid % 900);
 const TARGET = 0.05;
+/** TRACE=1: a Chrome trace of the speaker window; prints where the page's main thread spent it. */
+const TRACE = process.env['TRACE'] === '1';
 
 /** Counts React commits in the page: the hook React looks for at start (React DevTools' global hook). */
 const COMMIT_HOOK = `
@@ -66,6 +68,8 @@ interface Figures {
   commitsPerSecond: number;
   mainThreadShare: number;
   scriptShare: number;
+  layoutShare: number;
+  styleShare: number;
   stateChangesPerSecond: number;
   speakerChanges: number;
 }
@@ -136,7 +140,7 @@ async function measureClient(browser: Browser, origin: string, entry: string, la
       const { metrics: list } = await cdp.send('Performance.getMetrics');
       const m = new Map(list.map((x) => [x.name, x.value]));
       const c = await page.evaluate(() => ({ ...globalThis.__roomRender }));
-      return { at: Date.now(), task: m.get('TaskDuration') ?? 0, script: m.get('ScriptDuration') ?? 0, ...c };
+      return { at: Date.now(), task: m.get('TaskDuration') ?? 0, script: m.get('ScriptDuration') ?? 0, layout: m.get('LayoutDuration') ?? 0, style: m.get('RecalcStyleDuration') ?? 0, ...c };
     };
     const windowOf = async (name: string): Promise<Figures> => {
       const a = await sample();
@@ -149,6 +153,8 @@ async function measureClient(browser: Browser, origin: string, entry: string, la
         commitsPerSecond: (b.commits - a.commits) / wall,
         mainThreadShare: (b.task - a.task) / wall,
         scriptShare: (b.script - a.script) / wall,
+        layoutShare: (b.layout - a.layout) / wall,
+        styleShare: (b.style - a.style) / wall,
         stateChangesPerSecond: (b.changes - a.changes) / wall,
         speakerChanges: b.speakerChanges - a.speakerChanges,
       };
@@ -159,8 +165,14 @@ async function measureClient(browser: Browser, origin: string, entry: string, la
     console.log(row(idle));
     speak(true);
     await sleep(3000);
+    if (TRACE) await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'media', 'webrtc'] });
     const speaking = await windowOf('speaker every 2 s');
     console.log(row(speaking));
+    if (TRACE) {
+      const trace = await browser.stopTracing();
+      if (process.env['TRACE_OUT']) fs.writeFileSync(process.env['TRACE_OUT'], trace);
+      printTraceSummary(label, trace, speaking.seconds);
+    }
     speak(false);
     await page.getByRole('button', { name: 'Rời phòng' }).click().catch(() => undefined);
     return [idle, speaking];
@@ -169,9 +181,26 @@ async function measureClient(browser: Browser, origin: string, entry: string, la
   }
 }
 
+interface TraceEvent { name: string; ph: string; pid: number; tid: number; dur?: number; args?: { name?: string } }
+
+/** The main thread's own time per kind of task (the trace's top-level events on CrRendererMain). */
+function printTraceSummary(label: string, trace: Buffer, seconds: number): void {
+  const events = (JSON.parse(trace.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
+  const main = events.find((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  if (!main) return console.log(`  ${label}: no renderer main thread in the trace`);
+  const totals = new Map<string, number>();
+  for (const e of events) {
+    if (e.pid !== main.pid || e.tid !== main.tid || e.ph !== 'X' || !e.dur) continue;
+    totals.set(e.name, (totals.get(e.name) ?? 0) + e.dur / 1000);
+  }
+  const top = [...totals].sort((x, y) => y[1] - x[1]).slice(0, 18);
+  console.log(`  ${label}, speaker window, main thread ms per second by trace event (nested events counted in their parents too):`);
+  for (const [name, ms] of top) console.log(`    ${name.padEnd(40)} ${(ms / seconds).toFixed(1).padStart(7)}`);
+}
+
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`.padStart(8);
 const row = (w: Figures) =>
-  [w.label.padEnd(44), w.commitsPerSecond.toFixed(1).padStart(9), pct(w.mainThreadShare), pct(w.scriptShare), w.stateChangesPerSecond.toFixed(1).padStart(9), String(w.speakerChanges).padStart(9)].join(' ');
+  [w.label.padEnd(44), w.commitsPerSecond.toFixed(1).padStart(9), pct(w.mainThreadShare), pct(w.scriptShare), pct(w.layoutShare), pct(w.styleShare), w.stateChangesPerSecond.toFixed(1).padStart(9), String(w.speakerChanges).padStart(9)].join(' ');
 
 async function main(): Promise<void> {
   const load = os.loadavg();
@@ -232,7 +261,7 @@ async function main(): Promise<void> {
     const before = await metrics(url, meeting.adminToken);
     console.log(`  room ready: ${before.rooms[0]?.participants ?? '?'} in the room before the browser`);
     console.log('');
-    console.log(`${'client, window'.padEnd(44)} commits/s   main th.   script  changes/s  speakers`);
+    console.log(`${'client, window'.padEnd(44)} commits/s   main th.   script   layout    style  changes/s  speakers`);
     if (baselineDist) rows.push(...(await measureClient(browser, url, '/baseline.html', 'before (baseline build)', meeting.meetingId, username, speak)));
     rows.push(...(await measureClient(browser, url, '/', 'now (this checkout)', meeting.meetingId, username, speak)));
     stopSending();
@@ -244,11 +273,11 @@ async function main(): Promise<void> {
     child.kill('SIGTERM');
   }
   console.log('');
-  console.log(`${'client, window'.padEnd(44)} commits/s   main th.   script  changes/s  speakers`);
+  console.log(`${'client, window'.padEnd(44)} commits/s   main th.   script   layout    style  changes/s  speakers`);
   for (const r of rows) console.log(row(r));
   const now = rows.filter((r) => r.label.startsWith('now')).at(-1);
   console.log(
-    `main th. = the page's main-thread busy time (CDP TaskDuration) per second of wall time; script = its JavaScript part. Target: < ${TARGET * 100} % of the main thread at steady state with the speaker changing every 2 s${now ? ` (now: ${(now.mainThreadShare * 100).toFixed(1)} %)` : ''}. Load average at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}.`,
+    `main th. = the page's main-thread busy time (CDP TaskDuration) per second of wall time; script, layout, style = its JavaScript, layout and style-recalculation parts. Target: < ${TARGET * 100} % of the main thread at steady state with the speaker changing every 2 s${now ? ` (now: ${(now.mainThreadShare * 100).toFixed(1)} %)` : ''}. Load average at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}.`,
   );
   process.exit(0);
 }

@@ -51,7 +51,6 @@ export function TileFrame({
         overflow: 'hidden',
         outline: speaking ? '3px solid var(--mantine-color-green-5)' : 'none',
         outlineOffset: -3,
-        transition: 'outline-color 150ms',
       }}
     >
       {children}

@@ -200,31 +200,37 @@ const sameRoster = (a: readonly RosterEntry[], b: readonly RosterEntry[]) =>
   a.length === b.length && a.every((x, i) => x.peerId === b[i]!.peerId && x.accountId === b[i]!.accountId && x.sharingScreen === b[i]!.sharingScreen);
 
 /**
- * Builds a memoised selector of the room's roster: the same array (by identity) as long as nobody
- * joined, left or started or stopped sharing a screen, whatever happens to tracks, microphones or
- * the active speaker. One per subscriber (each keeps its own last result).
+ * A selector of something derived from `peers` that keeps its last result (by identity) while
+ * `peers` is the same array, and also while a new `peers` derives an equal value (`same`). One per
+ * subscriber (each keeps its own last result).
  */
-export function makeRosterSelector(): (s: ConferenceState) => RosterEntry[] {
+function memoOnPeers<T>(derive: (peers: readonly RemotePeer[]) => T, same: (a: T, b: T) => boolean, initial: T): (s: ConferenceState) => T {
   let lastPeers: readonly RemotePeer[] | null = null;
-  let last: RosterEntry[] = [];
+  let last = initial;
   return (s) => {
     if (s.peers === lastPeers) return last;
     lastPeers = s.peers;
-    const next = rosterOf(s.peers);
-    if (!sameRoster(next, last)) last = next;
+    const next = derive(s.peers);
+    if (!same(next, last)) last = next;
     return last;
   };
 }
 
+/**
+ * Builds a memoised selector of the room's roster: the same array (by identity) as long as nobody
+ * joined, left or started or stopped sharing a screen, whatever happens to tracks, microphones or
+ * the active speaker.
+ */
+export function makeRosterSelector(): (s: ConferenceState) => RosterEntry[] {
+  return memoOnPeers(rosterOf, sameRoster, []);
+}
+
+const audioTracksOf = (peers: readonly RemotePeer[]): RemoteTrack[] => peers.flatMap((p) => p.tracks.filter((t) => t.kind === 'audio'));
+
+const sameTracks = (a: readonly RemoteTrack[], b: readonly RemoteTrack[]) =>
+  a.length === b.length && a.every((t, i) => t.consumerId === b[i]!.consumerId && t.track === b[i]!.track);
+
 /** The others' audio tracks (one list for the room's sound), memoised like the roster. */
 export function makeAudioTracksSelector(): (s: ConferenceState) => RemoteTrack[] {
-  let lastPeers: readonly RemotePeer[] | null = null;
-  let last: RemoteTrack[] = [];
-  return (s) => {
-    if (s.peers === lastPeers) return last;
-    lastPeers = s.peers;
-    const next = s.peers.flatMap((p) => p.tracks.filter((t) => t.kind === 'audio'));
-    if (next.length !== last.length || next.some((t, i) => t.consumerId !== last[i]!.consumerId || t.track !== last[i]!.track)) last = next;
-    return last;
-  };
+  return memoOnPeers(audioTracksOf, sameTracks, []);
 }
