@@ -17,6 +17,9 @@ export default defineConfig({
   retries: 0,
   reporter: [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
   use: {
+    // A click on something covered or never enabled fails after a minute with Playwright's own
+    // explanation (what intercepts the pointer), instead of waiting out a spec's whole budget.
+    actionTimeout: 60_000,
     baseURL: `http://127.0.0.1:${E2E_PORT}`,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
