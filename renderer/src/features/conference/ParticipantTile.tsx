@@ -1,9 +1,11 @@
 /** One bridge point in the grid: its video, its audio, its name and point, and its connection details. */
 import { ActionIcon, Badge, Box, Group, Popover, Text } from '@mantine/core';
 import { IconChartBar, IconMicrophoneOff, IconPin, IconPinnedOff, IconVideoOff } from '@tabler/icons-react';
+import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { RaisedHand } from '../floor/RaisedHand';
 import { TileModerationMenu } from '../floor/TileModerationMenu';
+import type { PeerInfo } from '../../../../common/protocol';
 import type { ConferenceEngine, RemotePeer } from './conference-engine';
 import { selectIsSpeaking } from './conference-store';
 import { PeerLinkBadge } from './link/PeerLinkBadge';
@@ -86,11 +88,14 @@ export const initials = (name: string) =>
     .map((w) => w[0]?.toUpperCase())
     .join('');
 
-/** A remote participant's camera tile. Its sound is played by RoomAudio (tiles of other pages are not mounted). */
+/**
+ * A remote participant's camera tile. Its sound is played by RoomAudio (tiles of other pages are not
+ * mounted). The footer depends on the peer's info and the speaking flag only: a video consumer
+ * paused or resumed (last-N, layers) re-renders the picture, not the badges and menus.
+ */
 export function ParticipantTile({ peer, engine, ...placement }: { peer: RemotePeer; engine: ConferenceEngine } & TilePlacement) {
   const { t } = useTranslation();
   const video = peer.tracks.find((x) => x.kind === 'video' && x.source === 'webcam');
-  const mic = peer.info.producers.find((p) => p.source === 'mic');
   const cam = peer.info.producers.find((p) => p.source === 'webcam');
   const name = peer.info.displayName;
   const showVideo = video && !video.producerPaused && video.forwarding;
@@ -102,57 +107,7 @@ export function ParticipantTile({ peer, engine, ...placement }: { peer: RemotePe
       pinLabel={peer.info.pointName || name}
       {...placement}
       speaking={speaking}
-      footer={
-        <>
-          <Box style={{ minWidth: 0 }}>
-            <Text size="sm" fw={600} c="white" truncate data-testid="tile-name">
-              {name}
-            </Text>
-            {peer.info.pointName && (
-              <Text size="xs" c="gray.3" truncate data-testid="tile-point">
-                {peer.info.pointName}
-              </Text>
-            )}
-            {(peer.info.unitName || peer.info.headcount) && (
-              <Text size="xs" c="gray.4" truncate data-testid="tile-unit">
-                {[
-                  peer.info.unitName,
-                  peer.info.level ? t(`unitLevels.${peer.info.level}`) : null,
-                  peer.info.headcount ? t('room.headcount', { count: peer.info.headcount }) : null,
-                ]
-                  .filter(Boolean)
-                  .join(' · ')}
-              </Text>
-            )}
-          </Box>
-          <Group gap={4} wrap="nowrap">
-            <RaisedHand engine={engine} accountId={peer.info.accountId} />
-            <PeerLinkBadge engine={engine} peerId={peer.info.id} />
-            {speaking && (
-              <Badge color="green" variant="filled" size="sm" data-testid="tile-speaking">
-                {t('media.speaking')}
-              </Badge>
-            )}
-            {(!mic || mic.paused) && (
-              <Badge color="red" variant="filled" size="sm" aria-label={t('room.muted')} leftSection={<IconMicrophoneOff size={12} />}>
-                {t('room.muted')}
-              </Badge>
-            )}
-            {cam?.paused && <IconVideoOff size={16} color="white" aria-label={t('room.videoOff')} />}
-            <TileModerationMenu engine={engine} peer={peer.info} />
-            <Popover position="top-end" withArrow shadow="md">
-              <Popover.Target>
-                <ActionIcon variant="filled" color="dark" size="sm" aria-label={t('stats.show', { name })}>
-                  <IconChartBar size={14} />
-                </ActionIcon>
-              </Popover.Target>
-              <Popover.Dropdown>
-                <StatsPanel engine={engine} peerId={peer.info.id} />
-              </Popover.Dropdown>
-            </Popover>
-          </Group>
-        </>
-      }
+      footer={<ParticipantFooter info={peer.info} engine={engine} speaking={speaking} />}
     >
       {showVideo ? (
         <TrackVideo track={video.track} label={name} />
@@ -172,3 +127,58 @@ export function ParticipantTile({ peer, engine, ...placement }: { peer: RemotePe
     </TileFrame>
   );
 }
+
+/** The tile's name, point, unit, state badges, the chair's menu and the connection details. */
+const ParticipantFooter = memo(function ParticipantFooter({ info, engine, speaking }: { info: PeerInfo; engine: ConferenceEngine; speaking: boolean }) {
+  const { t } = useTranslation();
+  const mic = info.producers.find((p) => p.source === 'mic');
+  const cam = info.producers.find((p) => p.source === 'webcam');
+  const name = info.displayName;
+  return (
+    <>
+      <Box style={{ minWidth: 0 }}>
+        <Text size="sm" fw={600} c="white" truncate data-testid="tile-name">
+          {name}
+        </Text>
+        {info.pointName && (
+          <Text size="xs" c="gray.3" truncate data-testid="tile-point">
+            {info.pointName}
+          </Text>
+        )}
+        {(info.unitName || info.headcount) && (
+          <Text size="xs" c="gray.4" truncate data-testid="tile-unit">
+            {[info.unitName, info.level ? t(`unitLevels.${info.level}`) : null, info.headcount ? t('room.headcount', { count: info.headcount }) : null]
+              .filter(Boolean)
+              .join(' · ')}
+          </Text>
+        )}
+      </Box>
+      <Group gap={4} wrap="nowrap">
+        <RaisedHand engine={engine} accountId={info.accountId} />
+        <PeerLinkBadge engine={engine} peerId={info.id} />
+        {speaking && (
+          <Badge color="green" variant="filled" size="sm" data-testid="tile-speaking">
+            {t('media.speaking')}
+          </Badge>
+        )}
+        {(!mic || mic.paused) && (
+          <Badge color="red" variant="filled" size="sm" aria-label={t('room.muted')} leftSection={<IconMicrophoneOff size={12} />}>
+            {t('room.muted')}
+          </Badge>
+        )}
+        {cam?.paused && <IconVideoOff size={16} color="white" aria-label={t('room.videoOff')} />}
+        <TileModerationMenu engine={engine} peer={info} />
+        <Popover position="top-end" withArrow shadow="md">
+          <Popover.Target>
+            <ActionIcon variant="filled" color="dark" size="sm" aria-label={t('stats.show', { name })}>
+              <IconChartBar size={14} />
+            </ActionIcon>
+          </Popover.Target>
+          <Popover.Dropdown>
+            <StatsPanel engine={engine} peerId={info.id} />
+          </Popover.Dropdown>
+        </Popover>
+      </Group>
+    </>
+  );
+});
