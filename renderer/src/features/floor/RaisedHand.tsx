@@ -6,14 +6,13 @@ import { Badge } from '@mantine/core';
 import { IconHandStop } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { ConferenceEngine } from '../conference/conference-engine';
-import { useFloor } from './floor-store';
+import { useFloorSlice } from './floor-store';
 import { handPosition } from './hand-position';
 
 
 export function RaisedHand({ engine, accountId, size = 'sm' }: { engine: ConferenceEngine; accountId: string | null | undefined; size?: 'xs' | 'sm' | 'md' }) {
   const { t } = useTranslation();
-  const { state } = useFloor(engine);
-  const position = handPosition(state, accountId);
+  const position = useFloorSlice(engine, ({ state }) => handPosition(state, accountId));
   if (position === 0) return null;
   const label = t('floor.handPosition', { position });
   return (

@@ -7,22 +7,29 @@ import type { PeerInfo } from '../../../../common/protocol';
 import type { ConferenceEngine } from '../conference/conference-engine';
 import { useConference } from '../conference/use-conference';
 import { act } from './floor-actions';
-import { isManager, useFloor } from './floor-store';
+import { isManager, useFloorSlice } from './floor-store';
 
 export function TileModerationMenu({ engine, peer }: { engine: ConferenceEngine; peer: PeerInfo }) {
   const { t } = useTranslation();
-  const { state } = useFloor(engine);
   const self = useConference(engine, (s) => s.self);
+  // Only what this peer's menu shows: a floor change that does not concern it re-renders nothing.
+  const floor = useFloorSlice(engine, ({ state }) => {
+    if (!state || !isManager(state, self)) return null;
+    const holder = state.holder?.accountId === peer.accountId;
+    return {
+      hostMuted: state.hostMuted.includes(peer.accountId),
+      organiser: state.organiserIds.includes(peer.accountId),
+      holder,
+      // In controlled mode only the floor holder, the chair and the host point may be asked to unmute (others: give the floor).
+      mayBeAsked: !state.controlled || holder || peer.accountId === state.chairId || (state.hostPointName !== '' && peer.pointName === state.hostPointName),
+    };
+  });
   const [confirmRemove, setConfirmRemove] = useState(false);
-  if (!state || !isManager(state, self)) return null;
+  if (!floor) return null;
+  const { hostMuted, organiser, holder, mayBeAsked } = floor;
   const name = peer.pointName || peer.displayName;
-  const hostMuted = state.hostMuted.includes(peer.accountId);
   const mic = peer.producers.find((p) => p.source === 'mic');
   const micOn = mic !== undefined && !mic.paused;
-  const organiser = state.organiserIds.includes(peer.accountId);
-  const holder = state.holder?.accountId === peer.accountId;
-  // In controlled mode only the floor holder, the chair and the host point may be asked to unmute (others: give the floor).
-  const mayBeAsked = !state.controlled || holder || peer.accountId === state.chairId || (state.hostPointName !== '' && peer.pointName === state.hostPointName);
   return (
     <>
       <Menu position="top-end" withinPortal shadow="md">

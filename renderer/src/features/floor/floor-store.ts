@@ -4,6 +4,7 @@
  * timer), and the host's "please unmute" prompt. One store per conference engine.
  */
 import { useSyncExternalStore } from 'react';
+import { useShallow } from 'zustand/shallow';
 import type { FloorState } from '../../../../common/protocol';
 import type { ConferenceEngine } from '../conference/conference-engine';
 
@@ -67,6 +68,17 @@ export function floorStore(engine: ConferenceEngine): FloorStore {
 export function useFloor(engine: ConferenceEngine): FloorView {
   const store = floorStore(engine);
   return useSyncExternalStore(store.subscribe, store.getView);
+}
+
+/**
+ * A slice of the floor view (a value, or a small object compared entry by entry): the component
+ * re-renders only when the slice changes. For what every tile shows (a raised hand, the chair's
+ * menu), so a floor change re-renders the tiles it concerns, not all of them.
+ */
+export function useFloorSlice<T>(engine: ConferenceEngine, select: (view: FloorView) => T): T {
+  const store = floorStore(engine);
+  const pick = useShallow(select);
+  return useSyncExternalStore(store.subscribe, () => pick(store.getView()));
 }
 
 /** Whether this participant runs the floor (chair, secretary, creator of the meeting, or an administrator). */
