@@ -85,6 +85,14 @@ import { chatHandlers } from './chat/chat-handlers';
 import { recordingHandlers } from './recording/recording-handlers';
 import { registerRecordingRoutes } from './recording/recording-routes';
 import { RecordingService } from './recording/recording-service';
+import { ChatBridge } from './cluster/chat-bridge';
+import { CollabBridge } from './cluster/collab-bridge';
+import { ClusterNode } from './cluster/cluster-node';
+import { FloorBridge } from './cluster/floor-bridge';
+import { MeetingBridge } from './cluster/meeting-bridge';
+import { PresenceBridge } from './cluster/presence-bridge';
+import { VoteBridge } from './cluster/vote-bridge';
+import { serverIdOf } from './config/config';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -125,6 +133,8 @@ export interface RunningServer extends Services {
   /** Access changes (documents, invitations, accounts): open connections are checked again. */
   accessChanges: AccessChanges;
   logger: Logger;
+  /** Several servers (REDIS_URL set): this server's node and who is on the others; absent on one server. */
+  cluster?: { node: ClusterNode; presence: PresenceBridge } | undefined;
   close(): Promise<void>;
 }
 
@@ -133,6 +143,25 @@ const CLOSE_GRACE_MS = 5_000;
 
 export async function startServer(config: Config, logger: Logger = createLogger(config.LOG_LEVEL), deps: ServerDeps = {}): Promise<RunningServer> {
   const store = await openStore({ dataDir: config.DATA_DIR, databaseUrl: config.DATABASE_URL, logger: logger.child({ component: 'store' }) });
+  // Several servers (issue 16): the meeting event bus, the leases and this server's liveness lease.
+  const clusterLog = logger.child({ component: 'cluster' });
+  let presenceBridge: PresenceBridge | undefined;
+  const cluster = config.REDIS_URL
+    ? await ClusterNode.start({
+        redisUrl: config.REDIS_URL,
+        serverId: serverIdOf(config),
+        db: store.db,
+        leaseTtlMs: config.SERVER_LEASE_TTL_MS,
+        logger: clusterLog,
+        // The others count this server dead now: its participants rejoin (to another server once
+        // joins are placed, wiring step 6) and are announced again.
+        onLivenessLost: () => void rooms?.list().then((all) => all.forEach((room) => void rooms?.close(room.name, 4010, 'server lost its place in the cluster'))),
+      }).catch(async (err: unknown) => {
+        await store.close();
+        throw err;
+      })
+    : undefined;
+  const voteBridge = cluster ? new VoteBridge(cluster.bus, store.db, clusterLog) : undefined;
   let signaling: SignalingEndpoint | undefined;
   let rooms: Rooms | undefined;
   let collab: CollabEndpoint | undefined;
@@ -162,7 +191,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   let broadcast: BroadcastService | undefined;
   // Meeting pages open without joining the room get told which part changed.
   const meetingWatch = new MeetingWatch();
-  const meetings = new MeetingsService(store.db, (meetingId, status) => {
+  const onMeetingStatus = (meetingId: string, status: MeetingStatus) => {
     meetingWatch.changed(meetingId, 'meeting');
     if (status === 'ended' || status === 'cancelled') {
       // Open votes close with what was cast before the room goes.
@@ -176,7 +205,17 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       void (broadcast?.meetingEnded(meetingId) ?? Promise.resolve()).catch((err: unknown) => logger.error({ err, meetingId }, 'ending the broadcast of an ended meeting failed'));
     }
     collab?.meetingChanged(meetingId);
-  }, accessChanges);
+  };
+  // Several servers: a status stored here is applied by the others too (and theirs here).
+  const meetingBridge = cluster ? new MeetingBridge(cluster.bus, clusterLog, onMeetingStatus) : undefined;
+  const meetings = new MeetingsService(
+    store.db,
+    (meetingId, status) => {
+      onMeetingStatus(meetingId, status);
+      meetingBridge?.changed(meetingId, status);
+    },
+    accessChanges,
+  );
   // Every PDF is parsed off the main thread, in worker threads with limits (pdf-jobs/).
   const pdfLog = logger.child({ component: 'pdf-jobs' });
   const pdfJobs = new PdfJobs(pdfJobLimitsFrom(config), (msg, fields) => pdfLog.warn(fields, msg));
@@ -199,14 +238,20 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   });
   const roomsRef = () => rooms;
   const presence = {
-    peers: (meetingId: string) => [...(roomsRef()?.find(meetingId)?.peers.values() ?? [])].map((p) => ({ accountId: p.identity.accountId, role: p.identity.role, displayName: p.identity.displayName, pointName: p.identity.pointName, notify: p.notify, sendFrame: p.sendFrame })),
+    peers: (meetingId: string) => {
+      const here = [...(roomsRef()?.find(meetingId)?.peers.values() ?? [])].map((p) => ({ accountId: p.identity.accountId, role: p.identity.role, displayName: p.identity.displayName, pointName: p.identity.pointName, notify: p.notify, sendFrame: p.sendFrame }));
+      // Several servers: the participants on the others count too (their own server tells them).
+      return presenceBridge ? [...here, ...presenceBridge.presentPeers(meetingId)] : here;
+    },
   };
   // Attendance needs the rooms, made below; votes ask it who is present only once running.
   let attendanceRef: AttendanceService | undefined;
   const attended = { presentIds: async (meetingId: string) => (await attendanceRef?.presentIds(meetingId)) ?? new Set<string>() };
-  voting = new VotingService({ db: store.db, postgres: store.dialect === 'postgres', meetings, presence, attendance: attended, logger: logger.child({ component: 'voting' }) });
+  voting = new VotingService({ db: store.db, postgres: store.dialect === 'postgres', meetings, presence, attendance: attended, logger: logger.child({ component: 'voting' }), onProgress: voteBridge?.progress, onUpdated: voteBridge?.updated });
+  if (voteBridge) voteBridge.voting = voting;
   await voting.start();
-  const chat = new ChatService({ db: store.db, meetings, presence });
+  const chatBridge = cluster ? new ChatBridge(cluster.bus, roomsRef, clusterLog) : undefined;
+  const chat = new ChatService({ db: store.db, meetings, presence, onStored: chatBridge?.stored });
   rooms = new Rooms({
     pool,
     maxPeersPerRoom: config.MAX_PEERS_PER_ROOM,
@@ -221,9 +266,11 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     },
   });
 
+  if (cluster) presenceBridge = new PresenceBridge({ bus: cluster.bus, rooms, alive: (id) => cluster.alive(id), sweepEveryMs: Math.max(250, Math.round(config.SERVER_LEASE_TTL_MS / 3)), logger: clusterLog });
   const attendance = new AttendanceService(store.db, rooms, logger.child({ component: 'attendance' }));
   attendanceRef = attendance;
   floor = new FloorService({ db: store.db, rooms, logger: logger.child({ component: 'floor' }), recentlyPresent: (m, a) => attendance.recentlyPresent(m, a) });
+  if (cluster && presenceBridge) new FloorBridge(cluster.bus, store.db, rooms, presenceBridge, floor, clusterLog);
   // Recording (recording/): raw streams out of the SFU while the meeting runs, the archive after it.
   const floorOfServer = floor;
   recordings = new RecordingService({
@@ -323,11 +370,13 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     ...floorHandlers(floor, meetings),
     ...attendanceHandlers(attendance, meetings),
     ...mediaControlHandlers({ plainRtp: config.PLAIN_RTP_ENABLED }),
-    ...pointsHandlers(new PointsService(store.db, meetings, undefined, linkMonitor)),
+    ...pointsHandlers(new PointsService(store.db, meetings, undefined, linkMonitor, presenceBridge ? (meetingId) => presenceBridge!.remote.peers(meetingId) : null)),
     ...linkHandlers(linkMonitor, config.TURN_SECRET && config.TURN_URLS ? { secret: config.TURN_SECRET, urls: parseTurnUrls(config.TURN_URLS), ttlSeconds: config.TURN_TTL_SECONDS } : null),
     ...meetingWatchHandlers(meetingWatch, meetings),
     ...recordingHandlers(recordingsOfServer),
   };
+  // Several servers: the join answer lists the participants on the other servers too.
+  if (presenceBridge && handlers.join) handlers.join = presenceBridge.wrapJoin(handlers.join);
   signaling = new SignalingEndpoint({
     handlers,
     onDisconnect: (ctx) => {
@@ -351,12 +400,15 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   collab = new CollabEndpoint({
     auth,
     access: collabAccess,
-    store: new CollabStore(store.db),
+    // Several servers append to one document: a compaction then replaces only the rows it read.
+    store: new CollabStore(store.db, cluster !== undefined),
     parseCookies: (header) => app.parseCookie(header),
     compactAfter: config.COLLAB_COMPACT_AFTER,
     budget: defaultBudget(Math.round(config.COLLAB_LAYER_MAX_MB * 1024 * 1024)),
     currentActor: (was) => currentActor(store.db, was),
     logger: logger.child({ component: 'collab' }),
+    // Several servers: each document's copies on the servers are kept together through the bus.
+    relay: cluster ? new CollabBridge(cluster.bus, clusterLog) : undefined,
   });
   documents.accessChanges = accessChanges;
   const collabOfServer = collab;
@@ -397,6 +449,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     broadcast: broadcastOfServer,
     accessChanges,
     logger,
+    cluster: cluster && presenceBridge ? { node: cluster, presence: presenceBridge } : undefined,
     store,
     auth,
     directory,
@@ -414,6 +467,9 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       await recordingsOfServer.close();
       await broadcastOfServer.close();
       await roomsOfServer.closeAll();
+      await presenceBridge?.close();
+      // The liveness lease is given up: the other servers drop this one's participants at once.
+      await cluster?.close();
       // Requests in flight get a few seconds to finish; then every socket still open (a request
       // stuck behind a dead peer, a WebSocket whose close handshake never completes) is cut, so
       // a shutdown or restart never hangs on one client.

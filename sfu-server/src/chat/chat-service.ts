@@ -19,6 +19,13 @@ export interface ChatServiceOptions {
   presence: Presence;
   /** Injected clock for tests. */
   now?: () => number;
+  /** A message was stored and pushed to this server's peers (several servers: the others are told, cluster/chat-bridge.ts). */
+  onStored?: ((meetingId: string, secretaryId: string, message: ChatMessage) => void) | undefined;
+}
+
+/** Whether a message of that thread reaches that account: everyone ('all'), the thread's participant, the secretary. */
+export function chatReaches(thread: string, accountId: string, secretaryId: string): boolean {
+  return thread === 'all' || accountId === thread || accountId === secretaryId;
 }
 
 const toMessage = (r: Omit<ChatMessagesTable, 'seq'> & { seq?: unknown }): ChatMessage => ({
@@ -36,6 +43,7 @@ export class ChatService {
   readonly #meetings: MeetingsService;
   readonly #presence: Presence;
   readonly #now: () => number;
+  readonly #onStored: ChatServiceOptions['onStored'];
   /** Recent post times per account, for the rate limit. */
   readonly #recent = new Map<string, number[]>();
 
@@ -44,6 +52,7 @@ export class ChatService {
     this.#meetings = options.meetings;
     this.#presence = options.presence;
     this.#now = options.now ?? Date.now;
+    this.#onStored = options.onStored;
   }
 
   async #facts(actor: Actor, meetingId: string, action: 'chat.read' | 'chat.post'): Promise<MeetingFacts> {
@@ -101,9 +110,9 @@ export class ChatService {
       .values({ id: message.id, meeting_id: meetingId, thread, sender_id: message.senderId, sender_name: message.senderName, point_name: message.pointName, body, at: message.at })
       .execute();
     for (const peer of this.#presence.peers(meetingId)) {
-      const reaches = thread === 'all' || peer.accountId === thread || peer.accountId === facts.secretaryId;
-      if (reaches) peer.notify('chatMessage', message);
+      if (chatReaches(thread, peer.accountId, facts.secretaryId)) peer.notify('chatMessage', message);
     }
+    this.#onStored?.(meetingId, facts.secretaryId, message);
     return message;
   }
 }

@@ -9,6 +9,7 @@
  * from the event alone (a floor snapshot, a vote's per-peer view) it reads back from the store.
  */
 import { z } from 'zod';
+import { MEETING_STATUSES } from '../../../common/api/model';
 import { ChatMessage } from '../../../common/protocol/chat';
 import { NamedBallot } from '../../../common/protocol/voting';
 
@@ -26,17 +27,37 @@ const base64Of = (max: number) =>
     .max(Math.ceil(max / 3) * 4)
     .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64');
 
+/** What the others show of a participant carried by another server (its roster entry, without media). */
+const PresenceFields = {
+  peerId: Id,
+  accountId: Id,
+  role: z.string().max(40),
+  displayName: Name,
+  pointName: Name,
+  unitName: Name.optional(),
+  level: z.string().max(40).nullable().optional(),
+  headcount: z.number().int().nonnegative().nullable().optional(),
+  joinedAt: z.number().optional(),
+};
+export const PresencePeer = z.strictObject(PresenceFields);
+export type PresencePeer = z.infer<typeof PresencePeer>;
+/** Most participants one presence snapshot carries (a room holds at most MAX_PEERS_PER_ROOM). */
+export const MAX_SNAPSHOT_PEERS = 1000;
+
 export const MeetingEvent = z.discriminatedUnion('type', [
   /** A participant joined or left this server's part of the meeting. */
   z.strictObject({
     type: z.literal('presence'),
     change: z.enum(['joined', 'left']),
-    peerId: Id,
-    accountId: Id,
-    role: z.string().max(40),
-    displayName: Name,
-    pointName: Name,
+    ...PresenceFields,
   }),
+  /**
+   * Everyone this server carries in the meeting now (replaces what receivers knew of it). Sent when
+   * a server starts hearing a meeting and after a resync, with `reply`: the others answer with theirs.
+   */
+  z.strictObject({ type: z.literal('presence.snapshot'), reply: z.boolean(), peers: z.array(PresencePeer).max(MAX_SNAPSHOT_PEERS) }),
+  /** The meeting's status changed (read the rest from the store); ended or cancelled: the rooms close. */
+  z.strictObject({ type: z.literal('meeting.changed'), status: z.enum(MEETING_STATUSES) }),
   /** The floor or moderation changed: `revision` grows with every change (read the rest from the store). */
   z.strictObject({ type: z.literal('floor.changed'), revision: z.number().int().nonnegative() }),
   /** A host action on one account's microphones or presence, applied by the server carrying its peers. */

@@ -51,6 +51,16 @@ export class BadMessage extends Error {}
 export class RefusedUpdate extends Error {}
 
 const LOADED_FROM_STORE = Symbol('store');
+/** Origin of what another server relayed (cluster/collab-bridge.ts): pushed to the local peers, never stored nor relayed again here. */
+const FROM_OTHER_SERVER = Symbol('other server');
+
+/** Several servers: where this document's own changes go to reach the other servers' copies. */
+export interface CollabRelayHooks {
+  /** A Yjs update from one of this server's peers (applied, queued for the store). */
+  update(update: Uint8Array): void;
+  /** An awareness update from this server's peers (or their leaving). */
+  awareness(update: Uint8Array): void;
+}
 
 export class CollabDoc {
   readonly doc = new Y.Doc();
@@ -64,6 +74,8 @@ export class CollabDoc {
   #destroyed = false;
   /** Bytes the document takes at most (its stored rows, plus the updates applied since): measured exactly when near the limit. */
   #size = 0;
+  /** Set when this server is one of several (absent on one server). */
+  relay: CollabRelayHooks | null = null;
 
   private constructor(
     readonly name: string,
@@ -105,6 +117,7 @@ export class CollabDoc {
       // To the others, never back to the sender (it knows its own state; the endpoint keeps quiet
       // connections alive instead, see CollabEndpoint's keep-alive).
       d.#broadcast(encoding.toUint8Array(encoder), origin ?? null);
+      if (d.relay && origin !== FROM_OTHER_SERVER) d.relay.awareness(awarenessProtocol.encodeAwarenessUpdate(d.awareness, changed));
     });
     return d;
   }
@@ -120,8 +133,39 @@ export class CollabDoc {
     encoding.writeVarUint(encoder, MESSAGE_SYNC);
     syncProtocol.writeUpdate(encoder, update);
     this.#broadcast(encoding.toUint8Array(encoder), origin);
+    // Another server's update: that server stores it (each update is stored once, by the server of its writer).
+    if (origin === FROM_OTHER_SERVER) return;
     this.#pending.push(update);
     this.#scheduleWrite();
+    this.relay?.update(update);
+  }
+
+  /** An update another server relayed: applied and pushed to this server's peers. */
+  applyFromOtherServer(update: Uint8Array): void {
+    if (this.#destroyed) return;
+    Y.applyUpdate(this.doc, update, FROM_OTHER_SERVER);
+    this.#size += update.length;
+  }
+
+  /** An awareness update another server relayed (its peers' cursors, or their leaving). */
+  applyAwarenessFromOtherServer(update: Uint8Array): void {
+    if (this.#destroyed) return;
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, FROM_OTHER_SERVER);
+  }
+
+  /** Merges what the store holds (another server stored what could not be relayed, or relays may have been missed). */
+  async mergeStored(): Promise<void> {
+    const updates = await this.store.load(this.name);
+    if (this.#destroyed) return;
+    this.doc.transact(() => {
+      for (const u of updates) {
+        try {
+          Y.applyUpdate(this.doc, u, FROM_OTHER_SERVER);
+        } catch (err) {
+          this.logger.error({ err, doc: this.name }, 'a stored collaboration update could not be applied; skipped');
+        }
+      }
+    }, FROM_OTHER_SERVER);
   }
 
   #broadcast(message: Uint8Array, except: unknown): void {

@@ -57,6 +57,8 @@ export interface CollabEndpointOptions {
   budget?: CollabBudget;
   /** The actor of an open connection as it is now (null: session or account ended); used after access changes. */
   currentActor?: (was: Actor) => Promise<Actor | null>;
+  /** Several servers (cluster/collab-bridge.ts): told when a document is loaded here and when it is let go. */
+  relay?: { opened(doc: CollabDoc): Promise<void>; released(doc: CollabDoc): void } | undefined;
 }
 
 class Connection implements CollabPeer {
@@ -272,7 +274,14 @@ export class CollabEndpoint implements UpgradeEndpoint {
     let doc = this.#docs.get(name);
     if (!doc) {
       const { store, compactAfter = 100, logger, writeDelayMs = 100 } = this.#options;
+      const relay = this.#options.relay;
       doc = CollabDoc.load(name, store, compactAfter, logger.child({ doc: name }), writeDelayMs, this.#budget);
+      if (relay) {
+        doc = doc.then(async (d) => {
+          await relay.opened(d);
+          return d;
+        });
+      }
       this.#docs.set(name, doc);
       doc.catch(() => {
         if (this.#docs.get(name) === doc) this.#docs.delete(name);
@@ -292,6 +301,7 @@ export class CollabEndpoint implements UpgradeEndpoint {
     if (this.#docs.get(name) !== undefined && (await this.#docs.get(name)) === doc && doc.peers.size === 0) {
       this.#docs.delete(name);
       doc.destroy();
+      this.#options.relay?.released(doc);
     }
   }
 

@@ -90,6 +90,15 @@ const ConfigSchema = z.object({
   COLLAB_LAYER_MAX_MB: z.coerce.number().min(0.01).max(256).default(8),
   /** PostgreSQL connection URL; without it the embedded SQLite store in DATA_DIR is used. */
   DATABASE_URL: z.string().url().optional(),
+  /**
+   * Several servers (issue 16): the Redis that carries meeting events between them
+   * (redis://host:port[/db]). Needs DATABASE_URL (PostgreSQL): the servers share its state.
+   */
+  REDIS_URL: z.string().url().optional(),
+  /** This server's name among several (default: host name and port); unique per process. */
+  SERVER_ID: z.string().regex(/^[A-Za-z0-9._:-]{1,60}$/, 'letters, digits and . _ : - (at most 60)').optional(),
+  /** How long (ms) this server stays counted alive after its last renewal (the `server:<id>` lease). */
+  SERVER_LEASE_TTL_MS: z.coerce.number().int().min(500).max(60_000).default(3000),
   /** Secret for signing session tokens (≥ 32 bytes); made and kept in DATA_DIR when absent. */
   AUTH_SECRET: z.string().min(32).optional(),
   /** Password of the first admin account on an empty store; a one-time password is logged when absent. */
@@ -127,5 +136,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (result.data.RTC_MIN_PORT > result.data.RTC_MAX_PORT) {
     throw new Error('Invalid configuration: RTC_MIN_PORT is above RTC_MAX_PORT');
   }
+  if (result.data.REDIS_URL && !result.data.DATABASE_URL) {
+    throw new Error('Invalid configuration: REDIS_URL (several servers) needs DATABASE_URL: the servers share their state in PostgreSQL, not in the single-server SQLite store');
+  }
+  if (result.data.DATABASE_URL && result.data.REDIS_URL && !/^postgres(ql)?:/.test(result.data.DATABASE_URL)) {
+    throw new Error('Invalid configuration: with REDIS_URL, DATABASE_URL must be a postgres:// URL');
+  }
   return result.data;
+}
+
+/** This server's id among several: SERVER_ID, else the host name and port. */
+export function serverIdOf(config: Config, port: number = config.PORT): string {
+  // Port 0 (any free port, tests): the process id keeps two such servers apart.
+  return config.SERVER_ID ?? `${os.hostname()}:${port || `pid${process.pid}`}`.slice(0, 60);
 }

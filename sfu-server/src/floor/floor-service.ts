@@ -29,11 +29,31 @@ export interface FloorServiceOptions {
   recentlyPresent: (meetingId: string, accountId: string) => Promise<boolean>;
 }
 
+/**
+ * Several servers (cluster/floor-bridge.ts): a change is made by the server that received the
+ * request, with the meeting locked across servers and the model read again from the store; the
+ * others are told after it and read it back (`applyRemote`).
+ */
+export interface FloorCluster {
+  /** Runs one change with the meeting's floor locked across servers. */
+  exclusive<T>(meetingId: string, change: () => Promise<T>): Promise<T>;
+  /** A participant of that account carried by another server. */
+  remotePeer(meetingId: string, accountId: string): { displayName: string; pointName: string } | undefined;
+  /** Everyone carried by the other servers in the meeting. */
+  remotePeers(meetingId: string): { accountId: string; displayName: string }[];
+  /** A change was stored (or tried): the other servers read it back. */
+  changed(meetingId: string): void;
+  /** The host asked an account carried by another server to unmute. */
+  unmuteAsked(meetingId: string, accountId: string, by: string): void;
+}
+
 export class FloorService {
   readonly #o: FloorServiceOptions;
   readonly #loading = new Map<string, Promise<FloorModel>>();
   readonly #models = new Map<string, FloorModel>();
   readonly #serial = new Serial();
+  /** Set when this server is one of several. */
+  cluster: FloorCluster | undefined;
 
   constructor(options: FloorServiceOptions) {
     this.#o = options;
@@ -53,6 +73,54 @@ export class FloorService {
       this.#loading.set(meetingId, loading);
     }
     return loading;
+  }
+
+  /** Reads the meeting's model from the store again (another server changed it); what joins taught stays. */
+  async #reload(meetingId: string): Promise<FloorModel> {
+    const old = this.#models.get(meetingId);
+    const fresh = await loadFloor(this.#o.db, meetingId);
+    if (old) for (const [accountId, point] of old.pointOf) fresh.pointOf.set(accountId, point);
+    this.#models.set(meetingId, fresh);
+    this.#loading.set(meetingId, Promise.resolve(fresh));
+    return fresh;
+  }
+
+  /**
+   * Another server changed the floor or moderation (or events may have been missed): the model is
+   * read back, this server's microphones follow it (the new speaker on, whom it does not allow off,
+   * removed participants out), and its peers get `floor.changed`.
+   */
+  async applyRemote(meetingId: string): Promise<void> {
+    await this.#serial.run(meetingId, async () => {
+      if (!this.#loading.has(meetingId) && !this.#o.rooms.find(meetingId)) return;
+      const before = this.#models.get(meetingId);
+      const previous = before?.holder ?? null;
+      const model = await this.#reload(meetingId);
+      const room = this.#o.rooms.find(meetingId);
+      if (!room) return;
+      // Microphones follow a change seen here (not a first load: nothing is known to have changed).
+      const holderChanged = before !== undefined && (previous?.accountId !== model.holder?.accountId || previous?.startedAt !== model.holder?.startedAt);
+      // As `take` (nobody holds it now: always off) and `give` (off unless the rules allow) do.
+      if (previous && previous.accountId !== model.holder?.accountId) await this.#muteUnlessAllowed(model, room, previous.accountId, model.holder === null);
+      for (const p of [...room.peers.values()]) {
+        const accountId = p.identity.accountId;
+        if (model.moderation.get(accountId)?.removed) {
+          p.disconnect(REMOVED_CLOSE_CODE, 'removed by the host');
+          continue;
+        }
+        if (holderChanged && model.holder?.accountId === accountId) await room.forceMic(p, false);
+        else if (!mayUseAudio(model, this.#speaker(model, p)) && micOn(p)) await room.forceMic(p, true);
+      }
+      this.#o.rooms.broadcast(meetingId, 'floor.changed', snapshot(model));
+    });
+  }
+
+  /** The target of a host action: this server's peers of that account, else its name from another server. */
+  #target(meetingId: string, room: Room | undefined, accountId: string): { peers: Peer[]; displayName: string; pointName: string } | null {
+    const peers = room ? peersOf(room, accountId) : [];
+    if (peers[0]) return { peers, displayName: peers[0].identity.displayName, pointName: peers[0].identity.pointName };
+    const remote = this.cluster?.remotePeer(meetingId, accountId);
+    return remote ? { peers: [], displayName: remote.displayName, pointName: remote.pointName } : null;
   }
 
   /** Forgets a meeting (it ended): the store keeps everything. */
@@ -131,13 +199,13 @@ export class FloorService {
   /** Gives the floor to a participant in the room: the previous speaker is muted, this one unmuted. */
   async give(meetingId: string, actor: Actor, accountId: string): Promise<void> {
     await this.#change(meetingId, async (model, room) => {
-      const peers = room ? peersOf(room, accountId) : [];
-      const target = peers[0];
+      const target = this.#target(meetingId, room, accountId);
       if (!target) throw new AppError('not_found', 'that participant is not in the room');
+      const peers = target.peers;
       const previous = model.holder;
       const request = model.queue.find((r) => r.accountId === accountId);
       const mod = model.moderation.get(accountId);
-      const holder = { accountId, displayName: target.identity.displayName, pointName: target.identity.pointName, topic: request?.topic ?? '', startedAt: new Date().toISOString() };
+      const holder = { accountId, displayName: target.displayName, pointName: target.pointName, topic: request?.topic ?? '', startedAt: new Date().toISOString() };
       await this.#o.db.transaction().execute(async (tx) => {
         // The previous turn ends the instant this one starts (one clock for both).
         await finishSpeaking(tx, meetingId, holder.startedAt);
@@ -206,19 +274,27 @@ export class FloorService {
   async mute(meetingId: string, actor: Actor, accountId: string): Promise<void> {
     await this.#change(meetingId, async (model, room) => {
       if (accountId === model.chairId && actor.accountId !== model.chairId) throw new AppError('forbidden', 'the chair cannot be muted by others');
-      const peers = room ? peersOf(room, accountId) : [];
-      if (!peers[0]) throw new AppError('not_found', 'that participant is not in the room');
-      await this.#setModeration(model, actor, accountId, peers[0].identity.displayName, { hostMuted: true }, 'moderation.mute');
-      for (const p of peers) await room!.forceMic(p, true);
+      const target = this.#target(meetingId, room, accountId);
+      if (!target) throw new AppError('not_found', 'that participant is not in the room');
+      await this.#setModeration(model, actor, accountId, target.displayName, { hostMuted: true }, 'moderation.mute');
+      for (const p of target.peers) await room!.forceMic(p, true);
     });
   }
 
   async muteAll(meetingId: string, actor: Actor): Promise<number> {
     return this.#change(meetingId, async (model, room) => {
-      if (!room) return 0;
-      const present = [...room.peers.values()];
-      const targets = muteAllTargets(model, present.map((p) => this.#speaker(model, p)), actor.accountId);
+      const remote = this.cluster?.remotePeers(meetingId) ?? [];
+      if (!room && !remote.length) return 0;
+      const present = [...(room?.peers.values() ?? [])];
+      const speakers = present.map((p) => this.#speaker(model, p));
       const names = new Map(present.map((p) => [p.identity.accountId, p.identity.displayName]));
+      if (remote.length) {
+        // Those on other servers: their bridge point (the host point keeps its microphone) from the store.
+        const points = await this.#o.db.selectFrom('accounts').select(['id', 'bridge_point_id']).where('id', 'in', [...new Set(remote.map((r) => r.accountId))]).execute();
+        for (const p of points) speakers.push({ accountId: p.id, bridgePointId: p.bridge_point_id });
+        for (const r of remote) if (!names.has(r.accountId)) names.set(r.accountId, r.displayName);
+      }
+      const targets = muteAllTargets(model, speakers, actor.accountId);
       const now = new Date().toISOString();
       await this.#o.db.transaction().execute(async (tx) => {
         for (const accountId of targets) {
@@ -231,7 +307,7 @@ export class FloorService {
         model.moderation.set(accountId, { ...(model.moderation.get(accountId) ?? { removed: false }), displayName: names.get(accountId) ?? '', hostMuted: true });
       }
       const muted = new Set(targets);
-      for (const p of present) if (muted.has(p.identity.accountId)) await room.forceMic(p, true);
+      for (const p of present) if (muted.has(p.identity.accountId)) await room!.forceMic(p, true);
       return targets.length;
     });
   }
@@ -239,12 +315,13 @@ export class FloorService {
   /** Allows a host-muted participant again and asks them (a prompt) to turn their microphone on. */
   async askUnmute(meetingId: string, actor: Actor, accountId: string): Promise<void> {
     await this.#change(meetingId, async (model, room) => {
-      const peers = room ? peersOf(room, accountId) : [];
-      if (!peers[0]) throw new AppError('not_found', 'that participant is not in the room');
-      const allowedAfter = mayUseAudio({ ...model, moderation: new Map() }, this.#speaker(model, peers[0]));
+      const target = this.#target(meetingId, room, accountId);
+      if (!target) throw new AppError('not_found', 'that participant is not in the room');
+      const allowedAfter = mayUseAudio({ ...model, moderation: new Map() }, { accountId, bridgePointId: model.pointOf.get(accountId) ?? null });
       if (!allowedAfter) throw new AppError('conflict', 'controlled mode: give this participant the floor instead', { reason: 'controlled' });
-      await this.#setModeration(model, actor, accountId, peers[0].identity.displayName, { hostMuted: false }, 'moderation.askUnmute');
-      for (const p of peers) p.notify('moderation.unmuteAsked', { by: actor.displayName });
+      await this.#setModeration(model, actor, accountId, target.displayName, { hostMuted: false }, 'moderation.askUnmute');
+      for (const p of target.peers) p.notify('moderation.unmuteAsked', { by: actor.displayName });
+      if (!target.peers.length) this.cluster?.unmuteAsked(meetingId, accountId, actor.displayName);
     });
   }
 
@@ -252,9 +329,10 @@ export class FloorService {
     await this.#change(meetingId, async (model, room) => {
       if (accountId === actor.accountId) throw new AppError('bad_request', 'you cannot remove yourself');
       if (isOrganiser(model, accountId)) throw new AppError('forbidden', 'an organiser of the meeting cannot be removed');
-      const peers = room ? peersOf(room, accountId) : [];
+      const target = this.#target(meetingId, room, accountId);
+      const peers = target?.peers ?? [];
       const known = model.moderation.get(accountId);
-      const displayName = peers[0]?.identity.displayName ?? known?.displayName;
+      const displayName = target?.displayName ?? known?.displayName;
       if (displayName === undefined) throw new AppError('not_found', 'that participant is not in the room');
       const request = model.queue.find((r) => r.accountId === accountId);
       const wasHolder = model.holder?.accountId === accountId;
@@ -322,6 +400,22 @@ export class FloorService {
 
   /** One change of one meeting at a time; the room is told the new state afterwards. */
   async #change<T>(meetingId: string, apply: (model: FloorModel, room: Room | undefined) => Promise<T>): Promise<T> {
+    const cluster = this.cluster;
+    if (cluster) {
+      // Several servers: one change of the meeting at a time across all of them, on the state as stored.
+      return this.#serial.run(meetingId, () =>
+        cluster.exclusive(meetingId, async () => {
+          const model = await this.#reload(meetingId);
+          const room = this.#o.rooms.find(meetingId);
+          try {
+            return await apply(model, room);
+          } finally {
+            this.#o.rooms.broadcast(meetingId, 'floor.changed', snapshot(model));
+            cluster.changed(meetingId);
+          }
+        }),
+      );
+    }
     return this.#serial.run(meetingId, async () => {
       const model = await this.model(meetingId);
       const room = this.#o.rooms.find(meetingId);

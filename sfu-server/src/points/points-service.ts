@@ -41,6 +41,8 @@ export class PointsService {
     private readonly meetings: MeetingsService,
     private readonly now: () => number = Date.now,
     private readonly links: LinkMonitor | null = null,
+    /** Several servers: the participants of a meeting carried by the other servers (connected, no health read here). */
+    private readonly remote: ((meetingId: string) => { accountId: string; peerId: string }[]) | null = null,
   ) {}
 
   async status(actor: Actor, room: Room): Promise<ResponseData<'points.status'>> {
@@ -52,6 +54,11 @@ export class PointsService {
       const pointId = invited.pointOfAccount.get(peer.identity.accountId);
       if (pointId) peerOfPoint.set(pointId, peer);
     }
+    const remoteOfPoint = new Map<string, string>();
+    for (const r of this.remote?.(room.name) ?? []) {
+      const pointId = invited.pointOfAccount.get(r.accountId);
+      if (pointId && !peerOfPoint.has(pointId)) remoteOfPoint.set(pointId, r.peerId);
+    }
     const health = diagnostics ? await this.#producerHealth(room) : null;
     const points = invited.points.map((p) => {
       const peer = peerOfPoint.get(p.pointId);
@@ -62,8 +69,8 @@ export class PointsService {
         unitName: p.unitName,
         level: p.level,
         headcount: p.headcount,
-        connected: peer !== undefined,
-        peerId: peer?.id ?? null,
+        connected: peer !== undefined || remoteOfPoint.has(p.pointId),
+        peerId: peer?.id ?? remoteOfPoint.get(p.pointId) ?? null,
         picture: producers ? pictureOf(producers) : null,
         sound: producers ? soundOf(producers) : null,
         link: diagnostics && peer && this.links ? pointLink(this.links.linkOf(peer)) : null,

@@ -52,6 +52,18 @@ export interface VotingServiceOptions {
   /** Who is recorded present (attendance); without it, only people joined in the room count. */
   attendance?: AttendanceRecord | undefined;
   logger: Logger;
+  /** Several servers (cluster/vote-bridge.ts): ballots stored here were announced to this server's peers. */
+  onProgress?: ((meetingId: string, progress: VoteProgressData) => void) | undefined;
+  /** Several servers: a vote changed (opened, closed, cancelled, edited); the others rebuild their peers' views. */
+  onUpdated?: ((meetingId: string, voteId: string) => void) | undefined;
+}
+
+/** One `voteProgress` notification's data. */
+export interface VoteProgressData {
+  voteId: string;
+  castCount: number;
+  tally: Record<string, number> | null;
+  ballots: NamedBallot[];
 }
 
 function columnsOf(def: VoteDefinitionData) {
@@ -92,6 +104,8 @@ export class VotingService {
   readonly #presence: Presence;
   readonly #attendance: AttendanceRecord | undefined;
   readonly #logger: Logger;
+  readonly #onProgress: VotingServiceOptions['onProgress'];
+  readonly #onUpdated: VotingServiceOptions['onUpdated'];
   readonly #timers = new Map<string, NodeJS.Timeout>();
   readonly #progress = new Map<string, PendingProgress>();
   /** What a ballot's checks read (ballot-rules.ts), inside the batch's transaction. */
@@ -109,6 +123,8 @@ export class VotingService {
     this.#presence = options.presence;
     this.#attendance = options.attendance;
     this.#logger = options.logger;
+    this.#onProgress = options.onProgress;
+    this.#onUpdated = options.onUpdated;
   }
 
   // ---- timers ----------------------------------------------------------------------------
@@ -342,6 +358,18 @@ export class VotingService {
     this.#timers.delete(row.id);
     await this.#flushProgress(row.id, closed.counts);
     this.#broadcast(closed.row, { voterIds: closed.voterIds, counts: closed.counts, ballots: null, defaultCount: 0 }, closed.organisers);
+    this.#onUpdated?.(row.meeting_id, row.id);
+  }
+
+  /** Another server changed a vote (cluster/vote-bridge.ts): this server's peers get their views, read from the store. */
+  async refresh(voteId: string): Promise<void> {
+    await this.#pushUpdate(voteId, false);
+  }
+
+  /** Ballots stored by another server: this server's peers are told as if they were stored here. */
+  pushProgress(meetingId: string, data: VoteProgressData): void {
+    const out = new FanOut('voteProgress');
+    for (const peer of this.#presence.peers(meetingId)) out.send(peer, '', () => data);
   }
 
   async cancel(actor: Actor, voteId: string): Promise<VoteEntry> {
@@ -446,8 +474,9 @@ export class VotingService {
   }
 
   // ---- pushing ---------------------------------------------------------------------------
-  async #pushUpdate(voteId: string): Promise<void> {
+  async #pushUpdate(voteId: string, announce = true): Promise<void> {
     const row = await this.#row(voteId);
+    if (announce) this.#onUpdated?.(row.meeting_id, voteId);
     if (!this.#presence.peers(row.meeting_id).length) return;
     const meeting = await this.db.selectFrom('meetings').select(['chair_id', 'secretary_id', 'created_by']).where('id', '=', row.meeting_id).executeTakeFirstOrThrow();
     this.#broadcast(row, await this.#extras(row), new Set([meeting.chair_id, meeting.secretary_id, meeting.created_by]));
@@ -491,7 +520,7 @@ export class VotingService {
     clearTimeout(pending.timer);
     const { row } = pending;
     const peers = this.#presence.peers(row.meeting_id);
-    if (!peers.length) return;
+    if (!peers.length && !this.#onProgress) return;
     let tally: Record<string, number> | null = null;
     if (row.secret === 0 && counts) tally = counts;
     else if (row.secret === 0) {
@@ -499,6 +528,7 @@ export class VotingService {
       tally = Object.fromEntries(tallies.map((t) => [t.option_id, Number(t.count)]));
     }
     const data = { voteId: row.id, castCount: pending.castCount, tally, ballots: pending.ballots };
+    this.#onProgress?.(row.meeting_id, data);
     const out = new FanOut('voteProgress');
     for (const peer of peers) out.send(peer, '', () => data);
   }

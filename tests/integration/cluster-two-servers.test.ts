@@ -1,0 +1,217 @@
+/**
+ * Two servers carry one meeting's signaling (issue 16, wiring steps 1–3): server A runs in this
+ * process, server B as a child process (so it can be SIGKILLed), both on one PostgreSQL and one
+ * Redis started here (tests/support/postgres.ts, redis.ts: Debian's packages). Participants on A
+ * and on B see each other in the roster, chat, vote (ballots cast on B count and B sees the
+ * progress and the result of a vote opened and closed on A), and follow the floor and moderation
+ * changed on either server; when B is SIGKILLed its participants leave A's roster once B's
+ * liveness lease lapses. Media between servers (PipeTransports, wiring step 5) is not part of it.
+ * Skipped (by name) only where redis-server or PostgreSQL is not installed (`scripts/setup.sh --test`).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import type { RunningServer } from '../../sfu-server/src/server';
+import { liveMeeting, person, TestApi, type Person } from '../support/api-client';
+import { eventually, stockClient, synced } from '../support/collab-client';
+import { postgresBinDir, startPostgres, type TestPostgres } from '../support/postgres';
+import { redisServerBin, startRedis, type TestRedis } from '../support/redis';
+import { startServerProcess, type ServerProcess } from '../support/server-process';
+import { TestSignalingClient } from '../support/signaling-test-client';
+import { startTestServer } from '../support/test-server';
+
+const hasPostgres = (() => {
+  if (process.env['PG_TEST_URL']) return true;
+  try {
+    postgresBinDir();
+    return true;
+  } catch {
+    return false;
+  }
+})();
+const hasEngines = redisServerBin() !== null && hasPostgres;
+/** B's liveness lease: short, so the test sees a dead server dropped quickly. */
+const LEASE_TTL_MS = 1500;
+
+interface Member {
+  person: Person;
+  client: TestSignalingClient;
+  /** The peer ids this member has in its roster now: the join answer, then peerJoined / peerLeft. */
+  roster(): Map<string, string>;
+}
+
+async function join(url: string, meetingId: string, p: Person): Promise<Member> {
+  const client = await TestSignalingClient.connect(url, p.token);
+  const answer = await client.request('join', { meetingId });
+  const initial = answer.peers.map((x) => [x.id, x.accountId] as const);
+  const seen = client.notifications.length;
+  return {
+    person: p,
+    client,
+    roster() {
+      const r = new Map<string, string>(initial);
+      for (const n of client.notifications.slice(seen)) {
+        if (n.name === 'peerJoined') {
+          const peer = (n.data as { peer: { id: string; accountId: string } }).peer;
+          r.set(peer.id, peer.accountId);
+        } else if (n.name === 'peerLeft') r.delete((n.data as { peerId: string }).peerId);
+      }
+      return r;
+    },
+  };
+}
+
+const accounts = (m: Member) => [...new Set(m.roster().values())].sort();
+
+describe.skipIf(!hasEngines)('two servers carry one meeting (needs redis-server and PostgreSQL)', () => {
+  let redis: TestRedis;
+  let pg: TestPostgres;
+  let a: RunningServer;
+  let b: ServerProcess;
+
+  beforeAll(async () => {
+    [redis, pg] = await Promise.all([startRedis(), startPostgres()]);
+    const shared = {
+      DATABASE_URL: pg.url(await pg.createDatabase()),
+      REDIS_URL: redis.url,
+      // One secret: a session made on one server is valid on the other.
+      AUTH_SECRET: 'cluster-test-secret-'.padEnd(48, 'x'),
+      SERVER_LEASE_TTL_MS: String(LEASE_TTL_MS),
+    };
+    // A first: it makes the schema; B then finds it.
+    a = await startTestServer({ ...shared, SERVER_ID: 'server-a' });
+    b = await startServerProcess(fs.mkdtempSync(path.join(os.tmpdir(), 'phonghop-cluster-b-')), { ...shared, SERVER_ID: 'server-b', HEARTBEAT_SECONDS: '5' });
+  }, 180_000);
+
+  afterAll(async () => {
+    await b?.stop();
+    await a?.close();
+    await pg?.stop();
+    await redis?.stop();
+  });
+
+  it('roster, chat, a shared document, votes, the floor and the meeting’s end across the two servers; SIGKILL of B drops its participants from A', async () => {
+    const admin = await TestApi.admin(a.url);
+    const hn = await person(admin, 'delegate', 'Đại biểu Hà Nội');
+    const cb = await person(admin, 'delegate', 'Đại biểu Cao Bằng');
+    const m = await liveMeeting(admin, [hn, cb]);
+    // The chair and a delegate on A; the secretary and another delegate on B.
+    const chairA = await join(a.url, m.id, m.chair);
+    const hnA = await join(a.url, m.id, hn);
+    const secB = await join(b.url, m.id, m.secretary);
+    const cbB = await join(b.url, m.id, cb);
+    const everyone = [m.chair.id, m.secretary.id, hn.id, cb.id];
+    const others = (me: Member) => everyone.filter((id) => id !== me.person.id).sort();
+
+    // --- roster: everyone sees the three others, whichever server carries them.
+    for (const x of [chairA, hnA, secB, cbB]) await x.client.waitFor(() => (JSON.stringify(accounts(x)) === JSON.stringify(others(x)) ? true : undefined));
+    // Who is here counts both servers (the votes' "present").
+    expect((await cbB.client.request('vote.state', {})).present).toBe(4);
+    expect((await chairA.client.request('vote.state', {})).present).toBe(4);
+
+    // --- chat: public from A reaches B; a private line to the secretary (on B) reaches only her.
+    const hello = await hnA.client.request('chat.send', { to: 'all', body: 'Hà Nội xin chào Cao Bằng' });
+    for (const x of [secB, cbB, chairA]) expect(await x.client.notification('chatMessage', (d) => d.id === hello.id)).toMatchObject({ body: 'Hà Nội xin chào Cao Bằng', senderId: hn.id });
+    const priv = await hnA.client.request('chat.send', { to: 'secretary', body: 'Điểm cầu Hà Nội có 30 người dự.' });
+    expect(await secB.client.notification('chatMessage', (d) => d.id === priv.id)).toMatchObject({ thread: hn.id });
+    const answer = await secB.client.request('chat.send', { to: hn.id, body: 'Đã ghi nhận.' });
+    expect(await hnA.client.notification('chatMessage', (d) => d.id === answer.id)).toMatchObject({ thread: hn.id, senderId: m.secretary.id });
+    await new Promise((r) => setTimeout(r, 300));
+    for (const x of [cbB, chairA]) expect(x.client.notifications.some((n) => n.name === 'chatMessage' && [priv.id, answer.id].includes((n.data as { id: string }).id))).toBe(false);
+
+    // --- a shared document (the minutes' editor): the chair writes through A, the secretary through B.
+    const doc = `minutes/${m.id}`;
+    const edA = stockClient(a.url, doc, m.chair.token);
+    const edB = stockClient(b.url, doc, m.secretary.token);
+    await Promise.all([synced(edA), synced(edB)]);
+    edA.doc.getText('t').insert(0, 'Kết luận: ');
+    await eventually(() => expect(edB.doc.getText('t').toString()).toBe('Kết luận: '));
+    edB.doc.getText('t').insert(10, 'đã thống nhất.');
+    await eventually(() => expect(edA.doc.getText('t').toString()).toBe('Kết luận: đã thống nhất.'));
+    // Awareness (who is writing) crosses too, and is never stored.
+    edB.provider.awareness.setLocalStateField('user', { name: 'Thư ký' });
+    await eventually(() => expect([...edA.provider.awareness.getStates().values()].some((st) => st['user']?.name === 'Thư ký')).toBe(true));
+    edA.destroy();
+    edB.destroy();
+    // Each server stored its own writer's update (and compacted without dropping the other's).
+    await eventually(async () => {
+      const rows = await a.store.db.selectFrom('collab_updates').select('data').where('doc_name', '=', doc).execute();
+      const stored = new Y.Doc();
+      for (const r of rows) Y.applyUpdate(stored, new Uint8Array(r.data));
+      expect(stored.getText('t').toString()).toBe('Kết luận: đã thống nhất.');
+    });
+
+    // --- votes: opened on A; ballots on B count, B sees progress and the result.
+    const created = await chairA.client.request('vote.create', { question: 'Thông qua kế hoạch liên tỉnh năm 2027?', durationSeconds: null });
+    await chairA.client.request('vote.open', { voteId: created.vote.id });
+    const openedOnB = await cbB.client.notification('voteUpdated', (d) => d.vote.id === created.vote.id && d.vote.status === 'open');
+    expect(openedOnB.me).toEqual({ eligible: true, voted: false, canManage: false });
+    expect((await secB.client.notification('voteUpdated', (d) => d.vote.id === created.vote.id && d.vote.status === 'open')).me.canManage).toBe(true);
+    await cbB.client.request('vote.cast', { voteId: created.vote.id, choices: ['tan-thanh'] });
+    await secB.client.request('vote.cast', { voteId: created.vote.id, choices: ['khong-tan-thanh'] });
+    const progressOnA = await chairA.client.notification('voteProgress', (d) => d.voteId === created.vote.id && d.castCount === 2);
+    expect(progressOnA.tally).toEqual({ 'tan-thanh': 1, 'khong-tan-thanh': 1, 'khong-bieu-quyet': 0 });
+    await hnA.client.request('vote.cast', { voteId: created.vote.id, choices: ['tan-thanh'] });
+    expect((await cbB.client.notification('voteProgress', (d) => d.voteId === created.vote.id && d.castCount === 3)).tally).toEqual({ 'tan-thanh': 2, 'khong-tan-thanh': 1, 'khong-bieu-quyet': 0 });
+    // Named ballots cast on both servers all reached B.
+    const namedOnB = cbB.client.notifications.filter((n) => n.name === 'voteProgress').flatMap((n) => (n.data as { ballots: { accountId: string }[] }).ballots.map((x) => x.accountId));
+    expect([...new Set(namedOnB)].sort()).toEqual([cb.id, m.secretary.id, hn.id].sort());
+    // The same person cannot vote again through the other server.
+    const again = await TestSignalingClient.connect(a.url, cb.token);
+    await again.request('join', { meetingId: m.id });
+    expect(await again.requestFrame('vote.cast', { voteId: created.vote.id, choices: ['tan-thanh'] })).toMatchObject({ ok: false, error: { code: 'already_voted' } });
+    await again.request('leave', {});
+    again.close();
+    await chairA.client.request('vote.close', { voteId: created.vote.id });
+    for (const x of [cbB, secB]) {
+      const closed = await x.client.notification('voteUpdated', (d) => d.vote.id === created.vote.id && d.vote.status === 'closed');
+      expect(closed.vote.result).toMatchObject({ eligible: 4, cast: 3, quorumMet: true, passed: false });
+      expect(closed.me.voted).toBe(true);
+    }
+
+    // --- moderation: "mute all" on A reaches the delegate carried by B (organisers are left alone).
+    expect((await chairA.client.request('moderation.muteAll', {})).muted).toBe(2);
+    expect((await cbB.client.notification('floor.changed', (d) => d.hostMuted.includes(cb.id))).hostMuted.sort()).toEqual([cb.id, hn.id].sort());
+    // --- floor: given on A to a delegate carried by B; B's peers see it (and the host mute is lifted).
+    await chairA.client.request('floor.give', { accountId: cb.id });
+    for (const x of [cbB, secB, chairA]) {
+      const given = await x.client.notification('floor.changed', (d) => d.holder?.accountId === cb.id);
+      expect(given.holder).toMatchObject({ displayName: 'Đại biểu Cao Bằng' });
+      expect(given.hostMuted).toEqual([hn.id]);
+    }
+    // And a change on B (the secretary locks the meeting) reaches A, on top of the floor given there.
+    await secB.client.request('moderation.lock', { locked: true });
+    expect(await chairA.client.notification('floor.changed', (d) => d.locked === true)).toMatchObject({ holder: { accountId: cb.id } });
+    expect((await hnA.client.request('floor.state', {})).locked).toBe(true);
+
+    // --- a meeting ended through A closes its room on B (4004), where its only participant is.
+    const m2 = await liveMeeting(admin, [cb], 'Họp ngắn liên tỉnh');
+    const cbB2 = await TestSignalingClient.connect(b.url, cb.token);
+    const closedOnB = new Promise<number>((resolve) => cbB2.ws.once('close', (code) => resolve(code)));
+    await cbB2.request('join', { meetingId: m2.id });
+    // B hears the meeting once its channel is subscribed (A carries nobody of it, so A does not).
+    const redisAdmin = new Redis(redis.url);
+    try {
+      await eventually(async () => expect(await redisAdmin.call('PUBSUB', 'NUMSUB', `phonghop:meeting:${m2.id}`)).toEqual([`phonghop:meeting:${m2.id}`, 1]));
+    } finally {
+      redisAdmin.disconnect();
+    }
+    await m2.secretary.api.ok('POST', `/api/meetings/${m2.id}/transition`, { to: 'ended' });
+    expect(await closedOnB).toBe(4004);
+
+    // --- B dies (SIGKILL): its participants leave A's roster once its liveness lease lapses.
+    const killedAt = Date.now();
+    await b.kill9();
+    for (const x of [chairA, hnA]) {
+      await x.client.waitFor(() => (JSON.stringify(accounts(x)) === JSON.stringify([chairA, hnA].filter((y) => y !== x).map((y) => y.person.id)) ? true : undefined), 20_000);
+    }
+    const droppedMs = Date.now() - killedAt;
+    console.log(`B SIGKILLed: its participants left A's roster after ${droppedMs} ms (liveness lease TTL ${LEASE_TTL_MS} ms)`);
+    expect(droppedMs).toBeGreaterThanOrEqual(LEASE_TTL_MS / 2);
+    expect((await chairA.client.request('vote.state', {})).present).toBe(2);
+    for (const x of [chairA, hnA]) x.client.close();
+  }, 180_000);
+});
