@@ -49,6 +49,16 @@ describe.skipIf(!hasRedis)('meeting event bus on Redis (needs redis-server)', ()
   let prefixN = 0;
   const prefix = () => `t${process.pid}-${++prefixN}:`;
 
+  /** Two servers' buses on a fresh channel prefix (closed after the test); `hearing` join 'meeting-1' now. */
+  async function twoServersOnMeeting(hearing: ('a' | 'b')[] = ['a', 'b']) {
+    const p = prefix();
+    const a = await bus(redis, 'server-a', p);
+    const b = await bus(redis, 'server-b', p);
+    open.push(a.b, b.b);
+    for (const which of hearing) await (which === 'a' ? a : b).b.join('meeting-1');
+    return { a, b, prefix: p };
+  }
+
   beforeAll(async () => {
     redis = await startRedis();
   }, 30_000);
@@ -60,12 +70,7 @@ describe.skipIf(!hasRedis)('meeting event bus on Redis (needs redis-server)', ()
   });
 
   it('two servers exchange a meeting’s events, in order, not their own, and only for meetings they joined', async () => {
-    const p = prefix();
-    const a = await bus(redis, 'server-a', p);
-    const b = await bus(redis, 'server-b', p);
-    open.push(a.b, b.b);
-    await a.b.join('meeting-1');
-    await b.b.join('meeting-1');
+    const { a, b } = await twoServersOnMeeting();
     await a.b.join('meeting-2'); // b does not carry meeting 2
 
     const events: MeetingEvent[] = [
@@ -98,11 +103,7 @@ describe.skipIf(!hasRedis)('meeting event bus on Redis (needs redis-server)', ()
   });
 
   it('drops what another server (or anyone reaching Redis) sends that is not a valid event, and goes on', async () => {
-    const p = prefix();
-    const b = await bus(redis, 'server-b', p);
-    const a = await bus(redis, 'server-a', p);
-    open.push(a.b, b.b);
-    await b.b.join('meeting-1');
+    const { a, b, prefix: p } = await twoServersOnMeeting(['b']);
     const raw = new Redis(redis.url);
     try {
       const channel = `${p}meeting:meeting-1`;
@@ -137,12 +138,7 @@ describe.skipIf(!hasRedis)('meeting event bus on Redis (needs redis-server)', ()
   });
 
   it('survives a Redis restart: both reconnect, hear the meeting again, are told to read it back, and a publish lost meanwhile is a gap', async () => {
-    const p = prefix();
-    const a = await bus(redis, 'server-a', p);
-    const b = await bus(redis, 'server-b', p);
-    open.push(a.b, b.b);
-    await a.b.join('meeting-1');
-    await b.b.join('meeting-1');
+    const { a, b } = await twoServersOnMeeting();
     await a.b.publish('meeting-1', chat(1));
     await until('the first message', () => b.heard.length === 1);
 
@@ -172,12 +168,7 @@ describe.skipIf(!hasRedis)('meeting event bus on Redis (needs redis-server)', ()
   }, 40_000);
 
   it('a receiver that stayed connected notices a message the sender failed to publish (a gap) and is told to read back', async () => {
-    const p = prefix();
-    const a = await bus(redis, 'server-a', p);
-    const b = await bus(redis, 'server-b', p);
-    open.push(a.b, b.b);
-    await a.b.join('meeting-1');
-    await b.b.join('meeting-1');
+    const { a, b } = await twoServersOnMeeting();
     await a.b.publish('meeting-1', chat(1));
     await until('the first message', () => b.heard.length === 1);
     // Only a's publishing connection is cut (CLIENT KILL ID), as a network fault between a and Redis
