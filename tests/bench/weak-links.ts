@@ -22,11 +22,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { liveMeeting, person, TestApi } from '../support/api-client';
-import { openAppAndJoin as openAndJoin } from '../support/app-join';
+import { openAppAndJoin as openAndJoin, type JoinSteps } from '../support/app-join';
 import { CHROMIUM_ARGS } from '../e2e/support/server-env';
 import { figures, installPeerConnectionProbe, snapshot, type AudioFigures, type VideoFigures } from '../support/media-stats';
-import { startTestServer } from '../support/test-server';
-import { PROFILES, WeakLink, type LinkProfile } from '../support/weak-link';
+import { PROFILES, startServerOnLink, WeakLink, type LinkProfile } from '../support/weak-link';
 
 const WINDOW_S = Number(process.env['WINDOW_S'] ?? 15);
 const SETTLE_S = Number(process.env['SETTLE_S'] ?? 10);
@@ -57,6 +56,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 interface ProfileResult {
   profile: string;
   coldMs: number | null;
+  /** The cold start's steps: first screen (login), "my meetings", pre-join screen. */
+  coldSteps: JoinSteps;
   warmMs: number | null;
   received: VideoFigures[];
   audio: AudioFigures | null;
@@ -90,6 +91,9 @@ function printResult(r: ProfileResult): void {
   console.log(`\n— ${r.profile}  (targets: ${TARGETS[r.profile] ?? '—'})`);
   if (r.error) console.log(`  could not measure: ${r.error}`);
   console.log(`  open app → in the room: cold ${fmt(r.coldMs && r.coldMs / 1000, 1)} s, warm ${fmt(r.warmMs && r.warmMs / 1000, 1)} s`);
+  const s = r.coldSteps;
+  const sec = (ms: number | undefined) => fmt(ms === undefined ? null : ms / 1000, 1);
+  console.log(`  cold start's steps: login page ${sec(s.firstScreen)} s, my meetings ${sec(s.meetings)} s, pre-join ${sec(s.prejoin)} s, room ${sec(r.coldMs ?? undefined)} s`);
   for (const v of r.received) console.log(`  point receives ${v.from} (${v.source}): ${fmt(v.fps, 1)} fps, ${v.height || '—'}p, freezes ${v.freezes}`);
   if (r.received.length === 0) console.log('  point receives no video');
   if (r.audio) {
@@ -104,7 +108,7 @@ function printResult(r: ProfileResult): void {
   console.log(`  media over: ${[...new Set(r.protocols)].join(', ') || '—'}; SRTP: ${[...new Set(r.srtpCiphers)].join(', ') || '—'}; dropped by the link: ${r.dropped.in} in, ${r.dropped.out} out`);
 }
 
-type Server = Awaited<ReturnType<typeof startTestServer>>;
+type Server = Awaited<ReturnType<typeof startServerOnLink>>;
 
 /** NACKs the point sent for its audio and what the worker retransmitted, summed over its audio consumers. */
 async function serverAudioCounters(server: Server, meetingId: string, pointName: string): Promise<{ nacks: number; retransmitted: number }> {
@@ -127,11 +131,11 @@ async function measureProfile(link: WeakLink, pointBrowser: Browser, chair: Page
   const url = server.url;
   link.shape(profile);
   const before = link.dropped();
-  const result: ProfileResult = { profile: profile.name, coldMs: null, warmMs: null, received: [], audio: null, chairSeesPoint: null, protocols: [], srtpCiphers: [], pointSends: [], dropped: { in: 0, out: 0 }, serverAudio: null };
+  const result: ProfileResult = { profile: profile.name, coldMs: null, coldSteps: {}, warmMs: null, received: [], audio: null, chairSeesPoint: null, protocols: [], srtpCiphers: [], pointSends: [], dropped: { in: 0, out: 0 }, serverAudio: null };
   const context = await newContext(pointBrowser);
   try {
     const page = await context.newPage();
-    result.coldMs = await openAndJoin(page, url, meetingId, username);
+    result.coldMs = await openAndJoin(page, url, meetingId, username, undefined, undefined, result.coldSteps);
     await sleep(SETTLE_S * 1000);
     const [p0, c0, s0] = [await snapshot(page), await snapshot(chair), await serverAudioCounters(server, meetingId, POINT_NAME)];
     await sleep(WINDOW_S * 1000);
@@ -174,17 +178,10 @@ async function main(): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error('needs root (network namespaces, tc, iptables)');
   const profiles = chosenProfiles();
   const link = WeakLink.create();
-  let server: Awaited<ReturnType<typeof startTestServer>> | undefined;
+  let server: Server | undefined;
   let hostBrowser: Browser | undefined;
   try {
-    server = await startTestServer({
-      HOST: link.hostAddress,
-      RTC_LISTEN_IP: link.hostAddress,
-      ANNOUNCED_IP: link.hostAddress,
-      RENDERER_DIR,
-      LOGIN_RATE_PER_MINUTE: '10000',
-      HEARTBEAT_SECONDS: '10',
-    });
+    server = await startServerOnLink(link, { RENDERER_DIR, LOGIN_RATE_PER_MINUTE: '10000' });
     const url = server.url;
     hostBrowser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: [...CHROMIUM_ARGS, `--unsafely-treat-insecure-origin-as-secure=${url}`] });
     const pointBrowser = await link.launchBrowser([url]);

@@ -15,14 +15,12 @@
  * CI has both. Elsewhere it is skipped with that reason.
  */
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { liveMeeting, person, TestApi } from '../support/api-client';
 import { openAppAndJoin } from '../support/app-join';
 import { coturnInstalled, startCoturn, type Coturn } from '../support/coturn';
 import { installPeerConnectionProbe, snapshot } from '../support/media-stats';
-import { startTestServer } from '../support/test-server';
-import { WeakLink } from '../support/weak-link';
+import { startServerOnLink, WeakLink } from '../support/weak-link';
 import { CHROMIUM_ARGS } from './support/server-env';
 import { expect, test } from './support/test';
 
@@ -63,23 +61,14 @@ test('a point whose network passes only TCP 443 relays its media through coturn 
   test.setTimeout(300_000);
   let link: WeakLink | undefined;
   let coturn: Coturn | undefined;
-  let server: Awaited<ReturnType<typeof startTestServer>> | undefined;
+  let server: Awaited<ReturnType<typeof startServerOnLink>> | undefined;
   let hostBrowser: Browser | undefined;
   try {
     link = WeakLink.create();
     const secret = randomBytes(24).toString('base64url');
     // Relay ports above the test servers' media port blocks (43000–63499) on the same address.
     coturn = await startCoturn({ ip: link.hostAddress, tlsPort: TURN_TLS_PORT, secret, allowedPeerIp: link.hostAddress, relayPorts: [64000, 64999] });
-    server = await startTestServer({
-      HOST: link.hostAddress,
-      RTC_LISTEN_IP: link.hostAddress,
-      ANNOUNCED_IP: link.hostAddress,
-      RENDERER_DIR: path.resolve(process.env['RENDERER_DIR'] ?? 'renderer/dist'),
-      LOGIN_RATE_PER_MINUTE: '1000',
-      HEARTBEAT_SECONDS: '10',
-      TURN_SECRET: secret,
-      TURN_URLS: coturn.url,
-    });
+    server = await startServerOnLink(link, { TURN_SECRET: secret, TURN_URLS: coturn.url });
     // Only the web client/signaling port and TURN over TLS pass; the media ports do not (UDP nor TCP).
     link.onlyTcpTo([Number(new URL(server.url).port), TURN_TLS_PORT]);
 

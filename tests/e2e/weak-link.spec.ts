@@ -9,13 +9,11 @@
  */
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
-import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { liveMeeting, PASSWORD, person, TestApi, type Person } from '../support/api-client';
 import { openAppAndJoin } from '../support/app-join';
 import { installPeerConnectionProbe, snapshot, type PageSnapshot } from '../support/media-stats';
-import { startTestServer } from '../support/test-server';
-import { PROFILES, WeakLink } from '../support/weak-link';
+import { PROFILES, startServerOnLink, WeakLink } from '../support/weak-link';
 import { CHROMIUM_ARGS } from './support/server-env';
 import { expect, test } from './support/test';
 
@@ -35,7 +33,7 @@ test.skip(!isRoot, 'the weak-link harness needs root (network namespaces, tc, ip
 test.skip(isRoot && !(hasCommand('ip') && hasCommand('tc')), "the weak-link harness needs iproute2's ip and tc (Debian package iproute2)");
 
 let link: WeakLink | undefined;
-let server: Awaited<ReturnType<typeof startTestServer>> | undefined;
+let server: Awaited<ReturnType<typeof startServerOnLink>> | undefined;
 let hostBrowser: Browser | undefined;
 let pointBrowser: Browser | undefined;
 let meeting: { id: string; chair: Person };
@@ -46,14 +44,7 @@ let chair: Page;
 test.beforeAll(async () => {
   test.setTimeout(180_000);
   link = WeakLink.create();
-  server = await startTestServer({
-    HOST: link.hostAddress,
-    RTC_LISTEN_IP: link.hostAddress,
-    ANNOUNCED_IP: link.hostAddress,
-    RENDERER_DIR: path.resolve(process.env['RENDERER_DIR'] ?? 'renderer/dist'),
-    LOGIN_RATE_PER_MINUTE: '1000',
-    HEARTBEAT_SECONDS: '10',
-  });
+  server = await startServerOnLink(link);
   hostBrowser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: [...CHROMIUM_ARGS, `--unsafely-treat-insecure-origin-as-secure=${server.url}`] });
   pointBrowser = await link.launchBrowser([server.url]);
   const admin = await TestApi.admin(server.url);

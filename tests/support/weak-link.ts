@@ -21,6 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
 import { CHROMIUM_ARGS } from '../e2e/support/server-env';
+import { startTestServer } from './test-server';
 
 export interface LinkProfile {
   /** Shown in reports, e.g. "768k/384k/3%". */
@@ -263,4 +264,23 @@ export class WeakLink {
     run('ip', ['link', 'del', this.hostIf], { allowFail: true });
     for (const d of this.#tmpDirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
   }
+}
+
+/**
+ * The test server on the link's host end, as the weak-link spec, the TURN-relay spec and the
+ * weak-links bench start it: HTTP, signaling and media listen on `hostAddress` and announce it
+ * (the point reaches them across the shaped veth, the host's browsers locally), the built web
+ * client (RENDERER_DIR, else renderer/dist), logins not rate-limited for the tests' many sign-ins,
+ * and a 10-s heartbeat (a saturated weak line delays pongs by seconds). `env` adds or overrides.
+ */
+export function startServerOnLink(link: WeakLink, env: Record<string, string> = {}): ReturnType<typeof startTestServer> {
+  return startTestServer({
+    HOST: link.hostAddress,
+    RTC_LISTEN_IP: link.hostAddress,
+    ANNOUNCED_IP: link.hostAddress,
+    RENDERER_DIR: path.resolve(process.env['RENDERER_DIR'] ?? 'renderer/dist'),
+    LOGIN_RATE_PER_MINUTE: '1000',
+    HEARTBEAT_SECONDS: '10',
+    ...env,
+  });
 }
