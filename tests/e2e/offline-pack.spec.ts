@@ -57,6 +57,20 @@ test('the whole pack is downloaded with its size, and every document opens with 
   await expect(download).toHaveAttribute('data-state', 'kept');
   await expect(download.getByTestId('pack-kept')).toContainText(`Đã lưu trên máy để đọc khi không có mạng: 3 tài liệu, ${new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 1 }).format(total / 1024)} KB`);
   await expect(page.getByTestId('offline-banner')).toHaveCount(0);
+  // Every file of the app this page has loaded is kept by the service worker, also those fetched
+  // before it controlled the page (the meeting page's code, fetched ahead from "my meetings").
+  const notKept = await page.evaluate(async () => {
+    const files = performance
+      .getEntriesByType('resource')
+      .map((e) => new URL(e.name))
+      .filter((u) => u.origin === location.origin && /^\/(assets|pdfjs)\//.test(u.pathname))
+      .map((u) => u.href);
+    const missing: string[] = [];
+    for (const f of new Set(files)) if (!(await caches.match(f))) missing.push(f);
+    return { checked: files.length, missing };
+  });
+  expect(notKept.checked).toBeGreaterThan(3);
+  expect(notKept.missing).toEqual([]);
 
   // The server goes away; the app is restarted (a reload) on the meeting's page.
   await server.stop();

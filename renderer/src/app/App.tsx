@@ -4,41 +4,57 @@
  * login page and comes back afterwards.
  */
 import { Alert, AppShell, Button, Center, Container, Loader, Stack, Text, Title } from '@mantine/core';
-import { lazy, Suspense, useEffect, useMemo } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LoginPage } from '../features/auth/LoginPage';
 import { checkSession, startSession, useSession } from '../features/auth/session';
-import { ConferenceEngine } from '../features/conference/conference-engine';
-import { useConferenceShallow } from '../features/conference/use-conference';
-import { JoinMeetingPage } from '../features/meetings/JoinMeetingPage';
-import { MeetingPage } from '../features/meetings/MeetingPage';
 import { MyMeetingsPage } from '../features/meetings/MyMeetingsPage';
 import { ServerSetup } from '../features/setup/ServerSetup';
 import { desktopApi } from '../platform/desktop';
 import { AppHeader } from './AppHeader';
-import { MEETING_SECTIONS } from './meeting-sections';
-import { ROOM_FEATURES } from './room-features';
 import { VIEWER_EXTENSIONS } from './viewer-extensions';
 import { ViewerExtensionsContext } from '../features/documents/page-overlays';
-
-/** Administration is loaded when first opened (most users never do): out of the first download. */
-const AdminPage = lazy(() => import('../features/admin/AdminPage').then((m) => ({ default: m.AdminPage })));
 import { apiErrorMessage } from '../shared/errors';
+import { PageErrorBoundary } from '../shared/PageErrorBoundary';
 import { currentPath, href, navigate, parseRoute, usePath, type Route } from '../shared/router';
 
-declare global {
-  interface Window {
-    /** The live conference engine, for diagnostics and end-to-end tests. */
-    __phonghop?: { engine: ConferenceEngine };
-  }
+/*
+ * Out of the first download (login and "my meetings" need none of it), each its own chunk:
+ * - the join page and the room (RoomRoute: the conference engine with mediasoup-client, the
+ *   pre-join screen, the room's panels and overlays), fetched ahead while the login page waits
+ *   for the user's typing or once the meeting list has shown, so joining does not wait for it;
+ * - the meeting page with its sections (MeetingRoute), fetched ahead after the room's code if the
+ *   meeting list is still what the user looks at (not during a join, whose media share the link);
+ * - administration, when first opened (most users never do).
+ * Tested: tests/unit/renderer-first-download.test.ts (main.tsx's static imports reach none of these).
+ */
+const loadRoom = () => import('./RoomRoute');
+const loadMeeting = () => import('./MeetingRoute');
+const RoomRoute = lazy(() => loadRoom().then((m) => ({ default: m.RoomRoute })));
+const MeetingRoute = lazy(() => loadMeeting().then((m) => ({ default: m.MeetingRoute })));
+const AdminPage = lazy(() => import('../features/admin/AdminPage').then((m) => ({ default: m.AdminPage })));
+
+// Fetching ahead is best effort: a failure is met again, and reported, by the page when opened.
+let roomAhead: Promise<unknown> | null = null;
+let meetingAhead = false;
+
+/** The room's code, once per app, in the background. */
+function fetchRoomAhead(): Promise<unknown> {
+  roomAhead ??= loadRoom().catch(() => undefined);
+  return roomAhead;
+}
+
+/** From "my meetings" once its list shows: the room's code, then (one at a time: a weak link) the meeting page's. */
+function fetchPagesAhead(): void {
+  if (meetingAhead) return;
+  meetingAhead = true;
+  void fetchRoomAhead().then(() => (parseRoute(currentPath()).name === 'meetings' ? loadMeeting().catch(() => undefined) : undefined));
 }
 
 const RETURN_KEY = 'phonghop.returnTo';
 
 export function App() {
   const { t } = useTranslation();
-  const engine = useMemo(() => new ConferenceEngine(), []);
-  window.__phonghop = { engine };
   const path = usePath();
   const route = parseRoute(path);
   const session = useSession();
@@ -63,9 +79,16 @@ export function App() {
     }
   }, [isSetup, session, route.name]);
 
+  // The user types their name and password: the link is idle, the room's code can come meanwhile.
+  const onLoginPage = session.status === 'anonymous' && route.name === 'login';
+  useEffect(() => {
+    if (onLoginPage) void fetchRoomAhead();
+  }, [onLoginPage]);
+
   const account = session.status === 'signedIn' ? session.account : null;
-  const conference = useConferenceShallow(engine, (s) => ({ status: s.status }));
-  const inRoom = route.name === 'join' && (conference.status === 'joined' || conference.status === 'reconnecting');
+  // The room (joined or reconnecting) takes the window's height; RoomRoute says when it shows.
+  const [roomShowing, setRoomShowing] = useState(false);
+  const inRoom = route.name === 'join' && roomShowing;
 
   let content: React.ReactNode;
   if (isSetup) content = <ServerSetup />;
@@ -84,7 +107,12 @@ export function App() {
       </Container>
     );
   else if (session.status === 'anonymous') content = route.name === 'login' ? <LoginPage expired={session.expired} /> : null;
-  else content = <SignedInPage route={route} engine={engine} isAdmin={session.account.role === 'admin'} />;
+  else
+    content = (
+      <PageErrorBoundary resetKey={path}>
+        <SignedInPage route={route} onInRoom={setRoomShowing} isAdmin={session.account.role === 'admin'} />
+      </PageErrorBoundary>
+    );
 
   return (
     <ViewerExtensionsContext.Provider value={VIEWER_EXTENSIONS}>
@@ -100,20 +128,28 @@ export function App() {
   );
 }
 
-function SignedInPage({ route, engine, isAdmin }: { route: Route; engine: ConferenceEngine; isAdmin: boolean }) {
+function SignedInPage({ route, onInRoom, isAdmin }: { route: Route; onInRoom: (inRoom: boolean) => void; isAdmin: boolean }) {
   const { t } = useTranslation();
   switch (route.name) {
     case 'meetings':
     case 'login':
     case 'setup':
-      return <MyMeetingsPage />;
+      return <MyMeetingsPage onShown={fetchPagesAhead} />;
     case 'meeting':
-      return <MeetingPage key={route.id} id={route.id} sections={MEETING_SECTIONS} />;
+      return (
+        <Suspense fallback={<PageLoading />}>
+          <MeetingRoute id={route.id} />
+        </Suspense>
+      );
     case 'join':
-      return <JoinMeetingPage key={route.id} id={route.id} engine={engine} room={ROOM_FEATURES} />;
+      return (
+        <Suspense fallback={<PageLoading />}>
+          <RoomRoute id={route.id} onInRoom={onInRoom} />
+        </Suspense>
+      );
     case 'admin':
       return isAdmin ? (
-        <Suspense fallback={<Loader />}>
+        <Suspense fallback={<PageLoading />}>
           <AdminPage section={route.section} />
         </Suspense>
       ) : null;
@@ -131,6 +167,12 @@ function SignedInPage({ route, engine, isAdmin }: { route: Route; engine: Confer
         </Centered>
       );
   }
+}
+
+/** While a page's code arrives (on a slow link, a few seconds the first time). */
+function PageLoading() {
+  const { t } = useTranslation();
+  return <Centered>{<Loader aria-label={t('common.loading')} />}</Centered>;
 }
 
 function Centered({ children }: { children: React.ReactNode }) {

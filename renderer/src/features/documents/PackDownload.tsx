@@ -10,6 +10,7 @@ import { useTranslation } from 'react-i18next';
 import type { DocumentPack } from '../../../../common/api/documents';
 import { apiErrorMessage } from '../../shared/errors';
 import { formatDateTime } from '../../shared/time';
+import { keepLoadedFilesOffline } from '../../offline/register';
 import { useAccount } from '../auth/session';
 import { fetchFile } from './documents-api';
 import { hasFile, keptPack, saveFile, saveKeptPack, sha256Hex } from './offline-cache';
@@ -50,6 +51,9 @@ export function PackDownload({ pack, offline }: { pack: DocumentPack; offline: b
       // The reader's code and pdf.js, fetched now so the app's offline copy (service worker) has
       // them even if no document was opened yet.
       await Promise.all([loadReader(), extensions.preload?.(), import('./pdf').then((m) => m.prewarmPdf())]);
+      // And every app file this page fetched before the worker controlled it (the meeting page's
+      // own code, fetched ahead from "my meetings" on a first visit): kept too before going on.
+      await keepLoadedFilesOffline();
       const done = await downloadPack(files, { has: hasFile, fetch: (f) => fetchFile(f.documentId, f.versionId), hash: sha256Hex, save: saveFile }, setProgress, ac.signal);
       await saveKeptPack(me.id, pack.meetingId, done);
       setKept(done);

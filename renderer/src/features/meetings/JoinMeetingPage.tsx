@@ -19,7 +19,7 @@ import { RoomView } from '../conference/RoomView';
 import { useConferenceShallow } from '../conference/use-conference';
 import { JoinScreen, type JoinRequest } from '../prejoin/JoinScreen';
 import { useAccount } from '../auth/session';
-import { joinBlockedReason, meetingErrorMessage } from './MeetingPage';
+import { joinBlockedReason, meetingErrorMessage } from './meeting-messages';
 
 /** `room`: the features' panels and overlays (composed in app/room-features.ts). */
 export function JoinMeetingPage({ id, engine, room }: { id: string; engine: ConferenceEngine; room: RoomFeatures }) {

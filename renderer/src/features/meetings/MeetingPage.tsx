@@ -25,7 +25,7 @@ import type { Account, BridgePoint, Meeting, MeetingStatus, Unit } from '../../.
 import { buildUnitTree, byId, unitPath, type UnitNode } from '../../shared/directory';
 import { apiErrorMessage } from '../../shared/errors';
 import { href } from '../../shared/router';
-import { formatDateTime, formatRange } from '../../shared/time';
+import { formatRange } from '../../shared/time';
 import { useAsync } from '../../shared/use-async';
 import { api, ApiRequestError } from '../../net/api-client';
 import { useAccount } from '../auth/session';
@@ -33,6 +33,7 @@ import { AgendaEditor } from './AgendaEditor';
 import { InvitationsEditor } from './InvitationsEditor';
 import { MeetingFormModal } from './MeetingFormModal';
 import type { MeetingSection } from './meeting-sections';
+import { joinBlockedReason, meetingErrorMessage } from './meeting-messages';
 import { useMeetingChanges, useOnMeetingChange } from './meeting-watch';
 import { canListAccounts } from './MyMeetingsPage';
 import { StatusBadge } from './StatusBadge';
@@ -54,27 +55,6 @@ const TRANSITION_UI: Record<Target, { icon: React.ReactNode; color: string; vari
   ended: { icon: <IconPlayerStop size={18} />, color: 'dark', variant: 'filled' },
   cancelled: { icon: <IconX size={18} />, color: 'red', variant: 'outline' },
 };
-
-/** A failed meeting load in words: a 404 also covers "not invited" (the server hides those meetings). */
-export function meetingErrorMessage(err: unknown, t: (key: string) => string): string {
-  return err instanceof ApiRequestError && err.status === 404 ? t('meeting.notFound') : apiErrorMessage(err);
-}
-
-/** Why the join button is not there, in one sentence; null when it is. */
-export function joinBlockedReason(m: Meeting, t: (key: string, opts?: Record<string, unknown>) => string): string | null {
-  if (m.can.join) return null;
-  switch (m.status) {
-    case 'draft':
-    case 'published':
-      return t('join.notStarted', { time: formatDateTime(m.startsAt) });
-    case 'ended':
-      return t('join.ended');
-    case 'cancelled':
-      return t('join.cancelled');
-    case 'live':
-      return t('join.notInvited');
-  }
-}
 
 /** `sections`: what features add under the details (composed in app/meeting-sections.ts). */
 export function MeetingPage({ id, sections }: { id: string; sections: readonly MeetingSection[] }) {

@@ -1,7 +1,7 @@
 /** "Cuộc họp của tôi": meetings live now, upcoming and past; organisers can create one. */
 import { Alert, Anchor, Button, Card, Container, Group, Loader, Stack, Text, Title } from '@mantine/core';
 import { IconClock, IconPlus, IconUser, IconVideo } from '@tabler/icons-react';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Account, MeetingSummary } from '../../../../common/api/model';
 import { byId } from '../../shared/directory';
@@ -100,13 +100,18 @@ function Section({ title, empty, meetings, people, live = false, testId }: { tit
   );
 }
 
-export function MyMeetingsPage() {
+/** `onShown`: called once the list is on screen (App then fetches the meeting and room pages' code ahead). */
+export function MyMeetingsPage({ onShown }: { onShown?: () => void } = {}) {
   const { t } = useTranslation();
   const me = useAccount();
   const meetings = useAsync(() => api.myMeetings(), []);
   const accounts = useAsync(() => api.accounts(), [], canListAccounts(me));
   const [creating, setCreating] = useState(false);
   const people = byId(accounts.data);
+  const shown = meetings.data !== undefined;
+  useEffect(() => {
+    if (shown) onShown?.();
+  }, [shown, onShown]);
 
   return (
     <Container size="md" py="lg">
