@@ -43,6 +43,8 @@ export interface ComposerOptions {
 const POLL_MS = 500;
 const STOP_GRACE_MS = 2_000;
 const RESTART_MIN_MS = 2_000;
+/** Longest wait for ffmpeg to open one input (it opens them one after the other). */
+const LISTEN_WAIT_MS = 10 * 60_000;
 /** Cameras one ffmpeg reads at most (each costs its decoding and scaling, shown or not). */
 export const MAX_VIDEO_INPUTS = 4;
 
@@ -211,10 +213,15 @@ export class BroadcastComposer {
       // The next tick composes again (the settler was reset) and starts a new ffmpeg.
       if (this.#phase !== 'failed') this.#setPhase('starting', null);
     });
-    // Each tap starts once ffmpeg listens on its port (ffmpeg opens its inputs one after the other).
+    // Each tap starts once ffmpeg listens on its port (ffmpeg opens its inputs one after the other,
+    // each video waiting for a keyframe: on a loaded machine the last one is opened a minute later).
+    // Waiting as long as this ffmpeg lives: a tap given up after 20 s was never started, so its
+    // input got nothing, ffmpeg spent 10 s on it (the SDP demuxer's read timeout) and then dropped
+    // it: the broadcast had no sound from any microphone opened after those 20 s.
+    const alive = () => this.#ffmpeg === child && child.exitCode === null && !this.#stopped;
     for (const id of wanted) {
       const tap = this.#taps.get(id)!;
-      void waitForUdpListener(tap.port, 20_000).then(async (listening) => {
+      void waitForUdpListener(tap.port, LISTEN_WAIT_MS, alive).then(async (listening) => {
         if (!listening || child.exitCode !== null) return;
         await tap.start();
         this.#o.logger.debug({ meetingId: this.#o.meetingId, producerId: id, port: tap.port }, 'broadcast tap started');

@@ -12,6 +12,8 @@ import { broadcastApi } from './broadcast-api';
 
 /** Live edge distance, in segments: a few seconds behind the room (segments are 1 s). */
 export const LIVE_SYNC_SEGMENTS = 2;
+/** How often the playlist is asked for again while it does not exist yet (the broadcast is starting). */
+export const PLAYLIST_RETRY_MS = 2_000;
 
 export function BroadcastPlayer({ playlistUrl, onLost }: { playlistUrl: string; onLost: () => void }) {
   const { t } = useTranslation();
@@ -23,6 +25,7 @@ export function BroadcastPlayer({ playlistUrl, onLost }: { playlistUrl: string; 
     const el = video.current;
     if (!el) return;
     let cancelled = false;
+    let retry: ReturnType<typeof setTimeout> | undefined;
     let destroy = () => {};
     void (async () => {
       const url = await broadcastApi.absolute(playlistUrl);
@@ -35,16 +38,41 @@ export function BroadcastPlayer({ playlistUrl, onLost }: { playlistUrl: string; 
           if (!data.fatal) return;
           // 403: the token no longer opens the broadcast (invitation withdrawn, session ended): ask the server again.
           if (data.response?.code === 403) return onLost();
+          // The playlist itself failed: 404 while the broadcast is starting (ffmpeg has not written
+          // its first segment; a loaded server takes tens of seconds), or the network. hls.js does
+          // not retry a 4xx, and startLoad() never asks for the playlist again, so the player stayed
+          // black for good: load it again until it is there.
+          if (data.details === Hls.ErrorDetails.MANIFEST_LOAD_ERROR || data.details === Hls.ErrorDetails.MANIFEST_LOAD_TIMEOUT || data.details === Hls.ErrorDetails.MANIFEST_PARSING_ERROR) {
+            clearTimeout(retry);
+            retry = setTimeout(() => hls.loadSource(url), PLAYLIST_RETRY_MS);
+            return;
+          }
           if (data.type === Hls.ErrorTypes.NETWORK_ERROR) hls.startLoad();
           else if (data.type === Hls.ErrorTypes.MEDIA_ERROR && mediaRecoveries++ < 3) hls.recoverMediaError();
           else onLost();
         });
+        // Playing once the playlist is there (it may come only after a few retries).
+        hls.on(Hls.Events.MANIFEST_PARSED, () => void el.play().catch(() => undefined));
         hls.loadSource(url);
         hls.attachMedia(el);
-        destroy = () => hls.destroy();
+        destroy = () => {
+          clearTimeout(retry);
+          hls.destroy();
+        };
       } else if (el.canPlayType('application/vnd.apple.mpegurl')) {
+        // The native player gives up on a playlist not written yet, too: set it again until it plays.
+        const onError = () => {
+          clearTimeout(retry);
+          retry = setTimeout(() => {
+            el.src = url;
+            void el.play().catch(() => undefined);
+          }, PLAYLIST_RETRY_MS);
+        };
+        el.addEventListener('error', onError);
         el.src = url;
         destroy = () => {
+          clearTimeout(retry);
+          el.removeEventListener('error', onError);
           el.removeAttribute('src');
           el.load();
         };
