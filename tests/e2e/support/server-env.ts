@@ -23,6 +23,9 @@ export function e2eServerEnv(): Record<string, string> {
     LOGIN_RATE_PER_MINUTE: '1000',
     // broadcast.spec.ts sends its bridge points' pictures over plain RTP from ffmpeg (as hardware codecs do).
     PLAIN_RTP_ENABLED: '1',
+    // recording.spec.ts waits for the archive: at the default niceness (15) composing got ~0.3 % of
+    // the CPU beside the browsers on the shared 2-core machine (as in recording.test.ts).
+    RECORDING_COMPOSE_NICE: '0',
     DATA_DIR: process.env.E2E_DATA_DIR ?? path.join(os.tmpdir(), `phonghop-e2e-${process.pid}-${Date.now()}`),
     PATH: process.env.PATH ?? '',
     ...(process.env.MEDIASOUP_WORKER_BIN ? { MEDIASOUP_WORKER_BIN: process.env.MEDIASOUP_WORKER_BIN } : {}),
