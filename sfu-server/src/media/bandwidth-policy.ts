@@ -178,6 +178,47 @@ export function planReceiver(budgetBps: number, streams: readonly StreamInput[])
   return plans;
 }
 
+/** A receiver's next step up beyond its plan: which stream, to which layers, at what estimate. */
+export interface NextStep {
+  id: string;
+  layers: Layers;
+  /** The estimate (bit/s) at which `planReceiver` would take this step itself. */
+  estimate: number;
+}
+
+/**
+ * The next step up `planReceiver` would take beyond `plans` if the estimate were higher: in serving
+ * order, the first stream the budget held back — a higher frame rate of the layer it has, else its
+ * next flowing spatial layer at full frame rate (with the upgrade margin) within what its tile
+ * needs. null: nothing is held back (every stream has what its tile asks, or its sender sends
+ * nothing more; single-layer streams left out are not stepped: they cannot be made smaller).
+ *
+ * Why the room needs it (found 2026-12-07, see bandwidth-reach.ts): the worker's estimator
+ * (libwebrtc GoogCC) does not raise its delay-based estimate above 1.5 × the acknowledged rate +
+ * 10 kbit/s, and this policy plans below 85 % of the estimate less 50 kbit/s per audio stream; so a
+ * plan that is held back holds the estimate where it is, and neither moves again.
+ */
+export function nextStep(streams: readonly StreamInput[], plans: ReadonlyMap<string, StreamPlan>, audioStreams: number): NextStep | null {
+  let spent = 0;
+  for (const s of streams) {
+    const plan = plans.get(s.id);
+    if (plan?.forward) spent += layerCost(s, s.layered ? plan.layers.spatialLayer : 0, s.layered ? plan.layers.temporalLayer : Math.max(0, s.temporalLayers - 1));
+  }
+  const toEstimate = (budget: number) => (budget + audioStreams * AUDIO_BPS) / HEADROOM;
+  const ordered = streams.map((s, i) => ({ s, i })).sort((a, b) => rank(a.s.role) - rank(b.s.role) || a.i - b.i);
+  for (const { s } of ordered) {
+    const plan = plans.get(s.id);
+    if (!plan?.forward || !s.layered) continue;
+    const maxT = Math.max(0, s.temporalLayers - 1);
+    const { spatialLayer: sp, temporalLayer: t } = plan.layers;
+    const current = layerCost(s, sp, t);
+    if (t < maxT) return { id: s.id, layers: { spatialLayer: sp, temporalLayer: t + 1 }, estimate: toEstimate(spent - current + layerCost(s, sp, t + 1)) };
+    const up = flowingLayers(s).find((l) => l > sp && l <= s.maxSpatial);
+    if (up !== undefined) return { id: s.id, layers: { spatialLayer: up, temporalLayer: maxT }, estimate: toEstimate((spent - current + layerCost(s, up, maxT)) / (1 - UPGRADE_MARGIN)) };
+  }
+  return null;
+}
+
 /**
  * What one simulcast stream of a producer carries, from mediasoup's producer stats entry
  * (`bitrateByLayer` keys "spatial.temporal" → cumulative bit/s; simulcast streams have spatial 0).

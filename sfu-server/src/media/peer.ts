@@ -3,6 +3,7 @@ import type { types } from 'mediasoup';
 import type { MediaSource, Notifications, PeerInfo, ReceiveMode, TileView } from '../../../common/protocol';
 import { notFound } from '../errors';
 import type { StreamPlan } from './bandwidth-policy';
+import { initialReach, type ReachState } from './bandwidth-reach';
 
 export type Notify = <N extends keyof Notifications>(name: N, data: Notifications[N]) => void;
 
@@ -71,6 +72,11 @@ export class Peer {
   availableBitrate: number | undefined;
   /** The bandwidth policy's last plan for its video consumers, by consumer id (see bandwidth-policy.ts). */
   readonly bandwidthPlan = new Map<string, StreamPlan>();
+  /** When its estimate last fell sharply (ms), or null; and whether its plan reaches above it (see bandwidth-reach.ts). */
+  bandwidthFallAt: number | null = null;
+  bandwidthReach: ReachState = initialReach;
+  /** Loss towards it (its receiving transport's `rtpPacketLossSent`, 0–1), read while its plan is held back; null: not read. */
+  downlinkLoss: number | null = null;
   /** Set by `ready`: until then nothing is consumed for this peer. */
   rtpCapabilities: types.RtpCapabilities | undefined;
 

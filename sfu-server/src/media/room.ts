@@ -11,7 +11,8 @@ import type { types } from 'mediasoup';
 import type { DtlsParameters, MediaSource, Notifications, PeerInfo, ReceiveMode, RtpParameters, TileView, TransportOptions } from '../../../common/protocol';
 import { AppError } from '../errors';
 import type { Logger } from '../observability/logger';
-import { planReceiver, videoBudget, type StreamInput, type StreamPlan, type StreamRole } from './bandwidth-policy';
+import { nextStep, planReceiver, videoBudget, type NextStep, type StreamInput, type StreamPlan, type StreamRole } from './bandwidth-policy';
+import { nextReach } from './bandwidth-reach';
 import { decideVideo, lastNSenders, layersForTile, pushSpeaker, type VideoDecision } from './forwarding-policy';
 import { LAYER_POLL_MS, LayerWatch, streamInput } from './link-adaptation';
 import { withOfferedExtensions } from './header-extensions';
@@ -455,7 +456,10 @@ export class Room {
       const before = peer.availableBitrate;
       peer.availableBitrate = info.availableBitrate;
       // A sharp fall is acted on at once; anything else at the next round.
-      if (before !== undefined && info.availableBitrate < before * 0.7) void this.#planReceiver(peer);
+      if (before !== undefined && info.availableBitrate < before * 0.7) {
+        peer.bandwidthFallAt = Date.now();
+        void this.#planReceiver(peer);
+      }
     });
     transport.enableTraceEvent(['bwe']).catch((err: unknown) => this.#options.logger.debug({ err }, 'could not enable bwe trace'));
   }
@@ -477,7 +481,7 @@ export class Room {
           if (producer && !c.closed) consumed.set(producer.id, producer);
         }
       }
-      await this.#layerWatch.refresh(consumed.values());
+      await Promise.all([this.#layerWatch.refresh(consumed.values()), ...[...this.#peers.values()].map((p) => this.#readDownlinkLoss(p))]);
       for (const receiver of this.#peers.values()) this.#planReceiver(receiver);
     } catch (err) {
       this.#options.logger.debug({ err }, 'link adaptation round failed');
@@ -516,6 +520,7 @@ export class Room {
       consumers.set(c.id, c);
     }
     const plans = planReceiver(videoBudget(receiver.availableBitrate, audio), inputs);
+    this.#reach(receiver, plans, nextStep(inputs, plans, audio));
     for (const id of [...receiver.bandwidthPlan.keys()]) if (!plans.has(id)) receiver.bandwidthPlan.delete(id);
     for (const [id, plan] of plans) {
       const old = receiver.bandwidthPlan.get(id);
@@ -524,6 +529,33 @@ export class Room {
       this.#options.logger.debug({ receiver: receiver.id, consumer: id, availableBitrate: receiver.availableBitrate, plan }, 'video plan changed');
       const consumer = consumers.get(id);
       if (consumer) void this.#applyConsumer(receiver, consumer);
+    }
+  }
+
+  /**
+   * A plan held back by the estimate on a clean link reaches one step above it (bandwidth-reach.ts:
+   * the estimate does not climb by itself): the first stream in line gets its next step as its
+   * ceiling, which mediasoup forwards only if it fits the worker's own estimate.
+   */
+  #reach(receiver: Peer, plans: Map<string, StreamPlan>, step: NextStep | null): void {
+    const { reach, state } = nextReach(receiver.bandwidthReach, { now: Date.now(), estimate: receiver.availableBitrate, needed: step?.estimate ?? null, lastFallAt: receiver.bandwidthFallAt, loss: receiver.downlinkLoss });
+    receiver.bandwidthReach = state;
+    const plan = step && plans.get(step.id);
+    if (reach && step && plan) plans.set(step.id, { ...plan, layers: step.layers });
+  }
+
+  /** Reads the loss towards a receiver whose plan was held back (one worker request; the others are not asked). */
+  async #readDownlinkLoss(receiver: Peer): Promise<void> {
+    const transport = receiver.recvTransport();
+    if (!receiver.bandwidthReach.heldBack || !transport || transport.closed || transport.type !== 'webrtc') {
+      receiver.downlinkLoss = null;
+      return;
+    }
+    try {
+      const [stats] = await transport.getStats();
+      receiver.downlinkLoss = typeof stats?.rtpPacketLossSent === 'number' ? stats.rtpPacketLossSent : null;
+    } catch {
+      receiver.downlinkLoss = null; // closed meanwhile
     }
   }
 

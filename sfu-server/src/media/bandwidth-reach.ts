@@ -1,0 +1,74 @@
+/**
+ * When a receiver's plan reaches one step above what its estimate allows: a pure rule with backoff,
+ * unit-tested apart from mediasoup; the room applies it after each plan (room.ts, #planReceiver).
+ *
+ * Why (found 2026-12-07 with the weak-link harness, the worker's 'bwe' and 'probation' traces; see
+ * docs/ARCHITECTURE.md "Weak links"): the estimate towards a receiver is libwebrtc's GoogCC in the
+ * worker. Its delay-based estimate does not rise above 1.5 × the acknowledged rate + 10 kbit/s. The
+ * bandwidth policy plans video below 85 % of the estimate less 50 kbit/s per audio stream. Held
+ * back, the two lock each other: after a 384/256 kbit link was lifted, a point received the chair's
+ * 180p at its base frame rate (≈ 50 kbit/s, 95 kbit/s with audio) with an estimate stuck at
+ * 139–141 kbit/s for 110 s, where its next step needed ≈ 147. The worker's own probes (every
+ * ~4 s, 8 padding packets) and a probe forced by raising the transport's maximum did not move it.
+ *
+ * The rule: while the plan is held back (its next step needs more than the estimate), its link
+ * loses less than REACH_MAX_LOSS (a lossy link is the limit itself) and its estimate has not fallen sharply for `quietMs`, the stream first in line gets its
+ * next step as its ceiling (preferred layers). mediasoup's own allocation forwards it only if it
+ * fits the worker's estimate; what it forwards is acknowledged and lets the estimate grow, until the
+ * policy takes the step itself. A sharp fall of the estimate while reaching doubles `quietMs` (up to
+ * MAX_REACH_QUIET_MS): a link that is really full is not pushed every few seconds; a step the plan
+ * took by itself resets it.
+ */
+
+/** Wait after a sharp fall of the estimate before reaching again (first, and after a success). */
+export const REACH_QUIET_MS = 10_000;
+/** Longest wait, after reaches that ended in falls. */
+export const MAX_REACH_QUIET_MS = 80_000;
+/**
+ * Highest loss towards the receiver (what its transport-cc feedback reports lost, before any
+ * retransmission: mediasoup's `rtpPacketLossSent`) at which it reaches: below 1 % FEC and NACK hide
+ * it (common/link-quality.ts). Not the consumer scores: they count packets repaired by NACK as
+ * received and stayed at 9–10 on the 384/256 kbit link with 5 % loss.
+ */
+export const REACH_MAX_LOSS = 0.01;
+
+export interface ReachState {
+  /** It reached above its plan in the last round. */
+  reaching: boolean;
+  /** Its plan was held back by the estimate in the last round (the room then reads its loss). */
+  heldBack: boolean;
+  /** The last sharp fall of the estimate already taken into account (ms), or null. */
+  fallSeen: number | null;
+  quietMs: number;
+}
+
+export const initialReach: ReachState = { reaching: false, heldBack: false, fallSeen: null, quietMs: REACH_QUIET_MS };
+
+export interface ReachInput {
+  now: number;
+  /** The receiver's estimate now (undefined: none yet). */
+  estimate: number | undefined;
+  /** The estimate its next step needs (bandwidth-policy.ts nextStep), null: nothing held back. */
+  needed: number | null;
+  /** When its estimate last fell sharply, or null. */
+  lastFallAt: number | null;
+  /** Loss towards it (0–1, see REACH_MAX_LOSS), null: not measured yet. */
+  loss: number | null;
+}
+
+/** Whether to reach one step above the plan this round, and the state after it. */
+export function nextReach(s: ReachState, input: ReachInput): { reach: boolean; state: ReachState } {
+  const { now, estimate, needed, lastFallAt } = input;
+  let quietMs = s.quietMs;
+  let fallSeen = s.fallSeen;
+  if (lastFallAt !== null && lastFallAt !== fallSeen) {
+    // A new sharp fall: if it came while reaching, the link did not carry the step.
+    if (s.reaching) quietMs = Math.min(MAX_REACH_QUIET_MS, quietMs * 2);
+    fallSeen = lastFallAt;
+  }
+  const heldBack = estimate !== undefined && needed !== null && needed > estimate;
+  // The plan took the step by itself (or nothing is held back): the short wait again.
+  if (!heldBack && s.reaching) quietMs = REACH_QUIET_MS;
+  const reach = heldBack && input.loss !== null && input.loss < REACH_MAX_LOSS && (lastFallAt === null || now - lastFallAt >= quietMs);
+  return { reach, state: { reaching: reach, heldBack, fallSeen, quietMs } };
+}
