@@ -269,6 +269,11 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   if (cluster) presenceBridge = new PresenceBridge({ bus: cluster.bus, rooms, alive: (id) => cluster.alive(id), sweepEveryMs: Math.max(250, Math.round(config.SERVER_LEASE_TTL_MS / 3)), logger: clusterLog });
   const attendance = new AttendanceService(store.db, rooms, logger.child({ component: 'attendance' }));
   attendanceRef = attendance;
+  // Several servers: attendance follows the participants of the other servers too (their server stores the rows).
+  presenceBridge?.onDiff((meetingId, diff) => {
+    for (const p of diff.left) attendance.remotePresence(meetingId, p, 'left');
+    for (const p of diff.joined) attendance.remotePresence(meetingId, p, 'joined');
+  });
   floor = new FloorService({ db: store.db, rooms, logger: logger.child({ component: 'floor' }), recentlyPresent: (m, a) => attendance.recentlyPresent(m, a) });
   if (cluster && presenceBridge) new FloorBridge(cluster.bus, store.db, rooms, presenceBridge, floor, clusterLog);
   // Recording (recording/): raw streams out of the SFU while the meeting runs, the archive after it.

@@ -112,6 +112,14 @@ describe.skipIf(!hasEngines)('two servers carry one meeting (needs redis-server 
     expect((await cbB.client.request('vote.state', {})).present).toBe(4);
     expect((await chairA.client.request('vote.state', {})).present).toBe(4);
 
+    // The attendance panel (organisers) shows the delegates of the other server present too.
+    await eventually(async () => {
+      for (const [x, other] of [[chairA, cb], [secB, hn]] as const) {
+        const att = await x.client.request('attendance.state', {});
+        expect(att.delegates.find((d) => d.accountId === other.id)?.present).toBe(true);
+      }
+    });
+
     // --- chat: public from A reaches B; a private line to the secretary (on B) reaches only her.
     const hello = await hnA.client.request('chat.send', { to: 'all', body: 'Hà Nội xin chào Cao Bằng' });
     for (const x of [secB, cbB, chairA]) expect(await x.client.notification('chatMessage', (d) => d.id === hello.id)).toMatchObject({ body: 'Hà Nội xin chào Cao Bằng', senderId: hn.id });
@@ -209,6 +217,8 @@ describe.skipIf(!hasEngines)('two servers carry one meeting (needs redis-server 
       await x.client.waitFor(() => (JSON.stringify(accounts(x)) === JSON.stringify([chairA, hnA].filter((y) => y !== x).map((y) => y.person.id)) ? true : undefined), 20_000);
     }
     const droppedMs = Date.now() - killedAt;
+    // And out of the attendance panel (their rows stay as B wrote them).
+    await eventually(async () => expect((await chairA.client.request('attendance.state', {})).delegates.find((d) => d.accountId === cb.id)?.present).toBe(false));
     console.log(`B SIGKILLed: its participants left A's roster after ${droppedMs} ms (liveness lease TTL ${LEASE_TTL_MS} ms)`);
     expect(droppedMs).toBeGreaterThanOrEqual(LEASE_TTL_MS / 2);
     expect((await chairA.client.request('vote.state', {})).present).toBe(2);

@@ -150,20 +150,34 @@ export class AttendanceService {
   }
 
   #presence(meetingId: string, peer: Peer, what: 'joined' | 'left'): void {
+    this.#record(meetingId, peer.identity, what, true);
+  }
+
+  /**
+   * Several servers (cluster/presence-bridge.ts): a participant carried by another server came or
+   * went. That server stores the row; the model here (panel, quorum, votes' present) follows it.
+   * Only for meetings whose model is held here (someone is connected here).
+   */
+  remotePresence(meetingId: string, who: { accountId: string; displayName: string; role: string }, what: 'joined' | 'left'): void {
+    if (!this.#models.has(meetingId)) return;
+    this.#record(meetingId, who, what, false);
+  }
+
+  #record(meetingId: string, who: { accountId: string; displayName: string; role: string }, what: 'joined' | 'left', store: boolean): void {
     const at = new Date();
     void this.#serial
       .run(meetingId, async () => {
         const model = await this.model(meetingId);
-        const id = peer.identity.accountId;
+        const id = who.accountId;
         let r = model.records.get(id);
         if (!r) {
           const account = await this.#db.selectFrom('accounts').select('bridge_point_id').where('id', '=', id).executeTakeFirst();
-          r = emptyRecord(id, peer.identity.displayName, peer.identity.role, account?.bridge_point_id ?? null);
+          r = emptyRecord(id, who.displayName, who.role, account?.bridge_point_id ?? null);
         }
         const next = { ...r };
         if (what === 'joined') joined(next, at);
         else left(next, at);
-        await saveRecord(this.#db, meetingId, next);
+        if (store) await saveRecord(this.#db, meetingId, next);
         model.records.set(id, next);
         this.#push(model, next.bridgePointId ? { points: [next.bridgePointId] } : model.delegates.has(id) ? { delegates: [id] } : { others: [id] });
         // Nobody connected any more: everything is in the store, and nothing needs the model in memory.

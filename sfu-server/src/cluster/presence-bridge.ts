@@ -55,6 +55,7 @@ export class PresenceBridge {
   readonly #serial = new Serial();
   readonly #sweep: NodeJS.Timeout;
   #sweeping = false;
+  readonly #diffListeners = new Set<(meetingId: string, diff: PresenceDiff) => void>();
 
   constructor(options: PresenceBridgeOptions) {
     this.#o = options;
@@ -75,6 +76,11 @@ export class PresenceBridge {
     for (const meetingId of [...this.#o.bus.joined]) {
       await this.#o.bus.publish(meetingId, { type: 'presence.snapshot', reply: false, peers: [] }).catch(() => undefined);
     }
+  }
+
+  /** Told whenever participants on other servers come or go (attendance follows them). */
+  onDiff(listener: (meetingId: string, diff: PresenceDiff) => void): void {
+    this.#diffListeners.add(listener);
   }
 
   /** The participants on other servers, for those asking who is here (votes, chat): they are told by their own server. */
@@ -120,6 +126,8 @@ export class PresenceBridge {
     await bus.publish(meetingId, { type: 'presence', change: 'left', ...presenceOf(peer) });
     if (this.#localPeers(meetingId).length === 0) {
       await bus.leave(meetingId);
+      // Those on the other servers are no longer followed here: they leave what followed them.
+      this.#tell(meetingId, { joined: [], left: this.remote.peers(meetingId) });
       this.remote.forgetMeeting(meetingId);
     }
   }
@@ -147,6 +155,7 @@ export class PresenceBridge {
     const { rooms } = this.#o;
     for (const p of diff.left) rooms.broadcast(meetingId, 'peerLeft', { peerId: p.peerId });
     for (const p of diff.joined) rooms.broadcast(meetingId, 'peerJoined', { peer: peerInfoOf(p) });
+    for (const listener of this.#diffListeners) listener(meetingId, diff);
   }
 
   /** Drops the participants of every server known here whose liveness lease lapsed. */
