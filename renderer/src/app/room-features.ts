@@ -2,23 +2,28 @@
  * The composition root of the conference screen: which features' panels and overlays the room
  * shows (the shapes are in `features/conference/room-panels.ts`). A feature adds one entry here;
  * RoomView gets this list from App, so the room never imports the features.
+ * Panels whose module holds nothing the toolbar needs at once (badges, visibility) load when first
+ * opened (React.lazy; SidePanel shows a loader meanwhile): the points panel with its virtualised
+ * list, the floor, votes and attendance panels stay out of the download that precedes joining.
  */
 import { IconBroadcast, IconBuildingBroadcastTower, IconChecklist, IconClipboardCheck, IconHandStop, IconKeyboard, IconMessageCircle, IconPlayerRecord } from '@tabler/icons-react';
-import { AttendancePanel } from '../features/attendance/AttendancePanel';
+import { lazy } from 'react';
 import { QuorumBadge } from '../features/attendance/QuorumBadge';
 import { BroadcastIndicator, BroadcastPanel } from '../features/broadcast/room-broadcast';
 import { ChatPanel, useChatBadge } from '../features/chat/ChatPanel';
 import type { RoomFeatures } from '../features/conference/room-panels';
 import { documentsPanel, documentsViewerOverlay } from '../features/documents/register';
 import { FloorOverlay } from '../features/floor/FloorOverlay';
-import { FloorPanel } from '../features/floor/FloorPanel';
 import { useFloorBadge, useIsManager } from '../features/floor/panel-hooks';
 import { MicDiscipline } from '../features/microphone/MicDiscipline';
 import { shortcutSheet } from '../features/microphone/shortcut-sheet';
-import { PointsPanel } from '../features/points/PointsPanel';
 import { RecordingIndicator, RecordingPanel } from '../features/recording/room-recording';
 import { BallotOverlay, useVotesBadge } from '../features/voting/BallotOverlay';
-import { VotesPanel } from '../features/voting/VotesPanel';
+
+const PointsPanel = lazy(() => import('../features/points/PointsPanel').then((m) => ({ default: m.PointsPanel })));
+const FloorPanel = lazy(() => import('../features/floor/FloorPanel').then((m) => ({ default: m.FloorPanel })));
+const VotesPanel = lazy(() => import('../features/voting/VotesPanel').then((m) => ({ default: m.VotesPanel })));
+const AttendancePanel = lazy(() => import('../features/attendance/AttendancePanel').then((m) => ({ default: m.AttendancePanel })));
 
 export const ROOM_FEATURES: RoomFeatures = {
   /** In toolbar order. */

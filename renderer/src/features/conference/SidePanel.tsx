@@ -1,6 +1,6 @@
 /** The side column of one feature's panel: beside the tiles on a PC, over them on a phone. */
-import { ActionIcon, Box, CloseButton, Group, Indicator, ScrollArea, Title, Tooltip, type MantineSize } from '@mantine/core';
-import { useEffect, useRef } from 'react';
+import { ActionIcon, Box, Center, CloseButton, Group, Indicator, Loader, ScrollArea, Title, Tooltip, type MantineSize } from '@mantine/core';
+import { Suspense, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RoomFeatureProps, RoomPanel } from './room-panels';
 
@@ -43,7 +43,16 @@ export function SidePanel({ panel, props, onClose }: { panel: RoomPanel; props: 
         <CloseButton aria-label={t('room.closePanel')} onClick={onClose} />
       </Group>
       <ScrollArea flex={1} p="md">
-        <Component {...props} />
+        {/* A panel may be loaded when first opened (React.lazy in app/room-features.ts): the room stays as it is meanwhile. */}
+        <Suspense
+          fallback={
+            <Center p="md">
+              <Loader size="sm" aria-label={t('common.loading')} />
+            </Center>
+          }
+        >
+          <Component {...props} />
+        </Suspense>
       </ScrollArea>
     </Box>
   );

@@ -1,7 +1,7 @@
 /** "Cuộc họp của tôi": meetings live now, upcoming and past; organisers can create one. */
 import { Alert, Anchor, Button, Card, Container, Group, Loader, Stack, Text, Title } from '@mantine/core';
 import { IconClock, IconPlus, IconUser, IconVideo } from '@tabler/icons-react';
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Account, MeetingSummary } from '../../../../common/api/model';
 import { byId } from '../../shared/directory';
@@ -11,8 +11,10 @@ import { formatRange } from '../../shared/time';
 import { useAsync } from '../../shared/use-async';
 import { api } from '../../net/api-client';
 import { useAccount } from '../auth/session';
-import { MeetingFormModal } from './MeetingFormModal';
 import { StatusBadge } from './StatusBadge';
+
+/** The new-meeting form (with its date pickers) is loaded when an organiser first asks for it: not in the first download. */
+const MeetingFormModal = lazy(() => import('./MeetingFormModal').then((m) => ({ default: m.MeetingFormModal })));
 
 export const canListAccounts = (a: Account) => a.role === 'admin' || a.role === 'secretary';
 export const canCreateMeetings = canListAccounts;
@@ -107,6 +109,8 @@ export function MyMeetingsPage({ onShown }: { onShown?: () => void } = {}) {
   const meetings = useAsync(() => api.myMeetings(), []);
   const accounts = useAsync(() => api.accounts(), [], canListAccounts(me));
   const [creating, setCreating] = useState(false);
+  /** Mounted from the first "Tạo cuộc họp" on (so closing keeps its transition). */
+  const [formWanted, setFormWanted] = useState(false);
   const people = byId(accounts.data);
   const shown = meetings.data !== undefined;
   useEffect(() => {
@@ -120,7 +124,13 @@ export function MyMeetingsPage({ onShown }: { onShown?: () => void } = {}) {
           {t('meetings.title')}
         </Title>
         {canCreateMeetings(me) && (
-          <Button leftSection={<IconPlus size={18} />} onClick={() => setCreating(true)}>
+          <Button
+            leftSection={<IconPlus size={18} />}
+            onClick={() => {
+              setFormWanted(true);
+              setCreating(true);
+            }}
+          >
             {t('meetings.create')}
           </Button>
         )}
@@ -145,16 +155,20 @@ export function MyMeetingsPage({ onShown }: { onShown?: () => void } = {}) {
           <Section title={t('meetings.past')} empty={t('meetings.noPast')} meetings={meetings.data.past} people={people} testId="meetings-past" />
         </Stack>
       )}
-      <MeetingFormModal
-        opened={creating}
-        onClose={() => setCreating(false)}
-        accounts={accounts.data ?? null}
-        me={me}
-        onSaved={(m) => {
-          setCreating(false);
-          navigate({ name: 'meeting', id: m.id });
-        }}
-      />
+      {formWanted && (
+        <Suspense fallback={null}>
+          <MeetingFormModal
+            opened={creating}
+            onClose={() => setCreating(false)}
+            accounts={accounts.data ?? null}
+            me={me}
+            onSaved={(m) => {
+              setCreating(false);
+              navigate({ name: 'meeting', id: m.id });
+            }}
+          />
+        </Suspense>
+      )}
     </Container>
   );
 }
