@@ -42,3 +42,20 @@ export function rssMb(pid: number): number {
     return NaN;
   }
 }
+
+/** CPU seconds used so far by one process (0 when it is gone). */
+export function processCpu(pid: number): number {
+  return stat(pid)?.cpu ?? 0;
+}
+
+/** Children of `parent` whose command name starts with `comm` (e.g. the server's ffmpegs). */
+export function childPids(parent: number, comm: string): number[] {
+  const out: number[] = [];
+  for (const name of fs.readdirSync('/proc')) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid)) continue;
+    const s = stat(pid);
+    if (s && s.ppid === parent && s.comm.startsWith(comm)) out.push(pid);
+  }
+  return out;
+}
