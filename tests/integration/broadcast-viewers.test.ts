@@ -139,18 +139,18 @@ describe('the broadcast files', () => {
     expect(viewerUrl).toMatch(new RegExp(`^/live/${meeting.id}/[A-Za-z0-9_.-]+/index\\.m3u8$`));
     // The playlist and a segment as ffmpeg leaves them (this server has no ffmpeg).
     fs.mkdirSync(dir(), { recursive: true });
-    fs.writeFileSync(path.join(dir(), 'index.m3u8'), '#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1.0,\nseg-000001.ts\n');
-    fs.writeFileSync(path.join(dir(), 'seg-000001.ts'), Buffer.alloc(188 * 10, 0x47));
+    fs.writeFileSync(path.join(dir(), 'index.m3u8'), '#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1.0,\nseg-mk1-000001.ts\n');
+    fs.writeFileSync(path.join(dir(), 'seg-mk1-000001.ts'), Buffer.alloc(188 * 10, 0x47));
   });
 
   const get = (url: string, api?: TestApi) => fetch(server.url + url, { headers: api?.token ? { authorization: `Bearer ${api.token}` } : {} });
-  const segmentOf = (url: string) => url.replace('index.m3u8', 'seg-000001.ts');
+  const segmentOf = (url: string) => url.replace('index.m3u8', 'seg-mk1-000001.ts');
 
   it('an invited viewer fetches the playlist and a segment with its URL', async () => {
     const playlist = await get(viewerUrl);
     expect(playlist.status).toBe(200);
     expect(playlist.headers.get('content-type')).toBe('application/vnd.apple.mpegurl');
-    expect(await playlist.text()).toContain('seg-000001.ts');
+    expect(await playlist.text()).toContain('seg-mk1-000001.ts');
     const seg = await get(segmentOf(viewerUrl));
     expect(seg.status).toBe(200);
     expect(seg.headers.get('content-type')).toBe('video/mp2t');

@@ -25,7 +25,7 @@ import type { MeetingsService } from '../meetings/meetings-service';
 import type { BroadcastService } from './broadcast-service';
 import type { ViewersService } from './viewers-service';
 
-const FILE = /^(index\.m3u8|seg-\d{6}\.ts)$/;
+const FILE = /^(index\.m3u8|seg-[0-9a-z]{1,12}-\d{6}\.ts)$/;
 export const LIVE_PATH = /^\/live\/([0-9a-f-]{36})\/([A-Za-z0-9_.-]{1,500})\/([A-Za-z0-9_.-]{1,40})$/;
 const SEGMENT_CACHE = 96;
 

@@ -66,6 +66,8 @@ export class BroadcastComposer {
   /** ffmpeg's filter graph exists (its playlist named a segment): before that a command is lost. */
   #graphReady = false;
   #phase: ComposerPhase = 'starting';
+  /** This broadcast's part of its segments' names (see GraphInputs.run). */
+  readonly #segmentRun = Date.now().toString(36);
   /** The composition in force. */
   current: Composition | null = null;
 
@@ -185,7 +187,7 @@ export class BroadcastComposer {
       await fs.writeFile(file, v.label);
       labelFiles.set(v.producerId, file);
     }
-    const args = ffmpegArgs(set, c, { sdpFiles, labelFiles, outDir: this.#o.outDir, ...(this.#o.fontFile ? { fontFile: this.#o.fontFile } : {}), ...(this.#o.segmentSeconds ? { segmentSeconds: this.#o.segmentSeconds } : {}) });
+    const args = ffmpegArgs(set, c, { sdpFiles, labelFiles, outDir: this.#o.outDir, run: this.#segmentRun, ...(this.#o.fontFile ? { fontFile: this.#o.fontFile } : {}), ...(this.#o.segmentSeconds ? { segmentSeconds: this.#o.segmentSeconds } : {}) });
     // Tied to the server's life (setpriv --pdeathsig): a killed server leaves no ffmpeg behind.
     const child = spawnFfmpeg(args, { bin: this.#o.ffmpegBin });
     this.#ffmpeg = child;

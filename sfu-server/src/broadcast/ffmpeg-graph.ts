@@ -41,6 +41,14 @@ export interface GraphInputs {
   /** A text file holding each camera's label (drawtext reads it: no escaping of names). */
   labelFiles: ReadonlyMap<string, string>;
   outDir: string;
+  /**
+   * Names this broadcast's segments (`seg-<run>-NNNNNN.ts`): a broadcast turned off and on again
+   * numbers its segments from 0 again, and a segment is cached by its URL (the server's memory
+   * cache, `immutable` for a minute in any HTTP cache in front), so the same name must never mean
+   * two different segments. The ffmpegs that one broadcast restarts keep its run (the playlist is
+   * appended to).
+   */
+  run: string;
   fontFile?: string;
   segmentSeconds?: number;
   /** Segments kept in the live playlist (older ones are deleted). */
@@ -155,7 +163,7 @@ export function ffmpegArgs(set: InputSet, initial: Composition, inputs: GraphInp
   args.push('-f', 'hls', '-hls_time', String(seg), '-hls_list_size', String(inputs.listSize ?? 10));
   args.push('-hls_flags', 'delete_segments+append_list+discont_start+independent_segments+temp_file+program_date_time+omit_endlist');
   args.push('-hls_delete_threshold', '4', '-hls_allow_cache', '0');
-  args.push('-hls_segment_filename', path.join(inputs.outDir, 'seg-%06d.ts'), path.join(inputs.outDir, 'index.m3u8'));
+  args.push('-hls_segment_filename', path.join(inputs.outDir, `seg-${inputs.run}-%06d.ts`), path.join(inputs.outDir, 'index.m3u8'));
   return args;
 }
 

@@ -10,7 +10,7 @@ describe('ffmpeg graph of the live broadcast', () => {
   const layout = (holder: string) => composeLayout({ streams, chairAccountId: 'acc-chair', floorHolderAccountId: holder, activeSpeakerPeerId: null, previousMainPeerId: null });
   const c = layout('acc-a');
   const set = inputSetFor(c, streams, 'acc-chair', 'acc-a');
-  const files = { sdpFiles: new Map(['v1', 'v2', 'v3', 'm1'].map((id) => [id, `/x/${id}.sdp`])), labelFiles: new Map(['v1', 'v2', 'v3'].map((id) => [id, `/x/${id}.txt`])), outDir: '/out' };
+  const files = { sdpFiles: new Map(['v1', 'v2', 'v3', 'm1'].map((id) => [id, `/x/${id}.sdp`])), labelFiles: new Map(['v1', 'v2', 'v3'].map((id) => [id, `/x/${id}.txt`])), outDir: '/out', run: 'mk1' };
   const args = ffmpegArgs(set, c, files);
   const graph = args[args.indexOf('-filter_complex') + 1]!;
 
@@ -29,6 +29,12 @@ describe('ffmpeg graph of the live broadcast', () => {
     expect(graph).toMatch(/\[t2main\]overlay@v2main=x=0:y=90:[^;]*enable=0/);
     expect(graph.match(/enable=1/g)).toHaveLength(2);
     expect(graph).toContain('amix=inputs=2');
+  });
+
+  it("names the segments after the broadcast's run: a broadcast turned on again never reuses a cached segment's URL", () => {
+    expect(args.slice(-3)).toEqual(['-hls_segment_filename', '/out/seg-mk1-%06d.ts', '/out/index.m3u8']);
+    const again = ffmpegArgs(set, c, { ...files, run: 'mk2' });
+    expect(again).toContain('/out/seg-mk2-%06d.ts');
   });
 
   it('shows the next speaker by commands when its camera is read: no new ffmpeg', () => {
@@ -66,7 +72,7 @@ describe('ffmpeg graph of the live broadcast', () => {
 
   it('has a picture and a sound track even with nobody to show or hear', () => {
     const none = composeLayout({ streams: [], chairAccountId: null, floorHolderAccountId: null, activeSpeakerPeerId: null, previousMainPeerId: null });
-    const empty = ffmpegArgs({ video: [], audio: [] }, none, { sdpFiles: new Map(), labelFiles: new Map(), outDir: '/out' });
+    const empty = ffmpegArgs({ video: [], audio: [] }, none, { sdpFiles: new Map(), labelFiles: new Map(), outDir: '/out', run: 'mk1' });
     const g = empty[empty.indexOf('-filter_complex') + 1]!;
     expect(g).toContain('[0:v]null[vout]');
     expect(g).toContain('[1:a]amix=inputs=1');
