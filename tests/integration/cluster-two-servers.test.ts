@@ -66,6 +66,12 @@ async function join(url: string, meetingId: string, p: Person): Promise<Member> 
 
 const accounts = (m: Member) => [...new Set(m.roster().values())].sort();
 
+type PointsPush = { counts: { connected: number }; points: { connected: boolean; peerId: string | null }[] };
+/** The first `pointsStatus` push to this member after its `seen` first notifications that matches. */
+function pushedAfter(m: Member, seen: number, match: (d: PointsPush) => boolean, timeoutMs?: number): Promise<PointsPush> {
+  return m.client.waitFor(() => m.client.notifications.slice(seen).find((n) => n.name === 'pointsStatus' && match(n.data as PointsPush))?.data as PointsPush | undefined, timeoutMs);
+}
+
 describe.skipIf(!hasEngines)('two servers carry one meeting (needs redis-server and PostgreSQL)', () => {
   let redis: TestRedis;
   let pg: TestPostgres;
@@ -97,7 +103,9 @@ describe.skipIf(!hasEngines)('two servers carry one meeting (needs redis-server 
     const admin = await TestApi.admin(a.url);
     const hn = await person(admin, 'delegate', 'Đại biểu Hà Nội');
     const cb = await person(admin, 'delegate', 'Đại biểu Cao Bằng');
-    const m = await liveMeeting(admin, [hn, cb]);
+    // A bridge point, invited; it joins through B later (the chair's points panel on A follows it).
+    const pt = await person(admin, 'operator', 'Điểm cầu Bảo Lạc');
+    const m = await liveMeeting(admin, [hn, cb, pt]);
     // The chair and a delegate on A; the secretary and another delegate on B.
     const chairA = await join(a.url, m.id, m.chair);
     const hnA = await join(a.url, m.id, hn);
@@ -111,6 +119,8 @@ describe.skipIf(!hasEngines)('two servers carry one meeting (needs redis-server 
     // Who is here counts both servers (the votes' "present").
     expect((await cbB.client.request('vote.state', {})).present).toBe(4);
     expect((await chairA.client.request('vote.state', {})).present).toBe(4);
+    // The chair opens the points panel on A (asking once makes it pushed every change, points-watch.ts).
+    expect((await chairA.client.request('points.status', {})).counts).toMatchObject({ invited: 1, connected: 0 });
 
     // The attendance panel (organisers) shows the delegates of the other server present too.
     await eventually(async () => {
@@ -119,6 +129,15 @@ describe.skipIf(!hasEngines)('two servers carry one meeting (needs redis-server 
         expect(att.delegates.find((d) => d.accountId === other.id)?.present).toBe(true);
       }
     });
+
+    // --- the points panel's push: the point joining on B reaches the chair watching on A, its leaving too.
+    let seen = chairA.client.notifications.length;
+    const ptB = await TestSignalingClient.connect(b.url, pt.token);
+    const ptPeer = (await ptB.request('join', { meetingId: m.id })).peerId;
+    expect((await pushedAfter(chairA, seen, (d) => d.counts.connected === 1)).points[0]).toMatchObject({ connected: true, peerId: ptPeer });
+    seen = chairA.client.notifications.length;
+    await ptB.request('leave', {});
+    expect((await pushedAfter(chairA, seen, (d) => d.counts.connected === 0)).points[0]).toMatchObject({ connected: false, peerId: null });
 
     // --- chat: public from A reaches B; a private line to the secretary (on B) reaches only her.
     const hello = await hnA.client.request('chat.send', { to: 'all', body: 'Hà Nội xin chào Cao Bằng' });
@@ -210,13 +229,22 @@ describe.skipIf(!hasEngines)('two servers carry one meeting (needs redis-server 
     await m2.secretary.api.ok('POST', `/api/meetings/${m2.id}/transition`, { to: 'ended' });
     expect(await closedOnB).toBe(4004);
 
+    // It comes back through B (the meeting unlocked again), and stays until B dies (below).
+    await secB.client.request('moderation.lock', { locked: false });
+    seen = chairA.client.notifications.length;
+    const ptPeer2 = (await ptB.request('join', { meetingId: m.id })).peerId;
+    await pushedAfter(chairA, seen, (d) => d.points[0]?.peerId === ptPeer2);
+
     // --- B dies (SIGKILL): its participants leave A's roster once its liveness lease lapses.
+    seen = chairA.client.notifications.length;
     const killedAt = Date.now();
     await b.kill9();
     for (const x of [chairA, hnA]) {
       await x.client.waitFor(() => (JSON.stringify(accounts(x)) === JSON.stringify([chairA, hnA].filter((y) => y !== x).map((y) => y.person.id)) ? true : undefined), 20_000);
     }
     const droppedMs = Date.now() - killedAt;
+    // And out of the chair's points panel, pushed without asking.
+    await pushedAfter(chairA, seen, (d) => d.counts.connected === 0, 20_000);
     // And out of the attendance panel (their rows stay as B wrote them).
     await eventually(async () => expect((await chairA.client.request('attendance.state', {})).delegates.find((d) => d.accountId === cb.id)?.present).toBe(false));
     console.log(`B SIGKILLed: its participants left A's roster after ${droppedMs} ms (liveness lease TTL ${LEASE_TTL_MS} ms)`);
