@@ -11,18 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LeaseKeeper } from '../../sfu-server/src/cluster/lease-keeper';
 import { LeaseLostError, PgLeases, type LeaseGrant } from '../../sfu-server/src/cluster/lease';
 import { resilientPool } from '../../sfu-server/src/store/database';
-import { postgresBinDir, startPostgres, type TestPostgres } from '../support/postgres';
+import { postgresAvailable, startPostgres, type TestPostgres } from '../support/postgres';
 import { quietLogger } from '../support/stores';
 
-const hasPostgres = (() => {
-  if (process.env['PG_TEST_URL']) return true;
-  try {
-    postgresBinDir();
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasPostgres = postgresAvailable();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function until(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

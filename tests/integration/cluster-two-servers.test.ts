@@ -17,21 +17,13 @@ import * as Y from 'yjs';
 import type { RunningServer } from '../../sfu-server/src/server';
 import { liveMeeting, person, TestApi, type Person } from '../support/api-client';
 import { eventually, stockClient, synced } from '../support/collab-client';
-import { postgresBinDir, startPostgres, type TestPostgres } from '../support/postgres';
+import { postgresAvailable, startPostgres, type TestPostgres } from '../support/postgres';
 import { redisServerBin, startRedis, type TestRedis } from '../support/redis';
 import { startServerProcess, type ServerProcess } from '../support/server-process';
 import { TestSignalingClient } from '../support/signaling-test-client';
 import { startTestServer } from '../support/test-server';
 
-const hasPostgres = (() => {
-  if (process.env['PG_TEST_URL']) return true;
-  try {
-    postgresBinDir();
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasPostgres = postgresAvailable();
 const hasEngines = redisServerBin() !== null && hasPostgres;
 /** B's liveness lease: short, so the test sees a dead server dropped quickly. */
 const LEASE_TTL_MS = 1500;

@@ -36,6 +36,17 @@ export interface TestPostgres {
 const PG_MAJOR = '15';
 
 /** The folder holding initdb and pg_ctl, or a clear error saying how to get them. */
+/** Whether the tests can run a PostgreSQL: PG_TEST_URL names one, or its binaries are installed. */
+export function postgresAvailable(): boolean {
+  if (process.env['PG_TEST_URL']) return true;
+  try {
+    postgresBinDir();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function postgresBinDir(): string {
   const candidates = [process.env['PG_BIN'], `/usr/lib/postgresql/${PG_MAJOR}/bin`];
   // Any other installed major version will do as well.
