@@ -117,7 +117,7 @@ for (const { lang, theme } of COMBOS) {
       await chairClient.request('join', { meetingId: meeting.id });
       const created = await chairClient.request('vote.create', { question: 'Thông qua kế hoạch năm 2027?', durationSeconds: null });
       await chairClient.request('vote.open', { voteId: created.vote.id });
-      await expect(page.getByRole('dialog', { name: T.ballot })).toBeVisible({ timeout: 60_000 });
+      await expect(page.getByRole('dialog', { name: T.ballot, exact: true })).toBeVisible({ timeout: 60_000 });
       await expectNoSeriousViolations(page, 'ballot');
     } finally {
       chairClient.close();

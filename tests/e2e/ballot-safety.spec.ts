@@ -39,7 +39,7 @@ test('a ballot needs a confirmation, survives clicks outside and Escape, and giv
 
   // The chair is a voter too: the ballot is put aside only with its own "Để sau" button; then the
   // Votes button carries a badge (its indicator is the button's parent).
-  const chairBallot = chair.getByRole('dialog', { name: 'Phiếu biểu quyết' });
+  const chairBallot = chair.getByRole('dialog', { name: 'Phiếu biểu quyết', exact: true });
   await expect(chairBallot).toBeVisible();
   const votesBadge = chair.getByTestId('panel-button-votes').locator('xpath=..');
   await chairBallot.getByRole('button', { name: 'Để sau' }).click();
@@ -47,7 +47,7 @@ test('a ballot needs a confirmation, survives clicks outside and Escape, and giv
   await expect(votesBadge).toContainText('1');
 
   // The delegate's ballot: a click outside it and Escape leave it where it is.
-  const ballot = d.getByRole('dialog', { name: 'Phiếu biểu quyết' });
+  const ballot = d.getByRole('dialog', { name: 'Phiếu biểu quyết', exact: true });
   await expect(ballot.getByText(QUESTION)).toBeVisible({ timeout: 30_000 });
   await d.mouse.click(5, 5);
   await d.keyboard.press('Escape');

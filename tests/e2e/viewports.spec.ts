@@ -97,7 +97,7 @@ for (const { name, options } of VIEWPORTS) {
       await chairClient.request('join', { meetingId: meeting.id });
       const created = await chairClient.request('vote.create', { question: 'Thông qua Nghị quyết về kế hoạch phát triển kinh tế - xã hội năm 2027 của tỉnh?', durationSeconds: null });
       await chairClient.request('vote.open', { voteId: created.vote.id });
-      const ballot = page.getByRole('dialog', { name: 'Phiếu biểu quyết' });
+      const ballot = page.getByRole('dialog', { name: 'Phiếu biểu quyết', exact: true });
       await expect(ballot).toBeVisible({ timeout: 60_000 });
       await attachScreenshot(page, testInfo, `${name}-ballot.png`);
       const box = (await ballot.boundingBox())!;
@@ -109,7 +109,7 @@ for (const { name, options } of VIEWPORTS) {
     }
 
     // Leaving asks first; staying keeps the room.
-    await page.getByRole('dialog', { name: 'Phiếu biểu quyết' }).getByRole('button', { name: 'Để sau' }).click();
+    await page.getByRole('dialog', { name: 'Phiếu biểu quyết', exact: true }).getByRole('button', { name: 'Để sau' }).click();
     await page.getByTestId('leave-room').click();
     await expect(page.getByRole('dialog', { name: 'Rời phòng họp?' })).toBeVisible();
     await page.getByRole('button', { name: 'Ở lại' }).click();

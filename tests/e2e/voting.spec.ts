@@ -23,7 +23,7 @@ async function joinLiveMeeting(page: Page, title: string): Promise<void> {
 }
 
 async function vote(page: Page, option: string) {
-  const ballot = page.getByRole('dialog', { name: 'Phiếu biểu quyết' });
+  const ballot = page.getByRole('dialog', { name: 'Phiếu biểu quyết', exact: true });
   await expect(ballot).toBeVisible({ timeout: 30_000 });
   await expect(ballot.getByText('Thông qua Kế hoạch phát triển kinh tế - xã hội năm 2027?')).toBeVisible();
   await ballot.getByRole('radio', { name: option, exact: true }).check();
@@ -70,7 +70,7 @@ test('the chair opens a vote, three delegates vote, all see the result; chat rea
   await card.getByRole('button', { name: 'Mở biểu quyết' }).click();
   await expect(card.getByTestId('vote-status')).toHaveText('Đang biểu quyết');
   // The chair may vote too; here the chair leaves the ballot for later.
-  await chair.getByRole('dialog', { name: 'Phiếu biểu quyết' }).getByRole('button', { name: 'Để sau' }).click();
+  await chair.getByRole('dialog', { name: 'Phiếu biểu quyết', exact: true }).getByRole('button', { name: 'Để sau' }).click();
 
   await vote(d1, 'Tán thành');
   await vote(d2, 'Tán thành');
