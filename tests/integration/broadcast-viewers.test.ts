@@ -157,6 +157,39 @@ describe('the broadcast files', () => {
     expect(Buffer.from(await seg.arrayBuffer()).length).toBe(1880);
   });
 
+  it('the playlist is served from memory, and the new one within the segment interval after ffmpeg rewrites it; refusals still hold', async () => {
+    const first = await get(viewerUrl);
+    expect(first.headers.get('cache-control')).toBe('private, no-cache');
+    const etag = first.headers.get('etag');
+    expect(etag).toBeTruthy();
+    // The same version again: 304 with its ETag, no body.
+    const same = await fetch(server.url + viewerUrl, { headers: { 'if-none-match': etag! } });
+    expect(same.status).toBe(304);
+    // ffmpeg's hls muxer writes the new playlist under a temporary name and renames it.
+    const next = '#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1.0,\nseg-mk1-000001.ts\n#EXTINF:1.0,\nseg-mk1-000002.ts\n';
+    fs.writeFileSync(path.join(dir(), 'index.m3u8.tmp'), next);
+    const rewrittenAt = Date.now();
+    fs.renameSync(path.join(dir(), 'index.m3u8.tmp'), path.join(dir(), 'index.m3u8'));
+    let seen = '';
+    while (!seen.includes('seg-mk1-000002.ts') && Date.now() - rewrittenAt < 3_000) {
+      seen = await (await get(viewerUrl)).text();
+      if (!seen.includes('seg-mk1-000002.ts')) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(seen).toBe(next);
+    // Never older than the 1-s segment (checked every 250 ms; the margin is for a loaded machine's event loop).
+    expect(Date.now() - rewrittenAt).toBeLessThan(1_000);
+    const changed = await fetch(server.url + viewerUrl, { headers: { 'if-none-match': etag! } });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get('etag')).not.toBe(etag);
+    // The playlist in memory is no way around the check: every request is still refused without a valid token.
+    const [, , , token] = viewerUrl.split('/');
+    for (const url of [`/live/${meeting.id}/x/index.m3u8`, `/live/${meeting.id}/${token!.split('.')[0]}/index.m3u8`, viewerUrl.replace(meeting.id, '00000000-0000-4000-8000-000000000000')]) {
+      const res = await get(url, outsider.api);
+      expect(res.status, url).toBe(403);
+      expect(await res.text()).not.toContain('seg-mk1');
+    }
+  });
+
   it('an uninvited account gets no playlist URL, and cannot fetch the files with its own session, a forged or a swapped token', async () => {
     expect((await outsider.api.call('GET', `/api/meetings/${meeting.id}/broadcast`)).status).toBe(404);
     const [, , , token] = viewerUrl.split('/');

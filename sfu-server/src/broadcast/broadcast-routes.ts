@@ -8,7 +8,8 @@
  *   `X-Original-URI`): 204 or 403, so the cache serves thousands without asking for each file.
  * Segments are immutable once listed (ffmpeg writes them under a temporary name and renames), so
  * they are kept in a small memory cache and may be cached anywhere for a minute; the playlist changes
- * every segment and is never cached.
+ * every segment: kept in memory and checked against the file at most every 250 ms
+ * (`playlist-cache.ts`), sent `private, no-cache` with an ETag (an unchanged one answers 304).
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -23,6 +24,7 @@ import { canOnMeeting } from '../auth/policy';
 import { forbidden } from '../errors';
 import type { MeetingsService } from '../meetings/meetings-service';
 import type { BroadcastService } from './broadcast-service';
+import { PlaylistCache } from './playlist-cache';
 import type { ViewersService } from './viewers-service';
 
 const FILE = /^(index\.m3u8|seg-[0-9a-z]{1,12}-\d{6}\.ts)$/;
@@ -71,6 +73,7 @@ export function registerBroadcastRoutes(app: FastifyInstance, broadcast: Broadca
   );
 
   const segments = new Map<string, Buffer>();
+  const playlists = new PlaylistCache();
   const refuse = (reply: FastifyReply) => reply.code(403).header('cache-control', 'no-store').send({ code: 'forbidden', messageKey: 'apiErrors.forbidden', message: 'not allowed to watch this broadcast' });
 
   // One wildcard route parsed here: tokens are longer than Fastify's 100-character path parameters.
@@ -82,9 +85,12 @@ export function registerBroadcastRoutes(app: FastifyInstance, broadcast: Broadca
     if (!FILE.test(file)) return reply.code(404).send({ code: 'not_found', messageKey: 'apiErrors.not_found', message: 'not found' });
     const full = path.join(broadcast.dirOf(meetingId), file);
     if (file === 'index.m3u8') {
-      const text = await fs.readFile(full).catch(() => null);
-      if (!text) return reply.code(404).header('cache-control', 'no-store').send({ code: 'not_found', messageKey: 'apiErrors.not_found', message: 'the broadcast has not started' });
-      return reply.header('content-type', 'application/vnd.apple.mpegurl').header('cache-control', 'no-cache').send(text);
+      const playlist = await playlists.get(full);
+      if (!playlist) return reply.code(404).header('cache-control', 'no-store').send({ code: 'not_found', messageKey: 'apiErrors.not_found', message: 'the broadcast has not started' });
+      // Browsers keep it but ask again every time (no-cache), with its ETag: unchanged → 304, no body.
+      reply.header('cache-control', 'private, no-cache').header('etag', playlist.etag).header('last-modified', new Date(playlist.mtimeMs).toUTCString());
+      if (req.headers['if-none-match'] === playlist.etag) return reply.code(304).send();
+      return reply.header('content-type', 'application/vnd.apple.mpegurl').send(playlist.body);
     }
     let data = segments.get(full);
     if (!data) {
