@@ -1,5 +1,6 @@
 /** A <video> or <audio> element playing one MediaStreamTrack. */
 import { useEffect, useRef } from 'react';
+import { quietLiveMedia } from './quiet-live-media';
 
 export function TrackVideo({
   track,
@@ -19,6 +20,7 @@ export function TrackVideo({
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
+    quietLiveMedia();
     el.srcObject = new MediaStream([track]);
     void el.play().catch(() => undefined);
     return () => {
@@ -32,6 +34,7 @@ export function TrackVideo({
       playsInline
       muted={muted}
       aria-label={label}
+      data-live-track=""
       style={{ width: '100%', height: '100%', objectFit: fit, background: '#111', transform: mirrored ? 'scaleX(-1)' : undefined }}
     />
   );
@@ -51,11 +54,12 @@ export function TrackAudio({ track, sinkId }: { track: MediaStreamTrack; /** Aud
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
+    quietLiveMedia();
     el.srcObject = new MediaStream([track]);
     void el.play().catch(() => undefined);
     return () => {
       el.srcObject = null;
     };
   }, [track]);
-  return <audio ref={ref} autoPlay />;
+  return <audio ref={ref} autoPlay data-live-track="" />;
 }

@@ -9,6 +9,7 @@ import { IconChevronsDownLeft, IconMicrophone, IconPictureInPicture, IconUser } 
 import { useEffect, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConferenceEngine } from '../conference/conference-engine';
+import { quietLiveMedia } from '../conference/quiet-live-media';
 import { useConferenceShallow } from '../conference/use-conference';
 import { useFloor } from '../floor/floor-store';
 import { chooseSpeaker, clampPosition, type TilePosition } from './speaker-choice';
@@ -33,6 +34,7 @@ export function SpeakerTile({ engine }: { engine: ConferenceEngine }) {
   useEffect(() => {
     const el = videoRef.current;
     if (!el) return;
+    quietLiveMedia();
     el.srcObject = track ? new MediaStream([track]) : null;
     if (track) void el.play().catch(() => undefined);
   }, [track, tucked]);
@@ -87,7 +89,7 @@ export function SpeakerTile({ engine }: { engine: ConferenceEngine }) {
       {!tucked && (
         <>
           {track ? (
-            <video ref={videoRef} autoPlay playsInline muted aria-hidden style={{ width: '100%', height: '100%', objectFit: 'cover', display: 'block', transform: choice.kind === 'self' ? 'scaleX(-1)' : undefined }} />
+            <video ref={videoRef} autoPlay playsInline muted aria-hidden data-live-track="" style={{ width: '100%', height: '100%', objectFit: 'cover', display: 'block', transform: choice.kind === 'self' ? 'scaleX(-1)' : undefined }} />
           ) : (
             <Group justify="center" align="center" h="100%">
               <IconUser size={40} color="#9aa4b2" aria-hidden />
