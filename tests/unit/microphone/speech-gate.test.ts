@@ -1,19 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { rmsDbfs, SpeechGate } from '../../../renderer/src/features/microphone/speech-gate';
+import { READING_MS, rmsDbfs, SpeechGate } from '../../../renderer/src/features/microphone/speech-gate';
 
 describe('talking while muted', () => {
   it('needs 3 loud readings of the last 5, and lets go after 2 s of quiet', () => {
     const gate = new SpeechGate();
     let t = 0;
-    const feed = (db: number) => gate.feed(db, (t += 100));
+    const feed = (db: number) => gate.feed(db, (t += READING_MS));
     expect(feed(-20)).toBe(false);
     expect(feed(-70)).toBe(false);
     expect(feed(-20)).toBe(false);
     expect(feed(-20)).toBe(true);
-    // A pause between words does not hide the hint...
-    for (let i = 0; i < 15; i++) expect(feed(-80)).toBe(true);
+    // A pause between words (under 2 s) does not hide the hint...
+    const pause = Math.floor(1900 / READING_MS);
+    for (let i = 0; i < pause; i++) expect(feed(-80)).toBe(true);
     // ...two seconds of quiet do.
-    for (let i = 0; i < 10; i++) feed(-80);
+    feed(-80);
     expect(feed(-80)).toBe(false);
   });
 
@@ -21,7 +22,7 @@ describe('talking while muted', () => {
     const gate = new SpeechGate();
     let t = 0;
     const readings = [-80, -10, -80, -80, -80, -80, -15, -80, -80, -80];
-    expect(readings.map((db) => gate.feed(db, (t += 100))).some(Boolean)).toBe(false);
+    expect(readings.map((db) => gate.feed(db, (t += READING_MS))).some(Boolean)).toBe(false);
   });
 
   it('measures RMS in dBFS', () => {

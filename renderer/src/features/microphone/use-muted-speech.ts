@@ -4,7 +4,7 @@
  * which stays enabled and is never sent; it is stopped when unmuted or on leaving.
  */
 import { useEffect, useState } from 'react';
-import { rmsDbfs, SpeechGate } from './speech-gate';
+import { READING_MS, rmsDbfs, SpeechGate } from './speech-gate';
 
 export function useMutedSpeech(track: MediaStreamTrack | null, muted: boolean): boolean {
   const [talking, setTalking] = useState(false);
@@ -20,10 +20,13 @@ export function useMutedSpeech(track: MediaStreamTrack | null, muted: boolean): 
     source.connect(analyser);
     const samples = new Float32Array(analyser.fftSize);
     const gate = new SpeechGate();
+    let last = false;
     const timer = setInterval(() => {
       analyser.getFloatTimeDomainData(samples);
-      setTalking(gate.feed(rmsDbfs(samples), performance.now()));
-    }, 100);
+      const now = gate.feed(rmsDbfs(samples), performance.now());
+      // Only a change reaches React: this runs all meeting long for every muted point.
+      if (now !== last) setTalking((last = now));
+    }, READING_MS);
     return () => {
       clearInterval(timer);
       source.disconnect();
