@@ -26,6 +26,7 @@ import { openAppAndJoin as openAndJoin, type JoinSteps } from '../support/app-jo
 import { CHROMIUM_ARGS } from '../e2e/support/server-env';
 import { figures, installPeerConnectionProbe, snapshot, type AudioFigures, type VideoFigures } from '../support/media-stats';
 import { PROFILES, startServerOnLink, WeakLink, type LinkProfile } from '../support/weak-link';
+import { describePlans, samplePlans, type PlanSample } from './support/plan-sampler';
 
 const WINDOW_S = Number(process.env['WINDOW_S'] ?? 15);
 const SETTLE_S = Number(process.env['SETTLE_S'] ?? 10);
@@ -68,6 +69,8 @@ interface ProfileResult {
   dropped: { in: number; out: number };
   /** Server side, the point's audio consumers over the window: NACKs it sent, packets the worker retransmitted. */
   serverAudio: { nacks: number; retransmitted: number } | null;
+  /** The server's plan for the point and the layers forwarded to it, once a second over the window. */
+  plans: PlanSample[];
   error?: string;
 }
 
@@ -104,6 +107,7 @@ function printResult(r: ProfileResult): void {
   const c = r.chairSeesPoint;
   console.log(`  chair receives the point: ${c ? `${fmt(c.fps, 1)} fps, ${c.height || '—'}p, freezes ${c.freezes}` : 'no video'}`);
   console.log(`  point sends: ${r.pointSends.map((s) => `${s.rid || 'single'} ${s.height || '—'}p ${fmt(s.fps, 1)} fps${s.limitation && s.limitation !== 'none' ? ` (${s.limitation})` : ''}`).join(', ') || '—'}`);
+  for (const line of describePlans(r.plans)) console.log(line);
   if (r.serverAudio) console.log(`  server → point audio: ${r.serverAudio.nacks} NACKs received from the point, ${r.serverAudio.retransmitted} packets retransmitted`);
   console.log(`  media over: ${[...new Set(r.protocols)].join(', ') || '—'}; SRTP: ${[...new Set(r.srtpCiphers)].join(', ') || '—'}; dropped by the link: ${r.dropped.in} in, ${r.dropped.out} out`);
 }
@@ -131,14 +135,16 @@ async function measureProfile(link: WeakLink, pointBrowser: Browser, chair: Page
   const url = server.url;
   link.shape(profile);
   const before = link.dropped();
-  const result: ProfileResult = { profile: profile.name, coldMs: null, coldSteps: {}, warmMs: null, received: [], audio: null, chairSeesPoint: null, protocols: [], srtpCiphers: [], pointSends: [], dropped: { in: 0, out: 0 }, serverAudio: null };
+  const result: ProfileResult = { profile: profile.name, coldMs: null, coldSteps: {}, warmMs: null, received: [], audio: null, chairSeesPoint: null, protocols: [], srtpCiphers: [], pointSends: [], dropped: { in: 0, out: 0 }, serverAudio: null, plans: [] };
   const context = await newContext(pointBrowser);
   try {
     const page = await context.newPage();
     result.coldMs = await openAndJoin(page, url, meetingId, username, undefined, undefined, result.coldSteps);
     await sleep(SETTLE_S * 1000);
     const [p0, c0, s0] = [await snapshot(page), await snapshot(chair), await serverAudioCounters(server, meetingId, POINT_NAME)];
+    const sampler = samplePlans(server, meetingId, POINT_NAME);
     await sleep(WINDOW_S * 1000);
+    result.plans = await sampler.stop();
     const [p1, c1, s1] = [await snapshot(page), await snapshot(chair), await serverAudioCounters(server, meetingId, POINT_NAME)];
     result.serverAudio = { nacks: s1.nacks - s0.nacks, retransmitted: s1.retransmitted - s0.retransmitted };
     const point = figures(p0, p1);

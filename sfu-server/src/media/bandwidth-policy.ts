@@ -7,8 +7,15 @@
  * layers and priorities.
  *
  * Rules, and why:
- * - Budget = estimated bandwidth × HEADROOM − what its audio takes. Speech is never given up for
- *   video: audio is counted first.
+ * - Budget = estimated bandwidth × HEADROOM − what the audio *the estimate measures* takes. The
+ *   estimate is the worker's transport-cc estimate, built only from packets that carry the
+ *   transport-cc extension; mediasoup 3.27 puts it on no audio it sends (its capability for audio
+ *   is 'recvonly'), so the estimate is already what video can have beside the audio (the audio's
+ *   share of the line shows in the delay it adds) and subtracting 50 kbit/s per microphone again
+ *   left nothing: found 2026-12-07 on the 384/256 kbit 5 % link, estimate 147 kbit/s, two
+ *   microphones → 25 kbit/s for video, every picture at its base frame rate (5 fps) and the
+ *   estimate capped by GoogCC at 1.5 × that acknowledged video + 10 kbit/s. Audio that does carry
+ *   the extension (`audioInEstimate`) is still counted first: speech is never given up for video.
  * - Streams are served in order: screen shares, the speaker, the chair, pinned tiles, the others.
  * - First pass, everyone's smooth minimum: each stream gets its lowest flowing spatial layer at
  *   the highest temporal layer that fits (a smooth 180p beats a stuttering 720p). A stream that
@@ -112,7 +119,20 @@ export function flowingLayers(stream: Pick<StreamInput, 'flowing' | 'rates'>): n
   return out;
 }
 
-/** Budget for video: the estimate with headroom, less the audio it receives. Infinity: no estimate yet. */
+export const TRANSPORT_CC_URI = 'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01';
+
+/**
+ * How many of a receiver's audio streams its transport-cc estimate measures: those whose consumer
+ * RTP parameters carry the transport-cc extension (none with mediasoup 3.27, see the rules above).
+ * Paused ones send nothing and are left out.
+ */
+export function audioInEstimate(consumers: Iterable<{ kind: string; paused?: boolean; rtpParameters: { headerExtensions?: readonly { uri: string }[] | undefined } }>): number {
+  let n = 0;
+  for (const c of consumers) if (c.kind === 'audio' && !c.paused && (c.rtpParameters.headerExtensions ?? []).some((e) => e.uri === TRANSPORT_CC_URI)) n++;
+  return n;
+}
+
+/** Budget for video: the estimate with headroom, less the audio it measures (`audioInEstimate`). Infinity: no estimate yet. */
 export function videoBudget(availableBps: number | undefined, audioStreams: number): number {
   if (availableBps === undefined || !Number.isFinite(availableBps) || availableBps <= 0) return Infinity;
   return Math.max(0, availableBps * HEADROOM - audioStreams * AUDIO_BPS);

@@ -11,7 +11,7 @@ import type { types } from 'mediasoup';
 import type { DtlsParameters, MediaSource, Notifications, PeerInfo, ReceiveMode, RtpParameters, TileView, TransportOptions } from '../../../common/protocol';
 import { AppError } from '../errors';
 import type { Logger } from '../observability/logger';
-import { nextStep, planReceiver, videoBudget, type NextStep, type StreamInput, type StreamPlan, type StreamRole } from './bandwidth-policy';
+import { audioInEstimate, nextStep, planReceiver, videoBudget, type NextStep, type StreamInput, type StreamPlan, type StreamRole } from './bandwidth-policy';
 import { nextReach } from './bandwidth-reach';
 import { decideVideo, lastNSenders, layersForTile, pushSpeaker, type VideoDecision } from './forwarding-policy';
 import { LAYER_POLL_MS, LayerWatch, streamInput } from './link-adaptation';
@@ -504,13 +504,10 @@ export class Room {
     if (!this.#peers.has(receiver.id) || receiver.subscription !== 'all') return;
     const inputs: StreamInput[] = [];
     const consumers = new Map<string, types.Consumer<ConsumerData>>();
-    let audio = 0;
+    // The audio the transport-cc estimate measures (none with mediasoup 3.27: see bandwidth-policy.ts).
+    const audio = audioInEstimate([...receiver.consumers.values()].filter((c) => !c.closed && !c.producerPaused));
     for (const c of receiver.consumers.values()) {
-      if (c.closed) continue;
-      if (c.kind === 'audio') {
-        if (!c.producerPaused) audio++;
-        continue;
-      }
+      if (c.closed || c.kind === 'audio') continue;
       const decision = this.#videoDecision(receiver, c.appData.peerId, c.appData.source);
       const producer = this.#peers.get(c.appData.peerId)?.producers.get(c.producerId);
       if (!decision.forward || c.appData.clientPaused || c.producerPaused || !producer) continue;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  audioInEstimate,
   AUDIO_BPS,
   HEADROOM,
   layerCost,
@@ -7,6 +8,7 @@ import {
   planReceiver,
   ratesFromStats,
   ROLE_PRIORITY,
+  TRANSPORT_CC_URI,
   videoBudget,
   type StreamInput,
 } from '../../../sfu-server/src/media/bandwidth-policy';
@@ -32,6 +34,33 @@ describe('video budget', () => {
   });
   it('never goes below zero (a link that carries only the audio)', () => {
     expect(videoBudget(80_000, 3)).toBe(0);
+  });
+});
+
+describe('audio the estimate measures', () => {
+  const ext = (uri: string) => ({ uri });
+  const LEVEL = 'urn:ietf:params:rtp-hdrext:ssrc-audio-level';
+  it('counts only audio consumers that carry transport-cc (mediasoup 3.27 puts it on none it sends)', () => {
+    const mic = { kind: 'audio', rtpParameters: { headerExtensions: [ext(LEVEL)] } };
+    const micWithCc = { kind: 'audio', rtpParameters: { headerExtensions: [ext(LEVEL), ext(TRANSPORT_CC_URI)] } };
+    const cam = { kind: 'video', rtpParameters: { headerExtensions: [ext(TRANSPORT_CC_URI)] } };
+    expect(audioInEstimate([mic, mic, cam])).toBe(0);
+    expect(audioInEstimate([micWithCc, mic, cam])).toBe(1);
+    expect(audioInEstimate([{ ...micWithCc, paused: true }])).toBe(0);
+  });
+
+  it('gives the speaker its full frame rate at the 384 kbit/s point (the bench, 2026-12-07)', () => {
+    // What the worker had for the shaped point on the 384/256 kbit 5 % link: estimate 147 kbit/s,
+    // two microphones whose consumers carry no transport-cc, the chair speaking (its 180p measured
+    // 34 / 61 / 105 kbit/s by temporal layer), the other point's 180p 56 / 92 / 163 kbit/s.
+    // Taking 2 × 50 kbit/s of audio off again left 25 kbit/s: both pictures at their base rate (5 fps).
+    const mics = [1, 2].map(() => ({ kind: 'audio', rtpParameters: { headerExtensions: [ext(LEVEL)] } }));
+    const chairCam = camera('chair', 'speaker', { rates: [[34_000, 61_000, 105_000], CAMERA_RATES[1]!, CAMERA_RATES[2]!] });
+    const otherCam = camera('b', 'other', { rates: [[56_000, 92_000, 163_000], CAMERA_RATES[1]!, CAMERA_RATES[2]!] });
+    const plans = planReceiver(videoBudget(147_000, audioInEstimate(mics)), [otherCam, chairCam]);
+    expect(plans.get('chair')).toMatchObject({ forward: true, layers: { spatialLayer: 0, temporalLayer: 2 } });
+    // The second picture: its lowest layer at its base frame rate, not cut.
+    expect(plans.get('b')).toMatchObject({ forward: true, layers: { spatialLayer: 0, temporalLayer: 0 } });
   });
 });
 
