@@ -3,11 +3,15 @@
  * signal bars and suggestion) and the server (which points the chair should call). Each direction
  * gets 0–4 bars, the worst of three figures; the thresholds and why:
  *
- * - Packet loss. Below 1 % Opus in-band FEC and NACK hide it entirely; up to 2 % speech stays
- *   clear and video recovers with retransmissions; up to 5 % (fair) FEC still covers most of the
- *   speech but video spends a good part of its rate on retransmissions and starts to stutter; from
- *   5 % (poor) concealment becomes audible and the picture freezes on lost key frames; from 10 %
- *   speech breaks up.
+ * - Packet loss of the *speech* (audio RTP). Below 1 % Opus in-band FEC and NACK hide it
+ *   entirely; up to 2 % speech stays clear; up to 5 % (fair) FEC still covers most of it; from 5 %
+ *   (poor) concealment becomes audible; from 10 % speech breaks up. Audio and video are judged
+ *   apart: pooled, the many video packets (repaired by NACK/RTX, or lost on a layer the receiver
+ *   will not show) hid or invented speech loss, and a 5 % link sat on the fair/poor boundary
+ *   depending on how much video flowed. Video loss is a secondary sign: with speech measured it
+ *   can make a link fair (video spends its rate on retransmissions, pictures stutter), never poor;
+ *   with no speech flowing in that direction (every microphone muted) it is the only loss there
+ *   is and counts in full.
  * - Round trip. ITU-T G.114 puts one-way delay below 150 ms as unnoticed in conversation (300 ms
  *   round trip); 500 ms round trip makes people talk over each other; beyond 1 s a conversation
  *   is hard (1 bar), beyond 2 s impossible (0), and such delay is a queue: a saturated line.
@@ -26,8 +30,10 @@ export type LinkProblem = 'loss' | 'rtt' | 'bandwidth';
 
 /** Figures of one direction over the last measuring window; null = not measured (yet). */
 export interface DirectionFigures {
-  /** Lost / (lost + received) over the window, 0–1. */
+  /** Speech: lost / (lost + received) of the audio packets over the window, 0–1; null when no audio flowed. */
   loss: number | null;
+  /** The same for video, 0–1 (a secondary sign, see above); null or absent when not measured. */
+  videoLoss?: number | null;
   rttMs: number | null;
   /** Bits per second the link can carry (send: the estimate) or carries (receive), or null. */
   bitrate: number | null;
@@ -41,6 +47,8 @@ export interface DirectionRating {
 /** Upper bounds of each bar count, best first: a value below LOSS[0] gives 4 bars, below LOSS[1] 3... */
 export const LOSS_STEPS = [0.01, 0.02, 0.05, 0.1] as const;
 export const RTT_STEPS_MS = [300, 500, 1000, 2000] as const;
+/** The fewest bars video loss alone gives a direction whose speech is measured (fair: it never makes a link poor). */
+export const VIDEO_LOSS_MIN_BARS = 2;
 /** Lower bounds (bit/s): at least BANDWIDTH_STEPS[0] gives 4 bars, at least [1] 3... */
 export const BANDWIDTH_STEPS = [600_000, 300_000, 150_000, 60_000] as const;
 
@@ -68,6 +76,10 @@ export function rateDirection(f: DirectionFigures, expectsVideo = true): Directi
     }
   };
   if (f.loss !== null) consider(barsBelow(Math.max(0, f.loss), LOSS_STEPS), 'loss');
+  if (f.videoLoss !== null && f.videoLoss !== undefined) {
+    const b = barsBelow(Math.max(0, f.videoLoss), LOSS_STEPS);
+    consider(f.loss === null ? b : (Math.max(b, VIDEO_LOSS_MIN_BARS) as Bars), 'loss');
+  }
   if (f.rttMs !== null) consider(barsBelow(Math.max(0, f.rttMs), RTT_STEPS_MS), 'rtt');
   if (f.bitrate !== null) {
     // Without video a link only has to carry speech: judge it against the lowest step alone.

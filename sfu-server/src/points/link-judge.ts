@@ -7,24 +7,47 @@
  *   stream the point sends (upstream loss), the best layer of each (a simulcast camera whose top
  *   layer was dropped by the client's own bandwidth estimate is not a problem), and the scores of
  *   the streams it receives (downstream loss from its receiver reports), averaged.
+ *   Audio and video apart, as in common/link-quality.ts: the microphones' scores rate the link;
+ *   the cameras' are a secondary sign that can make it fair, not poor (VIDEO_LOSS_MIN_BARS), except
+ *   in a direction where no audio flows, where they are all there is.
  *
  * A change of quality must hold for a few evaluations before it is announced (`settle`): worse
  * after WORSE_AFTER evaluations in a row, better after BETTER_AFTER, so the chair's panel does not
  * flicker with every burst of loss, and a point marked poor stays marked until it has recovered.
  */
-import { barsOfScore, qualityOfBars, type Bars } from '../../../common/link-quality';
+import { barsOfScore, qualityOfBars, VIDEO_LOSS_MIN_BARS, type Bars } from '../../../common/link-quality';
 import type { LinkFallback, LinkQuality, LinkReport, PeerLink } from '../../../common/protocol';
 
 export const REPORT_FRESH_MS = 10_000;
 export const WORSE_AFTER = 2;
 export const BETTER_AFTER = 3;
 
+/** mediasoup scores of one direction's streams, by kind. */
+export interface KindScores {
+  audio: number[];
+  video: number[];
+}
+
 export interface ServerView {
   /** For each stream the point sends (not paused): the best score over its layers; none yet: omitted. */
-  sendScores: number[];
+  sendScores: KindScores;
   /** For each stream it receives and that flows now: the downstream score. */
-  recvScores: number[];
+  recvScores: KindScores;
 }
+
+/** One direction's bars from its scores: the audio's, and the video's as a secondary sign. */
+function barsOfScores(scores: KindScores, pick: (s: number[]) => number): Bars {
+  const audio = scores.audio.length > 0 ? barsOfScore(pick(scores.audio)) : null;
+  if (scores.video.length === 0) return audio ?? 4;
+  const video = barsOfScore(pick(scores.video));
+  if (audio === null) return video;
+  return minBars(audio, Math.max(video, VIDEO_LOSS_MIN_BARS) as Bars);
+}
+
+const lowest = (s: number[]) => Math.min(...s);
+const mean = (s: number[]) => s.reduce((a, b) => a + b, 0) / s.length;
+
+const minBars = (...bars: Bars[]): Bars => Math.min(...bars) as Bars;
 
 export interface LinkJudgement {
   sendBars: Bars;
@@ -35,12 +58,11 @@ export interface LinkJudgement {
   fallback: LinkFallback;
 }
 
-const minBars = (...bars: Bars[]): Bars => Math.min(...bars) as Bars;
 
 export function judgeLink(report: LinkReport | null, reportAgeMs: number, view: ServerView): LinkJudgement {
   const fresh = report !== null && reportAgeMs <= REPORT_FRESH_MS ? report : null;
-  const serverSend = view.sendScores.length > 0 ? barsOfScore(Math.min(...view.sendScores)) : 4;
-  const serverRecv = view.recvScores.length > 0 ? barsOfScore(view.recvScores.reduce((a, b) => a + b, 0) / view.recvScores.length) : 4;
+  const serverSend = barsOfScores(view.sendScores, lowest);
+  const serverRecv = barsOfScores(view.recvScores, mean);
   const sendBars = minBars(serverSend, (fresh?.sendBars ?? 4) as Bars);
   const recvBars = minBars(serverRecv, (fresh?.recvBars ?? 4) as Bars);
   const losses = [fresh?.sendLossPercent, fresh?.recvLossPercent].filter((v): v is number => typeof v === 'number');

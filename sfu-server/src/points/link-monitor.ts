@@ -25,15 +25,15 @@ interface Tracked {
 
 /** What the server itself sees of a peer's link, from mediasoup's scores (kept current by the workers' events). */
 export function serverView(peer: Peer): ServerView {
-  const sendScores: number[] = [];
+  const sendScores: ServerView['sendScores'] = { audio: [], video: [] };
   for (const producer of peer.producers.values()) {
     if (producer.closed || producer.paused || producer.score.length === 0) continue;
-    sendScores.push(producer.score.reduce((best, s) => Math.max(best, s.score), 0));
+    sendScores[producer.kind].push(producer.score.reduce((best, s) => Math.max(best, s.score), 0));
   }
-  const recvScores: number[] = [];
+  const recvScores: ServerView['recvScores'] = { audio: [], video: [] };
   for (const consumer of peer.consumers.values()) {
     if (consumer.closed || consumer.paused || consumer.producerPaused) continue;
-    recvScores.push(consumer.score.score);
+    recvScores[consumer.kind].push(consumer.score.score);
   }
   return { sendScores, recvScores };
 }

@@ -25,7 +25,9 @@ const recv = (received: number, lost: number, bytes: number) => [
 
 it('reads the send side: loss weighted by packets, round trip of the selected pair, the bandwidth estimate', () => {
   const f = linkFigures(sendStats, recv(0, 0, 0), null, 1000);
-  expect(f.send.loss).toBeCloseTo((0.02 * 100 + 0.06 * 300) / 400);
+  // Speech and video apart: the microphone's report, the camera's.
+  expect(f.send.loss).toBeCloseTo(0.02);
+  expect(f.send.videoLoss).toBeCloseTo(0.06);
   expect(f.send.rttMs).toBeCloseTo(420);
   expect(f.send.bitrate).toBe(210_000);
   expect(f.send.limitedByBandwidth).toBe(true);
@@ -38,8 +40,9 @@ it('reads the send side: loss weighted by packets, round trip of the selected pa
 it('reads the receive side over the window between two snapshots, leaving out the probator', () => {
   const first = linkFigures(sendStats, recv(1000, 10, 100_000), null, 1000);
   const second = linkFigures(sendStats, recv(1190, 20, 150_000), first.counters, 3000);
-  // (10 + 10 lost) / (190 + 190 received + 20 lost)
-  expect(second.recv.loss).toBeCloseTo(20 / 400);
+  // Per kind: 10 lost / (190 received + 10 lost)
+  expect(second.recv.loss).toBeCloseTo(10 / 200);
+  expect(second.recv.videoLoss).toBeCloseTo(10 / 200);
   expect(second.recv.bitrate).toBeCloseTo((100_000 * 8) / 2);
   expect(second.recv.rttMs).toBeCloseTo(400);
   expect(second.recv.receivingVideo).toBe(true);
@@ -49,4 +52,20 @@ it('takes counters that went backwards (streams replaced) or too few packets as 
   const first = linkFigures(sendStats, recv(1000, 10, 100_000), null, 1000);
   expect(linkFigures(sendStats, recv(500, 5, 50_000), first.counters, 3000).recv.loss).toBeNull();
   expect(linkFigures(sendStats, recv(1005, 10, 100_500), first.counters, 3000).recv.loss).toBeNull();
+});
+
+it('keeps speech loss apart from video loss on the receive side', () => {
+  const stats = (audio: [number, number], video: [number, number]) => [
+    e('inbound-rtp', 'IA', { kind: 'audio', mid: '0', packetsReceived: audio[0], packetsLost: audio[1], bytesReceived: 0 }),
+    e('inbound-rtp', 'IV', { kind: 'video', mid: '1', packetsReceived: video[0], packetsLost: video[1], bytesReceived: 0 }),
+  ];
+  const first = linkFigures(sendStats, stats([0, 0], [0, 0]), null, 0);
+  // 2 s: 100 speech packets, none lost; 400 video packets, 40 lost (pooled: 8 %).
+  const f = linkFigures(sendStats, stats([100, 0], [360, 40]), first.counters, 2000);
+  expect(f.recv.loss).toBe(0);
+  expect(f.recv.videoLoss).toBeCloseTo(0.1);
+  // No speech in the window: no speech loss measured.
+  const g = linkFigures(sendStats, stats([100, 0], [700, 40]), f.counters, 4000);
+  expect(g.recv.loss).toBeNull();
+  expect(g.recv.videoLoss).toBe(0);
 });

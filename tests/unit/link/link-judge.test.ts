@@ -4,7 +4,8 @@ import type { LinkReport } from '../../../common/protocol';
 import { BETTER_AFTER, judgeLink, REPORT_FRESH_MS, settle, WORSE_AFTER, type Settled } from '../../../sfu-server/src/points/link-judge';
 
 const report = (r: Partial<LinkReport> = {}): LinkReport => ({ sendBars: 4, recvBars: 4, sendLossPercent: 0, recvLossPercent: 0, rttMs: 30, availableSendKbps: 2000, fallback: 'none', ...r });
-const quiet = { sendScores: [], recvScores: [] };
+const none = { audio: [], video: [] };
+const quiet = { sendScores: none, recvScores: none };
 
 describe('judging', () => {
   it('believes a fresh report and ignores a stale one', () => {
@@ -12,13 +13,23 @@ describe('judging', () => {
     expect(judgeLink(report({ recvBars: 1 }), REPORT_FRESH_MS + 1, quiet)).toMatchObject({ quality: 'good', recvBars: 4, lossPercent: null });
   });
   it('sees a poor uplink from the scores of what the point sends, even when its client reports nothing', () => {
-    // A camera whose best layer scores 4, a microphone at 5: upstream loss.
-    expect(judgeLink(null, Infinity, { sendScores: [4, 5], recvScores: [] })).toMatchObject({ quality: 'poor', sendBars: 1 });
-    expect(judgeLink(null, Infinity, { sendScores: [10, 9], recvScores: [10, 4] })).toMatchObject({ quality: 'good', recvBars: 3 });
-    expect(judgeLink(null, Infinity, { sendScores: [10], recvScores: [3, 4, 5] })).toMatchObject({ quality: 'poor', recvBars: 1 });
+    // A microphone at 4: upstream loss of speech.
+    expect(judgeLink(null, Infinity, { sendScores: { audio: [4], video: [10] }, recvScores: none })).toMatchObject({ quality: 'poor', sendBars: 1 });
+    expect(judgeLink(null, Infinity, { sendScores: { audio: [10], video: [9] }, recvScores: { audio: [10, 7], video: [] } })).toMatchObject({ quality: 'good', recvBars: 3 });
+    expect(judgeLink(null, Infinity, { sendScores: { audio: [10], video: [] }, recvScores: { audio: [3, 4, 5], video: [] } })).toMatchObject({ quality: 'poor', recvBars: 1 });
+  });
+  it('judges speech apart from video: video scores alone make a link fair, not poor, while audio flows clean', () => {
+    // The 5 % link: its camera's stream scores 4 (loss left after repairs, many packets), its
+    // microphone's 10. Pooled, the old rule rated the uplink 1 bar (poor) from the camera.
+    expect(judgeLink(null, Infinity, { sendScores: { audio: [10], video: [4] }, recvScores: none })).toMatchObject({ quality: 'fair', sendBars: 2 });
+    expect(judgeLink(null, Infinity, { sendScores: none, recvScores: { audio: [10, 10], video: [2, 3] } })).toMatchObject({ quality: 'fair', recvBars: 2 });
+    // Speech lost is poor whatever the video does.
+    expect(judgeLink(null, Infinity, { sendScores: none, recvScores: { audio: [4, 4], video: [10, 10, 10, 10] } })).toMatchObject({ quality: 'poor', recvBars: 1 });
+    // No audio flows that way (every microphone muted): the video's scores are all there is.
+    expect(judgeLink(null, Infinity, { sendScores: { audio: [], video: [3] }, recvScores: none })).toMatchObject({ quality: 'poor', sendBars: 1 });
   });
   it('takes the worse of report and scores', () => {
-    expect(judgeLink(report({ sendBars: 3 }), 0, { sendScores: [6], recvScores: [] })).toMatchObject({ sendBars: 2, quality: 'fair' });
+    expect(judgeLink(report({ sendBars: 3 }), 0, { sendScores: { audio: [6], video: [] }, recvScores: none })).toMatchObject({ sendBars: 2, quality: 'fair' });
   });
 });
 

@@ -35,6 +35,25 @@ describe('one direction', () => {
   });
 });
 
+describe('speech and video loss apart', () => {
+  it('rates loss from the speech; video loss alone makes a direction fair at worst', () => {
+    // The 384/256 kbit 5 % link after repairs: speech 0.5 % lost, video 6 %. Pooled (old rule) it was poor.
+    expect(rateDirection({ ...clean, loss: 0.005, videoLoss: 0.06 })).toEqual({ bars: 2, problem: 'loss' });
+    expect(qualityOfBars(rateDirection({ ...clean, loss: 0.005, videoLoss: 0.2 }).bars)).toBe('fair');
+    expect(rateDirection({ ...clean, loss: 0, videoLoss: 0.015 }).bars).toBe(3);
+    expect(rateDirection({ ...clean, loss: 0, videoLoss: 0.005 }).bars).toBe(4);
+  });
+  it('lost speech is poor however clean the video is', () => {
+    expect(rateDirection({ ...clean, loss: 0.06, videoLoss: 0 })).toEqual({ bars: 1, problem: 'loss' });
+  });
+  it('counts video loss in full where no speech flows', () => {
+    expect(rateDirection({ ...clean, loss: null, videoLoss: 0.06 })).toEqual({ bars: 1, problem: 'loss' });
+  });
+  it('still rates the round trip first-hand, whatever the loss', () => {
+    expect(rateDirection({ ...clean, loss: 0, videoLoss: 0.2, rttMs: 1500 })).toEqual({ bars: 1, problem: 'rtt' });
+  });
+});
+
 describe('the whole link', () => {
   it('is as good as its worse direction, with a suggestion only when not good', () => {
     const good = rateDirection(clean);

@@ -103,16 +103,19 @@ export class LinkWatch {
     // A low bandwidth estimate counts only when it actually holds our video back; what we receive
     // is judged by loss and delay (little arrives on a good link when nobody sends video).
     const rating = rateLink(
-      rateDirection({ loss: f.send.loss, rttMs: f.send.rttMs, bitrate: f.send.limitedByBandwidth ? f.send.bitrate : null }, sendsVideo),
-      rateDirection({ loss: f.recv.loss, rttMs: f.recv.rttMs, bitrate: null }),
+      rateDirection({ loss: f.send.loss, videoLoss: f.send.videoLoss, rttMs: f.send.rttMs, bitrate: f.send.limitedByBandwidth ? f.send.bitrate : null }, sendsVideo),
+      rateDirection({ loss: f.recv.loss, videoLoss: f.recv.videoLoss, rttMs: f.recv.rttMs, bitrate: null }),
     );
     const percent = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 10);
+    // The loss shown and reported is the speech's; the video's only where no speech flowed.
+    const sendLoss = f.send.loss ?? f.send.videoLoss ?? null;
+    const recvLoss = f.recv.loss ?? f.recv.videoLoss ?? null;
     const link: LinkView = {
       sendBars: rating.send.bars,
       recvBars: rating.recv.bars,
       quality: rating.quality,
       suggestion: rating.suggestion,
-      lossPercent: f.send.loss === null && f.recv.loss === null ? null : percent(Math.max(f.send.loss ?? 0, f.recv.loss ?? 0)),
+      lossPercent: sendLoss === null && recvLoss === null ? null : percent(Math.max(sendLoss ?? 0, recvLoss ?? 0)),
       rttMs: f.send.rttMs ?? f.recv.rttMs,
       availableSendKbps: f.send.bitrate === null ? null : Math.round(f.send.bitrate / 1000),
     };
@@ -127,8 +130,8 @@ export class LinkWatch {
       .request('link.report', {
         sendBars: link.sendBars,
         recvBars: link.recvBars,
-        sendLossPercent: percent(f.send.loss),
-        recvLossPercent: percent(f.recv.loss),
+        sendLossPercent: percent(sendLoss),
+        recvLossPercent: percent(recvLoss),
         rttMs: link.rttMs === null ? null : Math.min(120_000, Math.round(link.rttMs)),
         availableSendKbps: link.availableSendKbps,
         fallback,
