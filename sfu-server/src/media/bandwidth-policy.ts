@@ -18,7 +18,14 @@
  *   the extension (`audioInEstimate`) is still counted first: speech is never given up for video.
  * - Streams are served in order: screen shares, the speaker, the chair, pinned tiles, the others.
  * - First pass, everyone's smooth minimum: each stream gets its lowest flowing spatial layer at
- *   the highest temporal layer that fits (a smooth 180p beats a stuttering 720p). A stream that
+ *   the highest temporal layer that fits (a smooth 180p beats a stuttering 720p). The first picture
+ *   in serving order that matters (a screen share, else the speaker, else the chair: SMOOTH_FIRST)
+ *   is given its lowest layer at full frame rate as its ceiling even when the budget cannot pay for
+ *   it, and is charged for it, so every other picture stays at its lowest layer and frame rate
+ *   until the first is smooth: mediasoup then spends its own estimate on that picture's temporal
+ *   layers first (priority), where the budget's headroom had held it at its base rate while the
+ *   worker could have sent more (bench, 384/256 kbit 5 %: estimate 69–85 kbit/s, the chair's 180p
+ *   51 / 83 / 145 kbit/s by temporal layer, planned at T0 = 5 fps with T1 within the estimate). A stream that
  *   does not fit even at its lowest frame rate keeps its lowest layer at its lowest frame rate, and
  *   mediasoup's own estimator (higher priorities first) gives it what is left. The server does not
  *   cut it: an estimate can be wrong for a while (a receiver whose CPU is starved looks like a
@@ -140,6 +147,9 @@ export function videoBudget(availableBps: number | undefined, audioStreams: numb
 
 const rank = (role: StreamRole) => ROLE_ORDER.indexOf(role);
 
+/** The roles whose first picture in serving order is made smooth before any other (see the rules above). */
+export const SMOOTH_FIRST: ReadonlySet<StreamRole> = new Set(['screen', 'speaker', 'chair']);
+
 /** Plans one receiver: the layers, priority and forwarding of each video stream it is sent. */
 export function planReceiver(budgetBps: number, streams: readonly StreamInput[]): Map<string, StreamPlan> {
   const ordered = streams.map((s, i) => ({ s, i })).sort((a, b) => rank(a.s.role) - rank(b.s.role) || a.i - b.i);
@@ -147,7 +157,9 @@ export function planReceiver(budgetBps: number, streams: readonly StreamInput[])
   const spent = new Map<string, number>();
   let remaining = budgetBps;
 
-  // First pass: each its lowest flowing layer, at the highest frame rate that fits.
+  // First pass: each its lowest flowing layer, at the highest frame rate that fits; the first
+  // picture that matters at full frame rate whatever the budget.
+  let smoothGiven = false;
   for (const { s } of ordered) {
     const priority = ROLE_PRIORITY[s.role];
     const maxT = Math.max(0, s.temporalLayers - 1);
@@ -170,7 +182,9 @@ export function planReceiver(budgetBps: number, streams: readonly StreamInput[])
         break;
       }
     }
-    const t = Math.max(0, chosen);
+    const smooth = !smoothGiven && SMOOTH_FIRST.has(s.role);
+    if (smooth) smoothGiven = true;
+    const t = smooth ? maxT : Math.max(0, chosen);
     const cost = layerCost(s, low, t);
     remaining = Math.max(0, remaining - cost);
     spent.set(s.id, cost);

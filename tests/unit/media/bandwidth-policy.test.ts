@@ -92,11 +92,29 @@ describe('layers per receiver', () => {
     expect(plans.get('b')).toMatchObject({ forward: true, layers: { spatialLayer: 0, temporalLayer: 0 }, priority: ROLE_PRIORITY.other });
   });
 
-  it('lowers the frame rate of a priority stream before giving it up, and keeps its lowest layer on a link too thin for it', () => {
-    expect(planReceiver(110_000, [camera('speaker', 'speaker')]).get('speaker')!.layers).toEqual({ spatialLayer: 0, temporalLayer: 1 });
+  it('lowers the frame rate of a second picture before giving it up, and keeps its lowest layer on a link too thin for it', () => {
+    // The speaker's 180p at full rate takes 140k of 220k; 80k left: the other point at its base rate (70k), not 105k.
+    const plans = planReceiver(220_000, [camera('b', 'other'), camera('speaker', 'speaker')]);
+    expect(plans.get('b')!.layers).toEqual({ spatialLayer: 0, temporalLayer: 0 });
+    expect(planReceiver(250_000, [camera('speaker', 'speaker'), camera('b', 'other')]).get('b')!.layers).toEqual({ spatialLayer: 0, temporalLayer: 1 });
     const starved = planReceiver(10_000, [camera('speaker', 'speaker'), camera('b', 'other')]);
-    expect(starved.get('speaker')).toMatchObject({ forward: true, layers: { spatialLayer: 0, temporalLayer: 0 } });
     expect(starved.get('b')).toMatchObject({ forward: true, layers: { spatialLayer: 0, temporalLayer: 0 } });
+  });
+
+  it('makes the speaker (else the chair) smooth at its lowest layer before any second picture gets more than its lowest', () => {
+    // 110k of budget: the old rule planned the speaker at T1 (10 fps) whatever the worker's own
+    // estimate allowed; now its full frame rate is the ceiling and mediasoup climbs to it first.
+    expect(planReceiver(110_000, [camera('speaker', 'speaker')]).get('speaker')!.layers).toEqual({ spatialLayer: 0, temporalLayer: 2 });
+    const starved = planReceiver(10_000, [camera('b', 'other'), camera('speaker', 'speaker'), camera('chair', 'chair')]);
+    expect(starved.get('speaker')).toMatchObject({ forward: true, layers: { spatialLayer: 0, temporalLayer: 2 } });
+    expect(starved.get('chair')).toMatchObject({ forward: true, layers: { spatialLayer: 0, temporalLayer: 0 } });
+    expect(starved.get('b')).toMatchObject({ forward: true, layers: { spatialLayer: 0, temporalLayer: 0 } });
+    // No speaker: the chair is the one made smooth.
+    const noSpeaker = planReceiver(60_000, [camera('b', 'other'), camera('chair', 'chair')]);
+    expect(noSpeaker.get('chair')!.layers).toEqual({ spatialLayer: 0, temporalLayer: 2 });
+    expect(noSpeaker.get('b')!.layers).toEqual({ spatialLayer: 0, temporalLayer: 0 });
+    // Only other points: nobody is given more than the budget pays for.
+    expect(planReceiver(60_000, [camera('b', 'other'), camera('c', 'other')]).get('b')!.layers).toEqual({ spatialLayer: 0, temporalLayer: 0 });
   });
 
   it('forwards a sender at the layers it does send when its upper layers stop', () => {
