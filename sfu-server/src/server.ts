@@ -91,6 +91,9 @@ import { ClusterNode } from './cluster/cluster-node';
 import { FloorBridge } from './cluster/floor-bridge';
 import { MeetingBridge } from './cluster/meeting-bridge';
 import { PresenceBridge } from './cluster/presence-bridge';
+import { clusterSecret, InternalClient } from './cluster/internal-api';
+import { MediaBridge } from './cluster/media-bridge';
+import { ServerRegistry } from './cluster/server-registry';
 import { VoteBridge } from './cluster/vote-bridge';
 import { serverIdOf } from './config/config';
 
@@ -134,7 +137,7 @@ export interface RunningServer extends Services {
   accessChanges: AccessChanges;
   logger: Logger;
   /** Several servers (REDIS_URL set): this server's node and who is on the others; absent on one server. */
-  cluster?: { node: ClusterNode; presence: PresenceBridge } | undefined;
+  cluster?: { node: ClusterNode; presence: PresenceBridge; media?: MediaBridge | undefined } | undefined;
   close(): Promise<void>;
 }
 
@@ -267,6 +270,24 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   });
 
   if (cluster) presenceBridge = new PresenceBridge({ bus: cluster.bus, rooms, alive: (id) => cluster.alive(id), sweepEveryMs: Math.max(250, Math.round(config.SERVER_LEASE_TTL_MS / 3)), logger: clusterLog });
+  // Several servers: media between them through pipe transports (cluster/media-bridge.ts), set up over the internal API.
+  const mediaIp = config.ANNOUNCED_IP ?? defaultAnnouncedAddress(config.RTC_LISTEN_IP) ?? config.RTC_LISTEN_IP;
+  const internalSecret = cluster ? clusterSecret(config) : undefined;
+  const serverRegistry = cluster ? new ServerRegistry(store.db) : undefined;
+  if (cluster && !internalSecret) clusterLog.error('no CLUSTER_SECRET or AUTH_SECRET: the servers cannot call each other, so no media crosses between them (set the same AUTH_SECRET on every server)');
+  const mediaBridge =
+    cluster && presenceBridge && serverRegistry && internalSecret
+      ? new MediaBridge({
+          serverId: cluster.serverId,
+          bus: cluster.bus,
+          rooms,
+          presence: presenceBridge,
+          registry: serverRegistry,
+          client: new InternalClient(cluster.serverId, internalSecret, serverRegistry),
+          listen: { listenIp: config.RTC_LISTEN_IP, announcedAddress: config.ANNOUNCED_IP ?? defaultAnnouncedAddress(config.RTC_LISTEN_IP), portRange: { min: config.RTC_MIN_PORT, max: config.RTC_MAX_PORT } },
+          logger: clusterLog,
+        })
+      : undefined;
   const attendance = new AttendanceService(store.db, rooms, logger.child({ component: 'attendance' }));
   attendanceRef = attendance;
   // Several servers: attendance follows the participants of the other servers too (their server stores the rows).
@@ -348,6 +369,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   await registerDocumentRoutes(app, documents);
   registerVotingRoutes(app, voting);
   registerMetricsRoutes(app, new MediaMetricsService(pool, rooms, { eventLoop, pdfJobs }), config.METRICS_TOKEN);
+  if (mediaBridge && internalSecret) mediaBridge.register(app, internalSecret);
   await registerSigningRoutes(app, signing);
   const minutes = new MinutesService({
     db: store.db,
@@ -432,6 +454,12 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
   const url = `${https ? 'https' : 'http'}://${host}:${port}`;
+  if (cluster && serverRegistry) {
+    // Where the others reach this server (its internal API and media address), once it listens.
+    const internalUrl = config.CLUSTER_INTERNAL_URL ?? `${https ? 'https' : 'http'}://${config.HOST === '0.0.0.0' || config.HOST === '::' ? mediaIp : config.HOST}:${port}`;
+    await serverRegistry.ensureSchema();
+    await serverRegistry.start({ id: cluster.serverId, internalUrl, mediaIp }, 10_000, (err) => clusterLog.warn({ err: { message: (err as Error).message } }, 'cluster: this server’s address not refreshed'));
+  }
   logger.info({ url, workers: pool.workers.length, store: store.dialect }, 'Phòng họp server listening');
 
   const endpoint = signaling;
@@ -454,7 +482,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     broadcast: broadcastOfServer,
     accessChanges,
     logger,
-    cluster: cluster && presenceBridge ? { node: cluster, presence: presenceBridge } : undefined,
+    cluster: cluster && presenceBridge ? { node: cluster, presence: presenceBridge, media: mediaBridge } : undefined,
     store,
     auth,
     directory,
@@ -473,6 +501,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       await broadcastOfServer.close();
       await roomsOfServer.closeAll();
       await presenceBridge?.close();
+      serverRegistry?.stop();
       // The liveness lease is given up: the other servers drop this one's participants at once.
       await cluster?.close();
       // Requests in flight get a few seconds to finish; then every socket still open (a request

@@ -27,7 +27,18 @@ const base64Of = (max: number) =>
     .max(Math.ceil(max / 3) * 4)
     .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64');
 
-/** What the others show of a participant carried by another server (its roster entry, without media). */
+/** Most producers one participant has (mic, webcam, screen; a margin for what comes). */
+export const MAX_PEER_PRODUCERS = 8;
+/** One producer of a participant on another server, as its server announces it. */
+export const RemoteProducer = z.strictObject({
+  id: Id,
+  kind: z.enum(['audio', 'video']),
+  source: z.enum(['mic', 'webcam', 'screen']),
+  paused: z.boolean(),
+});
+export type RemoteProducer = z.infer<typeof RemoteProducer>;
+
+/** What the others show of a participant carried by another server (its roster entry and its producers). */
 const PresenceFields = {
   peerId: Id,
   accountId: Id,
@@ -38,6 +49,8 @@ const PresenceFields = {
   level: z.string().max(40).nullable().optional(),
   headcount: z.number().int().nonnegative().nullable().optional(),
   joinedAt: z.number().optional(),
+  /** Its producers (wiring step 5): the others may pipe them in when one of their receivers consumes one. */
+  producers: z.array(RemoteProducer).max(MAX_PEER_PRODUCERS).optional(),
 };
 export const PresencePeer = z.strictObject(PresenceFields);
 export type PresencePeer = z.infer<typeof PresencePeer>;
@@ -56,6 +69,8 @@ export const MeetingEvent = z.discriminatedUnion('type', [
    * a server starts hearing a meeting and after a resync, with `reply`: the others answer with theirs.
    */
   z.strictObject({ type: z.literal('presence.snapshot'), reply: z.boolean(), peers: z.array(PresencePeer).max(MAX_SNAPSHOT_PEERS) }),
+  /** A participant's producers now (one came, went, paused or resumed): receivers elsewhere follow (pipes, step 5). */
+  z.strictObject({ type: z.literal('media.producers'), peerId: Id, producers: z.array(RemoteProducer).max(MAX_PEER_PRODUCERS) }),
   /** The meeting's status changed (read the rest from the store); ended or cancelled: the rooms close. */
   z.strictObject({ type: z.literal('meeting.changed'), status: z.enum(MEETING_STATUSES) }),
   /** The floor or moderation changed: `revision` grows with every change (read the rest from the store). */

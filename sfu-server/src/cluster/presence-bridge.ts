@@ -10,8 +10,9 @@
  *   with `reply`, which replaces whatever was missed on both sides.
  * - A server whose `server:<id>` liveness lease lapsed (it died, or lost its database) is dropped:
  *   its participants leave the rosters here.
- * - Local peers are told as if the others were in the room (`peerJoined` / `peerLeft`, no media:
- *   streams between servers are wiring step 5), and the join answer lists them.
+ * - Local peers are told as if the others were in the room (`peerJoined` / `peerLeft`, and
+ *   `peerUpdated` when their producers change: `media.producers`), and the join answer lists them
+ *   with their producers; media-bridge.ts pipes a producer in when a receiver here consumes it.
  */
 import type { PeerInfo } from '../../../common/protocol/conference';
 import type { Peer } from '../media/peer';
@@ -22,7 +23,7 @@ import type { Handler } from '../signaling/handlers';
 import type { ConferenceContext } from '../media/conference-handlers';
 import type { PresentPeer } from '../voting/eligibility';
 import type { MeetingEventBus, ReceivedEvent } from './event-bus';
-import { MAX_SNAPSHOT_PEERS, type PresencePeer } from './meeting-events';
+import { MAX_PEER_PRODUCERS, MAX_SNAPSHOT_PEERS, type PresencePeer, type RemoteProducer } from './meeting-events';
 import { RemotePresence, type PresenceDiff, type RemotePeer } from './remote-presence';
 
 export interface PresenceBridgeOptions {
@@ -38,12 +39,17 @@ export interface PresenceBridgeOptions {
 /** A participant as the bus carries it. */
 export function presenceOf(peer: Peer): PresencePeer {
   const i = peer.identity;
-  return { peerId: peer.id, accountId: i.accountId, role: i.role, displayName: i.displayName, pointName: i.pointName, unitName: i.unitName, level: i.level, headcount: i.headcount, joinedAt: peer.joinedAt };
+  return { peerId: peer.id, accountId: i.accountId, role: i.role, displayName: i.displayName, pointName: i.pointName, unitName: i.unitName, level: i.level, headcount: i.headcount, joinedAt: peer.joinedAt, producers: producersOf(peer) };
 }
 
-/** A participant of another server, as the roster shows it (no streams reach this server yet). */
+/** A peer's producers as the bus carries them (the others pipe them in on demand, media-bridge.ts). */
+export function producersOf(peer: Peer): RemoteProducer[] {
+  return peer.info().producers.slice(0, MAX_PEER_PRODUCERS);
+}
+
+/** A participant of another server, as the roster shows it (its producers are piped in when consumed here). */
 export function peerInfoOf(p: PresencePeer): PeerInfo {
-  return { id: p.peerId, accountId: p.accountId, role: p.role, displayName: p.displayName, pointName: p.pointName, unitName: p.unitName ?? '', level: p.level ?? null, headcount: p.headcount ?? null, joinedAt: p.joinedAt ?? 0, producers: [] };
+  return { id: p.peerId, accountId: p.accountId, role: p.role, displayName: p.displayName, pointName: p.pointName, unitName: p.unitName ?? '', level: p.level ?? null, headcount: p.headcount ?? null, joinedAt: p.joinedAt ?? 0, producers: p.producers ?? [] };
 }
 
 const noNotify = () => undefined;
@@ -61,6 +67,8 @@ export class PresenceBridge {
     this.#o = options;
     options.rooms.events.on('peerJoined', (room, peer) => this.#local(room.name, () => this.#joined(room.name, peer)));
     options.rooms.events.on('peerLeft', (room, peer) => this.#local(room.name, () => this.#left(room.name, peer)));
+    // A local peer's producers changed: the others learn it in order with its presence.
+    options.rooms.events.on('peerUpdated', (room, peer) => this.#local(room.name, () => this.#producersChanged(room.name, peer)));
     options.bus.onEvent((e) => this.#received(e));
     // (Only the meetings with a room here: shared documents have channels of their own.)
     options.bus.onResync((meetingId) => {
@@ -132,6 +140,13 @@ export class PresenceBridge {
     }
   }
 
+  async #producersChanged(meetingId: string, peer: Peer): Promise<void> {
+    const { bus, rooms } = this.#o;
+    // Not announced yet (its join is): the snapshot or `presence` joined carries its producers.
+    if (!bus.joined.has(meetingId) || rooms.find(meetingId)?.peers.get(peer.id) !== peer) return;
+    await bus.publish(meetingId, { type: 'media.producers', peerId: peer.id, producers: producersOf(peer) });
+  }
+
   async #announce(meetingId: string, reply: boolean): Promise<void> {
     const peers = this.#localPeers(meetingId).map(presenceOf);
     if (peers.length > MAX_SNAPSHOT_PEERS) this.#o.logger.error({ meetingId, peers: peers.length }, `cluster presence: only the first ${MAX_SNAPSHOT_PEERS} participants go into a snapshot`);
@@ -146,6 +161,8 @@ export class PresenceBridge {
     } else if (event.type === 'presence.snapshot') {
       diff = this.remote.snapshot(meetingId, server, event.peers);
       if (event.reply) this.#local(meetingId, () => (this.#o.bus.joined.has(meetingId) ? this.#announce(meetingId, false) : Promise.resolve()));
+    } else if (event.type === 'media.producers') {
+      diff = this.remote.setProducers(meetingId, server, event.peerId, event.producers);
     } else return;
     this.#tell(meetingId, diff);
   }
@@ -155,6 +172,7 @@ export class PresenceBridge {
     const { rooms } = this.#o;
     for (const p of diff.left) rooms.broadcast(meetingId, 'peerLeft', { peerId: p.peerId });
     for (const p of diff.joined) rooms.broadcast(meetingId, 'peerJoined', { peer: peerInfoOf(p) });
+    for (const p of diff.updated ?? []) rooms.broadcast(meetingId, 'peerUpdated', { peer: peerInfoOf(p) });
     for (const listener of this.#diffListeners) listener(meetingId, diff);
   }
 

@@ -13,9 +13,14 @@ export interface RemotePeer extends PresencePeer {
 export interface PresenceDiff {
   joined: RemotePeer[];
   left: RemotePeer[];
+  /** Still there, only their producers changed (a snapshot, `media.producers`): the roster shows them again. */
+  updated?: RemotePeer[];
 }
 
 const none = (): PresenceDiff => ({ joined: [], left: [] });
+/** Who a participant is, without its producers (those change without it leaving and coming back). */
+const same = (a: RemotePeer, b: RemotePeer): boolean => JSON.stringify({ ...a, producers: undefined }) === JSON.stringify({ ...b, producers: undefined });
+const sameProducers = (a: RemotePeer, b: RemotePeer): boolean => JSON.stringify(a.producers ?? []) === JSON.stringify(b.producers ?? []);
 
 export class RemotePresence {
   /** meeting → server → peerId → peer */
@@ -56,7 +61,11 @@ export class RemotePresence {
     const old = peers.get(peer.peerId);
     const entry = { ...peer, server };
     // Already known as it is (a join heard both in a snapshot and as an event): nothing changes.
-    if (old && JSON.stringify(old) === JSON.stringify(entry)) return diff;
+    if (old && same(old, entry)) {
+      peers.set(peer.peerId, entry);
+      if (!sameProducers(old, entry)) diff.updated = [entry];
+      return diff;
+    }
     if (old) diff.left.push(old);
     peers.set(peer.peerId, entry);
     diff.joined.push(entry);
@@ -76,16 +85,29 @@ export class RemotePresence {
     const peers = this.#of(meetingId, server);
     const diff = none();
     const next = new Map(list.map((p) => [p.peerId, { ...p, server }]));
+    const updated: RemotePeer[] = [];
     for (const [id, old] of peers) {
       const now = next.get(id);
-      if (!now || JSON.stringify(now) !== JSON.stringify(old)) diff.left.push(old);
+      if (!now || !same(now, old)) diff.left.push(old);
+      else if (!sameProducers(now, old)) updated.push(now);
     }
     for (const [id, now] of next) {
       const old = peers.get(id);
-      if (!old || JSON.stringify(now) !== JSON.stringify(old)) diff.joined.push(now);
+      if (!old || !same(now, old)) diff.joined.push(now);
     }
+    if (updated.length) diff.updated = updated;
     this.#meetings.get(meetingId)!.set(server, next);
     return diff;
+  }
+
+  /** A participant's producers changed (`media.producers`); nothing if it is not known here. */
+  setProducers(meetingId: string, server: string, peerId: string, producers: RemotePeer['producers']): PresenceDiff {
+    const peers = this.#meetings.get(meetingId)?.get(server);
+    const old = peers?.get(peerId);
+    if (!peers || !old) return none();
+    const entry = { ...old, producers };
+    peers.set(peerId, entry);
+    return sameProducers(old, entry) ? none() : { joined: [], left: [], updated: [entry] };
   }
 
   /** A server is gone (its liveness lease lapsed): every participant it carried, per meeting. */

@@ -99,6 +99,16 @@ const ConfigSchema = z.object({
   SERVER_ID: z.string().regex(/^[A-Za-z0-9._:-]{1,60}$/, 'letters, digits and . _ : - (at most 60)').optional(),
   /** How long (ms) this server stays counted alive after its last renewal (the `server:<id>` lease). */
   SERVER_LEASE_TTL_MS: z.coerce.number().int().min(500).max(60_000).default(3000),
+  /**
+   * Several servers: the secret of the internal API between them (media pipes, issue 16 step 5);
+   * default: derived from AUTH_SECRET (HMAC), which the servers share anyway for sessions.
+   */
+  CLUSTER_SECRET: z.string().min(32).optional(),
+  /**
+   * Several servers: where the others reach this server's internal API (/internal/cluster/...),
+   * e.g. http://10.0.0.2:8080; default: this server's own URL on its media address.
+   */
+  CLUSTER_INTERNAL_URL: z.string().url().optional(),
   /** Secret for signing session tokens (≥ 32 bytes); made and kept in DATA_DIR when absent. */
   AUTH_SECRET: z.string().min(32).optional(),
   /** Password of the first admin account on an empty store; a one-time password is logged when absent. */

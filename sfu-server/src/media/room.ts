@@ -43,6 +43,32 @@ export interface TransportSettings {
 /** Whether this peer may send audio in this room now (floor control, host mute). */
 export type AudioGate = (room: Room, peer: Peer) => boolean;
 
+/** One producer of a participant connected to another server, as that server announced it. */
+export interface RemoteProducer {
+  id: string;
+  kind: 'audio' | 'video';
+  source: MediaSource;
+  paused: boolean;
+  /** The producer piped into this room's main router, once someone here consumed it. */
+  producer?: types.Producer<{ source: MediaSource; peerId: string }> | undefined;
+  /** The pipe being made. */
+  piped?: Promise<types.Producer<{ source: MediaSource; peerId: string }> | null> | undefined;
+  /** Its sender stopped it (or left): a pipe made meanwhile is closed at once. */
+  gone?: boolean;
+}
+
+/** A participant of this meeting connected to another server (several servers). */
+export interface RemoteSender {
+  id: string;
+  accountId: string;
+  role: string;
+  server: string;
+  producers: Map<string, RemoteProducer>;
+}
+
+/** Brings a producer of another server's participant into this room's main router (cluster/media-bridge.ts). */
+export type RemotePipe = (room: Room, sender: RemoteSender, producerId: string) => Promise<types.Producer<{ source: MediaSource; peerId: string }>>;
+
 export interface RoomOptions {
   name: string;
   router: types.Router;
@@ -56,6 +82,10 @@ export interface RoomOptions {
   audioGate?: AudioGate;
   onPeerJoined?: (room: Room, peer: Peer) => void;
   onPeerLeft?: (room: Room, peer: Peer) => void;
+  /** A participant's state changed (microphone, camera, hand): what `peerUpdated` tells the others. */
+  onPeerUpdated?: (room: Room, peer: Peer) => void;
+  /** Several servers: how a producer of another server's participant is piped in. */
+  remotePipe?: RemotePipe;
   /** Camera video goes to receivers only from the last N speakers (plus pinned, chair, screens). */
   lastN?: number;
   /** Detects the dominant speaker among the room's microphones. */
@@ -86,6 +116,8 @@ export class Room {
   #lastN = new Set<string>();
   #chairs = new Set<string>();
   readonly #routers: RoomRouter[] = [];
+  /** Participants of this meeting connected to other servers, and their producers (syncRemote). */
+  readonly #remote = new Map<string, RemoteSender>();
   /** Placements run one at a time, so two newcomers do not both open a router. */
   #placing: Promise<unknown> = Promise.resolve();
   /** Producers piped to other routers: "producerId>routerId" → the pipe being made. */
@@ -283,12 +315,12 @@ export class Room {
     producer.observer.once('close', () => {
       if (this.#activeSpeaker === peer.id && input.source === 'mic') this.#setSpeaker(null);
       peer.producers.delete(producer.id);
-      if (this.#peers.has(peer.id)) this.#broadcast(peer, 'peerUpdated', { peer: peer.info() });
+      if (this.#peers.has(peer.id)) this.#peerUpdated(peer);
     });
     for (const other of this.#peers.values()) {
       if (other !== peer) await this.#consume(other, peer, producer);
     }
-    this.#broadcast(peer, 'peerUpdated', { peer: peer.info() });
+    this.#peerUpdated(peer);
     if (gated) peer.notify('micForced', { muted: true });
     return producer.id;
   }
@@ -311,7 +343,7 @@ export class Room {
       this.#micPausedChanged(peer, producer);
     }
     peer.notify('micForced', { muted });
-    this.#broadcast(peer, 'peerUpdated', { peer: peer.info() });
+    this.#peerUpdated(peer);
   }
 
   async ready(peer: Peer, rtpCapabilities: types.RtpCapabilities): Promise<void> {
@@ -324,6 +356,7 @@ export class Room {
       if (other === peer) continue;
       for (const producer of other.producers.values()) await this.#consume(peer, other, producer);
     }
+    for (const sender of this.#remote.values()) for (const rp of sender.producers.values()) void this.#consumeRemote(peer, sender, rp);
   }
 
   async setProducerPaused(peer: Peer, producerId: string, paused: boolean): Promise<void> {
@@ -335,7 +368,7 @@ export class Room {
     if (paused) await producer.pause();
     else await producer.resume();
     if (producer.appData.source === 'mic') this.#micPausedChanged(peer, producer);
-    this.#broadcast(peer, 'peerUpdated', { peer: peer.info() });
+    this.#peerUpdated(peer);
   }
 
   closeProducer(peer: Peer, producerId: string): void {
@@ -374,13 +407,14 @@ export class Room {
     for (const p of this.#peers.values()) {
       if (p.identity.role === 'chair' || (this.chairAccountId !== null && p.identity.accountId === this.chairAccountId)) chairs.add(p.id);
     }
+    for (const r of this.#remote.values()) if (r.role === 'chair' || (this.chairAccountId !== null && r.accountId === this.chairAccountId)) chairs.add(r.id);
     const changed = symmetricDifference(this.#chairs, chairs);
     this.#chairs = chairs;
     this.#recomputeLastN(changed);
   }
 
   #recomputeLastN(changed = new Set<string>()): void {
-    const next = lastNSenders(this.#speakerHistory, [...this.#peers.keys()], this.#options.lastN ?? DEFAULT_LAST_N);
+    const next = lastNSenders(this.#speakerHistory, [...this.#peers.keys(), ...this.#remote.keys()], this.#options.lastN ?? DEFAULT_LAST_N);
     for (const id of symmetricDifference(this.#lastN, next)) changed.add(id);
     this.#lastN = next;
     if (changed.size === 0) return;
@@ -397,6 +431,10 @@ export class Room {
     for (const sender of this.#peers.values()) {
       if (sender === receiver || (onlySenders && !onlySenders.has(sender.id))) continue;
       for (const producer of sender.producers.values()) pending.push(this.#consume(receiver, sender, producer));
+    }
+    for (const sender of this.#remote.values()) {
+      if (onlySenders && !onlySenders.has(sender.id)) continue;
+      for (const rp of sender.producers.values()) pending.push(this.#consumeRemote(receiver, sender, rp));
     }
     await Promise.all(pending);
   }
@@ -475,6 +513,7 @@ export class Room {
       const consumed = new Map<string, types.Producer>();
       const producers = new Map<string, types.Producer>();
       for (const p of this.#peers.values()) for (const producer of p.producers.values()) if (producer.kind === 'video') producers.set(producer.id, producer);
+      for (const r of this.#remote.values()) for (const rp of r.producers.values()) if (rp.producer && rp.kind === 'video') producers.set(rp.id, rp.producer);
       for (const receiver of this.#peers.values()) {
         for (const c of receiver.consumers.values()) {
           const producer = producers.get(c.producerId);
@@ -509,7 +548,7 @@ export class Room {
     for (const c of receiver.consumers.values()) {
       if (c.closed || c.kind === 'audio') continue;
       const decision = this.#videoDecision(receiver, c.appData.peerId, c.appData.source);
-      const producer = this.#peers.get(c.appData.peerId)?.producers.get(c.producerId);
+      const producer = this.#peers.get(c.appData.peerId)?.producers.get(c.producerId) ?? this.#remote.get(c.appData.peerId)?.producers.get(c.producerId)?.producer;
       if (!decision.forward || c.appData.clientPaused || c.producerPaused || !producer) continue;
       const tile = layersForTile(decision.height, receiver.receiveMode);
       const layered = c.type === 'simulcast' || c.type === 'svc';
@@ -702,15 +741,127 @@ export class Room {
     const target = this.routerOf(receiver);
     const source = this.routerOf(sender);
     if (!caps || !transport || !target || !source || producer.closed) return;
-    if (!this.#wants(receiver, sender, producer)) return;
+    if (!this.#wants(receiver, sender.id, producer.kind, producer.paused, producer.appData.source)) return;
     if (receiver.consuming.has(producer.id)) return;
     for (const c of receiver.consumers.values()) if (c.producerId === producer.id) return;
     receiver.consuming.add(producer.id);
     try {
-      await this.#makeConsumer(receiver, sender, producer, { caps, transport, target, source });
+      await this.#makeConsumer(receiver, sender.id, producer, { caps, transport, target, source });
     } finally {
       receiver.consuming.delete(producer.id);
     }
+  }
+
+  /** Like #consume, for a producer of another server's participant: piped into the main router first. */
+  async #consumeRemote(receiver: Peer, sender: RemoteSender, rp: RemoteProducer): Promise<void> {
+    const caps = receiver.rtpCapabilities;
+    const transport = receiver.recvTransport();
+    const target = this.routerOf(receiver);
+    const main = this.#routers[0];
+    if (!caps || !transport || !target || !main || rp.gone) return;
+    if (!this.#wants(receiver, sender.id, rp.kind, rp.paused, rp.source)) return;
+    if (receiver.consuming.has(rp.id)) return;
+    for (const c of receiver.consumers.values()) if (c.producerId === rp.id) return;
+    receiver.consuming.add(rp.id);
+    try {
+      const producer = await this.#pipeIn(sender, rp);
+      if (!producer || producer.closed || !this.#peers.has(receiver.id)) return;
+      await this.#makeConsumer(receiver, sender.id, producer, { caps, transport, target, source: main });
+    } finally {
+      receiver.consuming.delete(rp.id);
+    }
+  }
+
+  /** The producer of another server piped into the main router: made once, shared by every receiver here. */
+  #pipeIn(sender: RemoteSender, rp: RemoteProducer): Promise<types.Producer<{ source: MediaSource; peerId: string }> | null> {
+    const pipe = this.#options.remotePipe;
+    if (!pipe) return Promise.resolve(null);
+    if (rp.piped) return rp.piped;
+    const piped = pipe(this, sender, rp.id).then(
+      async (producer) => {
+        if (rp.gone || this.#closed) {
+          producer.close();
+          return null;
+        }
+        rp.producer = producer;
+        if (rp.paused !== producer.paused) await (rp.paused ? producer.pause() : producer.resume()).catch(() => undefined);
+        producer.observer.once('close', () => {
+          if (rp.producer === producer) {
+            rp.producer = undefined;
+            rp.piped = undefined;
+          }
+        });
+        return producer;
+      },
+      (err: Error) => {
+        this.#options.logger.warn({ err: { message: err.message }, producer: rp.id, server: sender.server }, 'could not pipe a producer of another server');
+        if (rp.piped === piped) rp.piped = undefined;
+        return null;
+      },
+    );
+    rp.piped = piped;
+    return piped;
+  }
+
+  /** The participants of other servers and their producers, as last synced. */
+  get remoteSenders(): ReadonlyMap<string, RemoteSender> {
+    return this.#remote;
+  }
+
+  /**
+   * Brings the participants of other servers in line with `list` (cluster/media-bridge.ts): new ones
+   * count for the chairs and the last-N, their producers are consumed here as the forwarding policy
+   * says; gone ones and stopped producers are closed.
+   */
+  syncRemote(list: readonly { id: string; accountId: string; role: string; server: string; producers: readonly { id: string; kind: 'audio' | 'video'; source: MediaSource; paused: boolean }[] }[]): void {
+    if (this.#closed) return;
+    let members = false;
+    const seen = new Set<string>();
+    const fresh: [RemoteSender, RemoteProducer][] = [];
+    for (const entry of list) {
+      if (this.#peers.has(entry.id)) continue;
+      seen.add(entry.id);
+      let sender = this.#remote.get(entry.id);
+      if (!sender || sender.server !== entry.server) {
+        if (sender) this.#dropRemote(sender);
+        sender = { id: entry.id, accountId: entry.accountId, role: entry.role, server: entry.server, producers: new Map() };
+        this.#remote.set(entry.id, sender);
+        members = true;
+      }
+      const ids = new Set(entry.producers.map((p) => p.id));
+      for (const rp of [...sender.producers.values()]) if (!ids.has(rp.id)) this.#closeRemoteProducer(sender, rp);
+      for (const p of entry.producers) {
+        const rp = sender.producers.get(p.id);
+        if (!rp) {
+          const state: RemoteProducer = { id: p.id, kind: p.kind, source: p.source, paused: p.paused };
+          sender.producers.set(p.id, state);
+          fresh.push([sender, state]);
+        } else if (rp.paused !== p.paused) {
+          rp.paused = p.paused;
+          if (rp.producer && !rp.producer.closed) void (p.paused ? rp.producer.pause() : rp.producer.resume()).catch(() => undefined);
+          if (!p.paused) fresh.push([sender, rp]);
+        }
+      }
+    }
+    for (const sender of [...this.#remote.values()]) {
+      if (!seen.has(sender.id)) {
+        this.#dropRemote(sender);
+        members = true;
+      }
+    }
+    if (members) this.#membersChanged();
+    for (const [sender, rp] of fresh) for (const receiver of this.#peers.values()) void this.#consumeRemote(receiver, sender, rp);
+  }
+
+  #closeRemoteProducer(sender: RemoteSender, rp: RemoteProducer): void {
+    rp.gone = true;
+    sender.producers.delete(rp.id);
+    if (rp.producer && !rp.producer.closed) rp.producer.close();
+  }
+
+  #dropRemote(sender: RemoteSender): void {
+    for (const rp of [...sender.producers.values()]) this.#closeRemoteProducer(sender, rp);
+    this.#remote.delete(sender.id);
   }
 
   /**
@@ -721,10 +872,10 @@ export class Room {
    * - microphones: once not paused (a muted point's audio is not forwarded anyway);
    * - cameras and screens: once the forwarding policy sends them (last-N, pinned, chair, on screen).
    */
-  #wants(receiver: Peer, sender: Peer, producer: types.Producer<{ source: MediaSource; peerId: string }>): boolean {
-    if (receiver.subscription !== 'all') return this.#subscribes(receiver, sender.id);
-    if (producer.kind === 'audio') return !producer.paused;
-    return this.#videoDecision(receiver, sender.id, producer.appData.source).forward;
+  #wants(receiver: Peer, senderId: string, kind: 'audio' | 'video', paused: boolean, source: MediaSource): boolean {
+    if (receiver.subscription !== 'all') return this.#subscribes(receiver, senderId);
+    if (kind === 'audio') return !paused;
+    return this.#videoDecision(receiver, senderId, source).forward;
   }
 
   /** The forwarding policy's answer for one sender's video to this receiver, with the room's last-N and chairs. */
@@ -734,7 +885,7 @@ export class Room {
 
   async #makeConsumer(
     receiver: Peer,
-    sender: Peer,
+    senderId: string,
     producer: types.Producer<{ source: MediaSource; peerId: string }>,
     { caps, transport, target, source }: { caps: types.RtpCapabilities; transport: types.WebRtcTransport | types.PlainTransport; target: RoomRouter; source: RoomRouter },
   ): Promise<void> {
@@ -763,7 +914,7 @@ export class Room {
         // codec: lost packets are resent as they were, which Chromium's jitter buffer takes.
         enableRtx: true,
         // A plain endpoint has nothing to set up: its media flows at once.
-        appData: { peerId: sender.id, source: producer.appData.source, clientPaused: receiver.subscription === 'all', sentPaused: true, forwarding: true, layers: '' },
+        appData: { peerId: senderId, source: producer.appData.source, clientPaused: receiver.subscription === 'all', sentPaused: true, forwarding: true, layers: '' },
       });
     } catch (err) {
       // The producer or the transport closed meanwhile.
@@ -784,13 +935,35 @@ export class Room {
     receiver.notify('newConsumer', {
       id: consumer.id,
       producerId: producer.id,
-      peerId: sender.id,
+      peerId: senderId,
       kind: consumer.kind,
       source: producer.appData.source,
       rtpParameters: consumer.rtpParameters,
       producerPaused: consumer.producerPaused,
     });
     await this.#applyConsumer(receiver, consumer);
+  }
+
+  /** Tells the others (and the rooms' listeners) that a participant's state changed. */
+  #peerUpdated(peer: Peer): void {
+    this.#broadcast(peer, 'peerUpdated', { peer: peer.info() });
+    this.#options.onPeerUpdated?.(this, peer);
+  }
+
+  /**
+   * A producer of a participant of this server, on the main router (piped there first if its sender
+   * sits on another router): what another server's pipe consumes (cluster/media-bridge.ts).
+   */
+  async localProducerOnMain(producerId: string): Promise<{ peer: Peer; producer: types.Producer<{ source: MediaSource; peerId: string }> } | undefined> {
+    for (const peer of this.#peers.values()) {
+      const producer = peer.producers.get(producerId);
+      if (!producer) continue;
+      const home = this.routerOf(peer);
+      const main = this.#routers[0];
+      if (home && main && home !== main) await this.#pipe(producerId, home, main);
+      return { peer, producer };
+    }
+    return undefined;
   }
 
   #assertMember(peer: Peer): void {
@@ -808,6 +981,8 @@ export class Room {
     const peers = [...this.#peers.values()];
     for (const p of peers) p.close();
     this.#peers.clear();
+    for (const r of this.#remote.values()) for (const rp of r.producers.values()) rp.gone = true;
+    this.#remote.clear();
     if (!this.#closing && peers.length > 0) {
       // The router went away under us (its worker died): everyone rejoins by themselves, and the
       // room is made again on a living worker.

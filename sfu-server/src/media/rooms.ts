@@ -9,7 +9,7 @@ import type { Logger } from '../observability/logger';
 import { mediaCodecs } from './media-codecs';
 import type { Peer } from './peer';
 import { leastLoadedWorker, type WorkerLoad } from './placement';
-import { Room, type AudioGate, type TransportSettings } from './room';
+import { Room, type AudioGate, type RemotePipe, type TransportSettings } from './room';
 import type { WorkerPool } from './worker-pool';
 
 /** Decides whether this actor may enter that meeting's room now (removed, locked): throws an AppError if not. */
@@ -19,6 +19,8 @@ export type JoinGuard = (meetingId: string, actor: Actor) => Promise<void>;
 export interface RoomsEvents {
   peerJoined: [room: Room, peer: Peer];
   peerLeft: [room: Room, peer: Peer];
+  /** A peer's producers changed (one came, went, paused or resumed). */
+  peerUpdated: [room: Room, peer: Peer];
 }
 
 export interface RoomsOptions {
@@ -40,6 +42,7 @@ export class Rooms {
   readonly events = new EventEmitter<RoomsEvents>();
   #audioGate: AudioGate = () => true;
   readonly #joinGuards: JoinGuard[] = [];
+  #remotePipe: RemotePipe | undefined;
 
   constructor(options: RoomsOptions) {
     this.#options = options;
@@ -68,6 +71,11 @@ export class Rooms {
    */
   setAudioGate(gate: AudioGate): void {
     this.#audioGate = gate;
+  }
+
+  /** Several servers: how a producer of another server is piped into a room here (cluster/media-bridge.ts). */
+  setRemotePipe(pipe: RemotePipe): void {
+    this.#remotePipe = pipe;
   }
 
   /** Adds a check run before every join (after the meeting policy allowed it). */
@@ -149,6 +157,11 @@ export class Rooms {
       audioGate: (room, peer) => this.#audioGate(room, peer),
       onPeerJoined: (room, peer) => this.events.emit('peerJoined', room, peer),
       onPeerLeft: (room, peer) => this.events.emit('peerLeft', room, peer),
+      onPeerUpdated: (room, peer) => this.events.emit('peerUpdated', room, peer),
+      remotePipe: (room, sender, producerId) => {
+        if (!this.#remotePipe) return Promise.reject(new Error('no media between servers here'));
+        return this.#remotePipe(room, sender, producerId);
+      },
     });
     this.#ready.set(name, room);
     router.observer.once('close', () => {
