@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { RunningServer } from '../../sfu-server/src/server';
@@ -27,6 +28,25 @@ const hasPostgres = postgresAvailable();
 const hasEngines = redisServerBin() !== null && hasPostgres;
 /** B's liveness lease: short, so the test sees a dead server dropped quickly. */
 const LEASE_TTL_MS = 1500;
+const METRICS_TOKEN = 'cluster-test-metrics-token-0123';
+
+/** The Prometheus text of a server's /metrics (scraper's token). */
+async function scrape(url: string): Promise<string> {
+  const res = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+  expect(res.status).toBe(200);
+  return res.text();
+}
+
+/** One series' value in a Prometheus text (labels matched exactly), undefined if absent. */
+function metric(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  const want = Object.entries(labels).map(([k, v]) => `${k}="${v}"`).sort().join(',');
+  for (const line of text.split('\n')) {
+    const m = /^([a-z_:]+)(?:\{([^}]*)\})? (\S+)$/.exec(line);
+    if (!m || m[1] !== name) continue;
+    if ((m[2] ?? '').split(',').filter(Boolean).sort().join(',') === want) return Number(m[3]);
+  }
+  return undefined;
+}
 
 interface Member {
   person: Person;
@@ -78,6 +98,7 @@ describe.skipIf(!hasEngines)('two servers carry one meeting (needs redis-server 
       // One secret: a session made on one server is valid on the other.
       AUTH_SECRET: 'cluster-test-secret-'.padEnd(48, 'x'),
       SERVER_LEASE_TTL_MS: String(LEASE_TTL_MS),
+      METRICS_TOKEN,
     };
     // A first: it makes the schema; B then finds it.
     a = await startTestServer({ ...shared, SERVER_ID: 'server-a' });
@@ -108,6 +129,34 @@ describe.skipIf(!hasEngines)('two servers carry one meeting (needs redis-server 
 
     // --- roster: everyone sees the three others, whichever server carries them.
     for (const x of [chairA, hnA, secB, cbB]) await x.client.waitFor(() => (JSON.stringify(accounts(x)) === JSON.stringify(others(x)) ? true : undefined));
+    // The presence rows name the server carrying each; B loading the meeting's attendance (its first
+    // participant) did not close A's open rows (it closes only its own, left by its own stop).
+    const rowsOf = async (meetingId: string) => new Map((await a.store.db.selectFrom('attendance').select(['account_id', 'online_since', 'server_id']).where('meeting_id', '=', meetingId).execute()).map((r) => [r.account_id, r]));
+    await eventually(async () => {
+      const rows = await rowsOf(m.id);
+      for (const [id, server] of [[m.chair.id, 'server-a'], [hn.id, 'server-a'], [m.secretary.id, 'server-b'], [cb.id, 'server-b']] as const) {
+        expect(rows.get(id)?.server_id).toBe(server);
+        expect(rows.get(id)?.online_since).not.toBeNull();
+      }
+    });
+    // A got the meeting's home lease first (its participants joined first), and says so in /metrics,
+    // with the participants per meeting here and on the other server and the bus's counters.
+    expect(a.cluster?.homes?.isHome(m.id)).toBe(true);
+    let textA = await scrape(a.url);
+    expect(metric(textA, 'phonghop_cluster_meeting_home', { meeting: m.id })).toBe(1);
+    expect(metric(textA, 'phonghop_cluster_leases_held', { kind: 'server' })).toBe(1);
+    expect(metric(textA, 'phonghop_cluster_leases_held', { kind: 'meeting' })).toBe(1);
+    expect(metric(textA, 'phonghop_cluster_meeting_participants', { meeting: m.id, where: 'local' })).toBe(2);
+    expect(metric(textA, 'phonghop_cluster_meeting_participants', { meeting: m.id, where: 'remote' })).toBe(2);
+    const receivedBefore = metric(textA, 'phonghop_cluster_bus_messages_total', { what: 'received' })!;
+    expect(receivedBefore).toBeGreaterThan(0);
+    expect(metric(textA, 'phonghop_cluster_bus_messages_total', { what: 'published' })).toBeGreaterThan(0);
+    expect(metric(textA, 'phonghop_cluster_bus_messages_total', { what: 'invalid' })).toBe(0);
+    const textB = await scrape(b.url);
+    expect(metric(textB, 'phonghop_cluster_meeting_home', { meeting: m.id })).toBe(0);
+    expect(metric(textB, 'phonghop_cluster_meeting_participants', { meeting: m.id, where: 'local' })).toBe(2);
+    expect(metric(textB, 'phonghop_cluster_server_info', { server: 'server-b' })).toBe(1);
+
     // Who is here counts both servers (the votes' "present").
     expect((await cbB.client.request('vote.state', {})).present).toBe(4);
     expect((await chairA.client.request('vote.state', {})).present).toBe(4);
@@ -227,6 +276,25 @@ describe.skipIf(!hasEngines)('two servers carry one meeting (needs redis-server 
     const ptPeer2 = (await ptB.request('join', { meetingId: m.id })).peerId;
     await pushedAfter(chairA, seen, (d) => d.points[0]?.peerId === ptPeer2);
 
+    // --- a meeting whose home is B (its first participant joined there), a vote opened there with a
+    // time limit; A carries a participant of it, so it tries the home lease too (and stays second).
+    const m3 = await liveMeeting(admin, [hn, cb], 'Biểu quyết quy chế phối hợp liên tỉnh');
+    const cbB3 = await TestSignalingClient.connect(b.url, cb.token);
+    await cbB3.request('join', { meetingId: m3.id });
+    const leaseOf = async (name: string) => (await sql<{ owner: string; token: string }>`SELECT owner, token::text AS token FROM cluster_leases WHERE name = ${name}`.execute(a.store.db)).rows[0];
+    await eventually(async () => expect((await leaseOf(`meeting:${m3.id}`))?.owner).toMatch(/^server-b\//));
+    const bToken3 = Number((await leaseOf(`meeting:${m3.id}`))!.token);
+    const secB3 = await TestSignalingClient.connect(b.url, m3.secretary.token);
+    await secB3.request('join', { meetingId: m3.id });
+    const hnA3 = await TestSignalingClient.connect(a.url, hn.token);
+    await hnA3.request('join', { meetingId: m3.id });
+    const v3 = (await secB3.request('vote.create', { question: 'Thông qua quy chế phối hợp?', durationSeconds: 10 })).vote.id as string;
+    await secB3.request('vote.open', { voteId: v3 });
+    await hnA3.notification('voteUpdated', (d) => d.vote.id === v3 && d.vote.status === 'open');
+    // Only the home runs the timer.
+    expect(a.cluster?.homes?.isHome(m3.id)).toBe(false);
+    expect(a.voting.armed()).not.toContain(v3);
+
     // --- B dies (SIGKILL): its participants leave A's roster once its liveness lease lapses.
     seen = chairA.client.notifications.length;
     const killedAt = Date.now();
@@ -237,8 +305,62 @@ describe.skipIf(!hasEngines)('two servers carry one meeting (needs redis-server 
     const droppedMs = Date.now() - killedAt;
     // And out of the chair's points panel, pushed without asking.
     await pushedAfter(chairA, seen, (d) => d.counts.connected === 0, 20_000);
-    // And out of the attendance panel (their rows stay as B wrote them).
+    // And out of the attendance panel.
     await eventually(async () => expect((await chairA.client.request('attendance.state', {})).delegates.find((d) => d.accountId === cb.id)?.present).toBe(false));
+    // B's open presence rows are closed in the store by A, the meeting's home (fenced by its lease);
+    // A's own stay open.
+    await eventually(async () => {
+      const rows = await rowsOf(m.id);
+      for (const id of [m.secretary.id, cb.id, pt.id]) expect(rows.get(id)).toMatchObject({ online_since: null, server_id: null });
+      for (const id of [m.chair.id, hn.id]) expect(rows.get(id)).toMatchObject({ server_id: 'server-a' });
+      expect(rows.get(m.chair.id)?.online_since).not.toBeNull();
+    }, 20_000);
+
+    // m3's home died with B: A takes its lease when it lapses (a higher token), arms the open vote's
+    // timer, and closes it at its time (fenced). Its rows of B are closed as A becomes the home.
+    const closed3 = await hnA3.waitFor(() => hnA3.notifications.find((n) => n.name === 'voteUpdated' && (n.data as { vote: { id: string; status: string } }).vote.id === v3 && (n.data as { vote: { status: string } }).vote.status === 'closed')?.data, 30_000);
+    expect(closed3).toBeDefined();
+    const lease3 = (await leaseOf(`meeting:${m3.id}`))!;
+    expect(lease3.owner).toMatch(/^server-a\//);
+    expect(Number(lease3.token)).toBeGreaterThan(bToken3);
+    const row3 = await a.store.db.selectFrom('votes').select(['status', 'closes_at', 'closed_at']).where('id', '=', v3).executeTakeFirstOrThrow();
+    expect(row3.status).toBe('closed');
+    expect(Date.parse(row3.closed_at!)).toBeGreaterThanOrEqual(Date.parse(row3.closes_at!) - 20);
+    const chain3 = await a.store.db.selectFrom('vote_chain').select('event').where('meeting_id', '=', m3.id).execute();
+    expect(chain3.map((c) => JSON.parse(c.event) as { type: string; voteId?: string; reason?: string }).find((e) => e.type === 'closed' && e.voteId === v3)?.reason).toBe('time');
+    await eventually(async () => {
+      const rows = await rowsOf(m3.id);
+      for (const id of [m3.secretary.id, cb.id]) expect(rows.get(id)).toMatchObject({ online_since: null, server_id: null });
+      expect(rows.get(hn.id)).toMatchObject({ server_id: 'server-a' });
+    });
+
+    // The metrics moved: nobody remote any more, more received, B's rows closed here (3 of m, 2 of m3).
+    textA = await scrape(a.url);
+    expect(metric(textA, 'phonghop_cluster_meeting_participants', { meeting: m.id, where: 'remote' })).toBe(0);
+    expect(metric(textA, 'phonghop_cluster_meeting_participants', { meeting: m3.id, where: 'local' })).toBe(1);
+    expect(metric(textA, 'phonghop_cluster_bus_messages_total', { what: 'received' })).toBeGreaterThan(receivedBefore);
+    expect(metric(textA, 'phonghop_cluster_leases_held', { kind: 'meeting' })).toBe(2);
+    expect(metric(textA, 'phonghop_cluster_dead_server_rows_closed_total')).toBe(5);
+
+    // --- a stale home cannot close a vote by its timer. m's home lease is taken from A behind its
+    // back (as another server would after A paused longer than the TTL): A's close is refused by the
+    // fence; A notices at its next renewal and drops the timer; the lease given back, A takes it
+    // again (a higher token), re-arms, and the vote closes at its time.
+    const v4 = (await chairA.client.request('vote.create', { question: 'Thông qua lịch họp quý I?', durationSeconds: 10 })).vote.id as string;
+    await chairA.client.request('vote.open', { voteId: v4 });
+    expect(a.voting.armed()).toContain(v4);
+    const homeM = `meeting:${m.id}`;
+    await sql`UPDATE cluster_leases SET owner = 'usurper', token = token + 1, expires_at = clock_timestamp() + interval '60 seconds', acquired_at = clock_timestamp() WHERE name = ${homeM}`.execute(a.store.db);
+    await expect(a.voting.closeBySystem(v4, 'time')).rejects.toMatchObject({ code: 'lease_lost' });
+    expect((await a.store.db.selectFrom('votes').select('status').where('id', '=', v4).executeTakeFirstOrThrow()).status).toBe('open');
+    await eventually(() => expect(a.voting.armed()).not.toContain(v4));
+    expect(a.cluster?.homes?.isHome(m.id)).toBe(false);
+    await sql`UPDATE cluster_leases SET expires_at = clock_timestamp() WHERE name = ${homeM} AND owner = 'usurper'`.execute(a.store.db);
+    await eventually(() => expect(a.cluster?.homes?.isHome(m.id)).toBe(true));
+    expect(a.voting.armed()).toContain(v4);
+    const closed4 = await chairA.client.waitFor(() => chairA.client.notifications.find((n) => n.name === 'voteUpdated' && (n.data as { vote: { id: string; status: string } }).vote.id === v4 && (n.data as { vote: { status: string } }).vote.status === 'closed')?.data, 20_000);
+    expect(closed4).toBeDefined();
+    hnA3.close();
     console.log(`B SIGKILLed: its participants left A's roster after ${droppedMs} ms (liveness lease TTL ${LEASE_TTL_MS} ms)`);
     expect(droppedMs).toBeGreaterThanOrEqual(LEASE_TTL_MS / 2);
     expect((await chairA.client.request('vote.state', {})).present).toBe(2);

@@ -21,6 +21,8 @@ export interface PresenceRecord {
   markedAtPointId: string | null;
   /** Connections in the room now (the same account may briefly have two while it rejoins). */
   live: number;
+  /** Several servers: the server carrying the open presence (stored as `server_id`; absent on one server). */
+  server?: string | null;
 }
 
 export interface AttendanceModel {

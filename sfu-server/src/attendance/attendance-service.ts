@@ -13,7 +13,9 @@ import type { Logger } from '../observability/logger';
 import { audit } from '../store/audit';
 import type { Db } from '../store/database';
 import type { MeetingQuorumRule } from '../../../common/protocol';
-import { buildAttendance, delegateRow, emptyRecord, joined, left, otherRow, pointRow, presentIds, quorumOf, type AttendanceModel } from './attendance-model';
+import type { Transaction } from 'kysely';
+import type { Database } from '../store/schema';
+import { buildAttendance, delegateRow, emptyRecord, joined, left, otherRow, pointRow, presentIds, quorumOf, type AttendanceModel, type PresenceRecord } from './attendance-model';
 import { loadAttendance, saveRecord, saveRollCall } from './attendance-store';
 
 /** A participant who left less than this ago may come back into a locked meeting (a reconnect). */
@@ -25,11 +27,14 @@ export class AttendanceService {
   readonly #logger: Logger;
   readonly #models = new Map<string, Promise<AttendanceModel>>();
   readonly #serial = new Serial();
+  /** Several servers: this server's id, written on the presence rows it opens (absent on one server). */
+  readonly #serverId: string | undefined;
 
-  constructor(db: Db, rooms: Rooms, logger: Logger) {
+  constructor(db: Db, rooms: Rooms, logger: Logger, serverId?: string) {
     this.#db = db;
     this.#rooms = rooms;
     this.#logger = logger;
+    this.#serverId = serverId;
     rooms.events.on('peerJoined', (room, peer) => this.#presence(room.name, peer, 'joined'));
     rooms.events.on('peerLeft', (room, peer) => this.#presence(room.name, peer, 'left'));
   }
@@ -54,6 +59,9 @@ export class AttendanceService {
     const now = new Date();
     for (const r of model.records.values()) {
       if (!r.onlineSince) continue;
+      // Several servers: another server's open row is its participant's presence, not a stale one
+      // (a dead server's rows are closed by the meeting's home: closeServerRows).
+      if (this.#serverId && r.server && r.server !== this.#serverId) continue;
       r.live = 1;
       left(r, now);
       await saveRecord(this.#db, meetingId, r);
@@ -158,12 +166,50 @@ export class AttendanceService {
    * went. That server stores the row; the model here (panel, quorum, votes' present) follows it.
    * Only for meetings whose model is held here (someone is connected here).
    */
-  remotePresence(meetingId: string, who: { accountId: string; displayName: string; role: string }, what: 'joined' | 'left'): void {
+  remotePresence(meetingId: string, who: { accountId: string; displayName: string; role: string; server: string }, what: 'joined' | 'left'): void {
     if (!this.#models.has(meetingId)) return;
     this.#record(meetingId, who, what, false);
   }
 
-  #record(meetingId: string, who: { accountId: string; displayName: string; role: string }, what: 'joined' | 'left', store: boolean): void {
+  /**
+   * Several servers: a server died (its liveness lease lapsed) and left presence rows open in the
+   * store; they are closed at `at`, in a transaction that `fence` checks first (the meeting's home
+   * lease: one server does it, and a stale home cannot). Returns how many rows were closed.
+   */
+  async closeServerRows(meetingId: string, server: string, at: Date, fence: (tx: Transaction<Database>) => Promise<void>): Promise<number> {
+    return this.#serial.run(meetingId, async () => {
+      const closed = await this.#db.transaction().execute(async (tx) => {
+        await fence(tx);
+        const model = await loadAttendance(tx, meetingId);
+        const out: PresenceRecord[] = [];
+        for (const r of model.records.values()) {
+          if (!r.onlineSince || r.server !== server) continue;
+          const next = { ...r, live: 1 };
+          left(next, at);
+          // Only if still that server's open row (the account may have come back through another server meanwhile).
+          const done = await tx
+            .updateTable('attendance')
+            .set({ online_since: null, last_left_at: next.lastLeftAt, total_seconds: next.totalSeconds, server_id: null, updated_at: new Date().toISOString() })
+            .where('meeting_id', '=', meetingId)
+            .where('account_id', '=', r.accountId)
+            .where('server_id', '=', server)
+            .where('online_since', '=', r.onlineSince)
+            .executeTakeFirst();
+          if (Number(done.numUpdatedRows) === 1) out.push({ ...next, server: null });
+        }
+        return out;
+      });
+      // The model held here (if any) follows, unless the account is connected again meanwhile.
+      const held = this.#models.get(meetingId);
+      if (held && closed.length > 0) {
+        const model = await held;
+        for (const r of closed) if ((model.records.get(r.accountId)?.live ?? 0) === 0) model.records.set(r.accountId, r);
+      }
+      return closed.length;
+    });
+  }
+
+  #record(meetingId: string, who: { accountId: string; displayName: string; role: string; server?: string }, what: 'joined' | 'left', store: boolean): void {
     const at = new Date();
     void this.#serial
       .run(meetingId, async () => {
@@ -175,8 +221,12 @@ export class AttendanceService {
           r = emptyRecord(id, who.displayName, who.role, account?.bridge_point_id ?? null);
         }
         const next = { ...r };
-        if (what === 'joined') joined(next, at);
-        else left(next, at);
+        if (what === 'joined') {
+          const opens = next.onlineSince === null;
+          joined(next, at);
+          // The row names the server carrying the presence it opens (this one, or the other's it follows).
+          if (opens) next.server = store ? (this.#serverId ?? null) : (who.server ?? null);
+        } else left(next, at);
         if (store) await saveRecord(this.#db, meetingId, next);
         model.records.set(id, next);
         this.#push(model, next.bridgePointId ? { points: [next.bridgePointId] } : model.delegates.has(id) ? { delegates: [id] } : { others: [id] });

@@ -45,6 +45,7 @@ export async function loadAttendance(db: Tx, meetingId: string, now = new Date()
       markedPresent: r.marked_present === 1,
       markedAtPointId: r.marked_at_point_id,
       live: 0,
+      server: r.server_id,
     });
   }
   return {
@@ -69,6 +70,7 @@ export async function saveRecord(db: Tx, meetingId: string, r: PresenceRecord, m
     total_seconds: r.totalSeconds,
     marked_present: r.markedPresent ? 1 : 0,
     marked_at_point_id: r.markedAtPointId,
+    server_id: r.onlineSince ? (r.server ?? null) : null,
     ...(markedBy ? { marked_by: markedBy } : {}),
     updated_at: new Date().toISOString(),
   };

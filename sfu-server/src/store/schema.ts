@@ -272,6 +272,8 @@ export interface AttendanceTable {
   marked_at_point_id: string | null;
   marked_by: string | null;
   updated_at: string;
+  /** Several servers: the server carrying the open presence (null when closed, or on one server). Migration 0013. */
+  server_id: string | null;
 }
 
 export interface RollCallsTable {

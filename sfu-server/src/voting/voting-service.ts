@@ -56,6 +56,17 @@ export interface VotingServiceOptions {
   onProgress?: ((meetingId: string, progress: VoteProgressData) => void) | undefined;
   /** Several servers: a vote changed (opened, closed, cancelled, edited); the others rebuild their peers' views. */
   onUpdated?: ((meetingId: string, voteId: string) => void) | undefined;
+  /**
+   * Several servers (cluster/meeting-home.ts): only the meeting's home arms its votes' timers, and
+   * a close by the timer is fenced by the home lease. Absent on one server: every timer runs here.
+   */
+  home?: VoteTimerHome | undefined;
+}
+
+export interface VoteTimerHome {
+  isHome(meetingId: string): boolean;
+  /** Inside the closing transaction: throws (and the close rolls back) unless this server is still the home. */
+  fence(tx: Transaction<Database>, meetingId: string): Promise<void>;
 }
 
 /** One `voteProgress` notification's data. */
@@ -107,6 +118,7 @@ export class VotingService {
   readonly #onProgress: VotingServiceOptions['onProgress'];
   readonly #onUpdated: VotingServiceOptions['onUpdated'];
   readonly #timers = new Map<string, NodeJS.Timeout>();
+  readonly #home: VoteTimerHome | undefined;
   readonly #progress = new Map<string, PendingProgress>();
   /** What a ballot's checks read (ballot-rules.ts), inside the batch's transaction. */
   readonly #rules: BallotRuleReads = {
@@ -125,36 +137,79 @@ export class VotingService {
     this.#logger = options.logger;
     this.#onProgress = options.onProgress;
     this.#onUpdated = options.onUpdated;
+    this.#home = options.home;
   }
 
   // ---- timers ----------------------------------------------------------------------------
   /** At server start: closes open votes whose time is up, and arms the timers of the others. */
   async start(): Promise<void> {
-    const open = await this.db.selectFrom('votes').select(['id', 'closes_at']).where('status', '=', 'open').execute();
-    for (const v of open) this.#arm(v.id, v.closes_at);
+    const open = await this.db.selectFrom('votes').select(['id', 'meeting_id', 'closes_at']).where('status', '=', 'open').execute();
+    for (const v of open) this.#arm(v.id, v.meeting_id, v.closes_at);
+  }
+
+  /**
+   * Several servers: this server became the meeting's home (first, or after the home died): its
+   * open votes' timers are armed here, as at a start (one whose time ran out meanwhile closes now).
+   */
+  async armMeeting(meetingId: string): Promise<void> {
+    const open = await this.db.selectFrom('votes').select(['id', 'closes_at']).where('meeting_id', '=', meetingId).where('status', '=', 'open').execute();
+    for (const v of open) this.#arm(v.id, meetingId, v.closes_at);
+  }
+
+  /** Several servers: this server is no longer the meeting's home; the new home runs the timers. */
+  disarmMeeting(meetingId: string): void {
+    for (const [voteId, m] of this.#timerMeeting) {
+      if (m !== meetingId) continue;
+      clearTimeout(this.#timers.get(voteId));
+      this.#timers.delete(voteId);
+      this.#timerMeeting.delete(voteId);
+    }
+  }
+
+  /** The votes whose timer runs here (tests, metrics). */
+  armed(): string[] {
+    return [...this.#timers.keys()];
   }
 
   stop(): void {
     for (const t of this.#timers.values()) clearTimeout(t);
     this.#timers.clear();
+    this.#timerMeeting.clear();
     for (const p of this.#progress.values()) clearTimeout(p.timer);
     this.#progress.clear();
   }
 
-  #arm(voteId: string, closesAt: string | null): void {
+  readonly #timerMeeting = new Map<string, string>();
+
+  #arm(voteId: string, meetingId: string, closesAt: string | null): void {
     if (!closesAt) return;
+    // Several servers: only the meeting's home runs the timer (it re-arms when it becomes the home).
+    if (this.#home && !this.#home.isHome(meetingId)) return;
     clearTimeout(this.#timers.get(voteId));
     const ms = Math.max(0, Date.parse(closesAt) - Date.now());
     const timer = setTimeout(() => {
       this.#timers.delete(voteId);
+      this.#timerMeeting.delete(voteId);
       this.closeBySystem(voteId, 'time').catch((err: unknown) => {
+        // No longer the home (a stale one): the fence refused the close; the new home closes it.
+        if ((err as { code?: string })?.code === 'lease_lost') {
+          this.#logger.warn({ voteId, meetingId, err: { message: (err as Error).message } }, 'a vote’s timer fired on a server that is no longer the meeting’s home; the home closes it');
+          return;
+        }
         this.#logger.error({ err, voteId }, 'closing a vote at its time limit failed');
         // The database is away for a moment (restarting): try again shortly, the vote must close.
-        if (storeFailure(err) === 'unavailable') this.#arm(voteId, new Date(Date.now() + RETRY_AFTER_SECONDS * 1000).toISOString());
+        if (storeFailure(err) === 'unavailable') this.#arm(voteId, meetingId, new Date(Date.now() + RETRY_AFTER_SECONDS * 1000).toISOString());
       });
     }, ms);
     timer.unref?.();
     this.#timers.set(voteId, timer);
+    this.#timerMeeting.set(voteId, meetingId);
+  }
+
+  #disarm(voteId: string): void {
+    clearTimeout(this.#timers.get(voteId));
+    this.#timers.delete(voteId);
+    this.#timerMeeting.delete(voteId);
   }
 
   /** The meeting ended: its open votes close with what was cast. */
@@ -305,7 +360,7 @@ export class VotingService {
       await appendEvent(tx, row.meeting_id, { type: 'opened', voteId, by: actor.accountId, at: openedAt, closesAt, eligible });
       await audit(tx, { actorId: actor.accountId, action: 'vote.open', targetType: 'vote', targetId: voteId, details: { eligible: eligible.length } });
     });
-    this.#arm(voteId, closesAt);
+    this.#arm(voteId, row.meeting_id, closesAt);
     await this.#pushUpdate(voteId);
     return this.entry(actor, voteId);
   }
@@ -334,6 +389,8 @@ export class VotingService {
   async #close(row: VotesTable, reason: CloseReason, by: string | null): Promise<void> {
     const closedAt = new Date().toISOString();
     const closed = await this.db.transaction().execute(async (tx) => {
+      // Several servers: a close by the timer is the home's decision, made only with its lease current.
+      if (reason === 'time' && this.#home) await this.#home.fence(tx, row.meeting_id);
       await lockChain(tx, row.meeting_id, this.#postgres);
       const current = await tx.selectFrom('votes').select('status').where('id', '=', row.id).executeTakeFirstOrThrow();
       if (current.status !== 'open') throw new AppError('vote_not_open', `the vote is ${current.status}`);
@@ -354,8 +411,7 @@ export class VotingService {
       await audit(tx, { actorId: by, action: 'vote.close', targetType: 'vote', targetId: row.id, details: { reason, passed: computed.passed } });
       return { row: { ...row, ...set }, counts, voterIds: new Set(voters.map((v) => v.account_id)), organisers: new Set([meeting.chair_id, meeting.secretary_id, meeting.created_by]) };
     });
-    clearTimeout(this.#timers.get(row.id));
-    this.#timers.delete(row.id);
+    this.#disarm(row.id);
     await this.#flushProgress(row.id, closed.counts);
     this.#broadcast(closed.row, { voterIds: closed.voterIds, counts: closed.counts, ballots: null, defaultCount: 0 }, closed.organisers);
     this.#onUpdated?.(row.meeting_id, row.id);
@@ -364,6 +420,11 @@ export class VotingService {
   /** Another server changed a vote (cluster/vote-bridge.ts): this server's peers get their views, read from the store. */
   async refresh(voteId: string): Promise<void> {
     await this.#pushUpdate(voteId, false);
+    if (!this.#home) return;
+    // The home runs the timer of a vote opened through another server (and drops a closed one's).
+    const row = await this.db.selectFrom('votes').select(['meeting_id', 'status', 'closes_at']).where('id', '=', voteId).executeTakeFirst();
+    if (row?.status === 'open') this.#arm(voteId, row.meeting_id, row.closes_at);
+    else this.#disarm(voteId);
   }
 
   /** Ballots stored by another server: this server's peers are told as if they were stored here. */
@@ -384,8 +445,7 @@ export class VotingService {
       await appendEvent(tx, row.meeting_id, { type: 'cancelled', voteId, by: actor.accountId, at });
       await audit(tx, { actorId: actor.accountId, action: 'vote.cancel', targetType: 'vote', targetId: voteId, details: {} });
     });
-    clearTimeout(this.#timers.get(voteId));
-    this.#timers.delete(voteId);
+    this.#disarm(voteId);
     await this.#flushProgress(voteId);
     await this.#pushUpdate(voteId);
     return this.entry(actor, voteId);

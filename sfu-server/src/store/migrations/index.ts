@@ -12,6 +12,7 @@ import * as m0009 from './0009-minutes';
 import * as m0010 from './0010-session-families';
 import * as m0011 from './0011-recordings';
 import * as m0012 from './0012-watch-only';
+import * as m0013 from './0013-attendance-server';
 
 export const migrations: Record<string, Migration> = {
   '0001-people-and-meetings': m0001,
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '0010-session-families': m0010,
   '0011-recordings': m0011,
   '0012-watch-only': m0012,
+  '0013-attendance-server': m0013,
 };
