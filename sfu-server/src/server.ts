@@ -91,6 +91,9 @@ import { ClusterNode } from './cluster/cluster-node';
 import { FloorBridge } from './cluster/floor-bridge';
 import { MeetingBridge } from './cluster/meeting-bridge';
 import { PresenceBridge } from './cluster/presence-bridge';
+import { MeetingHomes } from './cluster/meeting-home';
+import { DeadServerRows } from './cluster/presence-rows';
+import { registerClusterMetrics } from './cluster/cluster-metrics';
 import { clusterSecret, InternalClient } from './cluster/internal-api';
 import { MediaBridge } from './cluster/media-bridge';
 import { ServerRegistry } from './cluster/server-registry';
@@ -137,7 +140,7 @@ export interface RunningServer extends Services {
   accessChanges: AccessChanges;
   logger: Logger;
   /** Several servers (REDIS_URL set): this server's node and who is on the others; absent on one server. */
-  cluster?: { node: ClusterNode; presence: PresenceBridge; media?: MediaBridge | undefined } | undefined;
+  cluster?: { node: ClusterNode; presence: PresenceBridge; homes?: MeetingHomes | undefined; media?: MediaBridge | undefined } | undefined;
   close(): Promise<void>;
 }
 
@@ -250,7 +253,10 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   // Attendance needs the rooms, made below; votes ask it who is present only once running.
   let attendanceRef: AttendanceService | undefined;
   const attended = { presentIds: async (meetingId: string) => (await attendanceRef?.presentIds(meetingId)) ?? new Set<string>() };
-  voting = new VotingService({ db: store.db, postgres: store.dialect === 'postgres', meetings, presence, attendance: attended, logger: logger.child({ component: 'voting' }), onProgress: voteBridge?.progress, onUpdated: voteBridge?.updated });
+  // Several servers: each meeting's home (its `meeting:<id>` lease) runs the vote timers (cluster/meeting-home.ts).
+  let homes: MeetingHomes | undefined;
+  const voteHome = cluster ? { isHome: (m: string) => homes?.isHome(m) ?? false, fence: (tx: Parameters<MeetingHomes['fence']>[0], m: string) => (homes ? homes.fence(tx, m) : Promise.reject(new Error('no meeting homes yet'))) } : undefined;
+  voting = new VotingService({ db: store.db, postgres: store.dialect === 'postgres', meetings, presence, attendance: attended, logger: logger.child({ component: 'voting' }), onProgress: voteBridge?.progress, onUpdated: voteBridge?.updated, home: voteHome });
   if (voteBridge) voteBridge.voting = voting;
   await voting.start();
   const chatBridge = cluster ? new ChatBridge(cluster.bus, roomsRef, clusterLog) : undefined;
@@ -270,6 +276,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   });
 
   if (cluster) presenceBridge = new PresenceBridge({ bus: cluster.bus, rooms, alive: (id) => cluster.alive(id), sweepEveryMs: Math.max(250, Math.round(config.SERVER_LEASE_TTL_MS / 3)), logger: clusterLog });
+  if (cluster) homes = new MeetingHomes({ leases: cluster.leases, rooms, serverId: cluster.serverId, ttlMs: config.SERVER_LEASE_TTL_MS, logger: clusterLog });
   // Several servers: media between them through pipe transports (cluster/media-bridge.ts), set up over the internal API.
   const mediaIp = config.ANNOUNCED_IP ?? defaultAnnouncedAddress(config.RTC_LISTEN_IP) ?? config.RTC_LISTEN_IP;
   const internalSecret = cluster ? clusterSecret(config) : undefined;
@@ -288,13 +295,21 @@ export async function startServer(config: Config, logger: Logger = createLogger(
           logger: clusterLog,
         })
       : undefined;
-  const attendance = new AttendanceService(store.db, rooms, logger.child({ component: 'attendance' }));
+  const attendance = new AttendanceService(store.db, rooms, logger.child({ component: 'attendance' }), cluster?.serverId);
   attendanceRef = attendance;
   // Several servers: attendance follows the participants of the other servers too (their server stores the rows).
   presenceBridge?.onDiff((meetingId, diff) => {
     for (const p of diff.left) attendance.remotePresence(meetingId, p, 'left');
     for (const p of diff.joined) attendance.remotePresence(meetingId, p, 'joined');
   });
+  // Several servers: the home arms its meetings' vote timers and closes the presence rows of dead servers.
+  const deadRows = cluster && homes ? new DeadServerRows({ db: store.db, serverId: cluster.serverId, leases: cluster.leases, homes, attendance, alive: (id) => cluster.alive(id), logger: clusterLog }) : undefined;
+  homes?.onAcquired((meetingId) => {
+    voting?.armMeeting(meetingId).catch((err: unknown) => clusterLog.error({ err, meetingId }, 'meeting home: vote timers not armed'));
+    void deadRows?.acquired(meetingId);
+  });
+  homes?.onLost((meetingId) => voting?.disarmMeeting(meetingId));
+  presenceBridge?.onServerDropped((server, meetingIds) => deadRows?.dropped(server, meetingIds));
   floor = new FloorService({ db: store.db, rooms, logger: logger.child({ component: 'floor' }), recentlyPresent: (m, a) => attendance.recentlyPresent(m, a) });
   if (cluster && presenceBridge) new FloorBridge(cluster.bus, store.db, rooms, presenceBridge, floor, clusterLog);
   // Recording (recording/): raw streams out of the SFU while the meeting runs, the archive after it.
@@ -368,7 +383,12 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   registerAuditRoutes(app, store.db);
   await registerDocumentRoutes(app, documents);
   registerVotingRoutes(app, voting);
-  registerMetricsRoutes(app, new MediaMetricsService(pool, rooms, { eventLoop, pdfJobs }), config.METRICS_TOKEN);
+  const mediaMetrics = new MediaMetricsService(pool, rooms, { eventLoop, pdfJobs });
+  if (cluster && presenceBridge && homes && deadRows) {
+    const bridge = presenceBridge;
+    registerClusterMetrics(mediaMetrics.registry, { serverId: cluster.serverId, bus: cluster.bus, liveness: cluster.liveness, homes, rooms, remote: (m) => bridge.remote.peers(m), deadRowsClosed: () => deadRows.closed });
+  }
+  registerMetricsRoutes(app, mediaMetrics, config.METRICS_TOKEN);
   if (mediaBridge && internalSecret) mediaBridge.register(app, internalSecret);
   await registerSigningRoutes(app, signing);
   const minutes = new MinutesService({
@@ -482,7 +502,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     broadcast: broadcastOfServer,
     accessChanges,
     logger,
-    cluster: cluster && presenceBridge ? { node: cluster, presence: presenceBridge, media: mediaBridge } : undefined,
+    cluster: cluster && presenceBridge ? { node: cluster, presence: presenceBridge, homes, media: mediaBridge } : undefined,
     store,
     auth,
     directory,
@@ -501,6 +521,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       await broadcastOfServer.close();
       await roomsOfServer.closeAll();
       await presenceBridge?.close();
+      // The meetings' home leases are given up: the other servers carrying them take them now.
+      await homes?.close();
       serverRegistry?.stop();
       // The liveness lease is given up: the other servers drop this one's participants at once.
       await cluster?.close();

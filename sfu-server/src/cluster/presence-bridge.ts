@@ -62,6 +62,7 @@ export class PresenceBridge {
   readonly #sweep: NodeJS.Timeout;
   #sweeping = false;
   readonly #diffListeners = new Set<(meetingId: string, diff: PresenceDiff) => void>();
+  readonly #dropListeners = new Set<(server: string, meetingIds: string[]) => void>();
 
   constructor(options: PresenceBridgeOptions) {
     this.#o = options;
@@ -89,6 +90,11 @@ export class PresenceBridge {
   /** Told whenever participants on other servers come or go (attendance follows them). */
   onDiff(listener: (meetingId: string, diff: PresenceDiff) => void): void {
     this.#diffListeners.add(listener);
+  }
+
+  /** Told when a server is dropped because its liveness lease lapsed, with the meetings it carried participants of. */
+  onServerDropped(listener: (server: string, meetingIds: string[]) => void): void {
+    this.#dropListeners.add(listener);
   }
 
   /** The participants on other servers, for those asking who is here (votes, chat): they are told by their own server. */
@@ -194,6 +200,7 @@ export class PresenceBridge {
         const gone = this.remote.dropServer(server);
         this.#o.logger.warn({ server, meetings: gone.size }, 'cluster presence: a server’s liveness lease lapsed; its participants are dropped');
         for (const [meetingId, peers] of gone) this.#tell(meetingId, { joined: [], left: peers });
+        for (const listener of this.#dropListeners) listener(server, [...gone.keys()]);
       }
     } finally {
       this.#sweeping = false;
