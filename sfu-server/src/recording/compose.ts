@@ -7,7 +7,7 @@
  */
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { spawnFfmpeg } from '../media/ffmpeg';
+import { ffprobeJson, spawnFfmpeg } from '../media/ffmpeg';
 import type { LayoutPlan, RunSpan, Slot } from './layout-plan';
 import type { RecordingFiles } from './recording-files';
 
@@ -50,7 +50,17 @@ export async function composeCommand(opts: ComposeOptions, work: string, output:
     const segments = await files.segments(span.run);
     if (segments.length === 0) return null;
     const list = path.join(work, `${span.run}.ffconcat`);
-    await fsp.writeFile(list, `ffconcat version 1.0\n${segments.map((s) => `file '${esc(s)}'`).join('\n')}\n`);
+    // A run's segments keep its clock (`-reset_timestamps 0`), and matroska's Duration is then the
+    // last timestamp, not the length: the concat demuxer, which starts each file where the one before
+    // ended by that duration, put a run's third segment 4 s late with 4-s segments (seen: silence then
+    // the muted point's words again). Each file is given its true length: the next one's start minus its own.
+    const starts: number[] = [];
+    for (const s of segments) starts.push(await ffprobeJson(s).then((r) => Number(r.format?.start_time)).catch(() => NaN));
+    const entry = (s: string, i: number) => {
+      const length = (starts[i + 1] ?? NaN) - (starts[i] ?? NaN);
+      return `file '${esc(s)}'${Number.isFinite(length) && length > 0 ? `\nduration ${length.toFixed(6)}` : ''}`;
+    };
+    await fsp.writeFile(list, `ffconcat version 1.0\n${segments.map(entry).join('\n')}\n`);
     if (video) args.push('-reinit_filter', '0');
     args.push('-itsoffset', span.offset.toFixed(3), '-f', 'concat', '-safe', '0', '-i', list);
     return input++;

@@ -13,7 +13,8 @@ import path from 'node:path';
 import type { TapStreamInfo } from '../media/plain-tap';
 
 export type StreamEvent =
-  | { type: 'open'; run: string; at: number; info: TapStreamInfo }
+  /** `heardSince`: a microphone tapped when it was unmuted, the moment it was (its media before `first` was not recorded). */
+  | { type: 'open'; run: string; at: number; info: TapStreamInfo; heardSince?: number }
   | { type: 'first'; run: string; at: number }
   | { type: 'end'; run: string; at: number; reason: string };
 

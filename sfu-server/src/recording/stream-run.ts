@@ -17,6 +17,8 @@ export interface StreamRunOptions {
   producerId: string;
   run: string;
   segmentSeconds: number;
+  /** A microphone tapped because it was just unmuted: when its producer was resumed (written with the run). */
+  heardSince?: number;
   /** Called once when the run ended (by itself or stopped), with the reason and ffmpeg's last words. */
   onEnd: (run: StreamRun, reason: string, stderr: string) => void;
 }
@@ -67,7 +69,7 @@ export class StreamRun {
     void tap.firstPacketAt.then((at) => (this.#ended ? undefined : files.stream({ type: 'first', run, at }))).catch(() => undefined);
     void tap.ended.then((why) => (this.#stopping ? undefined : this.#end(why)));
     void tap.overflowed.then(() => this.#end('ffmpeg-not-listening'));
-    await files.stream({ type: 'open', run, at: Date.now(), info: tap.info });
+    await files.stream({ type: 'open', run, at: Date.now(), info: tap.info, ...(this.#o.heardSince !== undefined ? { heardSince: this.#o.heardSince } : {}) });
     // The media flows from now on, kept by the server until ffmpeg listens: a slow ffmpeg costs
     // nothing of the recording, and the first packet's time is the stream's true start.
     await tap.flow();
