@@ -11,6 +11,12 @@
  * dropped. The point must join, be seen and heard by the chair, hear the chair, and its selected
  * candidate pairs must be relay candidates reached over TLS (getStats).
  *
+ * The second test is the same point on a machine that does not trust the CA that signed coturn's
+ * certificate (an empty NSS database): the point's Chromium must refuse that TURN server — no
+ * allocation at coturn, no relay candidate pair, nothing of its camera at the chair — rather than
+ * send its media through a server whose certificate it cannot check. The desktop app adds nothing
+ * that would accept it: it has no `certificate-error` handler and no switch that turns checks off.
+ *
  * Needs root (namespaces, iptables, port 443) and Debian's coturn (`scripts/setup.sh --test`);
  * CI has both. Elsewhere it is skipped with that reason.
  */
@@ -27,6 +33,8 @@ import { expect, test } from './support/test';
 const POINT_NAME = 'Điểm cầu xã Chỉ Qua 443';
 const CHAIR_NAME = 'Chủ tọa Nguyễn Văn Chủ';
 const TURN_TLS_PORT = 443;
+/** What coturn logs when it has given a client a relay (simple-log). */
+const ALLOCATED = 'ALLOCATE processed, success';
 
 test.skip(process.getuid?.() !== 0, 'needs root (network namespace, iptables, port 443 for coturn)');
 test.skip(!coturnInstalled(), "Debian's coturn is not installed (turnserver): scripts/setup.sh --test installs it");
@@ -96,6 +104,56 @@ test('a point whose network passes only TCP 443 relays its media through coturn 
     for (const cipher of stats.srtpCiphers) expect(cipher).toMatch(/^(SRTP_)?AEAD_AES_(128|256)_GCM$/);
     // The direct paths were tried and dropped by the firewall.
     expect(link.dropped().out).toBeGreaterThan(0);
+    // coturn allocated relays for the point (what the refusal test must not see).
+    expect(coturn.log()).toContain(ALLOCATED);
+  } catch (err) {
+    if (coturn) console.log(`coturn's log (end):\n${coturn.log().slice(-6000)}`);
+    throw err;
+  } finally {
+    await hostBrowser?.close().catch(() => undefined);
+    await link?.dispose();
+    await server?.close().catch(() => undefined);
+    await coturn?.stop();
+  }
+});
+
+test("a point that does not trust the TURN server's certificate does not relay through it", async () => {
+  test.setTimeout(300_000);
+  let link: WeakLink | undefined;
+  let coturn: Coturn | undefined;
+  let server: Awaited<ReturnType<typeof startServerOnLink>> | undefined;
+  let hostBrowser: Browser | undefined;
+  try {
+    link = WeakLink.create();
+    const secret = randomBytes(24).toString('base64url');
+    coturn = await startCoturn({ ip: link.hostAddress, tlsPort: TURN_TLS_PORT, secret, allowedPeerIp: link.hostAddress, relayPorts: [64000, 64999] });
+    server = await startServerOnLink(link, { TURN_SECRET: secret, TURN_URLS: coturn.url });
+    link.onlyTcpTo([Number(new URL(server.url).port), TURN_TLS_PORT]);
+
+    hostBrowser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: [...CHROMIUM_ARGS, `--unsafely-treat-insecure-origin-as-secure=${server.url}`] });
+    // A HOME whose NSS database trusts nothing of the test's: the CA that signed coturn's certificate is unknown.
+    const pointBrowser = await link.launchBrowser([server.url], [], { HOME: coturn.untrustingHome });
+    const admin = await TestApi.admin(server.url);
+    const point = await person(admin, 'operator', POINT_NAME);
+    const meeting = await liveMeeting(admin, [point], 'Giao ban qua mạng chỉ mở cổng 443, chứng thư không tin cậy');
+    const chair = await (await newContext(hostBrowser)).newPage();
+    await openAppAndJoin(chair, server.url, meeting.id, meeting.chair.username);
+    const page = await (await newContext(pointBrowser)).newPage();
+    // Signaling passes (its port is open): the point is in the room, only its media has no way.
+    await openAppAndJoin(page, server.url, meeting.id, point.username);
+
+    // 40 s of trying: the chair decodes nothing of the point, no pair is selected, coturn gives no relay.
+    let chairFrames = 0;
+    const until = Date.now() + 40_000;
+    while (Date.now() < until) chairFrames += await framesFrom(chair, POINT_NAME, 5);
+    const stats = await snapshot(page);
+    expect(stats.selectedLocal.filter((l) => l.candidateType === 'relay'), 'relay candidate pairs selected at the point').toEqual([]);
+    expect(chairFrames, "frames of the point's camera decoded at the chair").toBe(0);
+    // The point did reach coturn over TCP 443 (the firewall let it through), and closed each
+    // connection without asking for a relay: its Chromium refused the certificate.
+    const log = coturn.log();
+    expect(log, 'TLS connections from the point at coturn').toContain(`tcp or tls connected to: ${link.pointAddress}:`);
+    expect(log).not.toContain(ALLOCATED);
   } catch (err) {
     if (coturn) console.log(`coturn's log (end):\n${coturn.log().slice(-6000)}`);
     throw err;

@@ -36,6 +36,8 @@ export interface Coturn {
   url: string;
   /** A HOME whose NSS database trusts the test CA. */
   nssHome: string;
+  /** A HOME with an empty NSS database: a machine that does not trust the test CA (turn-relay.spec's refusal). */
+  untrustingHome: string;
   /** coturn's log so far. */
   log(): string;
   stop(): Promise<void>;
@@ -70,13 +72,13 @@ function makeCertificates(dir: string, ip: string): { ca: string; cert: string; 
   return { ca: f('ca.pem'), cert: f('turn.pem'), key: f('turn.key') };
 }
 
-/** A HOME with an NSS database (as Chromium on Linux reads it) that trusts `caPem` for TLS servers. */
-function nssHomeTrusting(dir: string, caPem: string): string {
-  const home = path.join(dir, 'home');
+/** A HOME with an NSS database (as Chromium on Linux reads it) that trusts `caPem` for TLS servers, or nothing. */
+function nssHomeTrusting(dir: string, caPem: string | null, name = 'home'): string {
+  const home = path.join(dir, name);
   const db = path.join(home, '.pki', 'nssdb');
   fs.mkdirSync(db, { recursive: true });
   run('certutil', ['-N', '-d', `sql:${db}`, '--empty-password']);
-  run('certutil', ['-A', '-d', `sql:${db}`, '-n', 'Phong hop TURN test CA', '-t', 'C,,', '-i', caPem]);
+  if (caPem) run('certutil', ['-A', '-d', `sql:${db}`, '-n', 'Phong hop TURN test CA', '-t', 'C,,', '-i', caPem]);
   return home;
 }
 
@@ -108,6 +110,7 @@ export async function startCoturn(options: CoturnOptions): Promise<Coturn> {
   try {
     const { ca, cert, key } = makeCertificates(dir, options.ip);
     const nssHome = nssHomeTrusting(dir, ca);
+    const untrustingHome = nssHomeTrusting(dir, null, 'home-untrusting');
     const config = path.join(dir, 'turnserver.conf');
     fs.writeFileSync(
       config,
@@ -140,10 +143,13 @@ export async function startCoturn(options: CoturnOptions): Promise<Coturn> {
         `pidfile=${path.join(dir, 'turnserver.pid')}`,
         'log-file=stdout',
         'simple-log',
+        // Sessions in the log: each TLS connection, its ALLOCATE, why it closed (tests read it).
+        'verbose',
         '',
       ].join('\n'),
     );
-    child = spawn('setpriv', ['--pdeathsig', 'KILL', 'turnserver', '-c', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // stdbuf: coturn's stdout is a pipe here, which C's stdio would hold back in 4 KiB blocks.
+    child = spawn('setpriv', ['--pdeathsig', 'KILL', 'stdbuf', '-oL', '-eL', 'turnserver', '-c', config], { stdio: ['ignore', 'pipe', 'pipe'] });
     const append = (b: Buffer) => {
       output += b.toString();
       if (output.length > 1_000_000) output = output.slice(-500_000);
@@ -156,7 +162,7 @@ export async function startCoturn(options: CoturnOptions): Promise<Coturn> {
       if (Date.now() > deadline) throw new Error(`coturn did not listen on ${options.ip}:${options.tlsPort} within 15 s:\n${output.slice(-3000)}`);
       await new Promise((r) => setTimeout(r, 200));
     }
-    return { url: `turns:${options.ip}:${options.tlsPort}?transport=tcp`, nssHome, log: () => output, stop };
+    return { url: `turns:${options.ip}:${options.tlsPort}?transport=tcp`, nssHome, untrustingHome, log: () => output, stop };
   } catch (err) {
     await stop();
     throw err;
