@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { READING_MS, rmsDbfs, SpeechGate } from '../../../renderer/src/features/microphone/speech-gate';
+import { LevelMeter } from '../../../renderer/src/features/microphone/level-meter';
+import { READING_MS, SpeechGate } from '../../../renderer/src/features/microphone/speech-gate';
 
 describe('talking while muted', () => {
   it('needs 3 loud readings of the last 5, and lets go after 2 s of quiet', () => {
@@ -25,9 +26,18 @@ describe('talking while muted', () => {
     expect(readings.map((db) => gate.feed(db, (t += READING_MS))).some(Boolean)).toBe(false);
   });
 
-  it('measures RMS in dBFS', () => {
-    expect(rmsDbfs(new Float32Array(256))).toBeLessThan(-100);
-    expect(rmsDbfs(new Float32Array(256).fill(1))).toBeCloseTo(0, 5);
-    expect(rmsDbfs(new Float32Array(256).fill(0.1))).toBeCloseTo(-20, 5);
+  it('measures one reading per READING_MS of audio: the RMS of all its samples in dBFS', () => {
+    const meter = new LevelMeter(48_000, READING_MS); // 9 600 samples a reading
+    const block = (value: number) => new Float32Array(128).fill(value);
+    const readings: number[] = [];
+    for (let i = 0; i < 150; i++) {
+      const r = meter.add(block(i < 75 ? 0.1 : 0));
+      if (r !== null) readings.push(r);
+    }
+    // 150 blocks of 128 = 19 200 samples: two readings, the first of 75 loud blocks (9 600 samples).
+    expect(readings).toHaveLength(2);
+    expect(readings[0]).toBeCloseTo(-20, 5);
+    expect(readings[1]).toBeLessThan(-100);
+    expect(new LevelMeter(48_000, READING_MS).add(new Float32Array(9600).fill(1))).toBeCloseTo(0, 5);
   });
 });

@@ -1,9 +1,8 @@
 /**
  * Decides from microphone levels whether someone is talking (for the "you are talking while
- * muted" hint): talking once 3 of the last 5 readings (taken every 200 ms, so about 0.6 s of
- * speech) are above -42 dBFS, and no longer after 2 s under it. Pure, unit-tested; the readings
- * come from use-muted-speech.ts. Readings every 100 ms cost a muted point's main thread ~3 ms a
- * second all meeting long (room-render bench) for a hint that need not come sooner.
+ * muted" hint): talking once 3 of the last 5 readings (one per 200 ms of audio, so about 0.6 s
+ * of speech) are above -42 dBFS, and no longer after 2 s under it. Pure, unit-tested; the readings
+ * come from level-worklet.ts through use-muted-speech.ts.
  */
 export const SPEECH_DBFS = -42;
 /** How often use-muted-speech.ts takes a reading. */
@@ -33,12 +32,4 @@ export class SpeechGate {
     this.#talking = false;
     this.#lastLoud = -Infinity;
   }
-}
-
-/** RMS of samples in dBFS (silence: -120). */
-export function rmsDbfs(samples: Float32Array): number {
-  let sum = 0;
-  for (const s of samples) sum += s * s;
-  const rms = Math.sqrt(sum / Math.max(1, samples.length));
-  return 20 * Math.log10(Math.max(rms, 1e-6));
 }
