@@ -49,6 +49,8 @@ const PORT = 20000 + (process.pid % 900);
 const TARGET = 0.05;
 /** TRACE=1: a Chrome trace of the speaker window; prints where the page's main thread spent it. */
 const TRACE = process.env['TRACE'] === '1';
+/** PROFILE=1: a CPU profile and a sampled allocation profile of the speaker window; prints the page's top functions by own time and by bytes allocated. */
+const PROFILE = process.env['PROFILE'] === '1';
 
 /** Counts React commits in the page: the hook React looks for at start (React DevTools' global hook). */
 const COMMIT_HOOK = `
@@ -166,8 +168,10 @@ async function measureClient(browser: Browser, origin: string, entry: string, la
     speak(true);
     await sleep(3000);
     if (TRACE) await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'media', 'webrtc'] });
+    if (PROFILE) await startProfiles(cdp);
     const speaking = await windowOf('speaker every 2 s');
     console.log(row(speaking));
+    if (PROFILE) await printProfiles(cdp, label, speaking.seconds);
     if (TRACE) {
       const trace = await browser.stopTracing();
       if (process.env['TRACE_OUT']) fs.writeFileSync(process.env['TRACE_OUT'], trace);
@@ -179,6 +183,45 @@ async function measureClient(browser: Browser, origin: string, entry: string, la
   } finally {
     await context.close();
   }
+}
+
+type Cdp = Awaited<ReturnType<import('@playwright/test').BrowserContext['newCDPSession']>>;
+interface CallFrame { functionName: string; url: string; lineNumber: number; columnNumber: number }
+
+async function startProfiles(cdp: Cdp): Promise<void> {
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  await cdp.send('HeapProfiler.enable');
+  await cdp.send('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+}
+
+const where = (f: CallFrame) => `${f.functionName || '(anonymous)'} ${f.url.split('/').pop() ?? ''}:${f.lineNumber + 1}:${f.columnNumber + 1}`;
+
+/** The page's JavaScript in the window: own time per function, and bytes allocated per function (sampled). */
+async function printProfiles(cdp: Cdp, label: string, seconds: number): Promise<void> {
+  const { profile } = await cdp.send('Profiler.stop');
+  const self = new Map<string, number>();
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const deltas = profile.timeDeltas ?? [];
+  (profile.samples ?? []).forEach((id, i) => {
+    const node = byId.get(id);
+    if (!node) return;
+    const key = where(node.callFrame);
+    self.set(key, (self.get(key) ?? 0) + (deltas[i + 1] ?? 0) / 1000);
+  });
+  console.log(`  ${label}, speaker window, JavaScript own time, ms per second:`);
+  for (const [name, ms] of [...self].filter(([n]) => !n.startsWith('(idle)')).sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`    ${name.slice(0, 70).padEnd(70)} ${(ms / seconds).toFixed(2).padStart(7)}`);
+  const { profile: heap } = await cdp.send('HeapProfiler.stopSampling');
+  const bytes = new Map<string, number>();
+  const walk = (node: typeof heap.head) => {
+    const key = where(node.callFrame);
+    bytes.set(key, (bytes.get(key) ?? 0) + node.selfSize);
+    node.children.forEach(walk);
+  };
+  walk(heap.head);
+  console.log(`  ${label}, speaker window, sampled allocations (collected ones included) by function, kB:`);
+  for (const [name, b] of [...bytes].sort((a, z) => z[1] - a[1]).slice(0, 12)) console.log(`    ${name.slice(0, 70).padEnd(70)} ${(b / 1024).toFixed(0).padStart(7)}`);
 }
 
 interface TraceEvent { name: string; ph: string; pid: number; tid: number; dur?: number; args?: { name?: string } }
