@@ -114,7 +114,7 @@ describe.skipIf(!hasRedis)('meeting event bus on Redis (needs redis-server)', ()
       await raw.publish(channel, JSON.stringify({ ...good, extra: 'field' }));
       await raw.publish(channel, JSON.stringify({ ...good, meetingId: 'meeting-9' })); // another meeting's event on this channel
       await raw.publish(channel, JSON.stringify({ ...good, event: { type: 'collab.update', doc: 'd', update: 'x'.repeat(200_000) } }));
-      await raw.publish(channel, 'x'.repeat(300 * 1024));
+      await raw.publish(channel, 'x'.repeat(1100 * 1024));
       await raw.publish(channel, JSON.stringify({ ...good, event: { type: 'chat.message', secretaryId: 's', message: { id: 'm', body: 42 } } }));
     } finally {
       raw.disconnect();

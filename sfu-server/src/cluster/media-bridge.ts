@@ -93,13 +93,23 @@ export class MediaBridge {
     o.rooms.setRemotePipe((room, sender, producerId) => this.pipeIn(room, sender, producerId));
     // The room follows what the others announced (after the presence bridge applied it: it listens first).
     o.bus.onEvent(({ meetingId, event }) => {
-      if (event.type === 'media.producers') this.#sync(meetingId);
+      if (event.type !== 'media.producers') return;
+      try {
+        this.#sync(meetingId);
+      } catch (err) {
+        o.logger.error({ err, meetingId }, 'cluster media: remote producers not followed');
+      }
     });
     o.presence.onDiff((meetingId, diff) => {
-      this.#sync(meetingId);
-      // A server with nobody left in the meeting: its pipes here go, both ways.
-      for (const server of new Set(diff.left.map((p) => p.server))) {
-        if (!o.presence.remote.peers(meetingId).some((p) => p.server === server)) this.closePipes(meetingId, server);
+      // (Called inside the presence bridge's sweep and event handling: nothing thrown here may stop them.)
+      try {
+        this.#sync(meetingId);
+        // A server with nobody left in the meeting: its pipes here go, both ways.
+        for (const server of new Set(diff.left.map((p) => p.server))) {
+          if (!o.presence.remote.peers(meetingId).some((p) => p.server === server)) this.closePipes(meetingId, server);
+        }
+      } catch (err) {
+        o.logger.error({ err, meetingId }, 'cluster media: remote producers not followed');
       }
     });
     o.rooms.events.on('peerJoined', (room) => this.#sync(room.name));

@@ -13,8 +13,13 @@ import { MEETING_STATUSES } from '../../../common/api/model';
 import { ChatMessage } from '../../../common/protocol/chat';
 import { NamedBallot } from '../../../common/protocol/voting';
 
-/** Largest encoded envelope accepted (bytes): an annotation burst beyond it goes as `collab.stored`. */
-export const MAX_EVENT_BYTES = 256 * 1024;
+/**
+ * Largest encoded envelope accepted (bytes). Sized for the largest presence snapshot: 1000
+ * participants with long Vietnamese names and three producers each encode to ~700 KB
+ * (tests/unit/cluster-media-events.test.ts); 256 KiB held only ~370 of them. Redis carried 1 MiB
+ * messages in the bus bench. Large Yjs updates are bounded on their own (MAX_INLINE_UPDATE_BYTES).
+ */
+export const MAX_EVENT_BYTES = 1024 * 1024;
 /** Largest Yjs update or awareness update carried inline (bytes, before base64). */
 export const MAX_INLINE_UPDATE_BYTES = 128 * 1024;
 
