@@ -348,6 +348,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       meetingWatch.changed(meetingId, 'broadcast');
     },
   });
+  // Broadcasts that were on when the server stopped or crashed come back on (their meetings still live).
+  await broadcast.init();
   const broadcastOfServer = broadcast;
 
   // Slowloris: headers and whole requests have time limits (Fastify's default turned Node's off).

@@ -9,7 +9,13 @@
  * (not revoked, account not disabled) and the meeting's rule `broadcast.watch` as they are now,
  * cached `ACCESS_CACHE_MS` per token, so revoking an invitation or a session stops the files within
  * seconds while a thousand viewers cost a handful of database reads a second.
+ *
+ * A broadcast that is on survives a server restart or crash: `<BROADCAST_DIR>/state/<meetingId>.json`
+ * is written when it is turned on and removed when it is turned off or the meeting ends; `init()`
+ * turns every one still there back on if its meeting is still live (audited `broadcast.resume`
+ * with the gap: from the playlist's last write to now), keeping the playlist so players carry on.
  */
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { currentActor } from '../access/current-actor';
 import { canOnMeeting, type Actor } from '../auth/policy';
@@ -59,6 +65,48 @@ export class BroadcastService {
 
   constructor(options: BroadcastOptions) {
     this.#o = options;
+  }
+
+  /** Broadcasts carried on after a restart (a promise per meeting; for tests). */
+  readonly resumed = new Map<string, Promise<void>>();
+
+  #stateFile(meetingId: string): string {
+    return path.join(this.#o.dir, 'state', `${meetingId}.json`);
+  }
+
+  /**
+   * At start: the broadcasts that were on when the server stopped (or crashed) come back on if their
+   * meeting is still live; the others are closed (audited as the system's stop).
+   */
+  async init(): Promise<void> {
+    const names = await fs.readdir(path.join(this.#o.dir, 'state')).catch(() => [] as string[]);
+    for (const name of names) {
+      const m = /^([0-9a-f-]{36})\.json$/.exec(name);
+      if (!m) continue;
+      const meetingId = m[1]!;
+      const saved = await fs
+        .readFile(this.#stateFile(meetingId), 'utf8')
+        .then((t) => JSON.parse(t) as { since?: unknown; by?: unknown })
+        .catch(() => null);
+      const since = typeof saved?.since === 'string' ? saved.since : new Date().toISOString();
+      const by = typeof saved?.by === 'string' ? saved.by : null;
+      // The last moment it is known to have run: ffmpeg's last playlist (else when it was turned on).
+      const lastAt = await fs
+        .stat(path.join(this.dirOf(meetingId), 'index.m3u8'))
+        .then((st) => st.mtimeMs)
+        .catch(() => Date.parse(since) || Date.now());
+      const meeting = await this.#o.db.selectFrom('meetings').select(['status']).where('id', '=', meetingId).executeTakeFirst();
+      if (meeting?.status !== 'live') {
+        await fs.rm(this.#stateFile(meetingId), { force: true });
+        await this.#o.db.transaction().execute((tx) => audit(tx, { actorId: null, action: 'broadcast.stop', targetType: 'meeting', targetId: meetingId, details: { since, reason: 'meeting no longer live after a server restart', lastAt: new Date(lastAt).toISOString() } }));
+        continue;
+      }
+      const gap = { from: new Date(lastAt).toISOString(), to: new Date().toISOString() };
+      await this.#o.db.transaction().execute((tx) => audit(tx, { actorId: null, action: 'broadcast.resume', targetType: 'meeting', targetId: meetingId, details: { since, by, reason: 'server-restart', gap } }));
+      this.#o.logger.info({ meetingId, gap }, 'the broadcast carries on after a restart');
+      const run = this.#start(meetingId, since, by ?? '', true).catch((err: unknown) => this.#o.logger.error({ err, meetingId }, 'carrying on a broadcast after a restart failed'));
+      this.resumed.set(meetingId, run);
+    }
   }
 
   /** The folder of a meeting's playlist and segments. */
@@ -116,9 +164,17 @@ export class BroadcastService {
     if (this.#live.has(meetingId)) return;
     const since = new Date().toISOString();
     await this.#o.db.transaction().execute((tx) => audit(tx, { actorId: actor.accountId, action: 'broadcast.start', targetType: 'meeting', targetId: meetingId, details: {} }));
+    await fs.mkdir(path.dirname(this.#stateFile(meetingId)), { recursive: true });
+    await fs.writeFile(this.#stateFile(meetingId), JSON.stringify({ since, by: actor.accountId }));
+    await this.#start(meetingId, since, actor.accountId, false);
+  }
+
+  /** Starts the composer of a broadcast turned on (now, or before a restart: `resume`). */
+  async #start(meetingId: string, since: string, by: string, resume: boolean): Promise<void> {
+    if (this.#live.has(meetingId)) return;
     const live: Live = {
       since,
-      by: actor.accountId,
+      by,
       phase: 'starting',
       error: null,
       announcedRunning: false,
@@ -129,6 +185,7 @@ export class BroadcastService {
         floorHolder: async () => (await this.#o.floor.model(meetingId)).holder?.accountId ?? null,
         ffmpegBin: this.#o.ffmpegBin,
         segmentSeconds: this.#o.segmentSeconds,
+        keepFiles: resume,
         logger: this.#o.logger,
         onPhase: (phase, error) => {
           const was = live.phase;
@@ -151,6 +208,8 @@ export class BroadcastService {
     const live = this.#live.get(meetingId);
     if (!live) return;
     this.#live.delete(meetingId);
+    // Stopping the server keeps the broadcast on for the next start (init); anything else ends it.
+    if (reason !== 'server stopping') await fs.rm(this.#stateFile(meetingId), { force: true });
     await live.composer.stop();
     await this.#o.db
       .transaction()

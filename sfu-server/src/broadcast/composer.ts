@@ -34,6 +34,12 @@ export interface ComposerOptions {
   ffmpegBin: string;
   fontFile?: string;
   segmentSeconds?: number;
+  /**
+   * Carrying on after a server restart: the playlist and segments already written are kept, so the
+   * new ffmpeg appends to the same playlist after a discontinuity (`append_list+discont_start`) and
+   * a viewer's player reloading it goes on by itself.
+   */
+  keepFiles?: boolean;
   logger: Logger;
   onPhase: (phase: ComposerPhase, error: string | null) => void;
   /** Told at every composition put in force, by a restart or by commands (tests, metrics). */
@@ -94,7 +100,7 @@ export class BroadcastComposer {
       this.#setPhase('failed', `ffmpeg not found or not working (${this.#o.ffmpegBin}): install the Debian package ffmpeg (scripts/setup.sh does)`);
       return;
     }
-    await fs.rm(this.#o.outDir, { recursive: true, force: true });
+    if (!this.#o.keepFiles) await fs.rm(this.#o.outDir, { recursive: true, force: true });
     await fs.mkdir(path.join(this.#o.outDir, 'labels'), { recursive: true });
     this.#timer = setInterval(() => void this.#tick(), POLL_MS);
     await this.#tick();
