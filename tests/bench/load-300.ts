@@ -32,6 +32,7 @@ import { metrics, prepareStore, sleep, startServer } from './support/bench-meeti
 import type { BareCommand, BareReply } from './support/bare-sfu';
 import { cpuOf } from './support/proc-cpu';
 import { audioParameters, newSrtpKey, POINT_SRTP_SUITES, RtpPoint, startSending, videoParameters, type PointSrtpSuite, type PointStreams } from './support/rtp-points';
+import { joinInBatches } from './support/join-in-batches';
 
 const COUNTS = (process.env['POINTS'] ?? '50,100,200,300').split(',').map(Number).filter((n) => n >= 2);
 const SECONDS = Number(process.env['SECONDS'] ?? 8);
@@ -142,29 +143,24 @@ async function ourPhase(n: number, mode: Mode, { url, pid, meetingId, tokens, ac
   const clients: TestSignalingClient[] = [];
   const peerIds: string[] = [];
   // Points join a few at a time, as bridge points do at the start of a conference.
-  for (let i = 0; i < n; i += 10) {
-    await Promise.all(
-      points.slice(i, i + 10).map(async (point, k) => {
-        const idx = i + k;
-        const recvPort = await point.bind();
-        const client = await TestSignalingClient.connect(url, tokens[idx]!);
-        clients[idx] = client;
-        const joined = await client.request('join', { meetingId });
-        peerIds[idx] = joined.peerId;
-        const key = mode === 'srtp' ? { cryptoSuite: SUITE, keyBase64: newSrtpKey(SUITE) } : undefined;
-        const send = await client.request('media.createPlainTransport', { direction: 'send', ...(key ? { srtp: key } : {}) });
-        point.target = { ip: send.ip, port: send.port };
-        const recv = await client.request('media.createPlainTransport', { direction: 'recv', ip: '127.0.0.1', port: recvPort, ...(key ? { srtp: key } : {}) });
-        if (key) {
-          if (!recv.srtp || recv.srtp.cryptoSuite !== SUITE) throw new Error(`the server did not answer with an SRTP key in ${SUITE}`);
-          point.useSrtp(SUITE, key.keyBase64, recv.srtp.keyBase64);
-        }
-        await client.request('ready', { rtpCapabilities: joined.routerRtpCapabilities });
-        await client.request('produce', { transportId: send.id, kind: 'video', source: 'webcam', rtpParameters: videoParameters(point.streams.videoSsrc) });
-        await client.request('produce', { transportId: send.id, kind: 'audio', source: 'mic', rtpParameters: audioParameters(point.streams.audioSsrc), paused: !point.streams.audio });
-      }),
-    );
-  }
+  await joinInBatches(points, async (point, idx) => {
+    const recvPort = await point.bind();
+    const client = await TestSignalingClient.connect(url, tokens[idx]!);
+    clients[idx] = client;
+    const joined = await client.request('join', { meetingId });
+    peerIds[idx] = joined.peerId;
+    const key = mode === 'srtp' ? { cryptoSuite: SUITE, keyBase64: newSrtpKey(SUITE) } : undefined;
+    const send = await client.request('media.createPlainTransport', { direction: 'send', ...(key ? { srtp: key } : {}) });
+    point.target = { ip: send.ip, port: send.port };
+    const recv = await client.request('media.createPlainTransport', { direction: 'recv', ip: '127.0.0.1', port: recvPort, ...(key ? { srtp: key } : {}) });
+    if (key) {
+      if (!recv.srtp || recv.srtp.cryptoSuite !== SUITE) throw new Error(`the server did not answer with an SRTP key in ${SUITE}`);
+      point.useSrtp(SUITE, key.keyBase64, recv.srtp.keyBase64);
+    }
+    await client.request('ready', { rtpCapabilities: joined.routerRtpCapabilities });
+    await client.request('produce', { transportId: send.id, kind: 'video', source: 'webcam', rtpParameters: videoParameters(point.streams.videoSsrc) });
+    await client.request('produce', { transportId: send.id, kind: 'audio', source: 'mic', rtpParameters: audioParameters(point.streams.audioSsrc), paused: !point.streams.audio });
+  });
   const stop = startSending(points);
   // The speaking point asks for the floor and the chair gives it (its microphone is then resumed).
   await clients[SPEAKER]!.request('floor.request', { topic: 'Báo cáo tình hình' });

@@ -34,6 +34,7 @@ import { TestSignalingClient } from '../support/signaling-test-client';
 import { prepareStore, sleep, startServer } from './support/bench-meeting';
 import { childPids, cpuOf, processCpu, rssMb, workerPids } from './support/proc-cpu';
 import { audioParameters, RtpPoint, startSending, videoParameters } from './support/rtp-points';
+import { joinInBatches } from './support/join-in-batches';
 
 const POINTS = Math.max(3, Number(process.env['POINTS'] ?? 300));
 const SECONDS = Number(process.env['SECONDS'] ?? 60);
@@ -120,32 +121,27 @@ async function main(): Promise<void> {
     return p;
   });
   try {
-    for (let i = 0; i < POINTS; i += 10) {
-      await Promise.all(
-        points.slice(i, i + 10).map(async (point, k) => {
-          const idx = i + k;
-          const recvPort = await point.bind();
-          const client = await TestSignalingClient.connect(url, tokens[idx]!);
-          clients[idx] = client;
-          const joined = await client.request('join', { meetingId });
-          await client.request('media.createPlainTransport', { direction: 'recv', ip: '127.0.0.1', port: recvPort });
-          await client.request('ready', { rtpCapabilities: joined.routerRtpCapabilities });
-          if (idx === CHAIR || idx === SPEAKER) {
-            // One plain transport per sending process (a comedia transport latches onto the first sender).
-            const a = await client.request('media.createPlainTransport', { direction: 'send' });
-            const v = await client.request('media.createPlainTransport', { direction: 'send' });
-            await client.request('produce', { transportId: v.id, kind: 'video', source: 'webcam', rtpParameters: vp8Parameters(point.streams.videoSsrc) });
-            await client.request('produce', { transportId: a.id, kind: 'audio', source: 'mic', rtpParameters: opusParameters(point.streams.audioSsrc) });
-            senders.push(sendPicture(640, 360, point.streams.videoSsrc, v.ip, v.port), sendTone(idx === CHAIR ? 440 : 880, point.streams.audioSsrc, a.ip, a.port));
-          } else {
-            const send = await client.request('media.createPlainTransport', { direction: 'send' });
-            point.target = { ip: send.ip, port: send.port };
-            await client.request('produce', { transportId: send.id, kind: 'video', source: 'webcam', rtpParameters: videoParameters(point.streams.videoSsrc) });
-            await client.request('produce', { transportId: send.id, kind: 'audio', source: 'mic', rtpParameters: audioParameters(point.streams.audioSsrc), paused: true });
-          }
-        }),
-      );
-    }
+    await joinInBatches(points, async (point, idx) => {
+      const recvPort = await point.bind();
+      const client = await TestSignalingClient.connect(url, tokens[idx]!);
+      clients[idx] = client;
+      const joined = await client.request('join', { meetingId });
+      await client.request('media.createPlainTransport', { direction: 'recv', ip: '127.0.0.1', port: recvPort });
+      await client.request('ready', { rtpCapabilities: joined.routerRtpCapabilities });
+      if (idx === CHAIR || idx === SPEAKER) {
+        // One plain transport per sending process (a comedia transport latches onto the first sender).
+        const a = await client.request('media.createPlainTransport', { direction: 'send' });
+        const v = await client.request('media.createPlainTransport', { direction: 'send' });
+        await client.request('produce', { transportId: v.id, kind: 'video', source: 'webcam', rtpParameters: vp8Parameters(point.streams.videoSsrc) });
+        await client.request('produce', { transportId: a.id, kind: 'audio', source: 'mic', rtpParameters: opusParameters(point.streams.audioSsrc) });
+        senders.push(sendPicture(640, 360, point.streams.videoSsrc, v.ip, v.port), sendTone(idx === CHAIR ? 440 : 880, point.streams.audioSsrc, a.ip, a.port));
+      } else {
+        const send = await client.request('media.createPlainTransport', { direction: 'send' });
+        point.target = { ip: send.ip, port: send.port };
+        await client.request('produce', { transportId: send.id, kind: 'video', source: 'webcam', rtpParameters: videoParameters(point.streams.videoSsrc) });
+        await client.request('produce', { transportId: send.id, kind: 'audio', source: 'mic', rtpParameters: audioParameters(point.streams.audioSsrc), paused: true });
+      }
+    });
     const stopSending = startSending(points);
     await clients[SPEAKER]!.request('floor.request', { topic: 'Báo cáo tình hình' });
     await clients[CHAIR]!.request('floor.give', { accountId: accountIds[SPEAKER]! });

@@ -36,6 +36,7 @@ import { openAppAndJoin } from '../support/app-join';
 import { TestSignalingClient } from '../support/signaling-test-client';
 import { metrics, prepareStore, sleep, startServer } from './support/bench-meeting';
 import { audioParameters, RtpPoint, startSending, videoParameters, type PointStreams } from './support/rtp-points';
+import { joinInBatches } from './support/join-in-batches';
 
 const POINTS = Math.max(5, Number(process.env['POINTS'] ?? 50));
 const SECONDS = Math.max(4, Number(process.env['SECONDS'] ?? 20));
@@ -269,24 +270,19 @@ async function main(): Promise<void> {
   try {
     // The chair first: a meeting this large starts with the floor controlled; the bench lets the
     // speaking points talk without asking (their microphones are on from the start).
-    for (let i = 0; i < POINTS; i += 10) {
-      await Promise.all(
-        points.slice(i, i + 10).map(async (point, k) => {
-          const idx = i + k;
-          const recvPort = await point.bind();
-          const client = await TestSignalingClient.connect(url, meeting.tokens[idx]!);
-          clients[idx] = client;
-          const joined = await client.request('join', { meetingId: meeting.meetingId });
-          if (idx === CHAIR) await client.request('floor.settings', { controlled: false });
-          const send = await client.request('media.createPlainTransport', { direction: 'send' });
-          point.target = { ip: send.ip, port: send.port };
-          await client.request('media.createPlainTransport', { direction: 'recv', ip: '127.0.0.1', port: recvPort });
-          await client.request('ready', { rtpCapabilities: joined.routerRtpCapabilities });
-          if (VIDEO) await client.request('produce', { transportId: send.id, kind: 'video', source: 'webcam', rtpParameters: videoParameters(point.streams.videoSsrc) });
-          if (point.streams.audio) await client.request('produce', { transportId: send.id, kind: 'audio', source: 'mic', rtpParameters: audioParameters(point.streams.audioSsrc), paused: false });
-        }),
-      );
-    }
+    await joinInBatches(points, async (point, idx) => {
+      const recvPort = await point.bind();
+      const client = await TestSignalingClient.connect(url, meeting.tokens[idx]!);
+      clients[idx] = client;
+      const joined = await client.request('join', { meetingId: meeting.meetingId });
+      if (idx === CHAIR) await client.request('floor.settings', { controlled: false });
+      const send = await client.request('media.createPlainTransport', { direction: 'send' });
+      point.target = { ip: send.ip, port: send.port };
+      await client.request('media.createPlainTransport', { direction: 'recv', ip: '127.0.0.1', port: recvPort });
+      await client.request('ready', { rtpCapabilities: joined.routerRtpCapabilities });
+      if (VIDEO) await client.request('produce', { transportId: send.id, kind: 'video', source: 'webcam', rtpParameters: videoParameters(point.streams.videoSsrc) });
+      if (point.streams.audio) await client.request('produce', { transportId: send.id, kind: 'audio', source: 'mic', rtpParameters: audioParameters(point.streams.audioSsrc), paused: false });
+    });
     const stopSending = VIDEO ? startSending(points) : startSending(points.filter((p) => p.streams.audio));
     let turn = 0;
     const speak = (on: boolean) => {
