@@ -296,6 +296,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
         })
       : undefined;
   const attendance = new AttendanceService(store.db, rooms, logger.child({ component: 'attendance' }), cluster?.serverId);
+  // Several servers: presences an earlier run of this SERVER_ID left open (a crash) end now, in every meeting.
+  if (cluster) await attendance.closeOwnOpenRows();
   attendanceRef = attendance;
   // Several servers: attendance follows the participants of the other servers too (their server stores the rows).
   presenceBridge?.onDiff((meetingId, diff) => {

@@ -33,10 +33,12 @@ describe.skipIf(!hasEngines)('a meeting’s home lease among two servers (needs 
   let pg: TestPostgres;
   let a: RunningServer;
   let c: RunningServer;
+  let pgUrl: string;
 
   beforeAll(async () => {
     [redis, pg] = await Promise.all([startRedis(), startPostgres()]);
-    const shared = { DATABASE_URL: pg.url(await pg.createDatabase()), REDIS_URL: redis.url, AUTH_SECRET: 'meeting-home-test-secret-'.padEnd(48, 'x'), SERVER_LEASE_TTL_MS: String(LEASE_TTL_MS), METRICS_TOKEN };
+    pgUrl = pg.url(await pg.createDatabase());
+    const shared = { DATABASE_URL: pgUrl, REDIS_URL: redis.url, AUTH_SECRET: 'meeting-home-test-secret-'.padEnd(48, 'x'), SERVER_LEASE_TTL_MS: String(LEASE_TTL_MS), METRICS_TOKEN };
     a = await startTestServer({ ...shared, SERVER_ID: 'home-a' });
     c = await startTestServer({ ...shared, SERVER_ID: 'home-c' });
   }, 120_000);
@@ -101,5 +103,23 @@ describe.skipIf(!hasEngines)('a meeting’s home lease among two servers (needs 
     expect(Date.parse(row.closed_at!)).toBeGreaterThanOrEqual(Date.parse(row.closes_at!) - 20);
     d1A.close();
     chairC.close();
+  }, 120_000);
+
+  it('a server started again closes the presence rows its earlier run left open, in every meeting', async () => {
+    const admin = await TestApi.admin(a.url);
+    const d2 = await person(admin, 'delegate', 'Đại biểu Hà Giang');
+    const m = await liveMeeting(admin, [d2], 'Họp sau khi máy chủ khởi động lại');
+    // As a crash of C leaves it: d2's presence open, carried by home-c (nobody loads this meeting again).
+    const since = new Date(Date.now() - 60_000).toISOString();
+    await a.store.db.insertInto('attendance').values({ meeting_id: m.id, account_id: d2.id, display_name: 'Đại biểu Hà Giang', role: 'delegate', bridge_point_id: null, first_joined_at: since, last_left_at: null, online_since: since, total_seconds: 0, marked_present: 0, marked_at_point_id: null, marked_by: null, updated_at: since, server_id: 'home-c' }).execute();
+    // And an open row of another server, which C must leave alone.
+    await a.store.db.insertInto('attendance').values({ meeting_id: m.id, account_id: m.chair.id, display_name: 'Chủ tọa', role: 'chair', bridge_point_id: null, first_joined_at: since, last_left_at: null, online_since: since, total_seconds: 0, marked_present: 0, marked_at_point_id: null, marked_by: null, updated_at: since, server_id: 'home-a' }).execute();
+    const dataDir = (c as RunningServer & { dataDir: string }).dataDir;
+    await c.close();
+    c = await startTestServer({ DATABASE_URL: pgUrl, REDIS_URL: redis.url, AUTH_SECRET: 'meeting-home-test-secret-'.padEnd(48, 'x'), SERVER_LEASE_TTL_MS: String(LEASE_TTL_MS), METRICS_TOKEN, SERVER_ID: 'home-c', DATA_DIR: dataDir });
+    const rows = new Map((await a.store.db.selectFrom('attendance').selectAll().where('meeting_id', '=', m.id).execute()).map((r) => [r.account_id, r]));
+    expect(rows.get(d2.id)).toMatchObject({ online_since: null, server_id: null });
+    expect(rows.get(d2.id)!.total_seconds).toBeGreaterThanOrEqual(59);
+    expect(rows.get(m.chair.id)).toMatchObject({ online_since: since, server_id: 'home-a' });
   }, 120_000);
 });

@@ -69,6 +69,32 @@ export class AttendanceService {
     return model;
   }
 
+  /**
+   * Several servers, at start: the presence rows an earlier process with this SERVER_ID left open
+   * (it crashed or was killed) are closed now, in every meeting, so none stays open because this
+   * server does not load that meeting again. Returns how many were closed.
+   */
+  async closeOwnOpenRows(now = new Date()): Promise<number> {
+    if (!this.#serverId) return 0;
+    const rows = await this.#db.selectFrom('attendance').select(['meeting_id', 'account_id', 'online_since', 'total_seconds']).where('server_id', '=', this.#serverId).where('online_since', 'is not', null).execute();
+    let closed = 0;
+    for (const r of rows) {
+      const next = { ...emptyRecord(r.account_id, '', '', null), onlineSince: r.online_since, totalSeconds: r.total_seconds, live: 1 };
+      left(next, now);
+      const done = await this.#db
+        .updateTable('attendance')
+        .set({ online_since: null, last_left_at: next.lastLeftAt, total_seconds: next.totalSeconds, server_id: null, updated_at: now.toISOString() })
+        .where('meeting_id', '=', r.meeting_id)
+        .where('account_id', '=', r.account_id)
+        .where('server_id', '=', this.#serverId)
+        .where('online_since', '=', r.online_since)
+        .executeTakeFirst();
+      closed += Number(done.numUpdatedRows);
+    }
+    if (closed > 0) this.#logger.info({ rows: closed }, 'attendance: presences left open by this server’s previous run closed');
+    return closed;
+  }
+
   /** Whether the meeting's model is in memory now (metrics, tests). */
   isLoaded(meetingId: string): boolean {
     return this.#models.has(meetingId);
