@@ -32,6 +32,12 @@
  *   congested link), and the receiving app itself falls back to fewer videos or audio only when
  *   its link stays poor. Only a single-layer stream of no priority that does not fit is not
  *   forwarded (it cannot be made smaller).
+ * - Yielding (`othersYield`): when the budget cannot carry the first picture at full frame rate
+ *   beside every other picture's base layer (`smoothMinimum`), the other pictures are paused for
+ *   this receiver (the app shows them as paused to save bandwidth), since mediasoup would give
+ *   each its base layer before the first picture's next temporal layer. They come back once the
+ *   budget exceeds that minimum by RESUME_MARGIN; `nextStep` offers their resume before any other
+ *   step, so a receiver on a clean link reaches it (bandwidth-reach.ts). Audio is never paused here.
  * - Second pass, in the same order: a stream moves up a spatial layer only if the higher layer fits
  *   at full frame rate, never above what its tile needs. Moving up must leave UPGRADE_MARGIN of
  *   the budget unspent (so a layer is not taken and dropped at each estimate); keeping the layer
@@ -97,6 +103,8 @@ export interface StreamInput {
   layered: boolean;
   /** What it had after the previous plan (for the upgrade margin). */
   previous?: Layers | undefined;
+  /** The previous plan paused it so that the first picture stays smooth (for the resume margin). */
+  yielded?: boolean | undefined;
 }
 
 export interface StreamPlan {
@@ -104,6 +112,8 @@ export interface StreamPlan {
   /** Preferred layers (for layered streams). */
   layers: Layers;
   priority: number;
+  /** Not forwarded because the link cannot carry it beside a smooth first picture (see YIELD rules). */
+  yielded?: boolean;
 }
 
 /** Bitrate of one layer choice, measured or nominal. */
@@ -150,12 +160,57 @@ const rank = (role: StreamRole) => ROLE_ORDER.indexOf(role);
 /** The roles whose first picture in serving order is made smooth before any other (see the rules above). */
 export const SMOOTH_FIRST: ReadonlySet<StreamRole> = new Set(['screen', 'speaker', 'chair']);
 
+/**
+ * Streams paused so that they stop yielding again come back only once the budget exceeds the smooth
+ * minimum by this factor (hysteresis: pausing frees what the estimate measured, and the estimate
+ * only grows with what is forwarded, so without it they would be resumed and paused every round).
+ */
+export const RESUME_MARGIN = 1.2;
+
+/** The first picture that matters (SMOOTH_FIRST) in serving order among layered streams, if any. */
+function firstSmooth(ordered: readonly StreamInput[]): StreamInput | undefined {
+  return ordered.find((s) => s.layered && SMOOTH_FIRST.has(s.role));
+}
+
+/**
+ * What a receiver's link must carry for the first picture at full frame rate beside every other
+ * picture's base layer (lowest flowing spatial layer at its lowest frame rate; a single-layer stream
+ * whole). Below it, the other pictures yield (are paused for this receiver): found 2026-12-07 on the
+ * 384/256 kbit 5 % point, where the worker's estimate held at 100–150 kbit/s and mediasoup gave
+ * every consumer its base layer first (the other point's 180p at T0, ≈ 51 kbit/s), so the speaker's
+ * next temporal layer never fitted (8 fps, target 12).
+ */
+export function smoothMinimum(streams: readonly StreamInput[]): number {
+  const ordered = [...streams].sort((a, b) => rank(a.role) - rank(b.role));
+  const first = firstSmooth(ordered);
+  if (!first) return 0;
+  let need = 0;
+  for (const s of ordered) {
+    const maxT = Math.max(0, s.temporalLayers - 1);
+    if (!s.layered) need += layerCost(s, 0, maxT);
+    else need += layerCost(s, flowingLayers(s)[0] ?? 0, s === first ? maxT : 0);
+  }
+  return need;
+}
+
+/** Whether the pictures other than the first yield at this budget (with RESUME_MARGIN once they have). */
+export function othersYield(budgetBps: number, streams: readonly StreamInput[]): boolean {
+  if (!Number.isFinite(budgetBps) || streams.length < 2) return false;
+  const ordered = [...streams].sort((a, b) => rank(a.role) - rank(b.role));
+  if (!firstSmooth(ordered)) return false;
+  const need = smoothMinimum(streams);
+  return budgetBps < (streams.some((s) => s.yielded) ? need * RESUME_MARGIN : need);
+}
+
 /** Plans one receiver: the layers, priority and forwarding of each video stream it is sent. */
 export function planReceiver(budgetBps: number, streams: readonly StreamInput[]): Map<string, StreamPlan> {
   const ordered = streams.map((s, i) => ({ s, i })).sort((a, b) => rank(a.s.role) - rank(b.s.role) || a.i - b.i);
   const plans = new Map<string, StreamPlan>();
   const spent = new Map<string, number>();
   let remaining = budgetBps;
+  // The link cannot carry the first picture smooth beside the others' base layers: they yield.
+  const yielding = othersYield(budgetBps, streams);
+  const first = firstSmooth(ordered.map(({ s }) => s));
 
   // First pass: each its lowest flowing layer, at the highest frame rate that fits; the first
   // picture that matters at full frame rate whatever the budget.
@@ -163,6 +218,10 @@ export function planReceiver(budgetBps: number, streams: readonly StreamInput[])
   for (const { s } of ordered) {
     const priority = ROLE_PRIORITY[s.role];
     const maxT = Math.max(0, s.temporalLayers - 1);
+    if (yielding && s !== first) {
+      plans.set(s.id, { forward: false, yielded: true, layers: { spatialLayer: s.layered ? (flowingLayers(s)[0] ?? 0) : 0, temporalLayer: s.layered ? 0 : maxT }, priority });
+      continue;
+    }
     if (!s.layered) {
       const cost = layerCost(s, 0, maxT);
       const fits = cost <= remaining || s.role !== 'other';
@@ -218,6 +277,8 @@ export interface NextStep {
   layers: Layers;
   /** The estimate (bit/s) at which `planReceiver` would take this step itself. */
   estimate: number;
+  /** The step resumes a picture that yielded (it is forwarded again at these layers). */
+  resume?: boolean;
 }
 
 /**
@@ -240,6 +301,9 @@ export function nextStep(streams: readonly StreamInput[], plans: ReadonlyMap<str
   }
   const toEstimate = (budget: number) => (budget + audioStreams * AUDIO_BPS) / HEADROOM;
   const ordered = streams.map((s, i) => ({ s, i })).sort((a, b) => rank(a.s.role) - rank(b.s.role) || a.i - b.i);
+  // Pictures that yielded come back before anything moves up (the plan's first pass resumes them).
+  const yielded = ordered.find(({ s }) => plans.get(s.id)?.yielded);
+  if (yielded) return { id: yielded.s.id, resume: true, layers: plans.get(yielded.s.id)!.layers, estimate: toEstimate(smoothMinimum(streams) * RESUME_MARGIN) };
   for (const { s } of ordered) {
     const plan = plans.get(s.id);
     if (!plan?.forward || !s.layered) continue;

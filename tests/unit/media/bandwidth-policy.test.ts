@@ -5,7 +5,11 @@ import {
   HEADROOM,
   layerCost,
   NOMINAL_FLOOR,
+  nextStep,
+  othersYield,
   planReceiver,
+  RESUME_MARGIN,
+  smoothMinimum,
   ratesFromStats,
   ROLE_PRIORITY,
   TRANSPORT_CC_URI,
@@ -59,8 +63,9 @@ describe('audio the estimate measures', () => {
     const otherCam = camera('b', 'other', { rates: [[56_000, 92_000, 163_000], CAMERA_RATES[1]!, CAMERA_RATES[2]!] });
     const plans = planReceiver(videoBudget(147_000, audioInEstimate(mics)), [otherCam, chairCam]);
     expect(plans.get('chair')).toMatchObject({ forward: true, layers: { spatialLayer: 0, temporalLayer: 2 } });
-    // The second picture: its lowest layer at its base frame rate, not cut.
-    expect(plans.get('b')).toMatchObject({ forward: true, layers: { spatialLayer: 0, temporalLayer: 0 } });
+    // The second picture yields: 125 kbit/s of budget cannot carry the speaker's 105k at full rate
+    // and the other's 56k base layer, which mediasoup would have served before the speaker's T1.
+    expect(plans.get('b')).toMatchObject({ forward: false, yielded: true });
   });
 });
 
@@ -97,8 +102,9 @@ describe('layers per receiver', () => {
     const plans = planReceiver(220_000, [camera('b', 'other'), camera('speaker', 'speaker')]);
     expect(plans.get('b')!.layers).toEqual({ spatialLayer: 0, temporalLayer: 0 });
     expect(planReceiver(250_000, [camera('speaker', 'speaker'), camera('b', 'other')]).get('b')!.layers).toEqual({ spatialLayer: 0, temporalLayer: 1 });
+    // Too thin for the speaker smooth beside it: it yields (see 'other pictures yield').
     const starved = planReceiver(10_000, [camera('speaker', 'speaker'), camera('b', 'other')]);
-    expect(starved.get('b')).toMatchObject({ forward: true, layers: { spatialLayer: 0, temporalLayer: 0 } });
+    expect(starved.get('b')).toMatchObject({ forward: false, yielded: true });
   });
 
   it('makes the speaker (else the chair) smooth at its lowest layer before any second picture gets more than its lowest', () => {
@@ -107,12 +113,14 @@ describe('layers per receiver', () => {
     expect(planReceiver(110_000, [camera('speaker', 'speaker')]).get('speaker')!.layers).toEqual({ spatialLayer: 0, temporalLayer: 2 });
     const starved = planReceiver(10_000, [camera('b', 'other'), camera('speaker', 'speaker'), camera('chair', 'chair')]);
     expect(starved.get('speaker')).toMatchObject({ forward: true, layers: { spatialLayer: 0, temporalLayer: 2 } });
-    expect(starved.get('chair')).toMatchObject({ forward: true, layers: { spatialLayer: 0, temporalLayer: 0 } });
-    expect(starved.get('b')).toMatchObject({ forward: true, layers: { spatialLayer: 0, temporalLayer: 0 } });
+    // 140k + 70k + 70k: the chair and the other point at their base layers beside it.
+    const base = planReceiver(280_000, [camera('b', 'other'), camera('speaker', 'speaker'), camera('chair', 'chair')]);
+    expect(base.get('chair')).toMatchObject({ forward: true, layers: { spatialLayer: 0 } });
+    expect(base.get('b')).toMatchObject({ forward: true, layers: { spatialLayer: 0, temporalLayer: 0 } });
     // No speaker: the chair is the one made smooth.
-    const noSpeaker = planReceiver(60_000, [camera('b', 'other'), camera('chair', 'chair')]);
+    const noSpeaker = planReceiver(210_000, [camera('b', 'other'), camera('chair', 'chair')]);
     expect(noSpeaker.get('chair')!.layers).toEqual({ spatialLayer: 0, temporalLayer: 2 });
-    expect(noSpeaker.get('b')!.layers).toEqual({ spatialLayer: 0, temporalLayer: 0 });
+    expect(noSpeaker.get('b')).toMatchObject({ forward: true, layers: { spatialLayer: 0, temporalLayer: 0 } });
     // Only other points: nobody is given more than the budget pays for.
     expect(planReceiver(60_000, [camera('b', 'other'), camera('c', 'other')]).get('b')!.layers).toEqual({ spatialLayer: 0, temporalLayer: 0 });
   });
@@ -148,6 +156,51 @@ describe('layers per receiver', () => {
     const plans = planReceiver(300_000, [screen, other]);
     expect(plans.get('screen')!.forward).toBe(true);
     expect(plans.get('o')!.forward).toBe(false);
+  });
+});
+
+describe('other pictures yield to a smooth first picture', () => {
+  // The speaker's 180p at full rate (140k) beside the chair's and another point's base layers (70k each).
+  const streams = () => [camera('b', 'other'), camera('chair', 'chair'), camera('speaker', 'speaker')];
+  const NEED = 140_000 + 70_000 + 70_000;
+
+  it('pauses every other picture when the budget cannot carry the first smooth beside their base layers', () => {
+    expect(smoothMinimum(streams())).toBe(NEED);
+    const plans = planReceiver(NEED - 1_000, streams());
+    expect(plans.get('speaker')).toMatchObject({ forward: true, layers: { spatialLayer: 0, temporalLayer: 2 } });
+    expect(plans.get('chair')).toMatchObject({ forward: false, yielded: true });
+    expect(plans.get('b')).toMatchObject({ forward: false, yielded: true });
+    // At the minimum they all stay, at their base layers.
+    const fits = planReceiver(NEED, streams());
+    expect([...fits.values()].every((p) => p.forward && !p.yielded)).toBe(true);
+  });
+
+  it('brings them back only above the minimum by RESUME_MARGIN once they yielded (no flapping)', () => {
+    const yielded = streams().map((s) => (s.role === 'speaker' ? s : { ...s, yielded: true }));
+    const between = NEED * (1 + RESUME_MARGIN) / 2;
+    expect(othersYield(between, yielded)).toBe(true);
+    expect(planReceiver(between, yielded).get('b')).toMatchObject({ forward: false, yielded: true });
+    expect(othersYield(between, streams())).toBe(false);
+    const back = planReceiver(NEED * RESUME_MARGIN, yielded);
+    expect(back.get('chair')).toMatchObject({ forward: true, layers: { spatialLayer: 0 } });
+    expect(back.get('b')!.forward).toBe(true);
+  });
+
+  it('does not yield with no estimate, one picture, or no picture that matters', () => {
+    expect(othersYield(Infinity, streams())).toBe(false);
+    expect(planReceiver(10_000, [camera('speaker', 'speaker')]).get('speaker')!.forward).toBe(true);
+    const others = planReceiver(10_000, [camera('b', 'other'), camera('c', 'other')]);
+    expect(others.get('b')!.forward && others.get('c')!.forward).toBe(true);
+  });
+
+  it('offers their resume as the next step, before the first picture moves up, at the estimate the plan resumes them', () => {
+    const plans = planReceiver(videoBudget(250_000, 0), streams());
+    expect(plans.get('chair')!.yielded).toBe(true);
+    const step = nextStep(streams(), plans, 0);
+    expect(step).toMatchObject({ id: 'chair', resume: true, layers: { spatialLayer: 0, temporalLayer: 0 } });
+    const yielded = streams().map((s) => (s.role === 'speaker' ? s : { ...s, yielded: true }));
+    expect(planReceiver(videoBudget(step!.estimate * 1.001, 0), yielded).get('chair')!.forward).toBe(true);
+    expect(planReceiver(videoBudget(step!.estimate * 0.99, 0), yielded).get('chair')!.forward).toBe(false);
   });
 });
 
