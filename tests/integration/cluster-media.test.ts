@@ -20,6 +20,7 @@ import { startServerProcess, type ServerProcess } from '../support/server-proces
 import { TestSignalingClient } from '../support/signaling-test-client';
 import { startTestServer } from '../support/test-server';
 import { connectWerift, weriftVideoParameters, type WeriftEndpoint } from '../support/werift-endpoint';
+import { audioParameters, RtpPoint, startSending } from '../bench/support/rtp-points';
 
 const hasEngines = redisServerBin() !== null && postgresAvailable();
 const LEASE_TTL_MS = 1500;
@@ -38,7 +39,7 @@ describe.skipIf(!hasEngines)('media between two servers (needs redis-server and 
     [redis, pg] = await Promise.all([startRedis(), startPostgres()]);
     const shared = { DATABASE_URL: pg.url(await pg.createDatabase()), REDIS_URL: redis.url, AUTH_SECRET, SERVER_LEASE_TTL_MS: String(LEASE_TTL_MS) };
     a = await startTestServer({ ...shared, SERVER_ID: 'server-a' });
-    b = await startServerProcess(fs.mkdtempSync(path.join(os.tmpdir(), 'phonghop-cluster-media-b-')), { ...shared, SERVER_ID: 'server-b', HEARTBEAT_SECONDS: '5' });
+    b = await startServerProcess(fs.mkdtempSync(path.join(os.tmpdir(), 'phonghop-cluster-media-b-')), { ...shared, SERVER_ID: 'server-b', HEARTBEAT_SECONDS: '5', PLAIN_RTP_ENABLED: '1' });
   }, 180_000);
 
   afterAll(async () => {
@@ -71,6 +72,43 @@ describe.skipIf(!hasEngines)('media between two servers (needs redis-server and 
     // A pipe only goes to the media address its server published (server-x published none).
     const srtp = { cryptoSuite: 'AES_CM_128_HMAC_SHA1_80', keyBase64: Buffer.alloc(30, 1).toString('base64') };
     expect((await call(good, JSON.stringify({ meetingId: 'no-such-meeting', ip: '127.0.0.1', port: 5000, srtpParameters: srtp }))).status).toBe(404);
+  });
+
+  it('a point speaking on B is the active speaker on A too: its piped microphone is in A’s speaker detection', { timeout: 60_000 }, async () => {
+    const admin = await TestApi.admin(a.url);
+    const point = await person(admin, 'operator', 'Điểm cầu Lào Cai');
+    const delegate = await person(admin, 'delegate', 'Đại biểu Đà Nẵng');
+    const m = await liveMeeting(admin, [point, delegate]);
+    const clients: TestSignalingClient[] = [];
+    const rtp = new RtpPoint({ videoSsrc: 6100, audioSsrc: 6101, audio: { level: 5 } });
+    let stop = () => {};
+    try {
+      // A delegate on A, ready to receive (its consumers are made; nothing needs to play here).
+      const viewer = await TestSignalingClient.connect(a.url, delegate.token);
+      clients.push(viewer);
+      const joined = await viewer.request('join', { meetingId: m.id });
+      await viewer.request('createWebRtcTransport', { direction: 'recv' });
+      await viewer.request('ready', { rtpCapabilities: joined.routerRtpCapabilities });
+      // A bridge point on B speaks loudly (plain RTP, opus with its audio level).
+      await rtp.bind();
+      const sender = await TestSignalingClient.connect(b.url, point.token);
+      clients.push(sender);
+      const pointPeer = (await sender.request('join', { meetingId: m.id })).peerId;
+      const send = await sender.request('media.createPlainTransport', { direction: 'send' });
+      rtp.target = { ip: send.ip, port: send.port };
+      const mic = (await sender.request('produce', { transportId: send.id, kind: 'audio', source: 'mic', rtpParameters: audioParameters(6101) })).id;
+      stop = startSending([rtp]);
+      await viewer.notification('newConsumer', (n) => n.producerId === mic);
+      // A's own detection names it (it would otherwise follow only A's participants).
+      await viewer.notification('activeSpeaker', (n) => n.peerId === pointPeer);
+      // Muted on B: it stops being the speaker on A at once.
+      await sender.request('pauseProducer', { producerId: mic });
+      await viewer.notification('activeSpeaker', (n) => n.peerId === null);
+    } finally {
+      stop();
+      rtp.close();
+      for (const c of clients) c.close();
+    }
   });
 
   it('a participant on A sees and receives the camera of the chair on B through the pipes; only what is consumed crosses', { timeout: 120_000 }, async () => {

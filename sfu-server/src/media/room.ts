@@ -552,10 +552,7 @@ export class Room {
       if (!decision.forward || c.appData.clientPaused || c.producerPaused || !producer) continue;
       const tile = layersForTile(decision.height, receiver.receiveMode);
       const layered = c.type === 'simulcast' || c.type === 'svc';
-      const input = streamInput(c.id, this.#roleOf(receiver, c.appData), tile.spatialLayer, layered, producer, this.#layerWatch.get(producer.id), receiver.bandwidthPlan.get(c.id)?.layers);
-      // Paused by the last plan so that the first picture stays smooth (bandwidth-policy.ts othersYield).
-      input.yielded = receiver.bandwidthPlan.get(c.id)?.yielded === true;
-      inputs.push(input);
+      inputs.push(streamInput(c.id, this.#roleOf(receiver, c.appData), tile.spatialLayer, layered, producer, this.#layerWatch.get(producer.id), receiver.bandwidthPlan.get(c.id)?.layers));
       consumers.set(c.id, c);
     }
     const plans = planReceiver(videoBudget(receiver.availableBitrate, audio), inputs);
@@ -580,8 +577,7 @@ export class Room {
     const { reach, state } = nextReach(receiver.bandwidthReach, { now: Date.now(), estimate: receiver.availableBitrate, needed: step?.estimate ?? null, lastFallAt: receiver.bandwidthFallAt, loss: receiver.downlinkLoss });
     receiver.bandwidthReach = state;
     const plan = step && plans.get(step.id);
-    // A picture that yielded is forwarded again at its base layer (reached only on a clean link: bandwidth-reach.ts).
-    if (reach && step && plan) plans.set(step.id, step.resume ? { ...plan, forward: true, yielded: false, layers: step.layers } : { ...plan, layers: step.layers });
+    if (reach && step && plan) plans.set(step.id, { ...plan, layers: step.layers });
   }
 
   /** Reads the loss towards a receiver whose plan was held back (one worker request; the others are not asked). */
@@ -699,8 +695,16 @@ export class Room {
 
   #onDominantSpeaker(peerId: string): void {
     const peer = this.#peers.get(peerId);
-    const mic = peer?.mic();
-    if (!peer || !mic || mic.paused) return;
+    if (peer) {
+      const mic = peer.mic();
+      if (!mic || mic.paused) return;
+      this.#setSpeaker(peerId);
+      return;
+    }
+    // A participant of another server, heard here through its piped microphone.
+    const remote = this.#remote.get(peerId);
+    const mic = remote && [...remote.producers.values()].find((p) => p.source === 'mic');
+    if (!mic || mic.paused || !mic.producer || mic.producer.closed) return;
     this.#setSpeaker(peerId);
   }
 
@@ -724,6 +728,8 @@ export class Room {
       if (speaker && speaker !== receiver) {
         for (const producer of speaker.producers.values()) void this.#consume(receiver, speaker, producer);
       }
+      const remote = this.#activeSpeaker ? this.#remote.get(this.#activeSpeaker) : undefined;
+      if (remote) for (const rp of remote.producers.values()) void this.#consumeRemote(receiver, remote, rp);
     }
   }
 
@@ -788,7 +794,10 @@ export class Room {
           return null;
         }
         rp.producer = producer;
+        // Paused or resumed while the pipe was being made.
         if (rp.paused !== producer.paused) await (rp.paused ? producer.pause() : producer.resume()).catch(() => undefined);
+        // A microphone of another server takes part in this room's speaker detection while piped here.
+        if (rp.source === 'mic' && !rp.paused) this.#observeSpeaker(producer, true);
         producer.observer.once('close', () => {
           if (rp.producer === producer) {
             rp.producer = undefined;
@@ -842,7 +851,11 @@ export class Room {
           fresh.push([sender, state]);
         } else if (rp.paused !== p.paused) {
           rp.paused = p.paused;
-          if (rp.producer && !rp.producer.closed) void (p.paused ? rp.producer.pause() : rp.producer.resume()).catch(() => undefined);
+          if (rp.producer && !rp.producer.closed) {
+            const producer = rp.producer;
+            void (p.paused ? producer.pause() : producer.resume()).then(() => rp.source === 'mic' && this.#observeSpeaker(producer, !p.paused)).catch(() => undefined);
+          }
+          if (p.paused && rp.source === 'mic' && this.#activeSpeaker === sender.id) this.#setSpeaker(null);
           if (!p.paused) fresh.push([sender, rp]);
         }
       }
@@ -860,12 +873,14 @@ export class Room {
   #closeRemoteProducer(sender: RemoteSender, rp: RemoteProducer): void {
     rp.gone = true;
     sender.producers.delete(rp.id);
+    if (rp.source === 'mic' && this.#activeSpeaker === sender.id) this.#setSpeaker(null);
     if (rp.producer && !rp.producer.closed) rp.producer.close();
   }
 
   #dropRemote(sender: RemoteSender): void {
     for (const rp of [...sender.producers.values()]) this.#closeRemoteProducer(sender, rp);
     this.#remote.delete(sender.id);
+    this.#speakerHistory = this.#speakerHistory.filter((id) => id !== sender.id);
   }
 
   /**
