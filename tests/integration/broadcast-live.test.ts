@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../sfu-server/src/server';
 import { liveMeeting, person, TestApi, type Person } from '../support/api-client';
 import { eventually } from '../support/collab-client';
-import { opusParameters, sendColour, sendTone, stopAll, vp8Parameters } from '../support/ffmpeg-point';
+import { joinColourPoint } from '../support/colour-point';
+import { stopAll } from '../support/ffmpeg-point';
 import { TestSignalingClient } from '../support/signaling-test-client';
 import { startTestServer } from '../support/test-server';
 
@@ -22,16 +23,10 @@ const sockets: TestSignalingClient[] = [];
 
 /** A plain picture of one colour as VP8 RTP (the point's "camera"). */
 async function point(p: Person, meetingId: string, colour: string, tone: number, ssrcBase: number): Promise<TestSignalingClient> {
-  const c = await TestSignalingClient.connect(server.url, p.token);
-  sockets.push(c);
-  await c.request('join', { meetingId });
-  // One plain transport per sender process: a comedia transport keeps the first source address it hears.
-  const audio = await c.request('media.createPlainTransport', { direction: 'send' });
-  const video = await c.request('media.createPlainTransport', { direction: 'send' });
-  await c.request('produce', { transportId: audio.id, kind: 'audio', source: 'mic', rtpParameters: opusParameters(ssrcBase + 1) });
-  await c.request('produce', { transportId: video.id, kind: 'video', source: 'webcam', rtpParameters: vp8Parameters(ssrcBase + 2) });
-  senders.push(sendTone(tone, ssrcBase + 1, audio.ip, audio.port), sendColour(colour, ssrcBase + 2, video.ip, video.port, '200k'));
-  return c;
+  const { client, senders: s } = await joinColourPoint(server.url, p.token, meetingId, colour, tone, ssrcBase);
+  sockets.push(client);
+  senders.push(...s);
+  return client;
 }
 
 /** Mean R, G, B of the centre of the first frame of a segment. */

@@ -12,7 +12,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../sfu-server/src/server';
 import { liveMeeting, person, TestApi, type Person } from '../support/api-client';
 import { eventually } from '../support/collab-client';
-import { opusParameters, sendColour, sendTone, stopAll, vp8Parameters } from '../support/ffmpeg-point';
+import { joinColourPoint } from '../support/colour-point';
+import { stopAll } from '../support/ffmpeg-point';
 import { TestSignalingClient } from '../support/signaling-test-client';
 import { startTestServer } from '../support/test-server';
 
@@ -29,14 +30,9 @@ afterAll(async () => {
 
 /** A bridge point sending a red picture and a tone over plain RTP. */
 async function point(p: Person, meetingId: string, ssrcBase: number): Promise<void> {
-  const c = await TestSignalingClient.connect(server.url, p.token);
-  sockets.push(c);
-  await c.request('join', { meetingId });
-  const audio = await c.request('media.createPlainTransport', { direction: 'send' });
-  const video = await c.request('media.createPlainTransport', { direction: 'send' });
-  await c.request('produce', { transportId: audio.id, kind: 'audio', source: 'mic', rtpParameters: opusParameters(ssrcBase + 1) });
-  await c.request('produce', { transportId: video.id, kind: 'video', source: 'webcam', rtpParameters: vp8Parameters(ssrcBase + 2) });
-  senders.push(sendTone(440, ssrcBase + 1, audio.ip, audio.port), sendColour('red', ssrcBase + 2, video.ip, video.port, '200k'));
+  const { client, senders: s } = await joinColourPoint(server.url, p.token, meetingId, 'red', 440, ssrcBase);
+  sockets.push(client);
+  senders.push(...s);
 }
 
 describe('live broadcast across a server restart', () => {
