@@ -357,7 +357,8 @@ describe.skipIf(!hasEngines)('two servers carry one meeting (needs redis-server 
     expect(a.cluster?.homes?.isHome(m.id)).toBe(false);
     await sql`UPDATE cluster_leases SET expires_at = clock_timestamp() WHERE name = ${homeM} AND owner = 'usurper'`.execute(a.store.db);
     await eventually(() => expect(a.cluster?.homes?.isHome(m.id)).toBe(true));
-    expect(a.voting.armed()).toContain(v4);
+    // Re-arming reads the meeting's open votes back from the store after the lease is gained.
+    await eventually(() => expect(a.voting.armed()).toContain(v4));
     const closed4 = await chairA.client.waitFor(() => chairA.client.notifications.find((n) => n.name === 'voteUpdated' && (n.data as { vote: { id: string; status: string } }).vote.id === v4 && (n.data as { vote: { status: string } }).vote.status === 'closed')?.data, 20_000);
     expect(closed4).toBeDefined();
     hnA3.close();
