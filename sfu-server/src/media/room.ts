@@ -552,7 +552,10 @@ export class Room {
       if (!decision.forward || c.appData.clientPaused || c.producerPaused || !producer) continue;
       const tile = layersForTile(decision.height, receiver.receiveMode);
       const layered = c.type === 'simulcast' || c.type === 'svc';
-      inputs.push(streamInput(c.id, this.#roleOf(receiver, c.appData), tile.spatialLayer, layered, producer, this.#layerWatch.get(producer.id), receiver.bandwidthPlan.get(c.id)?.layers));
+      const input = streamInput(c.id, this.#roleOf(receiver, c.appData), tile.spatialLayer, layered, producer, this.#layerWatch.get(producer.id), receiver.bandwidthPlan.get(c.id)?.layers);
+      // Paused by the last plan so that the first picture stays smooth (bandwidth-policy.ts othersYield).
+      input.yielded = receiver.bandwidthPlan.get(c.id)?.yielded === true;
+      inputs.push(input);
       consumers.set(c.id, c);
     }
     const plans = planReceiver(videoBudget(receiver.availableBitrate, audio), inputs);
@@ -577,7 +580,8 @@ export class Room {
     const { reach, state } = nextReach(receiver.bandwidthReach, { now: Date.now(), estimate: receiver.availableBitrate, needed: step?.estimate ?? null, lastFallAt: receiver.bandwidthFallAt, loss: receiver.downlinkLoss });
     receiver.bandwidthReach = state;
     const plan = step && plans.get(step.id);
-    if (reach && step && plan) plans.set(step.id, { ...plan, layers: step.layers });
+    // A picture that yielded is forwarded again at its base layer (reached only on a clean link: bandwidth-reach.ts).
+    if (reach && step && plan) plans.set(step.id, step.resume ? { ...plan, forward: true, yielded: false, layers: step.layers } : { ...plan, layers: step.layers });
   }
 
   /** Reads the loss towards a receiver whose plan was held back (one worker request; the others are not asked). */
