@@ -185,6 +185,8 @@ interface Figures {
   crossStreams: number;
   sentShare: number;
   generatorCpu: number;
+  /** SRTP packets that failed authentication at the points (MODE=srtp). */
+  authFailures: number;
 }
 
 const pctl = (s: Float64Array, q: number) => (s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.floor(q * s.length))]!);
@@ -271,6 +273,7 @@ async function run(servers: Server[], m: BenchMeeting, label: string): Promise<{
       crossStreams: perServer.reduce((s, x) => s + x.inbound, 0),
       sentShare: sentPackets.reduce((a, b) => a + b, 0) / wall / nominal,
       generatorCpu: (generator.user + generator.system) / 1e6 / wall,
+      authFailures: points.reduce((sum, p) => sum + p.rtp.authFailures, 0),
     },
   };
 }
@@ -287,7 +290,7 @@ function print(label: string, f: Figures): void {
   }
   const cpu = f.perServer.reduce((s, x) => s + x.process + x.workers, 0);
   console.log(
-    `  all: CPU ${pct(cpu)} of one core, loss ${pct(f.loss)}, delay p50/p95/p99 ${f.delay.p50.toFixed(1)}/${f.delay.p95.toFixed(1)}/${f.delay.p99.toFixed(1)} ms, between servers ${f.crossStreams} streams ${(f.crossKbps / 1000).toFixed(2)} Mbit/s (derived), generator ${pct(f.generatorCpu)}, sent/nominal ${pct(f.sentShare)}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+    `  all: CPU ${pct(cpu)} of one core, loss ${pct(f.loss)}, delay p50/p95/p99 ${f.delay.p50.toFixed(1)}/${f.delay.p95.toFixed(1)}/${f.delay.p99.toFixed(1)} ms, between servers ${f.crossStreams} streams ${(f.crossKbps / 1000).toFixed(2)} Mbit/s (derived), SRTP auth failures ${f.authFailures}, generator ${pct(f.generatorCpu)}, sent/nominal ${pct(f.sentShare)}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`,
   );
 }
 
