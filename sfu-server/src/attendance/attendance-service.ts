@@ -16,7 +16,7 @@ import type { MeetingQuorumRule } from '../../../common/protocol';
 import type { Transaction } from 'kysely';
 import type { Database } from '../store/schema';
 import { buildAttendance, delegateRow, emptyRecord, joined, left, otherRow, pointRow, presentIds, quorumOf, type AttendanceModel, type PresenceRecord } from './attendance-model';
-import { loadAttendance, saveRecord, saveRollCall } from './attendance-store';
+import { closeServerRow, loadAttendance, saveRecord, saveRollCall } from './attendance-store';
 
 /** A participant who left less than this ago may come back into a locked meeting (a reconnect). */
 export const RECONNECT_GRACE_MS = 2 * 60_000;
@@ -79,17 +79,10 @@ export class AttendanceService {
     const rows = await this.#db.selectFrom('attendance').select(['meeting_id', 'account_id', 'online_since', 'total_seconds']).where('server_id', '=', this.#serverId).where('online_since', 'is not', null).execute();
     let closed = 0;
     for (const r of rows) {
+      if (!r.online_since) continue;
       const next = { ...emptyRecord(r.account_id, '', '', null), onlineSince: r.online_since, totalSeconds: r.total_seconds, live: 1 };
       left(next, now);
-      const done = await this.#db
-        .updateTable('attendance')
-        .set({ online_since: null, last_left_at: next.lastLeftAt, total_seconds: next.totalSeconds, server_id: null, updated_at: now.toISOString() })
-        .where('meeting_id', '=', r.meeting_id)
-        .where('account_id', '=', r.account_id)
-        .where('server_id', '=', this.#serverId)
-        .where('online_since', '=', r.online_since)
-        .executeTakeFirst();
-      closed += Number(done.numUpdatedRows);
+      if (await closeServerRow(this.#db, r.meeting_id, this.#serverId, r.online_since, next)) closed++;
     }
     if (closed > 0) this.#logger.info({ rows: closed }, 'attendance: presences left open by this server’s previous run closed');
     return closed;
@@ -212,16 +205,7 @@ export class AttendanceService {
           if (!r.onlineSince || r.server !== server) continue;
           const next = { ...r, live: 1 };
           left(next, at);
-          // Only if still that server's open row (the account may have come back through another server meanwhile).
-          const done = await tx
-            .updateTable('attendance')
-            .set({ online_since: null, last_left_at: next.lastLeftAt, total_seconds: next.totalSeconds, server_id: null, updated_at: new Date().toISOString() })
-            .where('meeting_id', '=', meetingId)
-            .where('account_id', '=', r.accountId)
-            .where('server_id', '=', server)
-            .where('online_since', '=', r.onlineSince)
-            .executeTakeFirst();
-          if (Number(done.numUpdatedRows) === 1) out.push({ ...next, server: null });
+          if (await closeServerRow(tx, meetingId, server, r.onlineSince, next)) out.push({ ...next, server: null });
         }
         return out;
       });

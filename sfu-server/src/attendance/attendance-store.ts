@@ -81,6 +81,23 @@ export async function saveRecord(db: Tx, meetingId: string, r: PresenceRecord, m
     .execute();
 }
 
+/**
+ * Several servers: closes one presence row that `server` left open, only while it is still that
+ * server's row with that `online_since` (the account may have come back through another server
+ * meanwhile). `closed` is the record after `left()`. True when the row was closed.
+ */
+export async function closeServerRow(db: Tx, meetingId: string, server: string, openSince: string, closed: PresenceRecord): Promise<boolean> {
+  const done = await db
+    .updateTable('attendance')
+    .set({ online_since: null, last_left_at: closed.lastLeftAt, total_seconds: closed.totalSeconds, server_id: null, updated_at: new Date().toISOString() })
+    .where('meeting_id', '=', meetingId)
+    .where('account_id', '=', closed.accountId)
+    .where('server_id', '=', server)
+    .where('online_since', '=', openSince)
+    .executeTakeFirst();
+  return Number(done.numUpdatedRows) === 1;
+}
+
 export async function saveRollCall(db: Tx, meetingId: string, bridgePointId: string, presentCount: number, takenBy: string, takenAt: string): Promise<void> {
   const values = { present_count: presentCount, taken_by: takenBy, taken_at: takenAt };
   await db
