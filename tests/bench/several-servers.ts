@@ -30,15 +30,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { TokenSigner } from '../../sfu-server/src/auth/tokens';
-import { hashPassword } from '../../sfu-server/src/auth/passwords';
 import { clusterSecret } from '../../sfu-server/src/cluster/internal-api';
-import { createLogger } from '../../sfu-server/src/observability/logger';
-import { openStore } from '../../sfu-server/src/store/database';
 import { postgresAvailable, startPostgres } from '../support/postgres';
 import { redisServerBin, startRedis, REDIS_MISSING } from '../support/redis';
 import { TestSignalingClient } from '../support/signaling-test-client';
-import { metrics, sleep, startServer, type BenchMeeting } from './support/bench-meeting';
+import { metrics, prepareStore, sleep, startServer, type BenchMeeting } from './support/bench-meeting';
 import { joinInBatches } from './support/join-in-batches';
 import { cpuOf } from './support/proc-cpu';
 import { audioParameters, newSrtpKey, RtpPoint, startSending, videoParameters, type PointStreams } from './support/rtp-points';
@@ -75,44 +71,9 @@ interface Point {
 
 const streamsOf = (i: number): PointStreams => ({ videoSsrc: 200_000 + i * 2, audioSsrc: 200_001 + i * 2, audio: i === SPEAKER ? { level: 5 } : i === CHAIR ? { level: 60 } : null });
 
-/** The meeting in a PostgreSQL database the servers have already migrated (as bench-meeting's prepareStore does on SQLite). */
-async function prepareMeeting(databaseUrl: string, dataDir: string, points: number): Promise<BenchMeeting> {
-  const store = await openStore({ dataDir, databaseUrl, logger: createLogger('silent') });
-  const db = store.db;
-  const now = new Date().toISOString();
-  const hash = await hashPassword(randomUUID());
-  const unitId = randomUUID();
-  await db.insertInto('units').values({ id: unitId, name: 'UBND tỉnh Đo Tải', level: 'province', parent_id: null, created_at: now }).execute();
-  const accounts = Array.from({ length: points }, () => ({ id: randomUUID(), pointId: randomUUID() }));
-  for (let i = 0; i < points; i += 100) {
-    const slice = accounts.slice(i, i + 100);
-    await db.insertInto('bridge_points').values(slice.map((a, k) => ({ id: a.pointId, unit_id: unitId, name: `Điểm cầu ${i + k + 1}`, headcount: 20, created_at: now }))).execute();
-    await db
-      .insertInto('accounts')
-      .values(slice.map((a, k) => ({ id: a.id, username: `diemcau${i + k + 1}`, display_name: `Điểm cầu ${i + k + 1}`, title: '', role: 'operator', unit_id: unitId, bridge_point_id: a.pointId, password_hash: hash, disabled: 0, created_at: now, updated_at: now })))
-      .execute();
-  }
-  const adminId = randomUUID();
-  await db.insertInto('accounts').values({ id: adminId, username: 'bench-admin', display_name: 'Quản trị', title: '', role: 'admin', unit_id: null, bridge_point_id: null, password_hash: hash, disabled: 0, created_at: now, updated_at: now }).execute();
-  const meetingId = randomUUID();
-  const chairId = accounts[0]!.id;
-  await db
-    .insertInto('meetings')
-    .values({ id: meetingId, title: 'Hội nghị toàn tỉnh trên ba máy chủ (đo tải)', description: '', starts_at: now, ends_at: new Date(Date.now() + 3600_000).toISOString(), status: 'live', chair_id: chairId, secretary_id: chairId, created_by: chairId, created_at: now, updated_at: now })
-    .execute();
-  for (let i = 0; i < points; i += 100) await db.insertInto('meeting_points').values(accounts.slice(i, i + 100).map((a) => ({ meeting_id: meetingId, bridge_point_id: a.pointId }))).execute();
-  const signer = TokenSigner.fromDataDir(dataDir, AUTH_SECRET);
-  const sign = async (accountId: string) => {
-    const sid = randomUUID();
-    await db.insertInto('sessions').values({ id: sid, account_id: accountId, refresh_hash: randomUUID(), created_at: now, expires_at: new Date(Date.now() + 86400_000).toISOString(), revoked_at: null }).execute();
-    return (await signer.signAccess({ sub: accountId, sid })).token;
-  };
-  const tokens: string[] = [];
-  for (const a of accounts) tokens.push(await sign(a.id));
-  const adminToken = await sign(adminId);
-  await store.close();
-  return { meetingId, tokens, adminToken, accountIds: accounts.map((a) => a.id) };
-}
+/** The meeting in the PostgreSQL database the servers have already migrated. */
+const prepareMeeting = (databaseUrl: string, dataDir: string, points: number): Promise<BenchMeeting> =>
+  prepareStore(dataDir, points, { databaseUrl, authSecret: AUTH_SECRET, title: 'Hội nghị toàn tỉnh trên ba máy chủ (đo tải)' });
 
 async function startServers(count: number, tag: string, shared: Record<string, string>): Promise<Server[]> {
   const servers: Server[] = [];

@@ -23,29 +23,41 @@ export interface BenchMeeting {
   adminToken: string;
 }
 
-export async function prepareStore(dataDir: string, points: number): Promise<BenchMeeting> {
-  const store = await openStore({ dataDir, logger: createLogger('silent') });
+/** Where the bench meeting is written: SQLite in `dataDir` by default, or a PostgreSQL database the servers have already migrated. */
+export interface StoreTarget {
+  databaseUrl?: string;
+  /** The servers' AUTH_SECRET, when they are given one (otherwise the key file in `dataDir`). */
+  authSecret?: string;
+  title?: string;
+}
+
+export async function prepareStore(dataDir: string, points: number, target: StoreTarget = {}): Promise<BenchMeeting> {
+  const store = await openStore({ dataDir, ...(target.databaseUrl ? { databaseUrl: target.databaseUrl } : {}), logger: createLogger('silent') });
   const db = store.db;
   const now = new Date().toISOString();
   const hash = await hashPassword(randomUUID());
   const unitId = randomUUID();
   await db.insertInto('units').values({ id: unitId, name: 'UBND tỉnh Đo Tải', level: 'province', parent_id: null, created_at: now }).execute();
-  const accounts: { id: string; pointId: string }[] = [];
-  for (let i = 0; i < points; i++) accounts.push({ id: randomUUID(), pointId: randomUUID() });
-  await db.insertInto('bridge_points').values(accounts.map((a, i) => ({ id: a.pointId, unit_id: unitId, name: `Điểm cầu ${i + 1}`, headcount: 20, created_at: now }))).execute();
-  const rows = accounts.map((a, i) => ({ id: a.id, username: `diemcau${i + 1}`, display_name: `Điểm cầu ${i + 1}`, title: '', role: 'operator', unit_id: unitId, bridge_point_id: a.pointId, password_hash: hash, disabled: 0, created_at: now, updated_at: now }));
-  for (let i = 0; i < rows.length; i += 100) await db.insertInto('accounts').values(rows.slice(i, i + 100)).execute();
+  const accounts = Array.from({ length: points }, () => ({ id: randomUUID(), pointId: randomUUID() }));
+  for (let i = 0; i < points; i += 100) {
+    const slice = accounts.slice(i, i + 100);
+    await db.insertInto('bridge_points').values(slice.map((a, k) => ({ id: a.pointId, unit_id: unitId, name: `Điểm cầu ${i + k + 1}`, headcount: 20, created_at: now }))).execute();
+    await db
+      .insertInto('accounts')
+      .values(slice.map((a, k) => ({ id: a.id, username: `diemcau${i + k + 1}`, display_name: `Điểm cầu ${i + k + 1}`, title: '', role: 'operator', unit_id: unitId, bridge_point_id: a.pointId, password_hash: hash, disabled: 0, created_at: now, updated_at: now })))
+      .execute();
+  }
   const adminId = randomUUID();
   await db.insertInto('accounts').values({ id: adminId, username: 'bench-admin', display_name: 'Quản trị', title: '', role: 'admin', unit_id: null, bridge_point_id: null, password_hash: hash, disabled: 0, created_at: now, updated_at: now }).execute();
   const meetingId = randomUUID();
   const chairId = accounts[0]!.id;
   await db
     .insertInto('meetings')
-    .values({ id: meetingId, title: 'Hội nghị trực tuyến toàn tỉnh (đo tải)', description: '', starts_at: now, ends_at: new Date(Date.now() + 3600_000).toISOString(), status: 'live', chair_id: chairId, secretary_id: chairId, created_by: chairId, created_at: now, updated_at: now })
+    .values({ id: meetingId, title: target.title ?? 'Hội nghị trực tuyến toàn tỉnh (đo tải)', description: '', starts_at: now, ends_at: new Date(Date.now() + 3600_000).toISOString(), status: 'live', chair_id: chairId, secretary_id: chairId, created_by: chairId, created_at: now, updated_at: now })
     .execute();
   for (let i = 0; i < accounts.length; i += 100) await db.insertInto('meeting_points').values(accounts.slice(i, i + 100).map((a) => ({ meeting_id: meetingId, bridge_point_id: a.pointId }))).execute();
   // Sessions and access tokens, as a login would make them (300 scrypt logins would dominate the run).
-  const signer = TokenSigner.fromDataDir(dataDir);
+  const signer = TokenSigner.fromDataDir(dataDir, target.authSecret);
   const sign = async (accountId: string) => {
     const sid = randomUUID();
     await db.insertInto('sessions').values({ id: sid, account_id: accountId, refresh_hash: randomUUID(), created_at: now, expires_at: new Date(Date.now() + 86400_000).toISOString(), revoked_at: null }).execute();
