@@ -98,6 +98,9 @@ import { clusterSecret, InternalClient } from './cluster/internal-api';
 import { MediaBridge } from './cluster/media-bridge';
 import { ServerRegistry } from './cluster/server-registry';
 import { VoteBridge } from './cluster/vote-bridge';
+import { Drain } from './cluster/drain';
+import { AppError } from './errors';
+import { ClusterPlacement, registerPlacementRoutes } from './cluster/placement-routes';
 import { serverIdOf } from './config/config';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -143,6 +146,9 @@ export interface RunningServer extends Services {
   cluster?: { node: ClusterNode; presence: PresenceBridge; homes?: MeetingHomes | undefined; media?: MediaBridge | undefined } | undefined;
   close(): Promise<void>;
 }
+
+/** Several servers: how often a server writes its row (load, drain) in `cluster_servers`. */
+const HEARTBEAT_MS = 1_000;
 
 /** How long in-flight HTTP requests may take to finish when the server closes. */
 const CLOSE_GRACE_MS = 5_000;
@@ -281,6 +287,9 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const mediaIp = config.ANNOUNCED_IP ?? defaultAnnouncedAddress(config.RTC_LISTEN_IP) ?? config.RTC_LISTEN_IP;
   const internalSecret = cluster ? clusterSecret(config) : undefined;
   const serverRegistry = cluster ? new ServerRegistry(store.db) : undefined;
+  // Several servers: where clients are placed, and this server's drain (cluster/placement.ts, drain.ts).
+  const placement = cluster && serverRegistry ? new ClusterPlacement({ registry: serverRegistry, capacity: config.CLUSTER_SERVER_CAPACITY, staleMs: 2 * HEARTBEAT_MS + 500 }) : undefined;
+  const drain = cluster ? new Drain({ contexts: () => signaling?.contexts ?? [], logger: clusterLog }) : undefined;
   if (cluster && !internalSecret) clusterLog.error('no CLUSTER_SECRET or AUTH_SECRET: the servers cannot call each other, so no media crosses between them (set the same AUTH_SECRET on every server)');
   const mediaBridge =
     cluster && presenceBridge && serverRegistry && internalSecret
@@ -384,13 +393,18 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   registerAuthRoutes(app, auth, config.LOGIN_RATE_PER_MINUTE);
   registerDirectoryRoutes(app, directory);
   registerMeetingRoutes(app, meetings);
+  registerPlacementRoutes(app, {
+    meetings,
+    db: store.db,
+    cluster: cluster && serverRegistry && placement && drain ? { placement, registry: serverRegistry, serverId: cluster.serverId, onDrain: (d) => drain.update(d) } : undefined,
+  });
   registerAuditRoutes(app, store.db);
   await registerDocumentRoutes(app, documents);
   registerVotingRoutes(app, voting);
   const mediaMetrics = new MediaMetricsService(pool, rooms, { eventLoop, pdfJobs });
   if (cluster && presenceBridge && homes && deadRows) {
     const bridge = presenceBridge;
-    registerClusterMetrics(mediaMetrics.registry, { serverId: cluster.serverId, bus: cluster.bus, liveness: cluster.liveness, homes, rooms, remote: (m) => bridge.remote.peers(m), deadRowsClosed: () => deadRows.closed });
+    registerClusterMetrics(mediaMetrics.registry, { serverId: cluster.serverId, bus: cluster.bus, liveness: cluster.liveness, homes, rooms, remote: (m) => bridge.remote.peers(m), deadRowsClosed: () => deadRows.closed, drain });
   }
   registerMetricsRoutes(app, mediaMetrics, config.METRICS_TOKEN);
   if (mediaBridge && internalSecret) mediaBridge.register(app, internalSecret);
@@ -428,6 +442,17 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   };
   // Several servers: the join answer lists the participants on the other servers too.
   if (presenceBridge && handlers.join) handlers.join = presenceBridge.wrapJoin(handlers.join);
+  // A draining server turns joins away (close 4011: the client asks for a placement again at once).
+  if (drain && handlers.join) {
+    const join = handlers.join;
+    handlers.join = async (ctx, data) => {
+      if (drain.draining) {
+        drain.turnAway(ctx);
+        throw new AppError('unavailable', 'this server is draining: join through another server');
+      }
+      return join(ctx, data);
+    };
+  }
   signaling = new SignalingEndpoint({
     handlers,
     onDisconnect: (ctx) => {
@@ -482,7 +507,21 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     // Where the others reach this server (its internal API and media address), once it listens.
     const internalUrl = config.CLUSTER_INTERNAL_URL ?? `${https ? 'https' : 'http'}://${config.HOST === '0.0.0.0' || config.HOST === '::' ? mediaIp : config.HOST}:${port}`;
     await serverRegistry.ensureSchema();
-    await serverRegistry.start({ id: cluster.serverId, internalUrl, mediaIp }, 10_000, (err) => clusterLog.warn({ err: { message: (err as Error).message } }, 'cluster: this server’s address not refreshed'));
+    const networks = config.CLUSTER_NETWORKS ? config.CLUSTER_NETWORKS.split(',').map((c) => c.trim()) : [];
+    // The heartbeat: its load for placement, and whether an admin drained it.
+    const load = async () => {
+      const meetingsHere: Record<string, number> = {};
+      let participants = 0;
+      for (const room of await rooms.list()) {
+        meetingsHere[room.name] = room.peers.size;
+        participants += room.peers.size;
+      }
+      return { participants, meetings: meetingsHere };
+    };
+    await serverRegistry.start({ id: cluster.serverId, internalUrl, mediaIp, publicUrl: config.CLUSTER_PUBLIC_URL ?? null, networks }, HEARTBEAT_MS, (err) => clusterLog.warn({ err: { message: (err as Error).message } }, 'cluster: this server’s heartbeat not written'), {
+      load,
+      onDraining: (d) => drain?.update(d),
+    });
   }
   logger.info({ url, workers: pool.workers.length, store: store.dialect }, 'Phòng họp server listening');
 

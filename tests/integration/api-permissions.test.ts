@@ -450,6 +450,8 @@ const COVERED_ELSEWHERE: Record<string, string> = {
   'GET /api/meetings/:id/votes/results.csv': 'voting-permissions.test.ts',
   'GET /api/meetings/:id/votes/results.pdf': 'voting-permissions.test.ts',
   'GET /api/metrics': 'metrics.test.ts',
+  // Who may ask where to connect (those who may join), on one server and on several.
+  'GET /api/meetings/:id/placement': 'cluster-placement.test.ts',
   'GET /metrics': 'metrics.test.ts',
   'GET /api/meetings/:id/recordings': 'recording-access.test.ts',
   'GET /api/recordings/:id/archive.mp4': 'recording-access.test.ts',

@@ -20,6 +20,8 @@ export interface ClusterMetricsSource {
   remote: (meetingId: string) => readonly unknown[];
   /** Presence rows of dead servers closed here since the start. */
   deadRowsClosed: () => number;
+  /** This server's drain (drain.ts). */
+  drain?: { readonly draining: boolean; readonly moved: number } | undefined;
 }
 
 const BUS_FIGURES: [keyof BusStats, string][] = [
@@ -87,6 +89,23 @@ export function registerClusterMetrics(registry: Registry, src: ClusterMetricsSo
         this.set({ meeting, where: 'local' }, src.rooms.find(meeting)?.peers.size ?? 0);
         this.set({ meeting, where: 'remote' }, src.remote(meeting).length);
       }
+    },
+  });
+  new Gauge({
+    name: 'phonghop_cluster_draining',
+    help: 'Whether this server is drained (1: placement does not choose it and it moves its participants to the others)',
+    registers: [registry],
+    collect() {
+      this.set(src.drain?.draining ? 1 : 0);
+    },
+  });
+  new Counter({
+    name: 'phonghop_cluster_drain_moved_total',
+    help: 'Participants this server told to move to another server (drain) since the start',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(src.drain?.moved ?? 0);
     },
   });
   new Counter({

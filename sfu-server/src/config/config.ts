@@ -109,6 +109,22 @@ const ConfigSchema = z.object({
    * e.g. http://10.0.0.2:8080; default: this server's own URL on its media address.
    */
   CLUSTER_INTERNAL_URL: z.string().url().optional(),
+  /**
+   * Several servers: where clients reach THIS server's signaling, e.g. wss://hop.example.vn/s/a/ws
+   * (the reverse proxy routes /s/a/ to this server); clients are placed on servers that have one.
+   */
+  CLUSTER_PUBLIC_URL: z
+    .string()
+    .url()
+    .refine((u) => /^wss?:\/\//.test(u), 'a ws:// or wss:// URL')
+    .optional(),
+  /** Several servers: client networks near this server (comma-separated CIDRs), preferred at placement. */
+  CLUSTER_NETWORKS: z
+    .string()
+    .refine((s) => s.split(',').every((c) => /^[0-9a-fA-F:.]+\/\d{1,3}$/.test(c.trim())), 'comma-separated CIDRs, e.g. 10.20.0.0/16')
+    .optional(),
+  /** Several servers: participants a server takes before placement prefers another (meeting affinity yields). */
+  CLUSTER_SERVER_CAPACITY: z.coerce.number().int().min(1).max(100_000).default(250),
   /** Secret for signing session tokens (≥ 32 bytes); made and kept in DATA_DIR when absent. */
   AUTH_SECRET: z.string().min(32).optional(),
   /** Password of the first admin account on an empty store; a one-time password is logged when absent. */

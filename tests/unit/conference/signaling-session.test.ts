@@ -173,6 +173,69 @@ describe('signaling session', () => {
     await expect(session.request('chat.history', {} as never)).rejects.toMatchObject({ code: 'closed' });
   });
 
+  describe('several servers: placement asked before every attempt', () => {
+    function placed(answers: (avoid: string | undefined) => Promise<{ serverId: string | null; signalingUrl: string | null }>) {
+      const store = createConferenceStore();
+      const media = new FakeMedia();
+      const connections: { url: string | undefined; conn: FakeConnection }[] = [];
+      const asked: (string | undefined)[] = [];
+      const session = new SignalingSession(store, media, {
+        connect: (_server, url) => {
+          const conn = new FakeConnection({ join: () => answer() });
+          connections.push({ url, conn });
+          return conn;
+        },
+        refreshAuth: async () => undefined,
+        place: (_server, _meeting, avoid) => {
+          asked.push(avoid);
+          return answers(avoid);
+        },
+      });
+      return { store, session, connections, asked };
+    }
+    const on = (id: string) => Promise.resolve({ serverId: id, signalingUrl: `wss://hop.example.vn/s/${id}/ws` });
+
+    it('connects where placement says; when that server drops, asks again avoiding it and rejoins on another', async () => {
+      const { store, session, connections, asked } = placed((avoid) => on(avoid === 'a' ? 'b' : 'a'));
+      await session.join('http://server', MEETING);
+      expect(connections.map((c) => c.url)).toEqual(['wss://hop.example.vn/s/a/ws']);
+      expect(asked).toEqual([undefined]);
+      connections[0]!.conn.serverClose(1006);
+      await until(() => store.getState().status === 'joined' && connections.length === 2);
+      expect(asked).toEqual([undefined, 'a']);
+      expect(connections[1]!.url).toBe('wss://hop.example.vn/s/b/ws');
+      expect(connections[1]!.conn.methods()).toContain('join');
+    });
+
+    it('a drained server (4011) sends the client elsewhere without waiting', async () => {
+      const flush = async () => {
+        for (let i = 0; i < 40; i++) await Promise.resolve();
+      };
+      const { store, session, connections, asked } = placed((avoid) => on(avoid === 'a' ? 'c' : 'a'));
+      await session.join('http://server', MEETING);
+      connections[0]!.conn.serverClose(4011);
+      await flush();
+      // Asked and connecting again already, with no timer run in between.
+      expect(asked).toEqual([undefined, 'a']);
+      expect(connections.map((c) => c.url)).toEqual(['wss://hop.example.vn/s/a/ws', 'wss://hop.example.vn/s/c/ws']);
+      await until(() => store.getState().status === 'joined');
+    });
+
+    it('one server (no placement) or a placement that fails or hangs: the address already known', async () => {
+      const one = placed(() => Promise.resolve({ serverId: null, signalingUrl: null }));
+      await one.session.join('http://server', MEETING);
+      expect(one.connections.map((c) => c.url)).toEqual([undefined]);
+      const failing = placed(() => Promise.reject(new Error('network')));
+      await failing.session.join('http://server', MEETING);
+      expect(failing.connections.map((c) => c.url)).toEqual([undefined]);
+      const hanging = placed(() => new Promise(() => undefined));
+      const started = Date.now();
+      await hanging.session.join('http://server', MEETING);
+      expect(hanging.connections.map((c) => c.url)).toEqual([undefined]);
+      expect(Date.now() - started).toBeLessThan(5000);
+    });
+  });
+
   it('the media losing its transport (ICE failed) rejoins', async () => {
     const { store, session, connections } = setup();
     await session.join('http://server', MEETING);

@@ -9,6 +9,7 @@
  *   controls, the tiles on screen, and our link (link/link-watch.ts).
  */
 import type { Method, NotificationName, Notifications, ReceiveMode, RequestData, ResponseData, TileView } from '../../../../common/protocol';
+import { Placement } from '../../../../common/api/cluster';
 import { api } from '../../net/api-client';
 import { SignalingClient } from '../../net/signaling-client';
 import { signalingUrl } from '../../platform/desktop';
@@ -31,7 +32,9 @@ export interface JoinOptions {
 export type EngineDeps = SessionDeps & Pick<MediaDeps, 'createDevice'>;
 
 const defaultDeps = (): EngineDeps => ({
-  connect: (server) => new SignalingClient(signalingUrl(server)),
+  connect: (server, placedUrl) => new SignalingClient(placedUrl ?? signalingUrl(server)),
+  // Several servers: the server that carries this meeting for us (one server: null, its own address).
+  place: (_server, meetingId, avoid) => api.call('GET', `/api/meetings/${encodeURIComponent(meetingId)}/placement${avoid ? `?avoid=${encodeURIComponent(avoid)}` : ''}`, { schema: Placement }),
   refreshAuth: () => api.me(),
   createDevice: defaultMediaDeps(() => undefined).createDevice,
 });

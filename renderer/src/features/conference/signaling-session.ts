@@ -39,9 +39,21 @@ export interface SessionMedia {
   tearDown(final: boolean): void;
 }
 
+/** Where to connect for a meeting (several servers: common/api/cluster.ts `Placement`). */
+export interface PlacementAnswer {
+  serverId: string | null;
+  /** null: the server's own address (one server). */
+  signalingUrl: string | null;
+}
+
 export interface SessionDeps {
-  /** Opens a connection to the server's signaling endpoint. */
-  connect: (server: string) => SignalingConnection;
+  /** Opens a connection to the server's signaling endpoint, or to `signalingUrl` where placement sent us. */
+  connect: (server: string, signalingUrl?: string) => SignalingConnection;
+  /**
+   * Several servers: which server carries this meeting for us, asked before every attempt
+   * (`avoid`: the server we just lost, so a dead one is not chosen again while its lease runs out).
+   */
+  place?: (server: string, meetingId: string, avoid: string | undefined) => Promise<PlacementAnswer>;
   /** Refreshes the account's session over HTTP (the access token may expire in a long cut). */
   refreshAuth: () => Promise<unknown>;
 }
@@ -74,6 +86,10 @@ function waitOrOnline(ms: number): Promise<void> {
 export const FINAL_CLOSE_CODES: Record<number, string> = { 4001: 'joined_elsewhere', 4003: 'session_ended', 4004: 'meeting_ended', 4005: 'removed', 4006: 'access_revoked' };
 /** The server's media restarted (a worker died) and it is ready for us: rejoin without waiting. */
 export const MEDIA_RESTART_CLOSE_CODE = 4010;
+/** Several servers: this one is drained; ask for a placement again and rejoin elsewhere without waiting. */
+export const DRAIN_CLOSE_CODE = 4011;
+/** How long a placement may take before the attempt goes to the address already known. */
+export const PLACEMENT_TIMEOUT_MS = 1500;
 /** Join refusals that retrying cannot change. */
 export const FINAL_JOIN_ERRORS = new Set(['meeting_not_live', 'not_invited', 'watch_only', 'not_found', 'forbidden', 'removed_from_meeting', 'meeting_locked']);
 
@@ -83,6 +99,8 @@ export class SignalingSession {
   readonly #deps: SessionDeps;
   #target: { server: string; meetingId: string } | null = null;
   #client: SignalingConnection | null = null;
+  /** The server the last placement chose (several servers), null when none. */
+  #placedOn: string | null = null;
   /** Bumped on leave and on a final close: everything of an older session stops. */
   #session = 0;
   #notificationQueue: Promise<void> = Promise.resolve();
@@ -160,10 +178,31 @@ export class SignalingSession {
     }
   }
 
-  async #connect(session: number): Promise<void> {
+  /**
+   * Where to connect: asked again at every attempt, so a client whose server died or was drained
+   * lands on a living one. No answer in time, or an error: the address already known (it is the
+   * whole system's one address; a join refused there says why).
+   */
+  async #place(target: { server: string; meetingId: string }, avoid: string | undefined): Promise<PlacementAnswer | null> {
+    const place = this.#deps.place;
+    if (!place) return null;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      return await Promise.race([place(target.server, target.meetingId, avoid), new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), PLACEMENT_TIMEOUT_MS)))]);
+    } catch {
+      return null;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async #connect(session: number, avoid?: string): Promise<void> {
     const target = this.#target;
     if (!target) return;
-    const client = this.#deps.connect(target.server);
+    const placed = await this.#place(target, avoid);
+    if (this.#session !== session) return;
+    this.#placedOn = placed?.serverId ?? null;
+    const client = placed?.signalingUrl ? this.#deps.connect(target.server, placed.signalingUrl) : this.#deps.connect(target.server);
     this.#client = client;
     const dispatch = (name: NotificationName, data: Notifications[NotificationName]) => {
       if (this.#session !== session) return;
@@ -187,7 +226,7 @@ export class SignalingSession {
         this.#session++;
         this.#teardown(true);
         this.#store.setState({ status: 'left', peers: [], selfId: null, self: null, error: { code: final } });
-      } else if (this.#store.getState().status === 'joined') void this.#reconnect(session, code === MEDIA_RESTART_CLOSE_CODE ? 0 : undefined);
+      } else if (this.#store.getState().status === 'joined') void this.#reconnect(session, code === MEDIA_RESTART_CLOSE_CODE || code === DRAIN_CLOSE_CODE ? 0 : undefined);
     });
     await client.opened;
     // TURN (where only 443 passes): fresh short-lived credentials on every join, asked alongside
@@ -272,7 +311,9 @@ export class SignalingSession {
       if (attempt > 0) await this.#deps.refreshAuth().catch(() => undefined);
       if (this.#session !== session) return;
       try {
-        await this.#connect(session);
+        // Every attempt follows the loss of the server last placed on (dropped, drained, or the
+        // attempt on it failed): placement is asked to choose another one if there is one.
+        await this.#connect(session, this.#placedOn ?? undefined);
         return;
       } catch (err) {
         this.#teardown(false);
