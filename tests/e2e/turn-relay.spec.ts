@@ -65,8 +65,20 @@ async function audioFrom(page: Page, from: string, seconds = 3): Promise<{ packe
   return end && start ? { packets: end.packetsReceived - start.packetsReceived, energy: end.totalAudioEnergy - start.totalAudioEnergy } : { packets: 0, energy: 0 };
 }
 
-test('a point whose network passes only TCP 443 relays its media through coturn over TLS, and is seen and heard', async () => {
-  test.setTimeout(300_000);
+/** What a test gets: the two pages in the room, the link and coturn. */
+interface Only443 {
+  link: WeakLink;
+  coturn: Coturn;
+  chair: Page;
+  page: Page;
+}
+
+/**
+ * The set-up both tests share: a namespace whose firewall passes only TCP to the server's HTTP
+ * port and to coturn's 443, the server and coturn on the host, the chair joined from the host and
+ * the point from the namespace, its NSS database from `home`. coturn's log is printed on failure.
+ */
+async function withOnly443(home: (coturn: Coturn) => string, meetingTitle: string, body: (room: Only443) => Promise<void>): Promise<void> {
   let link: WeakLink | undefined;
   let coturn: Coturn | undefined;
   let server: Awaited<ReturnType<typeof startServerOnLink>> | undefined;
@@ -81,16 +93,31 @@ test('a point whose network passes only TCP 443 relays its media through coturn 
     link.onlyTcpTo([Number(new URL(server.url).port), TURN_TLS_PORT]);
 
     hostBrowser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: [...CHROMIUM_ARGS, `--unsafely-treat-insecure-origin-as-secure=${server.url}`] });
-    // HOME with an NSS database trusting the test CA that signed coturn's certificate.
-    const pointBrowser = await link.launchBrowser([server.url], [], { HOME: coturn.nssHome });
+    const pointBrowser = await link.launchBrowser([server.url], [], { HOME: home(coturn) });
     const admin = await TestApi.admin(server.url);
     const point = await person(admin, 'operator', POINT_NAME);
-    const meeting = await liveMeeting(admin, [point], 'Giao ban qua mạng chỉ mở cổng 443');
+    const meeting = await liveMeeting(admin, [point], meetingTitle);
     const chair = await (await newContext(hostBrowser)).newPage();
     await openAppAndJoin(chair, server.url, meeting.id, meeting.chair.username);
     const page = await (await newContext(pointBrowser)).newPage();
+    // Signaling passes (its port is open) whatever becomes of the media.
     await openAppAndJoin(page, server.url, meeting.id, point.username);
+    await body({ link, coturn, chair, page });
+  } catch (err) {
+    if (coturn) console.log(`coturn's log (end):\n${coturn.log().slice(-6000)}`);
+    throw err;
+  } finally {
+    await hostBrowser?.close().catch(() => undefined);
+    await link?.dispose();
+    await server?.close().catch(() => undefined);
+    await coturn?.stop();
+  }
+}
 
+test('a point whose network passes only TCP 443 relays its media through coturn over TLS, and is seen and heard', async () => {
+  test.setTimeout(300_000);
+  // HOME with an NSS database trusting the test CA that signed coturn's certificate.
+  await withOnly443((coturn) => coturn.nssHome, 'Giao ban qua mạng chỉ mở cổng 443', async ({ link, coturn, chair, page }) => {
     // The chair sees and hears the point; the point hears the chair.
     await expect.poll(() => framesFrom(chair, POINT_NAME), { message: "frames of the point's camera decoded at the chair", timeout: 90_000, intervals: [1000] }).toBeGreaterThanOrEqual(10);
     await expect.poll(async () => (await audioFrom(chair, POINT_NAME)).packets, { message: 'audio packets from the point at the chair', timeout: 60_000, intervals: [1000] }).toBeGreaterThan(50);
@@ -106,42 +133,13 @@ test('a point whose network passes only TCP 443 relays its media through coturn 
     expect(link.dropped().out).toBeGreaterThan(0);
     // coturn allocated relays for the point (what the refusal test must not see).
     expect(coturn.log()).toContain(ALLOCATED);
-  } catch (err) {
-    if (coturn) console.log(`coturn's log (end):\n${coturn.log().slice(-6000)}`);
-    throw err;
-  } finally {
-    await hostBrowser?.close().catch(() => undefined);
-    await link?.dispose();
-    await server?.close().catch(() => undefined);
-    await coturn?.stop();
-  }
+  });
 });
 
 test("a point that does not trust the TURN server's certificate does not relay through it", async () => {
   test.setTimeout(300_000);
-  let link: WeakLink | undefined;
-  let coturn: Coturn | undefined;
-  let server: Awaited<ReturnType<typeof startServerOnLink>> | undefined;
-  let hostBrowser: Browser | undefined;
-  try {
-    link = WeakLink.create();
-    const secret = randomBytes(24).toString('base64url');
-    coturn = await startCoturn({ ip: link.hostAddress, tlsPort: TURN_TLS_PORT, secret, allowedPeerIp: link.hostAddress, relayPorts: [64000, 64999] });
-    server = await startServerOnLink(link, { TURN_SECRET: secret, TURN_URLS: coturn.url });
-    link.onlyTcpTo([Number(new URL(server.url).port), TURN_TLS_PORT]);
-
-    hostBrowser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: [...CHROMIUM_ARGS, `--unsafely-treat-insecure-origin-as-secure=${server.url}`] });
-    // A HOME whose NSS database trusts nothing of the test's: the CA that signed coturn's certificate is unknown.
-    const pointBrowser = await link.launchBrowser([server.url], [], { HOME: coturn.untrustingHome });
-    const admin = await TestApi.admin(server.url);
-    const point = await person(admin, 'operator', POINT_NAME);
-    const meeting = await liveMeeting(admin, [point], 'Giao ban qua mạng chỉ mở cổng 443, chứng thư không tin cậy');
-    const chair = await (await newContext(hostBrowser)).newPage();
-    await openAppAndJoin(chair, server.url, meeting.id, meeting.chair.username);
-    const page = await (await newContext(pointBrowser)).newPage();
-    // Signaling passes (its port is open): the point is in the room, only its media has no way.
-    await openAppAndJoin(page, server.url, meeting.id, point.username);
-
+  // A HOME whose NSS database trusts nothing of the test's: the CA that signed coturn's certificate is unknown.
+  await withOnly443((coturn) => coturn.untrustingHome, 'Giao ban qua mạng chỉ mở cổng 443, chứng thư không tin cậy', async ({ link, coturn, chair, page }) => {
     // 40 s of trying: the chair decodes nothing of the point, no pair is selected, coturn gives no relay.
     let chairFrames = 0;
     const until = Date.now() + 40_000;
@@ -154,13 +152,5 @@ test("a point that does not trust the TURN server's certificate does not relay t
     const log = coturn.log();
     expect(log, 'TLS connections from the point at coturn').toContain(`tcp or tls connected to: ${link.pointAddress}:`);
     expect(log).not.toContain(ALLOCATED);
-  } catch (err) {
-    if (coturn) console.log(`coturn's log (end):\n${coturn.log().slice(-6000)}`);
-    throw err;
-  } finally {
-    await hostBrowser?.close().catch(() => undefined);
-    await link?.dispose();
-    await server?.close().catch(() => undefined);
-    await coturn?.stop();
-  }
+  });
 });
