@@ -67,6 +67,10 @@ interface ProfileResult {
   srtpCiphers: string[];
   pointSends: { rid: string; height: number; fps: number; limitation: string }[];
   dropped: { in: number; out: number };
+  /** Over the window: packets the shaping queues dropped at their tail (queue full), and the downlink queue's backlog sampled each second (ms at the link's rate). */
+  queue: { downDropped: number; upDropped: number; downBacklogMs: number[]; upBacklogMs: number[] } | null;
+  /** The point's audio each second of the window: concealed ms (all received streams), NACKs sent. */
+  audioPerSecond: { concealedMs: number; nacks: number }[];
   /** Server side, the point's audio consumers over the window: NACKs it sent, packets the worker retransmitted. */
   serverAudio: { nacks: number; retransmitted: number } | null;
   /** The server's plan for the point and the layers forwarded to it, once a second over the window. */
@@ -101,13 +105,20 @@ function printResult(r: ProfileResult): void {
   if (r.received.length === 0) console.log('  point receives no video');
   if (r.audio) {
     console.log(
-      `  point's audio: concealed ${fmt(r.audio.concealedPct, 2)} %, jitter buffer ${fmt(r.audio.jitterBufferMs)} ms, ${r.audio.packetsReceived} packets, ${r.audio.nacks} NACKs sent`,
+      `  point's audio: concealed ${fmt(r.audio.concealedPct, 2)} %, jitter buffer ${fmt(r.audio.jitterBufferMs)} ms (target ${fmt(r.audio.jitterTargetMs)} ms), ${r.audio.packetsReceived} packets, ${r.audio.packetsLost} lost for good, ${r.audio.packetsDiscarded} too late, ${r.audio.fecPackets} FEC, ${r.audio.nacks} NACKs sent`,
     );
   }
   const c = r.chairSeesPoint;
   console.log(`  chair receives the point: ${c ? `${fmt(c.fps, 1)} fps, ${c.height || '—'}p, freezes ${c.freezes}` : 'no video'}`);
   console.log(`  point sends: ${r.pointSends.map((s) => `${s.rid || 'single'} ${s.height || '—'}p ${fmt(s.fps, 1)} fps${s.limitation && s.limitation !== 'none' ? ` (${s.limitation})` : ''}`).join(', ') || '—'}`);
   for (const line of describePlans(r.plans)) console.log(line);
+  if (r.queue) {
+    const b = [...r.queue.downBacklogMs].sort((x, y) => x - y);
+    console.log(
+      `  shaping queues: tail drops ${r.queue.downDropped} down, ${r.queue.upDropped} up; downlink backlog ms per second ${r.queue.downBacklogMs.join(' ') || '—'} (median ${b[Math.floor(b.length / 2)] ?? '—'}, max ${b[b.length - 1] ?? '—'}); uplink ${r.queue.upBacklogMs.join(' ') || '—'}`,
+    );
+    console.log(`  point's audio per second: concealed ms ${r.audioPerSecond.map((x) => x.concealedMs).join(' ')}; NACKs ${r.audioPerSecond.map((x) => x.nacks).join(' ')}`);
+  }
   if (r.serverAudio) console.log(`  server → point audio: ${r.serverAudio.nacks} NACKs received from the point, ${r.serverAudio.retransmitted} packets retransmitted`);
   console.log(`  media over: ${[...new Set(r.protocols)].join(', ') || '—'}; SRTP: ${[...new Set(r.srtpCiphers)].join(', ') || '—'}; dropped by the link: ${r.dropped.in} in, ${r.dropped.out} out`);
 }
@@ -135,7 +146,7 @@ async function measureProfile(link: WeakLink, pointBrowser: Browser, chair: Page
   const url = server.url;
   link.shape(profile);
   const before = link.dropped();
-  const result: ProfileResult = { profile: profile.name, coldMs: null, coldSteps: {}, warmMs: null, received: [], audio: null, chairSeesPoint: null, protocols: [], srtpCiphers: [], pointSends: [], dropped: { in: 0, out: 0 }, serverAudio: null, plans: [] };
+  const result: ProfileResult = { profile: profile.name, coldMs: null, coldSteps: {}, warmMs: null, received: [], audio: null, chairSeesPoint: null, protocols: [], srtpCiphers: [], pointSends: [], dropped: { in: 0, out: 0 }, queue: null, audioPerSecond: [], serverAudio: null, plans: [] };
   const context = await newContext(pointBrowser);
   try {
     const page = await context.newPage();
@@ -143,7 +154,22 @@ async function measureProfile(link: WeakLink, pointBrowser: Browser, chair: Page
     await sleep(SETTLE_S * 1000);
     const [p0, c0, s0] = [await snapshot(page), await snapshot(chair), await serverAudioCounters(server, meetingId, POINT_NAME)];
     const sampler = samplePlans(server, meetingId, POINT_NAME);
-    await sleep(WINDOW_S * 1000);
+    const q0 = link.queues();
+    const backlog: number[] = [];
+    const upBacklog: number[] = [];
+    let last = p0;
+    for (let i = 0; i < WINDOW_S; i++) {
+      await sleep(1000);
+      const q = link.queues();
+      if (profile.downKbit > 0) backlog.push(Math.round((q.down.backlogBytes * 8) / profile.downKbit));
+      if (profile.upKbit > 0) upBacklog.push(Math.round((q.up.backlogBytes * 8) / profile.upKbit));
+      const now = await snapshot(page);
+      const a = figures(last, now).audio;
+      result.audioPerSecond.push({ concealedMs: Math.round((a.concealedPct / 100) * ((now.at - last.at) / 1000) * 1000 * a.streams), nacks: a.nacks });
+      last = now;
+    }
+    const q1 = link.queues();
+    result.queue = { downDropped: q1.down.dropped - q0.down.dropped, upDropped: q1.up.dropped - q0.up.dropped, downBacklogMs: backlog, upBacklogMs: upBacklog };
     result.plans = await sampler.stop();
     const [p1, c1, s1] = [await snapshot(page), await snapshot(chair), await serverAudioCounters(server, meetingId, POINT_NAME)];
     result.serverAudio = { nacks: s1.nacks - s0.nacks, retransmitted: s1.retransmitted - s0.retransmitted };

@@ -27,6 +27,11 @@ export interface StreamSnapshot {
   // audio
   concealedSamples: number;
   totalSamplesReceived: number;
+  /** Audio packets that came too late for the jitter buffer (e.g. a retransmission after playout). */
+  packetsDiscarded: number;
+  fecPacketsReceived: number;
+  /** Cumulative target delay (s), over jitterBufferEmittedCount. */
+  jitterBufferTargetDelay: number;
   jitterBufferDelay: number;
   jitterBufferEmittedCount: number;
   audioLevel: number;
@@ -118,6 +123,9 @@ export async function snapshot(page: Page): Promise<PageSnapshot> {
             freezeCount: n(s['freezeCount']),
             concealedSamples: n(s['concealedSamples']),
             totalSamplesReceived: n(s['totalSamplesReceived']),
+            packetsDiscarded: n(s['packetsDiscarded']),
+            fecPacketsReceived: n(s['fecPacketsReceived']),
+            jitterBufferTargetDelay: n(s['jitterBufferTargetDelay']),
             jitterBufferDelay: n(s['jitterBufferDelay']),
             jitterBufferEmittedCount: n(s['jitterBufferEmittedCount']),
             audioLevel: n(s['audioLevel']),
@@ -165,6 +173,14 @@ export interface AudioFigures {
   nacks: number;
   /** Energy received over the window (0: silence or nothing). */
   energy: number;
+  /** Packets lost for good (after retransmission), discarded as too late, and FEC packets received, over the window. */
+  packetsLost: number;
+  packetsDiscarded: number;
+  fecPackets: number;
+  /** Mean jitter buffer target delay over the window, ms. */
+  jitterTargetMs: number;
+  /** Audio streams received over the window. */
+  streams: number;
 }
 
 /** Figures of the window between two snapshots of one page. */
@@ -178,6 +194,11 @@ export function figures(a: PageSnapshot, b: PageSnapshot): { video: VideoFigures
   let packets = 0;
   let nacks = 0;
   let energy = 0;
+  let lost = 0;
+  let discarded = 0;
+  let fec = 0;
+  let target = 0;
+  let streams = 0;
   for (const s of b.inbound) {
     const p = before.get(s.trackId);
     if (!p) continue;
@@ -192,6 +213,11 @@ export function figures(a: PageSnapshot, b: PageSnapshot): { video: VideoFigures
       packets += s.packetsReceived - p.packetsReceived;
       nacks += s.nackCount - p.nackCount;
       energy += s.totalAudioEnergy - p.totalAudioEnergy;
+      lost += s.packetsLost - p.packetsLost;
+      discarded += s.packetsDiscarded - p.packetsDiscarded;
+      fec += s.fecPacketsReceived - p.fecPacketsReceived;
+      target += s.jitterBufferTargetDelay - p.jitterBufferTargetDelay;
+      streams++;
     }
   }
   return {
@@ -202,6 +228,11 @@ export function figures(a: PageSnapshot, b: PageSnapshot): { video: VideoFigures
       packetsReceived: packets,
       nacks,
       energy,
+      packetsLost: lost,
+      packetsDiscarded: discarded,
+      fecPackets: fec,
+      jitterTargetMs: jbCount > 0 ? (1000 * target) / jbCount : NaN,
+      streams,
     },
   };
 }

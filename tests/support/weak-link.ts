@@ -106,6 +106,12 @@ function freeSubnet(): { host: string; point: string } {
   throw new Error('no free /30 in 10.231.0.0/16');
 }
 
+/** One shaping queue's counters (see `WeakLink.queues`). */
+export interface QueueCounters {
+  dropped: number;
+  backlogBytes: number;
+}
+
 export class WeakLink {
   #closed = false;
   #profile: LinkProfile = PROFILES.clean;
@@ -222,6 +228,23 @@ export class WeakLink {
         .filter((l) => /\bDROP\b/.test(l))
         .reduce((sum, l) => sum + Number(l.trim().split(/\s+/)[0] ?? 0), 0);
     return { in: count('INPUT'), out: count('OUTPUT') };
+  }
+
+  /**
+   * The shaping queues' counters, for reports: per direction the packets `tbf` dropped at its tail
+   * (queue full: more offered than the rate for longer than its 300-ms latency) and its backlog now
+   * (bytes waiting). Random loss is counted apart (`dropped`).
+   */
+  queues(): { down: QueueCounters; up: QueueCounters } {
+    const parse = (text: string): QueueCounters => {
+      const dropped = /dropped (\d+)/.exec(text);
+      const backlog = /backlog (\d+)b/.exec(text);
+      return { dropped: Number(dropped?.[1] ?? 0), backlogBytes: Number(backlog?.[1] ?? 0) };
+    };
+    return {
+      down: parse(run('tc', ['-s', 'qdisc', 'show', 'dev', this.hostIf, 'root'], { allowFail: true })),
+      up: parse(this.#inNs('tc', ['-s', 'qdisc', 'show', 'dev', this.pointIf, 'root'], { allowFail: true })),
+    };
   }
 
   /**

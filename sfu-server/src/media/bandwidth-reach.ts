@@ -18,6 +18,17 @@
  * policy takes the step itself. A sharp fall of the estimate while reaching doubles `quietMs` (up to
  * MAX_REACH_QUIET_MS): a link that is really full is not pushed every few seconds; a step the plan
  * took by itself resets it.
+ *
+ * A lifted link (found 2026-12-07 with the weak-link spec: back to full quality took 16–61 s after
+ * the 384/256 kbit 5 % shaping was lifted): on a lossy link the smoothed loss (mediasoup's weighted
+ * average over the last transport-cc feedbacks) dips below REACH_MAX_LOSS now and then, a reach
+ * follows, the estimate falls, and the wait doubles towards MAX_REACH_QUIET_MS, so that when the
+ * link is lifted the next reach may be a minute away. So a link seen losing LOSSY_LOSS or more
+ * while not reaching is *lossy*: it reaches only once its loss has stayed below REACH_MAX_LOSS for
+ * CLEAN_MS (three rounds), and that clean run is what a lifted link looks like: the wait goes back
+ * to REACH_QUIET_MS and falls before it are forgotten (they measured the old link), so it reaches
+ * at once. A link that is still bad does not show three clean rounds in a row (and if it does, its
+ * next round is lossy again: one reach, within mediasoup's own estimate, and it is lossy again).
  */
 
 /** Wait after a sharp fall of the estimate before reaching again (first, and after a success). */
@@ -31,6 +42,10 @@ export const MAX_REACH_QUIET_MS = 80_000;
  * received and stayed at 9–10 on the 384/256 kbit link with 5 % loss.
  */
 export const REACH_MAX_LOSS = 0.01;
+/** Loss at or above which, seen while not reaching, the link itself is lossy (a still-bad link; see above). */
+export const LOSSY_LOSS = 0.02;
+/** How long a lossy link's loss must stay below REACH_MAX_LOSS before it counts as lifted (three 1-s rounds). */
+export const CLEAN_MS = 2_000;
 
 export interface ReachState {
   /** It reached above its plan in the last round. */
@@ -40,9 +55,15 @@ export interface ReachState {
   /** The last sharp fall of the estimate already taken into account (ms), or null. */
   fallSeen: number | null;
   quietMs: number;
+  /** Its link was seen losing LOSSY_LOSS or more while not reaching, and has not been clean for CLEAN_MS since. */
+  lossy: boolean;
+  /** Start of the current run of loss readings below REACH_MAX_LOSS, or null. */
+  cleanSince: number | null;
+  /** When a lossy link was last seen clean again (falls before it are forgotten), or null. */
+  liftedAt: number | null;
 }
 
-export const initialReach: ReachState = { reaching: false, heldBack: false, fallSeen: null, quietMs: REACH_QUIET_MS };
+export const initialReach: ReachState = { reaching: false, heldBack: false, fallSeen: null, quietMs: REACH_QUIET_MS, lossy: false, cleanSince: null, liftedAt: null };
 
 export interface ReachInput {
   now: number;
@@ -58,9 +79,23 @@ export interface ReachInput {
 
 /** Whether to reach one step above the plan this round, and the state after it. */
 export function nextReach(s: ReachState, input: ReachInput): { reach: boolean; state: ReachState } {
-  const { now, estimate, needed, lastFallAt } = input;
+  const { now, estimate, needed, loss } = input;
   let quietMs = s.quietMs;
   let fallSeen = s.fallSeen;
+  let { lossy, cleanSince, liftedAt } = s;
+  // Loss not read this round (nothing was held back): no news about the link.
+  if (loss !== null) {
+    if (loss < REACH_MAX_LOSS) cleanSince ??= now;
+    else cleanSince = null;
+    if (loss >= LOSSY_LOSS && !s.reaching) lossy = true;
+  }
+  if (lossy && cleanSince !== null && now - cleanSince >= CLEAN_MS) {
+    // A lossy link clean for three rounds: lifted. Its earlier falls and waits were the old link's.
+    lossy = false;
+    liftedAt = now;
+    quietMs = REACH_QUIET_MS;
+  }
+  const lastFallAt = input.lastFallAt !== null && liftedAt !== null && input.lastFallAt <= liftedAt ? null : input.lastFallAt;
   if (lastFallAt !== null && lastFallAt !== fallSeen) {
     // A new sharp fall: if it came while reaching, the link did not carry the step.
     if (s.reaching) quietMs = Math.min(MAX_REACH_QUIET_MS, quietMs * 2);
@@ -69,6 +104,6 @@ export function nextReach(s: ReachState, input: ReachInput): { reach: boolean; s
   const heldBack = estimate !== undefined && needed !== null && needed > estimate;
   // The plan took the step by itself (or nothing is held back): the short wait again.
   if (!heldBack && s.reaching) quietMs = REACH_QUIET_MS;
-  const reach = heldBack && input.loss !== null && input.loss < REACH_MAX_LOSS && (lastFallAt === null || now - lastFallAt >= quietMs);
-  return { reach, state: { reaching: reach, heldBack, fallSeen, quietMs } };
+  const reach = heldBack && !lossy && loss !== null && loss < REACH_MAX_LOSS && (lastFallAt === null || now - lastFallAt >= quietMs);
+  return { reach, state: { reaching: reach, heldBack, fallSeen, quietMs, lossy, cleanSince, liftedAt } };
 }

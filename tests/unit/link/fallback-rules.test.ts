@@ -60,6 +60,15 @@ describe('automatic fallback', () => {
     expect(s.level).toBe(0);
   });
 
+  it('is back from audio only to full within 15 s of the link turning good (the shaping lifted)', () => {
+    let [s, t] = feed(initialFallback, 'poor', DOWN_SAMPLES * 2, 0);
+    expect(s.level).toBe(2);
+    const lifted = t;
+    while (s.level > 0 && t - lifted < 60_000) [s, t] = feed(s, 'good', 1, t);
+    expect(s.level).toBe(0);
+    expect(t - lifted).toBeLessThanOrEqual(15_000);
+  });
+
   it('waits twice as long after each failed probe (a link that carries audio but not video does not flap)', () => {
     let [s, t] = feed(initialFallback, 'poor', DOWN_SAMPLES, 0);
     const waits: number[] = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nextStep, planReceiver, videoBudget, type StreamInput } from '../../../sfu-server/src/media/bandwidth-policy';
-import { initialReach, MAX_REACH_QUIET_MS, nextReach, REACH_MAX_LOSS, REACH_QUIET_MS, type ReachInput, type ReachState } from '../../../sfu-server/src/media/bandwidth-reach';
+import { CLEAN_MS, initialReach, MAX_REACH_QUIET_MS, nextReach, REACH_MAX_LOSS, REACH_QUIET_MS, type ReachInput, type ReachState } from '../../../sfu-server/src/media/bandwidth-reach';
 
 /** The chair's camera as Chromium sends it here: 180p / 360p / 720p, three temporal layers each (cumulative bit/s). */
 const CAMERA_RATES = [
@@ -106,8 +106,46 @@ describe('reaching one step above the plan', () => {
   it('a fall while not reaching does not lengthen the wait; a step the plan took resets it', () => {
     const idle = nextReach(initialReach, input({ needed: null })).state;
     expect(nextReach(idle, input({ lastFallAt: 99_000, needed: null })).state.quietMs).toBe(REACH_QUIET_MS);
-    const long: ReachState = { reaching: true, heldBack: true, fallSeen: 0, quietMs: 40_000 };
+    const long: ReachState = { ...initialReach, reaching: true, heldBack: true, fallSeen: 0, quietMs: 40_000 };
     // The estimate grew to what the step needs: the plan takes it, nothing held back now.
     expect(nextReach(long, input({ estimate: 200_000, needed: 150_000 })).state).toMatchObject({ reaching: false, quietMs: REACH_QUIET_MS });
+  });
+
+  it('does not reach on a still-bad link whose smoothed loss dips under 1 % for a round or two', () => {
+    // The 384/256 kbit 5 % link: mediasoup's weighted loss over the last feedbacks reads 3–7 %, and
+    // now and then under 1 % for a round (a few feedbacks without a lost packet).
+    const readings = [0.05, 0.06, 0.004, 0.05, 0.03, 0.0, 0.008, 0.05, 0.07, 0.0, 0.04];
+    let s: ReachState = initialReach;
+    readings.forEach((loss, i) => {
+      const r = nextReach(s, input({ now: 100_000 + i * 1_000, loss }));
+      expect(r.reach, `round ${i}, loss ${loss}`).toBe(false);
+      s = r.state;
+    });
+  });
+
+  it('reaches at once when a lossy link has been clean for three rounds: lifted, its doubled wait and falls forgotten', () => {
+    // During the bad spell reaches ended in falls and the wait grew to its bound.
+    let s: ReachState = { ...initialReach, quietMs: MAX_REACH_QUIET_MS, fallSeen: 95_000 };
+    const lastFall = 95_000;
+    for (let t = 90_000; t < 100_000; t += 1_000) s = nextReach(s, input({ now: t, lastFallAt: lastFall, loss: 0.05 })).state;
+    expect(s.lossy).toBe(true);
+    // Lifted at 100 s: loss gone at the next reads.
+    let r = nextReach(s, input({ now: 100_000, lastFallAt: lastFall, loss: 0 }));
+    expect(r.reach).toBe(false);
+    r = nextReach(r.state, input({ now: 101_000, lastFallAt: lastFall, loss: 0.002 }));
+    expect(r.reach).toBe(false);
+    r = nextReach(r.state, input({ now: 100_000 + CLEAN_MS, lastFallAt: lastFall, loss: 0 }));
+    expect(r.reach).toBe(true);
+    expect(r.state).toMatchObject({ lossy: false, quietMs: REACH_QUIET_MS });
+    // A fall after the lift (the reach overshot the new link) counts again, with the short wait.
+    const after = nextReach(r.state, input({ now: 103_000, lastFallAt: 103_000, loss: 0 }));
+    expect(after.reach).toBe(false);
+    expect(after.state.quietMs).toBe(2 * REACH_QUIET_MS);
+  });
+
+  it('a link that only lost while reaching (it overshot) is not taken for lossy', () => {
+    const reaching = nextReach(initialReach, input({ now: 0 })).state;
+    expect(reaching.reaching).toBe(true);
+    expect(nextReach(reaching, input({ now: 1_000, loss: 0.04 })).state.lossy).toBe(false);
   });
 });

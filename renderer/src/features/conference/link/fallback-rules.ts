@@ -10,10 +10,15 @@
  *   spike of a few seconds is ridden out; a link that stays poor is relieved before the audio
  *   suffers long). After a step the count starts again, so the next step waits until the lighter
  *   level has had time to take effect (the bandwidth estimate needs seconds to follow).
- * - Up one level after the link has been good for `upAfterMs` (20 s at first). Going back up is a
- *   probe: if the link turns poor again within FLAP_WINDOW_MS of it, the next probe waits twice as
- *   long (up to MAX_UP_AFTER_MS), so a link that carries audio but not video does not flap; a
- *   level held steadily for FLAP_WINDOW_MS earns the short wait back.
+ * - Up one level after the link has been good for `upAfterMs` (6 s at first: three good samples,
+ *   as three poor ones step down). Going back up is a probe: if the link turns poor again within
+ *   FLAP_WINDOW_MS of it, the next probe waits twice as long (up to MAX_UP_AFTER_MS), so a link
+ *   that carries audio but not video does not flap; a level held steadily for FLAP_WINDOW_MS earns
+ *   the short wait back. The first wait was 20 s until 2026-12-07: a point whose 384/256 kbit 5 %
+ *   link was lifted spent 40 s in audio only and low mode before the server could send it full
+ *   quality again (the weak-link spec: 16–61 s back to 360p). A link that is still bad is never
+ *   'good' (its speech loss, round trip or bitrate keep it fair or poor), so the short wait does not
+ *   make it flap; the doubling still guards a link that carries audio but not video.
  * - 'fair' samples hold the level and reset both counts.
  * - The user's one click back ('override') returns to full at once and suspends automatic
  *   stepping down for OVERRIDE_HOLD_MS (the banner says so); then the rules apply again.
@@ -25,7 +30,7 @@ export type FallbackLevel = 0 | 1 | 2;
 
 export const SAMPLE_MS = 2_000;
 export const DOWN_SAMPLES = 3;
-export const BASE_UP_AFTER_MS = 20_000;
+export const BASE_UP_AFTER_MS = 6_000;
 export const MAX_UP_AFTER_MS = 160_000;
 export const FLAP_WINDOW_MS = 60_000;
 export const OVERRIDE_HOLD_MS = 5 * 60_000;
@@ -79,7 +84,8 @@ export function nextFallback(s: FallbackState, quality: LinkQuality, now: number
 
   const goodSince = s.goodSince ?? now;
   if (s.level > 0 && now - goodSince >= upAfterMs) {
-    return { ...s, level: (s.level - 1) as FallbackLevel, since: now, poorSamples: 0, goodSince: null, lastUpAt: now, upAfterMs };
+    // The next level's wait starts now: the good run goes on (from audio only to full in two waits).
+    return { ...s, level: (s.level - 1) as FallbackLevel, since: now, poorSamples: 0, goodSince: now, lastUpAt: now, upAfterMs };
   }
   return { ...s, poorSamples: 0, goodSince, upAfterMs };
 }
