@@ -17,7 +17,8 @@
  * that commit is built from `git archive` in a temporary folder (the node_modules of this checkout
  * are linked), served from the same server at /baseline.html, and measured in the same run, in the
  * same room, before the current client: the "before" figures. BASELINE_RENDERER_DIR=<dist folder>
- * uses a build made beforehand instead. Figures only, no assertions. The machine is shared: say
+ * uses a build made beforehand instead; CLIENT_DIR=<dist folder> measures that build as "now"
+ * instead of renderer/dist (e.g. a change built apart from others' work in progress). Figures only, no assertions. The machine is shared: say
  * the load average (printed) with the figures.
  *
  *   node --import tsx tests/bench/room-render.ts     POINTS=50 SECONDS=20 BASELINE_COMMIT=<sha> VIDEO=1
@@ -50,7 +51,11 @@ const PORT = 20000 + (process.pid % 900);
 const TARGET = 0.05;
 /** TRACE=1: a Chrome trace of the speaker window; prints where the page's main thread spent it. */
 const TRACE = process.env['TRACE'] === '1';
-/** PROFILE=1: a CPU profile and a sampled allocation profile of the speaker window; prints the page's top functions by own time and by bytes allocated. */
+/**
+ * PROFILE=1: a CPU profile and a sampled allocation profile of the speaker window; prints the page's
+ * top functions by own time and by bytes allocated, and the DOM's changes per second by kind and
+ * place. PROFILE_OUT=<prefix>: the CPU profiles are also written to <prefix>-<client>.cpuprofile.
+ */
 const PROFILE = process.env['PROFILE'] === '1';
 
 /** Counts React commits in the page: the hook React looks for at start (React DevTools' global hook). */
@@ -86,6 +91,8 @@ interface Counters {
 declare global {
   // eslint-disable-next-line no-var
   var __roomRender: Counters;
+  // eslint-disable-next-line no-var
+  var __roomRenderDom: Record<string, number> | undefined;
 }
 
 /** What the bench reads of the page's engine (both builds have it: window.__phonghop). */
@@ -109,7 +116,7 @@ function buildBaseline(commit: string): string {
 /** The current client at /, the baseline (if any) at /baseline.html: both builds' hashed assets side by side. */
 function clientDir(dataDir: string, baselineDist: string | null): string {
   const dir = path.join(dataDir, 'client');
-  fs.cpSync(path.resolve('renderer/dist'), dir, { recursive: true });
+  fs.cpSync(path.resolve(process.env['CLIENT_DIR'] ?? 'renderer/dist'), dir, { recursive: true });
   if (baselineDist) {
     fs.cpSync(path.join(baselineDist, 'assets'), path.join(dir, 'assets'), { recursive: true, force: false, errorOnExist: false });
     fs.copyFileSync(path.join(baselineDist, 'index.html'), path.join(dir, 'baseline.html'));
@@ -170,9 +177,16 @@ async function measureClient(browser: Browser, origin: string, entry: string, la
     await sleep(3000);
     if (TRACE) await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'media', 'webrtc'] });
     if (PROFILE) await startProfiles(cdp);
+    if (PROFILE) await page.evaluate(watchDom);
     const speaking = await windowOf('speaker every 2 s');
     console.log(row(speaking));
     if (PROFILE) await printProfiles(cdp, label, speaking.seconds);
+    if (PROFILE) printDomChanges(label, await page.evaluate(() => globalThis.__roomRenderDom ?? {}), speaking.seconds);
+    const videos = await page.evaluate(() =>
+      [...document.querySelectorAll('video')].map((v) => ({ playing: !v.paused && v.srcObject !== null, width: v.videoWidth, height: v.videoHeight, shownWidth: v.clientWidth })),
+    );
+    const sizes = [...new Set(videos.filter((v) => v.playing).map((v) => `${v.width}x${v.height} in ${v.shownWidth} px`))].join(', ');
+    console.log(`  ${label}: ${videos.length} <video> elements, ${videos.filter((v) => v.playing).length} playing (${sizes || 'none'})`);
     if (TRACE) {
       const trace = await browser.stopTracing();
       if (process.env['TRACE_OUT']) fs.writeFileSync(process.env['TRACE_OUT'], trace);
@@ -189,6 +203,39 @@ async function measureClient(browser: Browser, origin: string, entry: string, la
 type Cdp = Awaited<ReturnType<import('@playwright/test').BrowserContext['newCDPSession']>>;
 interface CallFrame { functionName: string; url: string; lineNumber: number; columnNumber: number }
 
+/**
+ * In the page: counts the DOM's changes in the window (PROFILE=1) by what changed: nodes added or
+ * removed, text, or an attribute, and where (the element, and the nearest data-testid above it).
+ */
+function watchDom(): void {
+  const counts: Record<string, number> = {};
+  globalThis.__roomRenderDom = counts;
+  // Which declarations of a style attribute changed ("width, height").
+  const changedDeclarations = (before: string | null, after: string | null): string => {
+    const parse = (v: string | null) => new Map((v ?? '').split(';').map((d) => d.split(':').map((x) => x.trim())).filter((d) => d[0]).map((d) => [d[0]!, d[1] ?? '']));
+    const a = parse(before);
+    const b = parse(after);
+    return [...new Set([...a.keys(), ...b.keys()])].filter((k) => a.get(k) !== b.get(k)).join(', ');
+  };
+  const where = (node: Node | null): string => {
+    const el = node instanceof Element ? node : (node?.parentElement ?? null);
+    if (!el) return '?';
+    const tested = el.closest('[data-testid]');
+    return `${el.tagName.toLowerCase()}${tested ? ` in ${tested.getAttribute('data-testid')}` : ''}`;
+  };
+  new MutationObserver((records) => {
+    for (const r of records) {
+      const key = r.type === 'attributes' ? `attribute ${r.attributeName}${r.attributeName === 'style' ? ` (${changedDeclarations(r.oldValue, (r.target as Element).getAttribute('style'))})` : ''} of ${where(r.target)}` : r.type === 'characterData' ? `text of ${where(r.target)}` : `children of ${where(r.target)} (+${r.addedNodes.length} -${r.removedNodes.length})`;
+      counts[key] = (counts[key] ?? 0) + 1;
+    }
+  }).observe(document, { subtree: true, childList: true, characterData: true, attributes: true, attributeOldValue: true });
+}
+
+function printDomChanges(label: string, counts: Record<string, number>, seconds: number): void {
+  console.log(`  ${label}, speaker window, DOM changes per second by kind and place:`);
+  for (const [what, n] of Object.entries(counts).sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`    ${what.slice(0, 70).padEnd(70)} ${(n / seconds).toFixed(2).padStart(7)}`);
+}
+
 async function startProfiles(cdp: Cdp): Promise<void> {
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
@@ -202,6 +249,7 @@ const where = (f: CallFrame) => `${f.functionName || '(anonymous)'} ${f.url.spli
 /** The page's JavaScript in the window: own time per function, and bytes allocated per function (sampled). */
 async function printProfiles(cdp: Cdp, label: string, seconds: number): Promise<void> {
   const { profile } = await cdp.send('Profiler.stop');
+  if (process.env['PROFILE_OUT']) fs.writeFileSync(`${process.env['PROFILE_OUT']}-${label.split(' ')[0]}.cpuprofile`, JSON.stringify(profile));
   const self = new Map<string, number>();
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const deltas = profile.timeDeltas ?? [];

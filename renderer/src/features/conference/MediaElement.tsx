@@ -1,13 +1,15 @@
 /** A <video> or <audio> element playing one MediaStreamTrack. */
-import { useEffect, useRef } from 'react';
+import { memo, useEffect, useRef } from 'react';
 import { quietLiveMedia } from './quiet-live-media';
 
-export function TrackVideo({
+/** Memoised: a tile re-rendered for something else (its speaking outline) leaves the element alone. */
+export const TrackVideo = memo(function TrackVideo({
   track,
   label,
   muted = true,
   mirrored = false,
   fit = 'cover',
+  hidden = false,
 }: {
   track: MediaStreamTrack;
   label: string;
@@ -15,6 +17,11 @@ export function TrackVideo({
   mirrored?: boolean;
   /** 'contain' for shared screens: nothing of the screen is cut off. */
   fit?: 'cover' | 'contain';
+  /**
+   * Not shown now (e.g. the server does not forward this video here for a while), but kept with
+   * its track: showing it again is a style change, not a new media player (see ParticipantTile).
+   */
+  hidden?: boolean;
 }) {
   const ref = useRef<HTMLVideoElement>(null);
   useEffect(() => {
@@ -35,10 +42,10 @@ export function TrackVideo({
       muted={muted}
       aria-label={label}
       data-live-track=""
-      style={{ width: '100%', height: '100%', objectFit: fit, background: '#111', transform: mirrored ? 'scaleX(-1)' : undefined }}
+      style={{ width: '100%', height: '100%', objectFit: fit, background: '#111', transform: mirrored ? 'scaleX(-1)' : undefined, display: hidden ? 'none' : undefined }}
     />
   );
-}
+});
 
 /** Whether this browser can choose the audio output device (HTMLMediaElement.setSinkId). */
 export const canChooseSpeaker = (): boolean => typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;

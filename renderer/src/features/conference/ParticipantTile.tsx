@@ -1,7 +1,7 @@
 /** One bridge point in the grid: its video, its audio, its name and point, and its connection details. */
 import { ActionIcon, Badge, Box, Group, Popover, Text } from '@mantine/core';
 import { IconChartBar, IconMicrophoneOff, IconPin, IconPinnedOff, IconVideoOff } from '@tabler/icons-react';
-import { memo } from 'react';
+import { memo, type CSSProperties } from 'react';
 import { useTranslation } from 'react-i18next';
 import { RaisedHand } from '../floor/RaisedHand';
 import { TileModerationMenu } from '../floor/TileModerationMenu';
@@ -20,6 +20,27 @@ export interface TilePlacement {
   onTogglePin?: () => void;
 }
 
+/**
+ * The tile's frame, pin button and footer bar: plain elements with constant styles (not Mantine
+ * style props, which are resolved again on every render), and the pin button memoised, so a tile
+ * re-rendered for its picture (a video paused or resumed for this receiver) redraws the picture only.
+ */
+const FRAME_STYLE: CSSProperties = { position: 'relative', width: '100%', height: '100%', background: '#1b1f24', borderRadius: 8, overflow: 'hidden', outline: 'none', outlineOffset: -3 };
+const SPEAKING_FRAME_STYLE: CSSProperties = { ...FRAME_STYLE, outline: '3px solid var(--mantine-color-green-5)' };
+const FOOTER_STYLE: CSSProperties = {
+  position: 'absolute',
+  bottom: 0,
+  left: 0,
+  right: 0,
+  padding: 'calc(0.375rem * var(--mantine-scale))',
+  display: 'flex',
+  flexWrap: 'nowrap',
+  alignItems: 'center',
+  justifyContent: 'space-between',
+  gap: 'var(--mantine-spacing-md)',
+  background: 'linear-gradient(transparent, rgba(0,0,0,.75))',
+};
+
 export function TileFrame({
   label,
   children,
@@ -36,49 +57,35 @@ export function TileFrame({
   testId: string;
   pinLabel?: string;
 } & TilePlacement) {
-  const { t } = useTranslation();
   return (
-    <Box
-      component="section"
-      aria-label={label}
-      data-testid={testId}
-      data-speaking={speaking ? 'true' : undefined}
-      data-pinned={pinned ? 'true' : undefined}
-      pos="relative"
-      w="100%"
-      h="100%"
-      style={{
-        background: '#1b1f24',
-        borderRadius: 8,
-        overflow: 'hidden',
-        outline: speaking ? '3px solid var(--mantine-color-green-5)' : 'none',
-        outlineOffset: -3,
-      }}
-    >
+    <section aria-label={label} data-testid={testId} data-speaking={speaking ? 'true' : undefined} data-pinned={pinned ? 'true' : undefined} style={speaking ? SPEAKING_FRAME_STYLE : FRAME_STYLE}>
       {children}
-      {onTogglePin && (
-        <ActionIcon
-          pos="absolute"
-          top={6}
-          right={6}
-          variant={pinned ? 'filled' : 'default'}
-          color={pinned ? 'blue' : undefined}
-          size="md"
-          aria-pressed={pinned}
-          aria-label={pinned ? t('layout.unpin', { name: pinLabel ?? label }) : t('layout.pin', { name: pinLabel ?? label })}
-          onClick={onTogglePin}
-          style={{ zIndex: 2, opacity: pinned ? 1 : 0.8 }}
-          data-testid="pin-button"
-        >
-          {pinned ? <IconPinnedOff size={16} /> : <IconPin size={16} />}
-        </ActionIcon>
-      )}
-      <Group pos="absolute" bottom={0} left={0} right={0} p={6} justify="space-between" wrap="nowrap" style={{ background: 'linear-gradient(transparent, rgba(0,0,0,.75))' }}>
-        {footer}
-      </Group>
-    </Box>
+      {onTogglePin && <PinButton pinned={pinned} name={pinLabel ?? label} onToggle={onTogglePin} />}
+      <div style={FOOTER_STYLE}>{footer}</div>
+    </section>
   );
 }
+
+const PinButton = memo(function PinButton({ pinned, name, onToggle }: { pinned: boolean; name: string; onToggle: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <ActionIcon
+      pos="absolute"
+      top={6}
+      right={6}
+      variant={pinned ? 'filled' : 'default'}
+      color={pinned ? 'blue' : undefined}
+      size="md"
+      aria-pressed={pinned}
+      aria-label={pinned ? t('layout.unpin', { name }) : t('layout.pin', { name })}
+      onClick={onToggle}
+      style={{ zIndex: 2, opacity: pinned ? 1 : 0.8 }}
+      data-testid="pin-button"
+    >
+      {pinned ? <IconPinnedOff size={16} /> : <IconPin size={16} />}
+    </ActionIcon>
+  );
+});
 
 export const initials = (name: string) =>
   name
@@ -107,11 +114,12 @@ export function ParticipantTile({ peer, engine, ...placement }: { peer: RemotePe
       pinLabel={peer.info.pointName || name}
       {...placement}
       speaking={speaking}
-      footer={<ParticipantFooter info={peer.info} engine={engine} speaking={speaking} />}
+      footer={<ParticipantFooter info={peer.info} engine={engine} />}
     >
-      {showVideo ? (
-        <TrackVideo track={video.track} label={name} />
-      ) : (
+      {/* The player stays while the video is paused or not forwarded here (hidden, same track): a
+          speaker change that pauses one picture and resumes another creates no media player. */}
+      {video && <TrackVideo track={video.track} label={name} hidden={!showVideo} />}
+      {!showVideo && (
         <Group h="100%" justify="center">
           <Text c="gray.4" size="xl" fw={700}>
             {cam?.paused ? t('room.videoOff') : initials(name)}
@@ -128,8 +136,12 @@ export function ParticipantTile({ peer, engine, ...placement }: { peer: RemotePe
   );
 }
 
-/** The tile's name, point, unit, state badges, the chair's menu and the connection details. */
-const ParticipantFooter = memo(function ParticipantFooter({ info, engine, speaking }: { info: PeerInfo; engine: ConferenceEngine; speaking: boolean }) {
+/**
+ * The tile's name, point, unit, state badges, the chair's menu and the connection details. It does
+ * not follow who speaks: the "speaking" badge does (SpeakingBadge), so a new speaker re-renders two
+ * badges, not two footers with their menus.
+ */
+const ParticipantFooter = memo(function ParticipantFooter({ info, engine }: { info: PeerInfo; engine: ConferenceEngine }) {
   const { t } = useTranslation();
   const mic = info.producers.find((p) => p.source === 'mic');
   const cam = info.producers.find((p) => p.source === 'webcam');
@@ -156,11 +168,7 @@ const ParticipantFooter = memo(function ParticipantFooter({ info, engine, speaki
       <Group gap={4} wrap="nowrap">
         <RaisedHand engine={engine} accountId={info.accountId} />
         <PeerLinkBadge engine={engine} peerId={info.id} />
-        {speaking && (
-          <Badge color="green" variant="filled" size="sm" data-testid="tile-speaking">
-            {t('media.speaking')}
-          </Badge>
-        )}
+        <SpeakingBadge engine={engine} peerId={info.id} />
         {(!mic || mic.paused) && (
           <Badge color="red" variant="filled" size="sm" aria-label={t('room.muted')} leftSection={<IconMicrophoneOff size={12} />}>
             {t('room.muted')}
@@ -182,3 +190,14 @@ const ParticipantFooter = memo(function ParticipantFooter({ info, engine, speaki
     </>
   );
 });
+
+function SpeakingBadge({ engine, peerId }: { engine: ConferenceEngine; peerId: string }) {
+  const { t } = useTranslation();
+  const speaking = useConference(engine, selectIsSpeaking(peerId));
+  if (!speaking) return null;
+  return (
+    <Badge color="green" variant="filled" size="sm" data-testid="tile-speaking">
+      {t('media.speaking')}
+    </Badge>
+  );
+}
