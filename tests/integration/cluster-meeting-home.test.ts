@@ -11,12 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../sfu-server/src/server';
 import { liveMeeting, person, TestApi } from '../support/api-client';
 import { eventually } from '../support/collab-client';
-import { postgresAvailable, startPostgres, type TestPostgres } from '../support/postgres';
-import { redisServerBin, startRedis, type TestRedis } from '../support/redis';
+import { clusterEnginesAvailable, TestCluster } from '../support/cluster-servers';
 import { TestSignalingClient } from '../support/signaling-test-client';
-import { startTestServer } from '../support/test-server';
 
-const hasEngines = redisServerBin() !== null && postgresAvailable();
+const hasEngines = clusterEnginesAvailable();
 /** Long enough that a lease given up (taken over within TTL/3) and one let lapse (a full TTL) differ clearly. */
 const LEASE_TTL_MS = 6000;
 const METRICS_TOKEN = 'meeting-home-test-metrics-token';
@@ -29,25 +27,18 @@ async function metricOf(url: string, series: string): Promise<number | undefined
 }
 
 describe.skipIf(!hasEngines)('a meeting’s home lease among two servers (needs redis-server and PostgreSQL)', () => {
-  let redis: TestRedis;
-  let pg: TestPostgres;
+  let cluster: TestCluster;
   let a: RunningServer;
   let c: RunningServer;
-  let pgUrl: string;
 
   beforeAll(async () => {
-    [redis, pg] = await Promise.all([startRedis(), startPostgres()]);
-    pgUrl = pg.url(await pg.createDatabase());
-    const shared = { DATABASE_URL: pgUrl, REDIS_URL: redis.url, AUTH_SECRET: 'meeting-home-test-secret-'.padEnd(48, 'x'), SERVER_LEASE_TTL_MS: String(LEASE_TTL_MS), METRICS_TOKEN };
-    a = await startTestServer({ ...shared, SERVER_ID: 'home-a' });
-    c = await startTestServer({ ...shared, SERVER_ID: 'home-c' });
+    cluster = await TestCluster.start({ authSecret: 'meeting-home-test-secret-'.padEnd(48, 'x'), leaseTtlMs: LEASE_TTL_MS, env: { METRICS_TOKEN } });
+    a = await cluster.inProcess('home-a');
+    c = await cluster.inProcess('home-c');
   }, 120_000);
 
   afterAll(async () => {
-    await c?.close();
-    await a?.close();
-    await pg?.stop();
-    await redis?.stop();
+    await cluster?.stop();
   });
 
   it('the first server is the home and runs the timers; its last participant leaving hands the lease over at once, with the timer', async () => {
@@ -115,8 +106,8 @@ describe.skipIf(!hasEngines)('a meeting’s home lease among two servers (needs 
     // And an open row of another server, which C must leave alone.
     await a.store.db.insertInto('attendance').values({ meeting_id: m.id, account_id: m.chair.id, display_name: 'Chủ tọa', role: 'chair', bridge_point_id: null, first_joined_at: since, last_left_at: null, online_since: since, total_seconds: 0, marked_present: 0, marked_at_point_id: null, marked_by: null, updated_at: since, server_id: 'home-a' }).execute();
     const dataDir = (c as RunningServer & { dataDir: string }).dataDir;
-    await c.close();
-    c = await startTestServer({ DATABASE_URL: pgUrl, REDIS_URL: redis.url, AUTH_SECRET: 'meeting-home-test-secret-'.padEnd(48, 'x'), SERVER_LEASE_TTL_MS: String(LEASE_TTL_MS), METRICS_TOKEN, SERVER_ID: 'home-c', DATA_DIR: dataDir });
+    await cluster.close(c);
+    c = await cluster.inProcess('home-c', { DATA_DIR: dataDir });
     const rows = new Map((await a.store.db.selectFrom('attendance').selectAll().where('meeting_id', '=', m.id).execute()).map((r) => [r.account_id, r]));
     expect(rows.get(d2.id)).toMatchObject({ online_since: null, server_id: null });
     expect(rows.get(d2.id)!.total_seconds).toBeGreaterThanOrEqual(59);
