@@ -221,6 +221,34 @@ describe('signaling session', () => {
       await until(() => store.getState().status === 'joined');
     });
 
+    it('a first join whose placed server is gone tries once more, avoiding it; a final refusal is not retried', async () => {
+      const store = createConferenceStore();
+      const urls: (string | undefined)[] = [];
+      const asked: (string | undefined)[] = [];
+      const session = new SignalingSession(store, new FakeMedia(), {
+        connect: (_server, url) => {
+          urls.push(url);
+          return new FakeConnection({ join: () => (url?.includes('/s/a/') ? Promise.reject(refusal('internal')) : answer()) });
+        },
+        refreshAuth: async () => undefined,
+        place: async (_server, _meeting, avoid) => {
+          asked.push(avoid);
+          return on(avoid === 'a' ? 'b' : 'a');
+        },
+      });
+      await session.join('http://server', MEETING);
+      expect(asked).toEqual([undefined, 'a']);
+      expect(urls).toEqual(['wss://hop.example.vn/s/a/ws', 'wss://hop.example.vn/s/b/ws']);
+      expect(store.getState().status).toBe('joined');
+      // not_invited everywhere: one attempt only.
+      const finalSession = new SignalingSession(createConferenceStore(), new FakeMedia(), {
+        connect: () => new FakeConnection({ join: () => Promise.reject(refusal('not_invited')) }),
+        refreshAuth: async () => undefined,
+        place: async () => on('a'),
+      });
+      await expect(finalSession.join('http://server', MEETING)).rejects.toMatchObject({ code: 'not_invited' });
+    });
+
     it('one server (no placement) or a placement that fails or hangs: the address already known', async () => {
       const one = placed(() => Promise.resolve({ serverId: null, signalingUrl: null }));
       await one.session.join('http://server', MEETING);

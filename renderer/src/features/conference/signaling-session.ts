@@ -145,8 +145,17 @@ export class SignalingSession {
   async join(server: string, meetingId: string): Promise<void> {
     this.#target = { server, meetingId };
     this.#store.setState({ status: 'joining', meetingId, error: null });
+    const session = ++this.#session;
     try {
-      await this.#connect(++this.#session);
+      try {
+        await this.#connect(session);
+      } catch (err) {
+        // Several servers: the server placed on may have died a moment ago (its heartbeat not yet
+        // stale). Once more, avoiding it, unless the refusal is final.
+        if (!this.#placedOn || FINAL_JOIN_ERRORS.has((err as { code?: string }).code ?? '') || this.#session !== session) throw err;
+        this.#teardown(false);
+        await this.#connect(session, this.#placedOn);
+      }
     } catch (err) {
       this.#teardown(true);
       this.#store.setState({ status: 'failed', error: err });
