@@ -8,9 +8,6 @@
  * liveness lease lapses. Media between servers (PipeTransports, wiring step 5) is not part of it.
  * Skipped (by name) only where redis-server or PostgreSQL is not installed (`scripts/setup.sh --test`).
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,14 +15,12 @@ import * as Y from 'yjs';
 import type { RunningServer } from '../../sfu-server/src/server';
 import { liveMeeting, person, TestApi, type Person } from '../support/api-client';
 import { eventually, stockClient, synced } from '../support/collab-client';
-import { postgresAvailable, startPostgres, type TestPostgres } from '../support/postgres';
-import { redisServerBin, startRedis, type TestRedis } from '../support/redis';
-import { startServerProcess, type ServerProcess } from '../support/server-process';
+import { clusterEnginesAvailable, TestCluster } from '../support/cluster-servers';
+import type { TestRedis } from '../support/redis';
+import type { ServerProcess } from '../support/server-process';
 import { TestSignalingClient } from '../support/signaling-test-client';
-import { startTestServer } from '../support/test-server';
 
-const hasPostgres = postgresAvailable();
-const hasEngines = redisServerBin() !== null && hasPostgres;
+const hasEngines = clusterEnginesAvailable();
 /** B's liveness lease: short, so the test sees a dead server dropped quickly. */
 const LEASE_TTL_MS = 1500;
 const METRICS_TOKEN = 'cluster-test-metrics-token-0123';
@@ -85,31 +80,21 @@ function pushedAfter(m: Member, seen: number, match: (d: PointsPush) => boolean,
 }
 
 describe.skipIf(!hasEngines)('two servers carry one meeting (needs redis-server and PostgreSQL)', () => {
+  let cluster: TestCluster;
   let redis: TestRedis;
-  let pg: TestPostgres;
   let a: RunningServer;
   let b: ServerProcess;
 
   beforeAll(async () => {
-    [redis, pg] = await Promise.all([startRedis(), startPostgres()]);
-    const shared = {
-      DATABASE_URL: pg.url(await pg.createDatabase()),
-      REDIS_URL: redis.url,
-      // One secret: a session made on one server is valid on the other.
-      AUTH_SECRET: 'cluster-test-secret-'.padEnd(48, 'x'),
-      SERVER_LEASE_TTL_MS: String(LEASE_TTL_MS),
-      METRICS_TOKEN,
-    };
+    cluster = await TestCluster.start({ authSecret: 'cluster-test-secret-'.padEnd(48, 'x'), leaseTtlMs: LEASE_TTL_MS, env: { METRICS_TOKEN } });
+    redis = cluster.redis;
     // A first: it makes the schema; B then finds it.
-    a = await startTestServer({ ...shared, SERVER_ID: 'server-a' });
-    b = await startServerProcess(fs.mkdtempSync(path.join(os.tmpdir(), 'phonghop-cluster-b-')), { ...shared, SERVER_ID: 'server-b', HEARTBEAT_SECONDS: '5' });
+    a = await cluster.inProcess('server-a');
+    b = await cluster.process('server-b', { HEARTBEAT_SECONDS: '5' });
   }, 180_000);
 
   afterAll(async () => {
-    await b?.stop();
-    await a?.close();
-    await pg?.stop();
-    await redis?.stop();
+    await cluster?.stop();
   });
 
   it('roster, chat, a shared document, votes, the floor and the meeting’s end across the two servers; SIGKILL of B drops its participants from A', async () => {
