@@ -7,22 +7,17 @@
  * is resumed; pause and close follow; B's SIGKILL closes what came from it once its lease lapses.
  * Skipped (by name) only where redis-server or PostgreSQL is not installed (`scripts/setup.sh --test`).
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clusterSecret } from '../../sfu-server/src/cluster/internal-api';
 import type { RunningServer } from '../../sfu-server/src/server';
 import { liveMeeting, person, TestApi } from '../support/api-client';
-import { postgresAvailable, startPostgres, type TestPostgres } from '../support/postgres';
-import { redisServerBin, startRedis, type TestRedis } from '../support/redis';
-import { startServerProcess, type ServerProcess } from '../support/server-process';
+import { clusterEnginesAvailable, TestCluster } from '../support/cluster-servers';
+import type { ServerProcess } from '../support/server-process';
 import { TestSignalingClient } from '../support/signaling-test-client';
-import { startTestServer } from '../support/test-server';
 import { connectWerift, weriftVideoParameters, type WeriftEndpoint } from '../support/werift-endpoint';
 import { audioParameters, RtpPoint, startSending } from '../bench/support/rtp-points';
 
-const hasEngines = redisServerBin() !== null && postgresAvailable();
+const hasEngines = clusterEnginesAvailable();
 const LEASE_TTL_MS = 1500;
 const AUTH_SECRET = 'cluster-media-test-secret-'.padEnd(48, 'x');
 const audio = (ssrc: number) => ({ codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2, rtcpFeedback: [] }], headerExtensions: [], encodings: [{ ssrc }], rtcp: { cname: `a${ssrc}` } });
@@ -30,23 +25,18 @@ const audio = (ssrc: number) => ({ codecs: [{ mimeType: 'audio/opus', payloadTyp
 type Pipes = { inbound: Record<string, string[]>; outbound: Record<string, string[]> };
 
 describe.skipIf(!hasEngines)('media between two servers (needs redis-server and PostgreSQL)', () => {
-  let redis: TestRedis;
-  let pg: TestPostgres;
+  let cluster: TestCluster;
   let a: RunningServer;
   let b: ServerProcess;
 
   beforeAll(async () => {
-    [redis, pg] = await Promise.all([startRedis(), startPostgres()]);
-    const shared = { DATABASE_URL: pg.url(await pg.createDatabase()), REDIS_URL: redis.url, AUTH_SECRET, SERVER_LEASE_TTL_MS: String(LEASE_TTL_MS) };
-    a = await startTestServer({ ...shared, SERVER_ID: 'server-a' });
-    b = await startServerProcess(fs.mkdtempSync(path.join(os.tmpdir(), 'phonghop-cluster-media-b-')), { ...shared, SERVER_ID: 'server-b', HEARTBEAT_SECONDS: '5', PLAIN_RTP_ENABLED: '1' });
+    cluster = await TestCluster.start({ authSecret: AUTH_SECRET, leaseTtlMs: LEASE_TTL_MS });
+    a = await cluster.inProcess('server-a');
+    b = await cluster.process('server-b', { HEARTBEAT_SECONDS: '5', PLAIN_RTP_ENABLED: '1' });
   }, 180_000);
 
   afterAll(async () => {
-    await b?.stop();
-    await a?.close();
-    await pg?.stop();
-    await redis?.stop();
+    await cluster?.stop();
   });
 
   /** What crosses now on B, asked through its internal API (as another server of the cluster would). */
