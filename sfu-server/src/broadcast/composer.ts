@@ -13,14 +13,22 @@
  * kept across restarts for the producers still read (each gets a keyframe request when the new
  * ffmpeg listens on its port) and closed for the others. ffmpeg dying on its own is restarted after
  * a second; a missing ffmpeg is reported (`failed`), never thrown at the room.
+ *
+ * Microphones: only those that may be heard are read, by the recording's rule
+ * (`recording/heard-mics.ts`: unmuted, the chair's, the floor holder's, muted less than
+ * MUTED_TAP_MS ago); any other muted microphone costs no tap. One of those unmuted is read at once:
+ * its producer's `resume` starts a new ffmpeg without waiting for the next look or the settling
+ * second (ffmpeg cannot add an input to a running graph). A microphone muted for longer stays read
+ * until ffmpeg's next start (dropping it alone would cost the viewers a restart).
  */
 import { execFile, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../observability/logger';
 import { spawnFfmpeg } from '../media/ffmpeg';
-import { listProducers, PlainTap, waitForUdpListener } from '../media/plain-tap';
+import { findProducer, listProducers, PlainTap, waitForUdpListener } from '../media/plain-tap';
 import type { Room } from '../media/room';
+import { mayBeHeard } from '../recording/heard-mics';
 import { canShow, ffmpegArgs, switchCommands, type InputSet } from './ffmpeg-graph';
 import { composeLayout, labelOf, layoutKey, LayoutSettler, MAX_AUDIO, type Composition, type LayoutStream } from './speaker-layout';
 
@@ -76,6 +84,12 @@ export class BroadcastComposer {
   readonly #segmentRun = Date.now().toString(36);
   /** The composition in force. */
   current: Composition | null = null;
+  /** Microphones: when each was last heard (seen unmuted, or muted just now). */
+  readonly #heardAt = new Map<string, number>();
+  /** Microphones whose producer's pause/resume we listen to, and how to stop listening. */
+  readonly #watched = new Map<string, () => void>();
+  /** A microphone ffmpeg does not read was unmuted: the next look starts a new ffmpeg at once. */
+  #urgent = false;
 
   constructor(options: ComposerOptions) {
     this.#o = options;
@@ -113,6 +127,7 @@ export class BroadcastComposer {
       const room = this.#o.room();
       const holder = await this.#o.floorHolder().catch(() => null);
       const streams = room ? listProducers(room) : [];
+      if (room) this.#noteMics(room, streams);
       const c = composeLayout({
         streams,
         chairAccountId: room?.chairAccountId ?? null,
@@ -124,19 +139,22 @@ export class BroadcastComposer {
       if (!alive && this.#settler.current !== null && this.#phase !== 'failed') this.#settler.reset();
       // A crashing ffmpeg is started again at most every RESTART_MIN_MS.
       if (!alive && Date.now() - this.#lastStart < RESTART_MIN_MS) return;
+      const urgent = this.#urgent;
+      this.#urgent = false;
       // A camera gone or paused sends nothing, and ffmpeg would wait on it (a microphone read is
       // filled with silence while muted: only its end counts).
       const live = new Set(streams.filter((x) => !x.paused).map((x) => x.producerId));
       const present = new Set(streams.map((x) => x.producerId));
       const inputGone = alive && this.#inputs !== null && (this.#inputs.video.some((v) => !live.has(v.producerId)) || this.#inputs.audio.some((id) => !present.has(id)));
       if (inputGone) this.#settler.reset();
-      if (this.#settler.offer(layoutKey(c), Date.now()) && room) {
+      if ((urgent ? this.#settler.adopt(layoutKey(c)) : this.#settler.offer(layoutKey(c), Date.now())) && room) {
         this.#mainPeerId = c.mainPeerId;
         if (alive && !inputGone && this.#inputs && this.current && canShow(this.#inputs, c)) {
           this.#switch(c);
         } else {
           this.#lastStart = Date.now();
-          await this.#run(room, c, inputSetFor(c, streams, room.chairAccountId ?? null, holder));
+          const now = Date.now();
+          await this.#run(room, c, inputSetFor(c, streams, room.chairAccountId ?? null, holder, (id) => this.#heardAt.get(id), now));
         }
       }
     } catch (err) {
@@ -145,6 +163,39 @@ export class BroadcastComposer {
       this.#settler.reset();
     } finally {
       this.#busy = false;
+    }
+  }
+
+  /** When each microphone was last heard, and a listener on its pause and resume. */
+  #noteMics(room: Room, streams: readonly LayoutStream[]): void {
+    const now = Date.now();
+    const present = new Set(streams.map((x) => x.producerId));
+    for (const [id, unwatch] of this.#watched) {
+      if (present.has(id)) continue;
+      unwatch();
+      this.#watched.delete(id);
+      this.#heardAt.delete(id);
+    }
+    for (const x of streams) {
+      if (x.source !== 'mic') continue;
+      if (!x.paused) this.#heardAt.set(x.producerId, now);
+      if (this.#watched.has(x.producerId)) continue;
+      const found = findProducer(room, x.producerId);
+      if (!found) continue;
+      const { observer } = found.producer;
+      const onResume = () => {
+        this.#heardAt.set(x.producerId, Date.now());
+        if (this.#stopped || this.#inputs?.audio.includes(x.producerId)) return;
+        this.#urgent = true;
+        void this.#tick();
+      };
+      const onPause = () => this.#heardAt.set(x.producerId, Date.now());
+      observer.on('resume', onResume);
+      observer.on('pause', onPause);
+      this.#watched.set(x.producerId, () => {
+        observer.off('resume', onResume);
+        observer.off('pause', onPause);
+      });
     }
   }
 
@@ -286,16 +337,20 @@ export class BroadcastComposer {
     await this.#stopFfmpeg();
     for (const tap of this.#taps.values()) tap.close();
     this.#taps.clear();
+    for (const unwatch of this.#watched.values()) unwatch();
+    this.#watched.clear();
   }
 }
 
 /**
  * The streams a new ffmpeg reads: the composition's cameras first, then the other live cameras
  * (the floor holder's and the chair's before the rest), so the next speakers are shown by commands;
- * the composition's microphones, then the muted ones (silence until unmuted: giving the floor,
- * which mutes one point and unmutes another, needs no restart), up to MAX_AUDIO.
+ * the composition's microphones, then the muted ones that may be heard (`mayBeHeard`: the floor
+ * holder's, the chair's, one muted less than MUTED_TAP_MS ago — silence until unmuted, so giving the
+ * floor back and forth between them needs no restart), up to MAX_AUDIO. `lastHeardAt`: when a
+ * microphone was last seen unmuted or muted.
  */
-export function inputSetFor(c: Composition, streams: readonly LayoutStream[], chairAccountId: string | null, floorHolder: string | null): InputSet {
+export function inputSetFor(c: Composition, streams: readonly LayoutStream[], chairAccountId: string | null, floorHolder: string | null, lastHeardAt: (producerId: string) => number | undefined = () => undefined, now = Date.now()): InputSet {
   const video: Array<{ producerId: string; label: string }> = c.video.map((t) => ({ producerId: t.producerId, label: t.label }));
   const rank = (x: LayoutStream) => (x.accountId === floorHolder ? 0 : x.accountId === chairAccountId ? 1 : 2);
   const others = streams.filter((x) => !x.paused && x.source === 'webcam' && !video.some((v) => v.producerId === x.producerId)).sort((a, b) => rank(a) - rank(b));
@@ -304,7 +359,8 @@ export function inputSetFor(c: Composition, streams: readonly LayoutStream[], ch
     video.push({ producerId: x.producerId, label: labelOf(x) });
   }
   const audio = [...c.audio];
-  const mutedMics = streams.filter((x) => x.paused && x.source === 'mic' && !audio.includes(x.producerId)).sort((a, b) => rank(a) - rank(b));
+  const heard = (x: LayoutStream) => mayBeHeard(x, { chairId: chairAccountId ?? '', holderId: floorHolder, lastHeardAt: lastHeardAt(x.producerId), now });
+  const mutedMics = streams.filter((x) => x.paused && x.source === 'mic' && !audio.includes(x.producerId) && heard(x)).sort((a, b) => rank(a) - rank(b));
   for (const x of mutedMics) {
     if (audio.length >= MAX_AUDIO) break;
     audio.push(x.producerId);

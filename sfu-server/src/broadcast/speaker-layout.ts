@@ -152,6 +152,14 @@ export class LayoutSettler {
     return false;
   }
 
+  /** Puts `key` in force now, without waiting for it to hold (a microphone just unmuted that ffmpeg does not read). */
+  adopt(key: string): boolean {
+    this.#pending = null;
+    if (key === this.#current) return false;
+    this.#current = key;
+    return true;
+  }
+
   reset(): void {
     this.#current = null;
     this.#pending = null;

@@ -52,15 +52,23 @@ describe('ffmpeg graph of the live broadcast', () => {
     expect(canShow(set, unmuted)).toBe(false);
   });
 
-  it('reads muted microphones too, so giving the floor (one muted, one unmuted) needs no new ffmpeg', () => {
-    const withMuted = [...streams, { ...s('m2', 'b', 'mic'), paused: true }];
-    const before = composeLayout({ streams: withMuted, chairAccountId: 'acc-chair', floorHolderAccountId: 'acc-a', activeSpeakerPeerId: null, previousMainPeerId: null });
-    const read = inputSetFor(before, withMuted, 'acc-chair', 'acc-a');
-    expect(read.audio).toEqual(['m1', 'm2']);
+  it('reads the muted microphones that may be heard (floor holder, chair, muted < 8 s), so giving the floor between them needs no new ffmpeg', () => {
+    const withMuted = [...streams, { ...s('m2', 'b', 'mic'), paused: true }, { ...s('m0', 'chair', 'mic'), paused: true }, { ...s('m3', 'c', 'mic'), paused: true }, { ...s('m4', 'd', 'mic'), paused: true }];
+    const before = composeLayout({ streams: withMuted, chairAccountId: 'acc-chair', floorHolderAccountId: 'acc-b', activeSpeakerPeerId: null, previousMainPeerId: null });
+    const now = 100_000;
+    // b holds the floor (muted), the chair is muted, c muted 3 s ago, d muted long ago (or never heard).
+    const heardAt = new Map([['m3', now - 3_000], ['m4', now - 60_000]]);
+    const read = inputSetFor(before, withMuted, 'acc-chair', 'acc-b', (id) => heardAt.get(id), now);
+    expect(read.audio).toEqual(['m1', 'm2', 'm0', 'm3']);
+    expect(inputSetFor(before, withMuted, 'acc-chair', 'acc-b', (id) => heardAt.get(id), now + 6_000).audio).toEqual(['m1', 'm2', 'm0']);
+    // The floor holder unmutes, a mutes: the same inputs show it.
     const swapped = withMuted.map((x) => (x.producerId === 'm1' ? { ...x, paused: true } : x.producerId === 'm2' ? { ...x, paused: false } : x));
     const after = composeLayout({ streams: swapped, chairAccountId: 'acc-chair', floorHolderAccountId: 'acc-b', activeSpeakerPeerId: null, previousMainPeerId: null });
     expect(after.audio).toEqual(['m2']);
     expect(canShow(read, after)).toBe(true);
+    // d, muted long ago, unmutes: not read, a new ffmpeg is needed.
+    const dSpeaks = withMuted.map((x) => (x.producerId === 'm4' ? { ...x, paused: false } : x));
+    expect(canShow(read, composeLayout({ streams: dSpeaks, chairAccountId: 'acc-chair', floorHolderAccountId: 'acc-b', activeSpeakerPeerId: null, previousMainPeerId: null }))).toBe(false);
   });
 
   it('writes H.264/AAC HLS with a keyframe at every segment and continues the playlist across restarts', () => {
