@@ -201,6 +201,17 @@ test('a point behind 384/256 kbit with 5 % loss hears the chair, is seen by the 
   const liftedAt = Date.now();
   let height = 0;
   let normalAfter: number | null = modeBefore === 'normal' ? 0 : null;
+  // The server's view of the point every 2 s after the lift (printed at the end, pass or fail): its
+  // estimate, the loss towards it, and the reach's state (bandwidth-reach.ts).
+  const serverView: string[] = [];
+  const viewTimer = setInterval(() => {
+    const room = server!.rooms.find(meeting.id);
+    const p = room && [...room.peers.values()].find((x) => x.identity.displayName === POINT_NAME);
+    if (!p) return;
+    const r = p.bandwidthReach;
+    const loss = p.downlinkLoss === null ? '—' : (100 * p.downlinkLoss).toFixed(1);
+    serverView.push(`${((Date.now() - liftedAt) / 1000).toFixed(0)}s est ${Math.round((p.availableBitrate ?? 0) / 1000)} loss ${loss}% ${p.receiveMode}${r.lossy ? ' lossy' : ''}${r.heldBack ? ' held' : ''}${r.reaching ? ' reach' : ''} cap ${Math.round(p.outgoingCap / 1000)}`);
+  }, 2000);
   await expect
     .poll(
       async () => {
@@ -209,7 +220,11 @@ test('a point behind 384/256 kbit with 5 % loss hears the chair, is seen by the 
       },
       { message: "height of the chair's picture at the point after the link recovered", timeout: 150_000, intervals: [2000] },
     )
-    .toBeGreaterThan(Math.max(shaped.height, 180));
+    .toBeGreaterThan(Math.max(shaped.height, 180))
+    .finally(() => {
+      clearInterval(viewTimer);
+      console.log(`server's view of the point after the lift: ${serverView.join(' | ')}`);
+    });
   const mode = normalAfter === null ? 'not yet normal' : `normal mode ${(normalAfter / 1000).toFixed(0)} s after (was ${modeBefore})`;
   console.log(`back to ${height}p ${((Date.now() - liftedAt) / 1000).toFixed(0)} s after the link recovered; ${mode} (load ${load()})`);
   const recovered = await videoWindow(page, chairName);

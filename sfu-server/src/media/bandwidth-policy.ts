@@ -317,6 +317,16 @@ export function nextStep(streams: readonly StreamInput[], plans: ReadonlyMap<str
   return null;
 }
 
+/** The estimate (bit/s) at which `planReceiver` would give these plans: what they cost, with the audio it measures, over HEADROOM. */
+export function plannedEstimate(streams: readonly StreamInput[], plans: ReadonlyMap<string, StreamPlan>, audioStreams: number): number {
+  let spent = 0;
+  for (const s of streams) {
+    const plan = plans.get(s.id);
+    if (plan?.forward) spent += layerCost(s, s.layered ? plan.layers.spatialLayer : 0, s.layered ? plan.layers.temporalLayer : Math.max(0, s.temporalLayers - 1));
+  }
+  return (spent + audioStreams * AUDIO_BPS) / HEADROOM;
+}
+
 /**
  * What one simulcast stream of a producer carries, from mediasoup's producer stats entry
  * (`bitrateByLayer` keys "spatial.temporal" → cumulative bit/s; simulcast streams have spatial 0).

@@ -107,3 +107,37 @@ export function nextReach(s: ReachState, input: ReachInput): { reach: boolean; s
   const reach = heldBack && !lossy && loss !== null && loss < REACH_MAX_LOSS && (lastFallAt === null || now - lastFallAt >= quietMs);
   return { reach, state: { reaching: reach, heldBack, fallSeen, quietMs, lossy, cleanSince, liftedAt } };
 }
+
+/**
+ * The most the worker may send towards a receiver whose link is lossy (ReachState.lossy): the
+ * estimate its plan needs now, or the estimate of its next step when that is a higher frame rate of
+ * a layer it has (cheap, within its picture), with CAP_MARGIN, never under CAP_FLOOR. A larger
+ * step (a higher spatial layer, a picture that yielded coming back) waits until the link is not
+ * lossy any more. 0 (no limit) on any other link. Applied with `transport.setMaxOutgoingBitrate`.
+ *
+ * Why (found 2026-12-07 with the weak-link bench's per-second queue and audio figures, 384/256 kbit
+ * 5 %): the point's concealed audio came in one-second bursts (736 ms in one second, nothing in most
+ * others) when the downlink's tbf queue filled (backlog 312 ms) and dropped 235 packets at its tail,
+ * with the estimate towards the point jumping from 30 to 309 kbit/s. mediasoup gives GoogCC a
+ * maximum of at least its initial 600 kbit/s (`TransportCongestionControlClient::ApplyBitrateUpdates`)
+ * and GoogCC probes towards it, and the estimate (video only: audio carries no transport-cc here)
+ * may allow the yielded picture back at ≈ 280 kbit/s beside ≈ 100 kbit/s of speech on a 384 kbit/s
+ * line: the queue fills, and the speech queued behind the video is lost in bursts that NACK cannot
+ * repair in time. A lifted link stops being lossy (three clean rounds) and the cap goes at once.
+ */
+export const CAP_MARGIN = 1.15;
+/** The lowest cap (bit/s): the first picture's 180p at full frame rate needs about this. */
+export const CAP_FLOOR = 150_000;
+
+export interface CapInput {
+  /** The estimate the current plan needs (bandwidth-policy.ts plannedEstimate). */
+  planNeeded: number;
+  /** The plan's next step (bandwidth-policy.ts nextStep), and whether it only raises a frame rate. */
+  next: { estimate: number; temporalOnly: boolean } | null;
+}
+
+export function outgoingCap(state: Pick<ReachState, 'lossy'>, input: CapInput): number {
+  if (!state.lossy) return 0;
+  const need = input.next?.temporalOnly ? Math.max(input.next.estimate, input.planNeeded) : input.planNeeded;
+  return Math.round(Math.max(CAP_FLOOR, need * CAP_MARGIN));
+}

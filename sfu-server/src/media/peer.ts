@@ -77,6 +77,8 @@ export class Peer {
   bandwidthReach: ReachState = initialReach;
   /** Loss towards it (its receiving transport's `rtpPacketLossSent`, 0–1), read while its plan is held back; null: not read. */
   downlinkLoss: number | null = null;
+  /** The most its receiving transport may send now (bit/s, 0: no limit; bandwidth-reach.ts outgoingCap). */
+  outgoingCap = 0;
   /** Set by `ready`: until then nothing is consumed for this peer. */
   rtpCapabilities: types.RtpCapabilities | undefined;
 

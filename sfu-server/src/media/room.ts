@@ -11,8 +11,8 @@ import type { types } from 'mediasoup';
 import type { DtlsParameters, MediaSource, Notifications, PeerInfo, ReceiveMode, RtpParameters, TileView, TransportOptions } from '../../../common/protocol';
 import { AppError } from '../errors';
 import type { Logger } from '../observability/logger';
-import { audioInEstimate, nextStep, planReceiver, videoBudget, type NextStep, type StreamInput, type StreamPlan, type StreamRole } from './bandwidth-policy';
-import { nextReach } from './bandwidth-reach';
+import { audioInEstimate, nextStep, plannedEstimate, planReceiver, videoBudget, type NextStep, type StreamInput, type StreamPlan, type StreamRole } from './bandwidth-policy';
+import { nextReach, outgoingCap } from './bandwidth-reach';
 import { decideVideo, lastNSenders, layersForTile, pushSpeaker, type VideoDecision } from './forwarding-policy';
 import { LAYER_POLL_MS, LayerWatch, streamInput } from './link-adaptation';
 import { withOfferedExtensions } from './header-extensions';
@@ -559,7 +559,9 @@ export class Room {
       consumers.set(c.id, c);
     }
     const plans = planReceiver(videoBudget(receiver.availableBitrate, audio), inputs);
-    this.#reach(receiver, plans, nextStep(inputs, plans, audio));
+    const step = nextStep(inputs, plans, audio);
+    this.#reach(receiver, plans, step);
+    this.#capLossyLink(receiver, plannedEstimate(inputs, plans, audio), step, plans);
     for (const id of [...receiver.bandwidthPlan.keys()]) if (!plans.has(id)) receiver.bandwidthPlan.delete(id);
     for (const [id, plan] of plans) {
       const old = receiver.bandwidthPlan.get(id);
@@ -584,10 +586,25 @@ export class Room {
     if (reach && step && plan) plans.set(step.id, step.resume ? { ...plan, forward: true, yielded: false, layers: step.layers } : { ...plan, layers: step.layers });
   }
 
-  /** Reads the loss towards a receiver whose plan was held back (one worker request; the others are not asked). */
+  /** On a lossy link, the worker sends no more than the plan can use (bandwidth-reach.ts outgoingCap); elsewhere no limit. */
+  #capLossyLink(receiver: Peer, planNeeded: number, step: NextStep | null, plans: Map<string, StreamPlan>): void {
+    const planned = step ? plans.get(step.id)?.layers : undefined;
+    const temporalOnly = step !== null && !step.resume && planned !== undefined && planned.spatialLayer === step.layers.spatialLayer;
+    const cap = outgoingCap(receiver.bandwidthReach, { planNeeded, next: step ? { estimate: step.estimate, temporalOnly } : null });
+    const transport = receiver.recvTransport();
+    if (cap === receiver.outgoingCap || !transport || transport.closed || transport.type !== 'webrtc') return;
+    receiver.outgoingCap = cap;
+    this.#options.logger.debug({ receiver: receiver.id, cap }, 'outgoing cap changed');
+    transport.setMaxOutgoingBitrate(cap).catch((err: unknown) => this.#options.logger.debug({ err }, 'could not set the outgoing cap'));
+  }
+
+  /**
+   * Reads the loss towards a receiver whose plan was held back, or whose link is lossy (so that a
+   * lifted link is seen while the app is still in low mode; one worker request; the others are not asked).
+   */
   async #readDownlinkLoss(receiver: Peer): Promise<void> {
     const transport = receiver.recvTransport();
-    if (!receiver.bandwidthReach.heldBack || !transport || transport.closed || transport.type !== 'webrtc') {
+    if (!(receiver.bandwidthReach.heldBack || receiver.bandwidthReach.lossy) || !transport || transport.closed || transport.type !== 'webrtc') {
       receiver.downlinkLoss = null;
       return;
     }

@@ -83,6 +83,7 @@ export function describePlans(samples: readonly PlanSample[]): string[] {
   const lines = [
     `  server plan (${samples.length} samples): estimate towards the point min ${k(est[0])} / median ${k(est[Math.floor(est.length / 2)])} / max ${k(est[est.length - 1])} kbit/s; speaker: ${count(samples.map((s) => s.speaker))}`,
   ];
+  lines.push(`    estimate per second: ${samples.map((s) => k(s.estimate)).join(' ')} kbit/s`);
   const senders = [...new Set(samples.flatMap((s) => s.streams.map((x) => x.from)))];
   for (const from of senders) {
     const rows = samples.flatMap((s) => s.streams.filter((x) => x.from === from));

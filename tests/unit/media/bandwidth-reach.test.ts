@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { nextStep, planReceiver, videoBudget, type StreamInput } from '../../../sfu-server/src/media/bandwidth-policy';
-import { CLEAN_MS, initialReach, MAX_REACH_QUIET_MS, nextReach, REACH_MAX_LOSS, REACH_QUIET_MS, type ReachInput, type ReachState } from '../../../sfu-server/src/media/bandwidth-reach';
+import { nextStep, plannedEstimate, planReceiver, videoBudget, type StreamInput } from '../../../sfu-server/src/media/bandwidth-policy';
+import { CAP_FLOOR, CAP_MARGIN, CLEAN_MS, initialReach, outgoingCap, MAX_REACH_QUIET_MS, nextReach, REACH_MAX_LOSS, REACH_QUIET_MS, type ReachInput, type ReachState } from '../../../sfu-server/src/media/bandwidth-reach';
 
 /** The chair's camera as Chromium sends it here: 180p / 360p / 720p, three temporal layers each (cumulative bit/s). */
 const CAMERA_RATES = [
@@ -149,3 +149,40 @@ describe('reaching one step above the plan', () => {
     expect(nextReach(reaching, input({ now: 1_000, loss: 0.04 })).state.lossy).toBe(false);
   });
 });
+
+describe('the outgoing cap on a lossy link', () => {
+  // The 384/256 kbit 5 % point: the speaker's 180p at full frame rate, the other point's picture
+  // yielded (paused), one audio stream the estimate does not measure (mediasoup 3.27).
+  const streams = [camera('speaker', 'speaker'), camera('b', 'other')];
+  const plans = planReceiver(videoBudget(150_000, 0), streams);
+  const step = nextStep(streams, plans, 0)!;
+  const planNeeded = plannedEstimate(streams, plans, 0);
+
+  it('holds the worker near what the plan uses, not at the yielded picture’s return (which overfilled the 384 kbit/s queue)', () => {
+    expect(plans.get('b')).toMatchObject({ forward: false, yielded: true });
+    expect(step.resume).toBe(true);
+    const cap = outgoingCap({ lossy: true }, { planNeeded, next: { estimate: step.estimate, temporalOnly: false } });
+    expect(cap).toBe(Math.round(Math.max(CAP_FLOOR, planNeeded * CAP_MARGIN)));
+    // The speaker's 180p at full rate (140 kbit/s) fits under it; the other picture's return
+    // (≈ 280 kbit/s of video beside ≈ 100 of speech on a 384 kbit/s line) does not.
+    expect(cap * 0.85).toBeGreaterThanOrEqual(140_000);
+    expect(cap).toBeLessThan(step.estimate);
+  });
+
+  it('lets the estimate reach the next frame rate of a layer the plan has', () => {
+    const low = planReceiver(videoBudget(100_000, 0), [camera('b', 'other')]);
+    const next = nextStep([camera('b', 'other')], low, 0)!;
+    expect(next.layers).toEqual({ spatialLayer: 0, temporalLayer: 1 });
+    const cap = outgoingCap({ lossy: true }, { planNeeded: plannedEstimate([camera('b', 'other')], low, 0), next: { estimate: next.estimate, temporalOnly: true } });
+    expect(cap).toBeGreaterThanOrEqual(next.estimate);
+  });
+
+  it('is no limit on a link that is not lossy (a lifted link loses it at once)', () => {
+    expect(outgoingCap({ lossy: false }, { planNeeded, next: { estimate: step.estimate, temporalOnly: false } })).toBe(0);
+  });
+
+  it('never goes under the floor', () => {
+    expect(outgoingCap({ lossy: true }, { planNeeded: 40_000, next: null })).toBe(CAP_FLOOR);
+  });
+});
+
