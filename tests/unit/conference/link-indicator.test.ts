@@ -6,7 +6,7 @@
  * often on a loaded machine). The bars and the label still follow every sample.
  */
 import { MantineProvider } from '@mantine/core';
-import { act, createElement, type ComponentProps } from 'react';
+import { act, createElement, Profiler, type ComponentProps } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ConferenceEngine } from '../../../renderer/src/features/conference/conference-engine';
@@ -23,6 +23,7 @@ vi.mock('@mantine/core', async (importOriginal) => {
 });
 
 const { LinkIndicator } = await import('../../../renderer/src/features/conference/link/LinkIndicator');
+const { FallbackBanner } = await import('../../../renderer/src/features/conference/link/FallbackBanner');
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
@@ -71,5 +72,26 @@ describe('LinkIndicator', () => {
     // Gone (left the room): the indicator goes too.
     await act(async () => store.setState({ link: null }));
     expect(button()).toBeNull();
+  });
+});
+
+describe('FallbackBanner', () => {
+  it('is not re-rendered by link samples that do not change whether the link is poor', async () => {
+    const store = createConferenceStore();
+    store.setState({ status: 'joined', link: link(4, 'good') });
+    const engine = { store } as unknown as ConferenceEngine;
+    const host = document.createElement('div');
+    root = createRoot(host);
+    let renders = 0;
+    const tree = createElement(Profiler, { id: 'banner', onRender: () => void renders++ }, createElement(FallbackBanner, { engine }));
+    await act(async () => root!.render(createElement(MantineProvider, null, tree)));
+    const before = renders;
+    await act(async () => store.setState({ link: link(3, 'good') }));
+    await act(async () => store.setState({ link: link(2, 'fair') }));
+    expect(renders - before).toBe(0);
+    // Held at full quality by the user's click while the link turns poor: the notice shows.
+    await act(async () => store.setState({ fallback: { level: 0, since: null, holdUntil: Date.now() + 60_000 } }));
+    await act(async () => store.setState({ link: link(1, 'poor') }));
+    expect(host.querySelector('[data-testid="fallback-held"]')).not.toBeNull();
   });
 });

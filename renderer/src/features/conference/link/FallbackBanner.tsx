@@ -12,11 +12,12 @@ import { clockTime } from './clock-time';
 
 export function FallbackBanner({ engine }: { engine: ConferenceEngine }) {
   const { t, i18n } = useTranslation();
-  const { fallback, link, status } = useConferenceShallow(engine, (s) => ({ fallback: s.fallback, link: s.link, status: s.status }));
+  // Only whether the link is poor, not each 2-s sample's figures: most samples re-render nothing here.
+  const { fallback, linkPoor, status } = useConferenceShallow(engine, (s) => ({ fallback: s.fallback, linkPoor: s.link?.quality === 'poor', status: s.status }));
   if (status !== 'joined') return null;
   if (fallback.level === 0) {
     // Back to full by the user's click while the link is still poor: say that it stays so for now.
-    if (fallback.holdUntil > Date.now() && link?.quality === 'poor') {
+    if (fallback.holdUntil > Date.now() && linkPoor) {
       return (
         <Alert color="gray" mx="md" role="status" data-testid="fallback-held">
           {t('link.fallback.held')}
