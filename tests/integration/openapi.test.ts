@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { CommentBody, DocComment, DocumentPack, DocumentPatch, MeetingDocument, PackSettingsBody } from '../../common/api/documents';
 import { Account, BridgePoint, Meeting, MyMeetings, Unit } from '../../common/api/model';
 import { AccountBody, AccountPatch, AgendaBody, BridgePointBody, BridgePointPatch, InvitationsBody, LoginBody, MeetingBody, MeetingPatch, RefreshBody, Session, TransitionBody, UnitBody, UnitPatch } from '../../common/api/requests';
+import { Placement } from '../../common/api/cluster';
 import { MediaMetrics } from '../../common/api/metrics';
 import { MinutesDraft } from '../../common/api/minutes';
 import { BroadcastBody, BroadcastState, Viewers, ViewersBody } from '../../common/api/broadcast';
@@ -68,6 +69,7 @@ const CONTRACT: Record<string, { body?: z.ZodType; params?: boolean | string; qu
   'GET /api/meetings': { status: 200, response: MyMeetings },
   'POST /api/meetings': { body: MeetingBody, status: 201, response: Meeting },
   'GET /api/meetings/{id}': { params: true, status: 200, response: Meeting },
+  'GET /api/meetings/{id}/placement': { params: true, query: ['avoid'], status: 200, response: Placement },
   'PATCH /api/meetings/{id}': { params: true, body: MeetingPatch, status: 200, response: Meeting },
   'PUT /api/meetings/{id}/agenda': { params: true, body: AgendaBody, status: 200, response: Meeting },
   'PUT /api/meetings/{id}/invitations': { params: true, body: InvitationsBody, status: 200, response: Meeting },
