@@ -8,33 +8,23 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { types } from 'mediasoup';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MUTED_TAP_MS } from '../../sfu-server/src/recording/heard-mics';
 import type { StreamEvent } from '../../sfu-server/src/recording/recording-files';
-import type { RunningServer } from '../../sfu-server/src/server';
 import { liveMeeting, person, TestApi } from '../support/api-client';
 import { eventually } from '../support/collab-client';
-import { opusParameters, sendTone, stopAll } from '../support/ffmpeg-point';
 import { toneLevel } from '../support/media-probe';
 import { TestSignalingClient } from '../support/signaling-test-client';
-import { startTestServer } from '../support/test-server';
+import { joinMicPoint, useRecordingServer } from '../support/recording-meeting';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('recording taps only the microphones that may be heard', () => {
-  let server: RunningServer & { dataDir: string };
-  const children: ReturnType<typeof sendTone>[] = [];
-  const clients: TestSignalingClient[] = [];
-  beforeAll(async () => {
-    server = await startTestServer({ PLAIN_RTP_ENABLED: '1', RECORDING_SEGMENT_SECONDS: '4', RECORDING_MIN_FREE_MB: '0', HEARTBEAT_SECONDS: '30', RECORDING_COMPOSE_NICE: '0' });
-  });
-  afterAll(async () => {
-    stopAll(children);
-    for (const c of clients) c.close();
-    await server?.close();
-  });
+  const ctx = useRecordingServer();
+  const { children, clients } = ctx;
 
   it('12 points, 2 unmuted: 2 taps; unmuting one taps it at once and its tone is recorded; a long-muted one is let go', { timeout: 300_000 }, async () => {
+    const server = ctx.server;
     const admin = await TestApi.admin(server.url);
     const points = [];
     for (let i = 0; i < 12; i++) points.push(await person(admin, 'operator', `Xã số ${i + 1}`));
@@ -61,14 +51,8 @@ describe('recording taps only the microphones that may be heard', () => {
     const tones = new Map([[0, 440], [1, 660], [2, 880]]);
     const mics: Array<{ client: TestSignalingClient; mic: string }> = [];
     for (const [i, p] of points.entries()) {
-      const c = await TestSignalingClient.connect(server.url, p.token);
-      clients.push(c);
-      await c.request('join', { meetingId: meeting.id });
-      const audio = await c.request('media.createPlainTransport', { direction: 'send' });
-      const mic = await c.request('produce', { transportId: audio.id, kind: 'audio', source: 'mic', rtpParameters: opusParameters(1000 + i), paused: i >= 2 });
       const tone = tones.get(i);
-      if (tone) children.push(sendTone(tone, 1000 + i, audio.ip, audio.port));
-      mics.push({ client: c, mic: mic.id });
+      mics.push(await joinMicPoint(ctx, p.token, meeting.id, { ssrc: 1000 + i, paused: i >= 2, ...(tone ? { tone } : {}) }));
     }
 
     const started = await chair.request('recording.start', {});

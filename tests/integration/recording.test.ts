@@ -9,34 +9,22 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ffprobeJson } from '../../sfu-server/src/media/ffmpeg';
-import type { RunningServer } from '../../sfu-server/src/server';
 import { liveMeeting, person, TestApi } from '../support/api-client';
-import { opusParameters, sendPicture, sendTone, stopAll, vp8Parameters } from '../support/ffmpeg-point';
+import { sendPicture, vp8Parameters } from '../support/ffmpeg-point';
 import { toneLevel } from '../support/media-probe';
 import { TestSignalingClient } from '../support/signaling-test-client';
-import { startTestServer } from '../support/test-server';
+import { joinMicPoint, useRecordingServer } from '../support/recording-meeting';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('recording a conference', () => {
-  let server: RunningServer & { dataDir: string };
-  const children: ReturnType<typeof sendTone>[] = [];
-  const clients: TestSignalingClient[] = [];
-  beforeAll(async () => {
-    // A generous heartbeat: with ten ffmpegs on a loaded machine, the 1 s test default dropped the chair's connection.
-    // Composing at the default nice 15 got ~0.3 % of the CPU at load ~25 on the shared machine (a
-    // 10-s job did not end within the test's budget): here it runs at normal priority.
-    server = await startTestServer({ PLAIN_RTP_ENABLED: '1', RECORDING_SEGMENT_SECONDS: '4', RECORDING_MIN_FREE_MB: '0', HEARTBEAT_SECONDS: '30', RECORDING_COMPOSE_NICE: '0' });
-  });
-  afterAll(async () => {
-    stopAll(children);
-    for (const c of clients) c.close();
-    await server?.close();
-  });
+  const ctx = useRecordingServer();
+  const { children, clients } = ctx;
 
   it('records 3 points with a floor change and a screen share into one MP4 with the tones heard', { timeout: 450_000 }, async () => {
+    const server = ctx.server;
     const admin = await TestApi.admin(server.url);
     const points = [await person(admin, 'operator', 'Xã Một'), await person(admin, 'operator', 'Xã Hai'), await person(admin, 'operator', 'Xã Ba')];
     const delegate = await person(admin, 'delegate', 'Đại biểu Lê Văn Dự');
@@ -55,20 +43,8 @@ describe('recording a conference', () => {
 
     // Three points: tones 440, 660, 880 Hz; the second starts muted (waits for the floor), the third stays muted.
     const tones = [440, 660, 880];
-    // One plain transport per sender process, as a real client has one per producer: a comedia
-    // transport takes the first source address it hears and ignores any other sender.
     const joined: Array<{ client: TestSignalingClient; peerId: string; mic: string }> = [];
-    for (const [i, p] of points.entries()) {
-      const c = await TestSignalingClient.connect(server.url, p.token);
-      clients.push(c);
-      const j = await c.request('join', { meetingId: meeting.id });
-      const audio = await c.request('media.createPlainTransport', { direction: 'send' });
-      const video = await c.request('media.createPlainTransport', { direction: 'send' });
-      const mic = await c.request('produce', { transportId: audio.id, kind: 'audio', source: 'mic', rtpParameters: opusParameters(1000 + i), paused: i > 0 });
-      await c.request('produce', { transportId: video.id, kind: 'video', source: 'webcam', rtpParameters: vp8Parameters(2000 + i) });
-      children.push(sendTone(tones[i]!, 1000 + i, audio.ip, audio.port), sendPicture(320, 180, 2000 + i, video.ip, video.port));
-      joined.push({ client: c, peerId: j.peerId, mic: mic.id });
-    }
+    for (const [i, p] of points.entries()) joined.push(await joinMicPoint(ctx, p.token, meeting.id, { ssrc: 1000 + i, tone: tones[i]!, paused: i > 0, pictureSsrc: 2000 + i }));
     const d = await TestSignalingClient.connect(server.url, delegate.token);
     clients.push(d);
     await d.request('join', { meetingId: meeting.id });
