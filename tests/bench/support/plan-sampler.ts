@@ -10,6 +10,8 @@ import type { RunningServer } from '../../../sfu-server/src/server';
 
 export interface PlanSample {
   estimate: number | undefined;
+  /** The receiving transport's cap on a lossy link (bit/s, 0: none; bandwidth-reach.ts outgoingCap). */
+  cap: number;
   speaker: string;
   streams: {
     from: string;
@@ -28,7 +30,7 @@ async function sampleOnce(server: RunningServer, meetingId: string, receiverName
   const receiver = room && [...room.peers.values()].find((p) => p.identity.displayName === receiverName);
   if (!room || !receiver) return null;
   const speakerId = room.activeSpeaker;
-  const sample: PlanSample = { estimate: receiver.availableBitrate, speaker: (speakerId && room.peers.get(speakerId)?.identity.displayName) || '—', streams: [] };
+  const sample: PlanSample = { estimate: receiver.availableBitrate, cap: receiver.outgoingCap, speaker: (speakerId && room.peers.get(speakerId)?.identity.displayName) || '—', streams: [] };
   for (const c of receiver.consumers.values()) {
     if (c.closed || c.kind !== 'video') continue;
     const sender = room.peers.get(c.appData.peerId);
@@ -83,7 +85,7 @@ export function describePlans(samples: readonly PlanSample[]): string[] {
   const lines = [
     `  server plan (${samples.length} samples): estimate towards the point min ${k(est[0])} / median ${k(est[Math.floor(est.length / 2)])} / max ${k(est[est.length - 1])} kbit/s; speaker: ${count(samples.map((s) => s.speaker))}`,
   ];
-  lines.push(`    estimate per second: ${samples.map((s) => k(s.estimate)).join(' ')} kbit/s`);
+  lines.push(`    estimate per second: ${samples.map((s) => k(s.estimate)).join(' ')} kbit/s; cap on a lossy link: ${samples.map((s) => (s.cap > 0 ? k(s.cap) : '—')).join(' ')}`);
   const senders = [...new Set(samples.flatMap((s) => s.streams.map((x) => x.from)))];
   for (const from of senders) {
     const rows = samples.flatMap((s) => s.streams.filter((x) => x.from === from));
