@@ -361,7 +361,8 @@ async function main(): Promise<void> {
         res.writeHead(200, { 'content-type': file.endsWith('.m3u8') ? 'application/vnd.apple.mpegurl' : 'video/mp2t' }).end(data);
       });
     });
-    await new Promise<void>((r) => staticServer!.listen(0, '127.0.0.1', () => r()));
+    // The same listen backlog as the server's (HTTP_LISTEN_BACKLOG), so both are measured, not the listen queue.
+    await new Promise<void>((r) => staticServer!.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, () => r()));
     const port = (staticServer.address() as { port: number }).port;
     const baselineUrls = urls.map(() => `http://127.0.0.1:${port}/index.m3u8`);
 

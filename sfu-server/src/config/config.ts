@@ -146,6 +146,13 @@ const ConfigSchema = z.object({
   HTTP_HEADERS_TIMEOUT_SECONDS: z.coerce.number().min(1).max(600).default(20),
   /** A whole HTTP request, body included (uploads), must be received within this many seconds. */
   HTTP_REQUEST_TIMEOUT_SECONDS: z.coerce.number().min(1).max(86_400).default(300),
+  /**
+   * Connections the kernel holds for the server before it accepts them (listen backlog; capped by
+   * net.core.somaxconn, 4096 by default since Linux 5.4). Node's default, 511, overflows when a
+   * thousand live-broadcast viewers connect at once (after a network blip or a server restart): the
+   * dropped SYNs are sent again only after 1, 3, 7 s (tests/bench/broadcast-viewers.ts).
+   */
+  HTTP_LISTEN_BACKLOG: z.coerce.number().int().min(1).max(65_535).default(4096),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
