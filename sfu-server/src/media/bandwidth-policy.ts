@@ -68,10 +68,10 @@ export const UPGRADE_MARGIN = 0.1;
 
 /**
  * Nominal bitrates when the sender's own are not measured yet: the camera's simulcast caps
- * (renderer: 150 / 400 / 1000 kbit/s), and for its temporal layers the share of the stream that
+ * (renderer: 100 / 400 / 1000 kbit/s), and for its temporal layers the share of the stream that
  * the base layer, then the base plus the next, carry in VP8's three-layer pattern.
  */
-export const NOMINAL_SPATIAL_BPS = [150_000, 400_000, 1_000_000] as const;
+export const NOMINAL_SPATIAL_BPS = [100_000, 400_000, 1_000_000] as const;
 export const NOMINAL_TEMPORAL_SHARE = [0.5, 0.75, 1] as const;
 /**
  * A measured layer costs at least this share of its nominal rate: a sender that spends less now

@@ -207,7 +207,7 @@ describe('other pictures yield to a smooth first picture', () => {
 describe('layer costs', () => {
   it('uses measured rates, and nominal ones until measured', () => {
     expect(layerCost({ rates: CAMERA_RATES, temporalLayers: 3 }, 1, 2)).toBe(380_000);
-    expect(layerCost({ rates: [null, null, null], temporalLayers: 3 }, 0, 0)).toBe(75_000);
+    expect(layerCost({ rates: [null, null, null], temporalLayers: 3 }, 0, 0)).toBe(50_000);
     expect(layerCost({ rates: [[200_000]], temporalLayers: 1 }, 0, 0)).toBe(200_000);
     expect(layerCost({ rates: [null], temporalLayers: 1 }, 2, 0)).toBe(1_000_000);
   });
