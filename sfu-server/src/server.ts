@@ -520,7 +520,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     };
     await serverRegistry.start({ id: cluster.serverId, internalUrl, mediaIp, publicUrl: config.CLUSTER_PUBLIC_URL ?? `${https ? 'wss' : 'ws'}://${new URL(internalUrl).host}/ws`, networks }, HEARTBEAT_MS, (err) => clusterLog.warn({ err: { message: (err as Error).message } }, 'cluster: this server’s heartbeat not written'), {
       load,
-      onDraining: (d) => drain?.update(d),
+      onDraining: (d, asOf) => drain?.update(d, asOf),
     });
   }
   logger.info({ url, workers: pool.workers.length, store: store.dialect }, 'Phòng họp server listening');

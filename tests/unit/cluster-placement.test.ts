@@ -71,13 +71,15 @@ describe('placement', () => {
     expect(inNetworks('192.168.1.20', ['garbage', '192.168.1.0/24'])).toBe(true);
   });
 
-  it('recent placements count until the heartbeats have them', () => {
+  it('recent placements count when made after the server’s last heartbeat (not twice), within the window', () => {
     const recent = new RecentPlacements(3000);
     recent.add('a', 'm1', 1000);
     recent.add('a', 'm2', 2000);
     recent.add('b', 'm1', 2500);
-    expect(recent.count('a', 'm1', 2600)).toEqual([2, 1]);
-    expect(recent.count('a', 'm1', 4500)).toEqual([1, 0]);
-    expect(recent.count('b', 'm1', 6000)).toEqual([0, 0]);
+    expect(recent.count('a', 'm1', 0, 2600)).toEqual([2, 1]);
+    // A heartbeat at 1500 has the first one already.
+    expect(recent.count('a', 'm1', 1500, 2600)).toEqual([1, 0]);
+    expect(recent.count('a', 'm1', 0, 4500)).toEqual([1, 0]);
+    expect(recent.count('b', 'm1', 0, 6000)).toEqual([0, 0]);
   });
 });

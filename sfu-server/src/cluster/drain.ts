@@ -30,6 +30,7 @@ export interface DrainOptions {
 
 export class Drain {
   #draining = false;
+  #changedAt = 0;
   #moved = 0;
   #running: Promise<void> | null = null;
 
@@ -44,10 +45,15 @@ export class Drain {
     return this.#moved;
   }
 
-  /** What the registry says now (or an admin's request to this server). */
-  update(draining: boolean): void {
-    if (draining === this.#draining) return;
+  /**
+   * What the registry says (`asOf`: when that heartbeat was sent) or an admin's request to this
+   * server. A heartbeat sent before the last change does not undo it (it may have read the row
+   * before an admin's request here wrote it).
+   */
+  update(draining: boolean, asOf = Date.now()): void {
+    if (asOf < this.#changedAt || draining === this.#draining) return;
     this.#draining = draining;
+    this.#changedAt = Date.now();
     this.o.logger.info({ draining }, draining ? 'drain: this server takes no participants and moves its own to the others' : 'drain ended: this server takes participants again');
     if (draining) this.#running ??= this.#move().finally(() => (this.#running = null));
   }

@@ -38,7 +38,8 @@ export class ClusterPlacement {
 
   async place(meetingId: string, clientIp: string | null, avoid: string | undefined): Promise<PlacementAnswer> {
     const candidates: PlacementCandidate[] = (await this.o.registry.statuses()).map((s) => {
-      const [placed, placedHere] = this.#recent.count(s.id, meetingId);
+      const now = Date.now();
+      const [placed, placedHere] = this.#recent.count(s.id, meetingId, now - s.heartbeatAgeMs, now);
       return {
         id: s.id,
         publicUrl: s.publicUrl,

@@ -24,8 +24,10 @@
  * 6. **Everyone over the capacity**: the least loaded all the same; a join is never refused for load.
  *
  * `participants` is the server's last heartbeat (every second) plus the clients placed on it by
- * this server since (`RecentPlacements`), so a burst of joins does not all land on the server
- * that looked emptiest a second ago.
+ * this server after that heartbeat was written (`RecentPlacements`), so a burst of joins does not
+ * all land on the server that looked emptiest a second ago, and a client already counted by the
+ * heartbeat is not counted twice (one placed just before a heartbeat and not yet joined is missed
+ * until the next one: at most a second).
  */
 import { BlockList, isIP } from 'node:net';
 
@@ -96,8 +98,8 @@ export function choosePlacement(candidates: readonly PlacementCandidate[], ask: 
 }
 
 /**
- * Clients this server placed recently, counted on top of the registry's heartbeat until the next
- * heartbeats have them (`windowMs`, a few heartbeats).
+ * Clients this server placed recently, counted on top of a server's heartbeat when placed after it
+ * (kept `windowMs`, a few heartbeats).
  */
 export class RecentPlacements {
   readonly #items: { serverId: string; meetingId: string; at: number }[] = [];
@@ -109,13 +111,13 @@ export class RecentPlacements {
     this.#items.push({ serverId, meetingId, at: now });
   }
 
-  /** [all placements on that server, those of this meeting] within the window. */
-  count(serverId: string, meetingId: string, now = Date.now()): [number, number] {
+  /** [all placements on that server, those of this meeting] made after `since` (its last heartbeat), within the window. */
+  count(serverId: string, meetingId: string, since: number, now = Date.now()): [number, number] {
     this.#prune(now);
     let all = 0;
     let meeting = 0;
     for (const p of this.#items) {
-      if (p.serverId !== serverId) continue;
+      if (p.serverId !== serverId || p.at <= since) continue;
       all++;
       if (p.meetingId === meetingId) meeting++;
     }

@@ -104,11 +104,12 @@ export class ServerRegistry {
    * `everyMs` with its load, telling `onDraining` what the row says (failures are reported, the
    * next round tries again).
    */
-  async start(self: ServerEntry, everyMs: number, onError: (err: unknown) => void, beat?: { load: () => Promise<ServerLoad>; onDraining: (draining: boolean) => void }): Promise<void> {
+  async start(self: ServerEntry, everyMs: number, onError: (err: unknown) => void, beat?: { load: () => Promise<ServerLoad>; onDraining: (draining: boolean, asOf: number) => void }): Promise<void> {
     await sql`UPDATE cluster_servers SET draining = false WHERE id = ${self.id}`.execute(this.db);
     const round = async () => {
+      const asOf = Date.now();
       const draining = await this.publish(self, beat ? await beat.load() : undefined);
-      beat?.onDraining(draining);
+      beat?.onDraining(draining, asOf);
     };
     await round();
     this.#refresh = setInterval(() => round().catch(onError), everyMs);
