@@ -17,6 +17,7 @@
  * leases in the same database is what lets a write and its fence check share one transaction.
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { ensureClusterTable } from './cluster-schema';
 
 export interface LeaseGrant {
   name: string;
@@ -54,17 +55,16 @@ export class PgLeases {
 
   /** Makes the leases table if missing; safe when several servers start together. */
   async ensureSchema(): Promise<void> {
-    await this.db.transaction().execute(async (tx) => {
-      await sql`SELECT pg_advisory_xact_lock(${SCHEMA_LOCK})`.execute(tx);
-      await sql`
+    await ensureClusterTable(this.db, SCHEMA_LOCK, [
+      sql`
         CREATE TABLE IF NOT EXISTS cluster_leases (
           name text PRIMARY KEY,
           owner text NOT NULL,
           token bigint NOT NULL,
           expires_at timestamptz NOT NULL,
           acquired_at timestamptz NOT NULL
-        )`.execute(tx);
-    });
+        )`,
+    ]);
   }
 
   /** Takes the lease if nobody holds it (or its holder let it lapse); null when another holds it. */

@@ -23,6 +23,7 @@
  * server restarted after its maintenance takes clients again).
  */
 import { sql, type Kysely } from 'kysely';
+import { ensureClusterTable } from './cluster-schema';
 
 /** The advisory lock serialising the schema's creation (servers starting together). */
 const SCHEMA_LOCK = 0x636c7372; // 'clsr'
@@ -69,23 +70,22 @@ export class ServerRegistry {
   ) {}
 
   async ensureSchema(): Promise<void> {
-    await this.db.transaction().execute(async (tx) => {
-      await sql`SELECT pg_advisory_xact_lock(${SCHEMA_LOCK})`.execute(tx);
-      await sql`
+    await ensureClusterTable(this.db, SCHEMA_LOCK, [
+      sql`
         CREATE TABLE IF NOT EXISTS cluster_servers (
           id text PRIMARY KEY,
           internal_url text NOT NULL,
           media_ip text NOT NULL,
           updated_at timestamptz NOT NULL
-        )`.execute(tx);
-      await sql`
+        )`,
+      sql`
         ALTER TABLE cluster_servers
           ADD COLUMN IF NOT EXISTS public_url text,
           ADD COLUMN IF NOT EXISTS networks text NOT NULL DEFAULT '',
           ADD COLUMN IF NOT EXISTS participants integer NOT NULL DEFAULT 0,
           ADD COLUMN IF NOT EXISTS meetings jsonb NOT NULL DEFAULT '{}'::jsonb,
-          ADD COLUMN IF NOT EXISTS draining boolean NOT NULL DEFAULT false`.execute(tx);
-    });
+          ADD COLUMN IF NOT EXISTS draining boolean NOT NULL DEFAULT false`,
+    ]);
   }
 
   /** Writes (or rewrites) this server's row (all but `draining`); answers whether it is draining. */
