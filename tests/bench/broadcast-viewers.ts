@@ -302,7 +302,7 @@ async function phase(name: string, urls: string[], server: http.Server): Promise
 const summary = (r: Phase) => ({ cpu: Math.round(r.cpu), segP50: Math.round(pct(r.report.segmentMs, 50)), segP95: Math.round(pct(r.report.segmentMs, 95)), segP99: Math.round(pct(r.report.segmentMs, 99)), playlistP50: Math.round(pct(r.report.playlistMs, 50)), playlistP95: Math.round(pct(r.report.playlistMs, 95)), playlists: r.report.playlistMs.length, segments: r.report.segmentMs.length, errors: r.report.errors, connectsInWindow: r.report.connects, connectP95: Math.round(pct(r.report.connectMs, 95)), accepted: r.accepted, listenOverflows: r.overflows, generators: r.generators, serverLoopP99: Math.round(r.serverLoopP99), inServerP95: Math.round(pct(r.serverMs, 95)), unanswered: r.unanswered, delayP50: pct(r.report.delayMs, 50), delayP95: pct(r.report.delayMs, 95), load: r.load });
 
 async function main(): Promise<void> {
-  const server = await startTestServer({ PLAIN_RTP_ENABLED: '1', HEARTBEAT_SECONDS: '60', LOG_LEVEL: 'silent' });
+  const server = await startTestServer({ PLAIN_RTP_ENABLED: '1', HEARTBEAT_SECONDS: '60', LOG_LEVEL: 'silent', ...(process.env.HTTP_HEADERS_TIMEOUT_SECONDS ? { HTTP_HEADERS_TIMEOUT_SECONDS: process.env.HTTP_HEADERS_TIMEOUT_SECONDS } : {}) });
   const senders: ChildProcess[] = [];
   const sockets: TestSignalingClient[] = [];
   let staticServer: http.Server | undefined;
