@@ -10,16 +10,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import type { types } from 'mediasoup';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../sfu-server/src/server';
-import { liveMeeting, person, TestApi } from '../support/api-client';
 import { eventually } from '../support/collab-client';
 import { joinColourPoint } from '../support/colour-point';
 import { opusParameters, sendTone, stopAll } from '../support/ffmpeg-point';
 import { toneLevel } from '../support/media-probe';
 import { TestSignalingClient } from '../support/signaling-test-client';
 import { startTestServer } from '../support/test-server';
+import { followTaps, openMeetingOfPoints } from '../support/recording-meeting';
 
 let server: RunningServer & { dataDir: string };
 const senders: ChildProcess[] = [];
@@ -50,22 +49,10 @@ function listed(dir: string): Array<{ name: string; at: number }> {
 
 describe('live broadcast taps only the microphones that may be heard', () => {
   it('7 points, 1 unmuted: 2 taps; unmuting one taps it at once and its tone is broadcast', { timeout: 300_000 }, async () => {
-    const admin = await TestApi.admin(server.url);
-    const points = [];
-    for (let i = 0; i < 7; i++) points.push(await person(admin, 'operator', `Xã số ${i + 1}`));
-    const meeting = await liveMeeting(admin, points, 'Hội nghị 7 điểm cầu');
-    const chair = await TestSignalingClient.connect(server.url, meeting.chair.token);
-    clients.push(chair);
-    await chair.request('join', { meetingId: meeting.id });
-    await chair.request('floor.settings', { controlled: false });
+    const { meeting, points, chair } = await openMeetingOfPoints(server, clients, 7, 'Hội nghị 7 điểm cầu');
 
     const room = server.rooms.find(meeting.id)!;
-    const taps = new Set<types.Transport>();
-    room.router.observer.on('newtransport', (t) => {
-      if ((t.appData as { tap?: boolean }).tap !== true) return;
-      taps.add(t);
-      t.observer.once('close', () => taps.delete(t));
-    });
+    const taps = followTaps(room.router);
 
     // Point 0: a red camera and 440 Hz, unmuted. Point 1: 880 Hz sent all along, muted. Points 2-6: muted, silent.
     const speaker = await joinColourPoint(server.url, points[0]!.token, meeting.id, 'red', 440, 1000);

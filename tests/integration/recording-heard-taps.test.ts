@@ -7,15 +7,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { types } from 'mediasoup';
 import { describe, expect, it } from 'vitest';
 import { MUTED_TAP_MS } from '../../sfu-server/src/recording/heard-mics';
 import type { StreamEvent } from '../../sfu-server/src/recording/recording-files';
-import { liveMeeting, person, TestApi } from '../support/api-client';
 import { eventually } from '../support/collab-client';
 import { toneLevel } from '../support/media-probe';
 import { TestSignalingClient } from '../support/signaling-test-client';
-import { joinMicPoint, useRecordingServer } from '../support/recording-meeting';
+import { followTaps, joinMicPoint, openMeetingOfPoints, useRecordingServer } from '../support/recording-meeting';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -25,26 +23,10 @@ describe('recording taps only the microphones that may be heard', () => {
 
   it('12 points, 2 unmuted: 2 taps; unmuting one taps it at once and its tone is recorded; a long-muted one is let go', { timeout: 300_000 }, async () => {
     const server = ctx.server;
-    const admin = await TestApi.admin(server.url);
-    const points = [];
-    for (let i = 0; i < 12; i++) points.push(await person(admin, 'operator', `Xã số ${i + 1}`));
-    const meeting = await liveMeeting(admin, points, 'Hội nghị 12 điểm cầu');
-    const chair = await TestSignalingClient.connect(server.url, meeting.chair.token);
-    clients.push(chair);
-    await chair.request('join', { meetingId: meeting.id });
-    // 12 points make it a large meeting, controlled by default (only the floor holder speaks): here
-    // the chair opens it, so points unmute themselves.
-    await chair.request('floor.settings', { controlled: false });
+    const { meeting, points, chair } = await openMeetingOfPoints(server, clients, 12, 'Hội nghị 12 điểm cầu');
 
-    // Tap transports as mediasoup makes and closes them on the room's router (the recorder's own
-    // bookkeeping is not what is counted).
     const room = server.rooms.find(meeting.id)!;
-    const taps = new Set<types.Transport>();
-    room.router.observer.on('newtransport', (t) => {
-      if ((t.appData as { tap?: boolean }).tap !== true) return;
-      taps.add(t);
-      t.observer.once('close', () => taps.delete(t));
-    });
+    const taps = followTaps(room.router);
 
     // Points 0 and 1 speak (440, 660 Hz); point 2 (880 Hz) sends all along but is muted (its
     // producer paused: nothing is heard); points 3–11 are muted and send nothing.

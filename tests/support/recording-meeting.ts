@@ -6,8 +6,10 @@
  * a camera (a test picture).
  */
 import type { ChildProcess } from 'node:child_process';
+import type { types } from 'mediasoup';
 import { afterAll, beforeAll } from 'vitest';
 import type { RunningServer } from '../../sfu-server/src/server';
+import { liveMeeting, person, TestApi } from './api-client';
 import { opusParameters, sendPicture, sendTone, stopAll, vp8Parameters } from './ffmpeg-point';
 import { TestSignalingClient } from './signaling-test-client';
 import { startTestServer } from './test-server';
@@ -75,4 +77,35 @@ export async function joinMicPoint(ctx: RecordingTestContext, token: string, mee
   if (o.tone !== undefined) ctx.children.push(sendTone(o.tone, o.ssrc, audio.ip, audio.port));
   if (video && o.pictureSsrc !== undefined) ctx.children.push(sendPicture(320, 180, o.pictureSsrc, video.ip, video.port));
   return { client: c, peerId: j.peerId, mic: mic.id };
+}
+
+/**
+ * A live meeting of `count` points ("Xã số 1" …) whose chair has joined and opened the floor (with
+ * ten or more points a meeting is controlled by default: only the floor holder speaks; opened, the
+ * points unmute themselves). The chair's client is closed with the others after the file's tests.
+ */
+export async function openMeetingOfPoints(server: { url: string }, clients: TestSignalingClient[], count: number, title: string) {
+  const admin = await TestApi.admin(server.url);
+  const points = [];
+  for (let i = 0; i < count; i++) points.push(await person(admin, 'operator', `Xã số ${i + 1}`));
+  const meeting = await liveMeeting(admin, points, title);
+  const chair = await TestSignalingClient.connect(server.url, meeting.chair.token);
+  clients.push(chair);
+  await chair.request('join', { meetingId: meeting.id });
+  await chair.request('floor.settings', { controlled: false });
+  return { meeting, points, chair };
+}
+
+/**
+ * The tap transports (PlainTransports with `appData.tap`) open on a router now, followed as
+ * mediasoup makes and closes them: what is counted is mediasoup's, not the recorder's bookkeeping.
+ */
+export function followTaps(router: types.Router): ReadonlySet<types.Transport> {
+  const taps = new Set<types.Transport>();
+  router.observer.on('newtransport', (t) => {
+    if ((t.appData as { tap?: boolean }).tap !== true) return;
+    taps.add(t);
+    t.observer.once('close', () => taps.delete(t));
+  });
+  return taps;
 }
