@@ -99,7 +99,6 @@ import { MediaBridge } from './cluster/media-bridge';
 import { ServerRegistry } from './cluster/server-registry';
 import { VoteBridge } from './cluster/vote-bridge';
 import { Drain } from './cluster/drain';
-import { AppError } from './errors';
 import { ClusterPlacement, registerPlacementRoutes } from './cluster/placement-routes';
 import { serverIdOf } from './config/config';
 
@@ -443,16 +442,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   // Several servers: the join answer lists the participants on the other servers too.
   if (presenceBridge && handlers.join) handlers.join = presenceBridge.wrapJoin(handlers.join);
   // A draining server turns joins away (close 4011: the client asks for a placement again at once).
-  if (drain && handlers.join) {
-    const join = handlers.join;
-    handlers.join = async (ctx, data) => {
-      if (drain.draining) {
-        drain.turnAway(ctx);
-        throw new AppError('unavailable', 'this server is draining: join through another server');
-      }
-      return join(ctx, data);
-    };
-  }
+  if (drain && handlers.join) handlers.join = drain.wrapJoin(handlers.join);
   signaling = new SignalingEndpoint({
     handlers,
     onDisconnect: (ctx) => {

@@ -13,7 +13,9 @@
  * carrying the meeting takes it with the open votes' timers; a participant moved is back on
  * another server within one rejoin.
  */
+import { AppError } from '../errors';
 import type { ConferenceContext } from '../media/conference-handlers';
+import type { Handler } from '../signaling/handlers';
 import type { Logger } from '../observability/logger';
 
 /** The close code that tells a client to re-place now (common: signaling-session.ts). */
@@ -62,6 +64,17 @@ export class Drain {
   turnAway(ctx: ConferenceContext): void {
     this.#moved++;
     ctx.disconnect(DRAIN_CLOSE_CODE, 'server draining: join another server');
+  }
+
+  /** The join handler, turning joins away while draining (as presence-bridge.ts wraps it). */
+  wrapJoin(join: Handler<ConferenceContext, 'join'>): Handler<ConferenceContext, 'join'> {
+    return async (ctx, data) => {
+      if (this.#draining) {
+        this.turnAway(ctx);
+        throw new AppError('unavailable', 'this server is draining: join through another server');
+      }
+      return join(ctx, data);
+    };
   }
 
   async #move(): Promise<void> {
